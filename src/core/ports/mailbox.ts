@@ -1,0 +1,79 @@
+/** Exchange Online mailboxes and the permissions on them. */
+
+export type RecipientType = 'UserMailbox' | 'SharedMailbox' | 'RoomMailbox' | 'EquipmentMailbox';
+
+export interface MailboxInfo {
+  /** Exchange identity (ExternalDirectoryObjectId when known). */
+  id: string;
+  primarySmtpAddress: string;
+  userPrincipalName?: string;
+  displayName: string;
+  recipientTypeDetails: RecipientType | string;
+  /** Exchange DN, used by the GrantSendOnBehalfTo filter. */
+  distinguishedName?: string;
+  isDirSynced: boolean;
+  litigationHoldEnabled: boolean;
+  hiddenFromAddressListsEnabled: boolean;
+  forwardingSmtpAddress?: string | null;
+  deliverToMailboxAndForward?: boolean;
+  /** Identities of principals in GrantSendOnBehalfTo. */
+  grantSendOnBehalfTo: string[];
+}
+
+export interface FullAccessGrant {
+  mailbox: string;
+  trustee: string;
+  accessRights: string[];
+  isInherited: boolean;
+  isDeny: boolean;
+}
+
+export interface SendAsGrant {
+  mailbox: string;
+  trustee: string;
+}
+
+export interface FolderPermission {
+  mailbox: string;
+  /** Folder identity as used by the API, e.g. `ada@contoso.com:\Calendar` (localized). */
+  folder: string;
+  user: string;
+  accessRights: string[];
+  isDelegate?: boolean;
+}
+
+export interface MailboxPage<T> {
+  items: T[];
+  /** Opaque continuation; absent on the last page. */
+  next?: string;
+}
+
+export interface Mailbox {
+  getMailbox(identity: string): Promise<MailboxInfo | null>;
+  /** Page through every mailbox (for the permission inventory). */
+  listMailboxes(page?: string, pageSize?: number): Promise<MailboxPage<MailboxInfo>>;
+  listFullAccess(mailbox: string): Promise<FullAccessGrant[]>;
+  addFullAccess(mailbox: string, trustee: string, automapping: boolean): Promise<void>;
+  removeFullAccess(mailbox: string, trustee: string): Promise<void>;
+  /** SendAs grants held by the trustee, tenant-wide. */
+  listSendAsByTrustee(trustee: string): Promise<SendAsGrant[]>;
+  removeSendAs(mailbox: string, trustee: string): Promise<void>;
+  addSendAs(mailbox: string, trustee: string): Promise<void>;
+  /** Mailboxes whose GrantSendOnBehalfTo includes the trustee. */
+  listSendOnBehalfByTrustee(trustee: string): Promise<MailboxInfo[]>;
+  addSendOnBehalf(mailbox: string, trustee: string): Promise<void>;
+  removeSendOnBehalf(mailbox: string, trustee: string): Promise<void>;
+  /** The calendar folder identity, localized (`…:\Calendar`, `…:\Kalender`). */
+  getCalendarFolder(mailbox: string): Promise<string>;
+  listFolderPermissions(folder: string, mailbox: string): Promise<FolderPermission[]>;
+  removeFolderPermission(folder: string, mailbox: string, user: string): Promise<void>;
+  addFolderPermission(folder: string, mailbox: string, user: string, accessRights: string[]): Promise<void>;
+  convertToShared(mailbox: string): Promise<void>;
+  convertToRegular(mailbox: string): Promise<void>;
+  setLitigationHold(mailbox: string, isEnabled: boolean, durationDays?: number): Promise<void>;
+  setHiddenFromAddressLists(mailbox: string, isHidden: boolean): Promise<void>;
+  setForwarding(
+    mailbox: string,
+    forwarding: { smtpAddress: string | null; deliverToMailboxAndForward: boolean },
+  ): Promise<void>;
+}

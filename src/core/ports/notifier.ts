@@ -1,0 +1,23 @@
+/** Notices to people: the delegate's handover notice, reports to IT. */
+
+export interface DelegateNotice {
+  requestId: string;
+  delegate: { id: string; userPrincipalName: string; displayName: string; mail?: string };
+  leaver: { userPrincipalName: string; displayName: string };
+  requestedBy: string;
+  mailbox?: { address: string; hasFullAccess: boolean; isShared: boolean };
+  oneDrive?: { webUrl: string };
+  forwardingTo?: string;
+  /** ISO date until which the access is kept (deletion date), if any. */
+  until?: string;
+}
+
+export interface NoticeResult {
+  channel: 'teams' | 'email' | 'none';
+  /** Why a fallback was used or nothing was delivered. */
+  detail?: string;
+}
+
+export interface Notifier {
+  notifyDelegate(notice: DelegateNotice): Promise<NoticeResult>;
+}

@@ -1,0 +1,68 @@
+/**
+ * Steps: the unit of change. A step plans (read-only), applies one change at a time (idempotent),
+ * verifies by reading back, and where possible undoes from a recorded before-state.
+ * Steps never log, retry, sleep or talk to Teams: the runner does that.
+ */
+import type { Ports } from './ports/index.js';
+
+/** The target system a step talks to; the runner bounds concurrency per system. */
+export type SystemId = 'ad' | 'entra' | 'exchange' | 'sharepoint' | 'teams' | 'mail' | 'local';
+
+/** One planned change. JSON only: it is stored in the plan and the journal. */
+export interface Change {
+  /** Stable key unique within its step, e.g. `full-access:finance@contoso.com`. */
+  key: string;
+  /** What the change does, for cards and the journal ("Grant FullAccess on ada@ to bob@"). */
+  description: string;
+  /** Operation data passed to `apply`. */
+  data: Record<string, unknown>;
+  /** State read at plan time, kept for the journal and for `undo`. */
+  before?: unknown;
+}
+
+export type VerifyResult = { ok: true } | { ok: false; reason: string };
+export const ok = (): VerifyResult => ({ ok: true });
+export const fail = (reason: string): VerifyResult => ({ ok: false, reason });
+
+/** What every step sees: the request's subject and options, and the ports. */
+export interface StepContext<TInput = unknown> {
+  input: TInput;
+  ports: Ports;
+  /** Aborted when the run is cancelled. */
+  signal: AbortSignal;
+}
+
+export interface Step<TInput = unknown> {
+  /** Stable dotted id stored in the journal (`ad.disable-account`). Renaming it is a migration. */
+  readonly id: string;
+  readonly system: SystemId;
+  /** Short title for cards ("Disable the AD account"). */
+  readonly title: string;
+  /** Step ids that must finish (verified or skipped) before this one starts. */
+  readonly dependsOn?: readonly string[];
+  /** Read-only. An empty list means "already done". */
+  plan(ctx: StepContext<TInput>): Promise<Change[]>;
+  /** Make one change. Must be idempotent. May return the after-state for the journal. */
+  apply(change: Change, ctx: StepContext<TInput>): Promise<unknown>;
+  /** Read the source of truth back after all changes were applied. */
+  verify(changes: readonly Change[], ctx: StepContext<TInput>): Promise<VerifyResult>;
+  /** Reverse one applied change from its recorded before-state. */
+  undo?(change: Change, ctx: StepContext<TInput>): Promise<void>;
+}
+
+/** A step and its planned changes, as stored with a run. */
+export interface PlannedStep {
+  stepId: string;
+  system: SystemId;
+  title: string;
+  dependsOn: string[];
+  changes: Change[];
+  /** Set when planning itself failed or the policy excluded the step; the reason is shown. */
+  skippedReason?: string;
+  /** Warnings found while planning (licence needed for hold, group-inherited licence…). */
+  warnings?: string[];
+}
+
+export interface Plan {
+  steps: PlannedStep[];
+}
