@@ -55,27 +55,46 @@ export interface RequestStore {
 export interface RunStore {
   create(run: Omit<RunRecord, 'createdAt' | 'updatedAt' | 'isCancelRequested'>): Promise<void>;
   get(id: string): Promise<RunRecord | null>;
-  /** Claim one runnable run (queued, or running with an expired lease) for `owner`. */
+  /**
+   * Claim one runnable run (queued, or running with an expired lease), oldest first, for `owner`:
+   * its status becomes `running` and its lease lasts `leaseMs` from `nowMs` (epoch ms). Concurrent
+   * callers never receive the same run while a lease is live.
+   */
   claim(owner: string, leaseMs: number, nowMs: number): Promise<RunRecord | null>;
   /** Claim a specific run if it is runnable; null if someone else holds a live lease. */
   claimById(id: string, owner: string, leaseMs: number, nowMs: number): Promise<RunRecord | null>;
   /** Extend the lease; false when the lease was lost (taken over). */
   heartbeat(id: string, owner: string, leaseMs: number, nowMs: number): Promise<boolean>;
-  /** Set the status (and release the lease on a terminal status). False when `owner` lost the lease. */
+  /**
+   * Set the status (and release the lease on a terminal status, recording `finishedAt`; `queued`
+   * also releases it). False when `owner` no longer holds the run (taken over or already released).
+   */
   setStatus(id: string, owner: string, status: RunStatus): Promise<boolean>;
-  /** Put a finished run back in the queue (retry failed steps). */
+  /**
+   * Put a `failed` or `completed-with-errors` run back in the queue (retry failed steps), optionally
+   * with a new plan. Throws NotFoundError for an unknown run, ConflictError for any other status.
+   */
   requeue(id: string, plan?: Plan): Promise<void>;
+  /** Flag the run for cancellation; the runner holding it checks the flag. Throws NotFoundError. */
   requestCancel(id: string): Promise<void>;
+  /** Record where the progress card lives. Throws NotFoundError for an unknown run. */
   setProgress(id: string, progress: unknown): Promise<void>;
 }
 
+/** Append-only step journal (the store rejects updates and deletes). */
 export interface Journal {
   append(entry: JournalEntry): Promise<void>;
+  /** A run's entries in append order. */
   list(runId: string): Promise<JournalEntry[]>;
 }
 
+/** Append-only audit trail (the store rejects updates and deletes). */
 export interface AuditLog {
   append(event: AuditEvent): Promise<void>;
+  /**
+   * Events newest first (default limit 100). `subject` is a UPN, case-insensitive: it selects the
+   * events of requests about that person.
+   */
   list(filter: { requestId?: string; subject?: string; limit?: number }): Promise<AuditEvent[]>;
 }
 
@@ -91,6 +110,59 @@ export interface KeyValueStore {
   delete(key: string): Promise<void>;
 }
 
+/**
+ * Where a queue item is: `pending` waits for `nextAttemptAt`; `claimed` is being worked on until
+ * `nextAttemptAt` (the claim's expiry, after which it is due again); `done` finished; `dead` gave up.
+ */
+export type QueueItemStatus = 'pending' | 'claimed' | 'done' | 'dead';
+
+export interface QueueItem {
+  id: number;
+  /** The flow that owns the item, e.g. `provision.await-sync`. */
+  kind: string;
+  /** Unique per kind (e.g. the user's UPN): enqueueing the same key again updates the item. */
+  key: string;
+  payload: unknown;
+  /** How many times the item was claimed. */
+  attempts: number;
+  /** Epoch ms: when a pending item becomes due, or when a claimed item's claim expires. */
+  nextAttemptAt: number;
+  lastError?: string;
+  status: QueueItemStatus;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * A durable work queue shared by flows (for example joiners not yet synced to Entra, retried on a
+ * schedule). Items survive restarts; one key per kind; delivery is at-least-once, so handlers must be
+ * idempotent.
+ */
+export interface WorkQueue {
+  /**
+   * Add an item, or update the item with the same kind and key: its payload is replaced and, unless
+   * it is currently claimed, it becomes pending again, due at `notBeforeMs` (default: now), with its
+   * attempt count reset when it had finished (`done` or `dead`).
+   */
+  enqueue(item: { kind: string; key: string; payload: unknown; notBeforeMs?: number }): Promise<QueueItem>;
+  /**
+   * Claim up to `limit` due items of `kind` (pending and due, or claimed with an expired claim),
+   * oldest due first. Each claimed item's attempt count increases and its claim lasts `claimMs`
+   * (default 5 minutes) from `nowMs`. Concurrent callers never receive the same item at once.
+   */
+  claimDue(kind: string, nowMs: number, limit: number, claimMs?: number): Promise<QueueItem[]>;
+  /** Mark a claimed item done. False when the item is not claimed (already finished or unknown). */
+  complete(id: number): Promise<boolean>;
+  /**
+   * Record a failure of a claimed item: pending again at `retryAtMs`, or `dead` when `retryAtMs` is
+   * null. False when the item is not claimed.
+   */
+  fail(id: number, error: string, retryAtMs: number | null): Promise<boolean>;
+  get(kind: string, key: string): Promise<QueueItem | null>;
+  /** Items of a kind, optionally of some statuses, by due time. */
+  list(kind: string, statuses?: readonly QueueItemStatus[], limit?: number): Promise<QueueItem[]>;
+}
+
 export interface Store {
   requests: RequestStore;
   runs: RunStore;
@@ -98,5 +170,7 @@ export interface Store {
   audit: AuditLog;
   conversations: ConversationStore;
   state: KeyValueStore;
+  /** Durable work queue for flows (see {@link WorkQueue}). */
+  queue: WorkQueue;
   close(): Promise<void>;
 }
