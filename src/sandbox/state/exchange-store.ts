@@ -1,0 +1,268 @@
+/**
+ * Mailboxes, mailbox rights (FullAccess, SendAs, SendOnBehalf) and calendar folder permissions, indexed both
+ * by mailbox and by trustee so reverse lookups ("every mailbox X has rights on") are O(rights of X).
+ */
+import type { StateEnvironment } from './environment.js';
+import type {
+  FolderPermissionRecord,
+  FolderTrustee,
+  MailboxRecord,
+  MailboxRight,
+  MailboxRightKind,
+  SharingPermissionFlag,
+} from './exchange-types.js';
+import { KeyIndex } from './key-index.js';
+import type { TenantData } from './tenant-data.js';
+import { isRemovalPending, isVisible, type ConsistencyArea, type Visibility } from './visibility.js';
+
+export interface GrantOptions {
+  autoMapping?: boolean;
+  inheritanceType?: MailboxRight['inheritanceType'];
+}
+
+/** Stable key of a folder trustee (also the basis of the Graph calendarPermission id). */
+export function folderTrusteeKey(t: FolderTrustee): string {
+  switch (t.kind) {
+    case 'default':
+      return 'Default';
+    case 'anonymous':
+      return 'Anonymous';
+    case 'recipient':
+      return `recipient:${t.recipientId}`;
+    case 'external':
+      return `external:${t.address.toLowerCase()}`;
+  }
+}
+
+export class ExchangeStore {
+  private readonly identities = new Map<string, string>();
+  private readonly rightsOnMailbox = new KeyIndex();
+  private readonly rightsOfTrustee = new KeyIndex();
+  private readonly foldersOfMailbox = new KeyIndex();
+  private readonly foldersOfTrustee = new KeyIndex();
+
+  constructor(
+    private readonly data: TenantData,
+    private readonly env: StateEnvironment,
+  ) {
+    this.rebuild();
+  }
+
+  rebuild(): void {
+    this.identities.clear();
+    this.rightsOnMailbox.clear();
+    this.rightsOfTrustee.clear();
+    this.foldersOfMailbox.clear();
+    this.foldersOfTrustee.clear();
+    for (const m of this.data.mailboxes.values()) this.indexMailbox(m);
+    for (const [key, r] of this.data.mailboxRights) this.indexRight(key, r);
+    for (const [key, p] of this.data.folderPermissions) this.indexFolder(key, p);
+  }
+
+  // ---- mailboxes -----------------------------------------------------------------------------------------
+
+  getMailbox(userId: string): MailboxRecord | undefined {
+    return this.data.mailboxes.get(userId);
+  }
+
+  /**
+   * Resolves an Exchange `Identity` value: user object id, ExchangeGuid, any SMTP address, UPN, alias, name
+   * or distinguished name (all case-insensitive). Soft-deleted mailboxes are not found.
+   */
+  findMailbox(identity: string): MailboxRecord | undefined {
+    const id = this.identities.get(identity.trim().toLowerCase());
+    const m = id === undefined ? undefined : this.data.mailboxes.get(id);
+    return m && m.whenSoftDeleted === null ? m : undefined;
+  }
+
+  mailboxes(): IterableIterator<MailboxRecord> {
+    return this.data.mailboxes.values();
+  }
+
+  addMailbox(m: MailboxRecord): void {
+    if (this.data.mailboxes.has(m.userId)) throw new Error(`mailbox ${m.userId} already exists`);
+    this.data.mailboxes.set(m.userId, m);
+    this.indexMailbox(m);
+  }
+
+  /** Applies a patch; identity fields (addresses, alias, name, DN) are re-indexed. */
+  updateMailbox(userId: string, patch: Partial<Omit<MailboxRecord, 'userId'>>): MailboxRecord {
+    const m = this.data.mailboxes.get(userId);
+    if (!m) throw new Error(`mailbox ${userId} not found`);
+    for (const [k, v] of this.identities) if (v === userId) this.identities.delete(k);
+    Object.assign(m, patch);
+    this.indexMailbox(m);
+    return m;
+  }
+
+  // ---- FullAccess / SendAs / SendOnBehalf ----------------------------------------------------------------
+
+  /** Write-side check, ignoring read delay. */
+  hasRight(kind: MailboxRightKind, mailboxId: string, trusteeId: string): boolean {
+    const r = this.data.mailboxRights.get(`${kind}|${mailboxId}|${trusteeId}`);
+    return r !== undefined && !isRemovalPending(r);
+  }
+
+  grantRight(
+    kind: MailboxRightKind,
+    mailboxId: string,
+    trusteeId: string,
+    opts: GrantOptions = {},
+  ): 'added' | 'exists' {
+    const key = `${kind}|${mailboxId}|${trusteeId}`;
+    const existing = this.data.mailboxRights.get(key);
+    if (existing && !isRemovalPending(existing)) return 'exists';
+    const right: MailboxRight = {
+      id: this.env.newId(),
+      kind,
+      mailboxId,
+      trusteeId,
+      autoMapping: kind === 'FullAccess' ? (opts.autoMapping ?? true) : false,
+      inheritanceType: opts.inheritanceType ?? 'All',
+      isInherited: false,
+      deny: false,
+      ...this.visibleAfterDelay('mailboxPermission', existing),
+    };
+    this.data.mailboxRights.set(key, right);
+    this.indexRight(key, right);
+    return 'added';
+  }
+
+  revokeRight(kind: MailboxRightKind, mailboxId: string, trusteeId: string): 'removed' | 'absent' {
+    const key = `${kind}|${mailboxId}|${trusteeId}`;
+    const r = this.data.mailboxRights.get(key);
+    if (!r || isRemovalPending(r)) return 'absent';
+    this.hide(r, 'mailboxPermission', () => {
+      this.data.mailboxRights.delete(key);
+      this.rightsOnMailbox.delete(r.mailboxId, key);
+      this.rightsOfTrustee.delete(r.trusteeId, key);
+    });
+    return 'removed';
+  }
+
+  /** Rights on a mailbox visible to reads now, optionally of one kind. */
+  rightsOn(mailboxId: string, kind?: MailboxRightKind): MailboxRight[] {
+    return this.visibleRights(this.rightsOnMailbox.get(mailboxId), kind);
+  }
+
+  /** Rights a trustee holds on any mailbox, visible to reads now (the reverse lookup). */
+  rightsHeldBy(trusteeId: string, kind?: MailboxRightKind): MailboxRight[] {
+    return this.visibleRights(this.rightsOfTrustee.get(trusteeId), kind);
+  }
+
+  // ---- calendar folder permissions -----------------------------------------------------------------------
+
+  folderPermissions(mailboxId: string): FolderPermissionRecord[] {
+    return this.visibleFolders(this.foldersOfMailbox.get(mailboxId));
+  }
+
+  folderPermissionsHeldBy(recipientId: string): FolderPermissionRecord[] {
+    return this.visibleFolders(this.foldersOfTrustee.get(recipientId));
+  }
+
+  /** Write-side lookup of the live (not removal-pending) entry for a trustee. */
+  findFolderPermission(mailboxId: string, trustee: FolderTrustee): FolderPermissionRecord | undefined {
+    const p = this.data.folderPermissions.get(`${mailboxId}|calendar|${folderTrusteeKey(trustee)}`);
+    return p && !isRemovalPending(p) ? p : undefined;
+  }
+
+  /** Adds or replaces the trustee's entry. `created` is false when an entry existed (Set semantics). */
+  setFolderPermission(
+    mailboxId: string,
+    trustee: FolderTrustee,
+    accessRights: string[],
+    sharingPermissionFlags: SharingPermissionFlag[],
+  ): { record: FolderPermissionRecord; created: boolean } {
+    const key = `${mailboxId}|calendar|${folderTrusteeKey(trustee)}`;
+    const existing = this.data.folderPermissions.get(key);
+    if (existing && !isRemovalPending(existing)) {
+      existing.accessRights = [...accessRights];
+      existing.sharingPermissionFlags = [...sharingPermissionFlags];
+      return { record: existing, created: false };
+    }
+    const record: FolderPermissionRecord = {
+      id: Buffer.from(folderTrusteeKey(trustee)).toString('base64'),
+      mailboxId,
+      folder: 'calendar',
+      trustee,
+      accessRights: [...accessRights],
+      sharingPermissionFlags: [...sharingPermissionFlags],
+      ...this.visibleAfterDelay('folderPermission', existing),
+    };
+    if (trustee.kind === 'default') record.id = 'RGVmYXVsdA==';
+    this.data.folderPermissions.set(key, record);
+    this.indexFolder(key, record);
+    return { record, created: true };
+  }
+
+  /** Removes the trustee's entry. The Default and Anonymous entries can't be removed (set them to None). */
+  removeFolderPermission(mailboxId: string, trustee: FolderTrustee): 'removed' | 'absent' {
+    const key = `${mailboxId}|calendar|${folderTrusteeKey(trustee)}`;
+    const p = this.data.folderPermissions.get(key);
+    if (!p || isRemovalPending(p)) return 'absent';
+    this.hide(p, 'folderPermission', () => {
+      this.data.folderPermissions.delete(key);
+      this.foldersOfMailbox.delete(p.mailboxId, key);
+      if (p.trustee.kind === 'recipient') this.foldersOfTrustee.delete(p.trustee.recipientId, key);
+    });
+    return 'removed';
+  }
+
+  // ---- internals ------------------------------------------------------------------------------------------
+
+  private visibleAfterDelay(area: ConsistencyArea, replaced: Visibility | undefined): Visibility {
+    const now = this.env.now();
+    // Re-adding while a removal is still propagating: reads never stop seeing it.
+    if (replaced && isVisible(replaced, now)) return { visibleFrom: replaced.visibleFrom, hiddenFrom: null };
+    return { visibleFrom: now + this.env.delayMs(area), hiddenFrom: null };
+  }
+
+  private hide(entry: Visibility, area: ConsistencyArea, drop: () => void): void {
+    const delay = this.env.delayMs(area);
+    if (delay <= 0) drop();
+    else entry.hiddenFrom = this.env.now() + delay;
+  }
+
+  private visibleRights(keys: ReadonlySet<string>, kind: MailboxRightKind | undefined): MailboxRight[] {
+    const now = this.env.now();
+    const out: MailboxRight[] = [];
+    for (const key of keys) {
+      const r = this.data.mailboxRights.get(key);
+      if (r && (kind === undefined || r.kind === kind) && isVisible(r, now)) out.push(r);
+    }
+    return out;
+  }
+
+  private visibleFolders(keys: ReadonlySet<string>): FolderPermissionRecord[] {
+    const now = this.env.now();
+    const out: FolderPermissionRecord[] = [];
+    for (const key of keys) {
+      const p = this.data.folderPermissions.get(key);
+      if (p && isVisible(p, now)) out.push(p);
+    }
+    return out;
+  }
+
+  /** Also indexes the owner's UPN (Exchange accepts it as an identity). */
+  private indexMailbox(m: MailboxRecord): void {
+    const upn = (this.data.users.get(m.userId) ?? this.data.deletedUsers.get(m.userId)?.user)
+      ?.userPrincipalName;
+    const keys = [m.userId, m.exchangeGuid, m.alias, m.name, m.distinguishedName, m.primarySmtpAddress];
+    for (const a of m.emailAddresses) {
+      const colon = a.indexOf(':');
+      keys.push(colon > 0 ? a.slice(colon + 1) : a);
+    }
+    if (upn) keys.push(upn);
+    for (const k of keys) this.identities.set(k.toLowerCase(), m.userId);
+  }
+
+  private indexRight(key: string, r: MailboxRight): void {
+    this.rightsOnMailbox.add(r.mailboxId, key);
+    this.rightsOfTrustee.add(r.trusteeId, key);
+  }
+
+  private indexFolder(key: string, p: FolderPermissionRecord): void {
+    this.foldersOfMailbox.add(p.mailboxId, key);
+    if (p.trustee.kind === 'recipient') this.foldersOfTrustee.add(p.trustee.recipientId, key);
+  }
+}

@@ -1,0 +1,193 @@
+/** OneDrive drives, their sharing permissions and site collection administrators. */
+import type { StateEnvironment } from './environment.js';
+import type { DriveGrantee, DrivePermissionRecord, DriveRecord, SiteAdminRecord } from './exchange-types.js';
+import { KeyIndex } from './key-index.js';
+import type { TenantData } from './tenant-data.js';
+import { isRemovalPending, isVisible } from './visibility.js';
+
+export class SharingStore {
+  private readonly driveOfOwner = new Map<string, string>();
+  private readonly driveOfSite = new Map<string, string>();
+  private readonly permissionsOfDrive = new KeyIndex();
+  private readonly adminsOfSite = new KeyIndex();
+  private readonly sitesOfAdmin = new KeyIndex();
+
+  constructor(
+    private readonly data: TenantData,
+    private readonly env: StateEnvironment,
+  ) {
+    this.rebuild();
+  }
+
+  rebuild(): void {
+    this.driveOfOwner.clear();
+    this.driveOfSite.clear();
+    this.permissionsOfDrive.clear();
+    this.adminsOfSite.clear();
+    this.sitesOfAdmin.clear();
+    for (const d of this.data.drives.values()) this.indexDrive(d);
+    for (const p of this.data.drivePermissions.values()) this.permissionsOfDrive.add(p.driveId, p.id);
+    for (const [key, a] of this.data.siteAdmins) this.indexAdmin(key, a);
+  }
+
+  getDrive(id: string): DriveRecord | undefined {
+    return this.data.drives.get(id);
+  }
+
+  driveOfUser(userId: string): DriveRecord | undefined {
+    const id = this.driveOfOwner.get(userId);
+    return id === undefined ? undefined : this.data.drives.get(id);
+  }
+
+  /** The OneDrive whose personal site URL this is (case-insensitive, trailing slash ignored). */
+  driveBySiteUrl(siteUrl: string): DriveRecord | undefined {
+    const id = this.driveOfSite.get(normalizeSiteUrl(siteUrl));
+    return id === undefined ? undefined : this.data.drives.get(id);
+  }
+
+  drives(): IterableIterator<DriveRecord> {
+    return this.data.drives.values();
+  }
+
+  addDrive(d: DriveRecord): void {
+    if (this.data.drives.has(d.id)) throw new Error(`drive ${d.id} already exists`);
+    this.data.drives.set(d.id, d);
+    this.indexDrive(d);
+  }
+
+  // ---- sharing permissions -------------------------------------------------------------------------------
+
+  permissions(driveId: string, itemId: string): DrivePermissionRecord[] {
+    const now = this.env.now();
+    const out: DrivePermissionRecord[] = [];
+    for (const id of this.permissionsOfDrive.get(driveId)) {
+      const p = this.data.drivePermissions.get(id);
+      if (p && p.itemId === itemId && isVisible(p, now)) out.push(p);
+    }
+    return out;
+  }
+
+  /** Grants roles; an existing live grant to the same grantee on the item is updated (roles merged). */
+  grant(
+    driveId: string,
+    itemId: string,
+    grantee: DriveGrantee,
+    roles: string[],
+    invitationEmail: string | null,
+    signInRequired: boolean,
+  ): DrivePermissionRecord {
+    for (const id of this.permissionsOfDrive.get(driveId)) {
+      const p = this.data.drivePermissions.get(id);
+      if (p && p.itemId === itemId && !isRemovalPending(p) && sameGrantee(p.grantee, grantee)) {
+        p.roles = [...new Set([...p.roles, ...roles])];
+        return p;
+      }
+    }
+    const record: DrivePermissionRecord = {
+      id: this.env.newId(),
+      driveId,
+      itemId,
+      roles: [...roles],
+      grantee,
+      invitationEmail,
+      signInRequired,
+      visibleFrom: this.env.now() + this.env.delayMs('sharing'),
+      hiddenFrom: null,
+    };
+    this.data.drivePermissions.set(record.id, record);
+    this.permissionsOfDrive.add(driveId, record.id);
+    return record;
+  }
+
+  removePermission(driveId: string, permissionId: string): 'removed' | 'absent' {
+    const p = this.data.drivePermissions.get(permissionId);
+    if (!p || p.driveId !== driveId || isRemovalPending(p)) return 'absent';
+    const delay = this.env.delayMs('sharing');
+    if (delay > 0) {
+      p.hiddenFrom = this.env.now() + delay;
+    } else {
+      this.data.drivePermissions.delete(permissionId);
+      this.permissionsOfDrive.delete(driveId, permissionId);
+    }
+    return 'removed';
+  }
+
+  // ---- site collection admins ----------------------------------------------------------------------------
+
+  siteAdmins(siteUrl: string): SiteAdminRecord[] {
+    return this.visibleAdmins(this.adminsOfSite.get(normalizeSiteUrl(siteUrl)));
+  }
+
+  /** Sites (URLs) where the user is a visible site collection admin. */
+  sitesAdministeredBy(userId: string): SiteAdminRecord[] {
+    return this.visibleAdmins(this.sitesOfAdmin.get(userId));
+  }
+
+  /** Adds or removes a site collection admin. Returns whether anything changed (write-side). */
+  setSiteAdmin(
+    siteUrl: string,
+    userId: string,
+    isAdmin: boolean,
+    isPrimaryOwner = false,
+  ): 'changed' | 'unchanged' {
+    const site = normalizeSiteUrl(siteUrl);
+    const key = `${site}|${userId}`;
+    const existing = this.data.siteAdmins.get(key);
+    const isLive = existing !== undefined && !isRemovalPending(existing);
+    const now = this.env.now();
+    const delay = this.env.delayMs('sharing');
+    if (isAdmin) {
+      if (isLive) return 'unchanged';
+      const record: SiteAdminRecord = {
+        id: existing?.id ?? this.env.newId(),
+        siteUrl: site,
+        userId,
+        isPrimaryOwner,
+        visibleFrom: existing && isVisible(existing, now) ? existing.visibleFrom : now + delay,
+        hiddenFrom: null,
+      };
+      this.data.siteAdmins.set(key, record);
+      this.indexAdmin(key, record);
+      return 'changed';
+    }
+    if (!isLive) return 'unchanged';
+    if (delay > 0) {
+      existing.hiddenFrom = now + delay;
+    } else {
+      this.data.siteAdmins.delete(key);
+      this.adminsOfSite.delete(site, key);
+      this.sitesOfAdmin.delete(userId, key);
+    }
+    return 'changed';
+  }
+
+  private visibleAdmins(keys: ReadonlySet<string>): SiteAdminRecord[] {
+    const now = this.env.now();
+    const out: SiteAdminRecord[] = [];
+    for (const key of keys) {
+      const a = this.data.siteAdmins.get(key);
+      if (a && isVisible(a, now)) out.push(a);
+    }
+    return out;
+  }
+
+  private indexDrive(d: DriveRecord): void {
+    this.driveOfOwner.set(d.ownerUserId, d.id);
+    this.driveOfSite.set(normalizeSiteUrl(d.siteUrl), d.id);
+  }
+
+  private indexAdmin(key: string, a: SiteAdminRecord): void {
+    this.adminsOfSite.add(a.siteUrl, key);
+    this.sitesOfAdmin.add(a.userId, key);
+  }
+}
+
+export function normalizeSiteUrl(url: string): string {
+  return url.trim().replace(/\/+$/, '').toLowerCase();
+}
+
+function sameGrantee(a: DriveGrantee, b: DriveGrantee): boolean {
+  if (a.kind === 'user' && b.kind === 'user') return a.userId === b.userId;
+  if (a.kind === 'email' && b.kind === 'email') return a.email.toLowerCase() === b.email.toLowerCase();
+  return false;
+}

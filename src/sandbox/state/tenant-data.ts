@@ -1,0 +1,84 @@
+/**
+ * The whole mutable state of the simulated tenant as plain data (Maps of records). It is what a snapshot
+ * clones (structuredClone) and what a restore puts back; indexes live in the stores and are rebuilt from it.
+ */
+import type {
+  AppRegistration,
+  DeletedUserRecord,
+  GroupRecord,
+  MembershipRecord,
+  SkuRecord,
+  UserRecord,
+} from './directory-types.js';
+import type {
+  DrivePermissionRecord,
+  DriveRecord,
+  FolderPermissionRecord,
+  MailboxRecord,
+  MailboxRight,
+  SiteAdminRecord,
+} from './exchange-types.js';
+import type { CatalogAppRecord, InstalledAppRecord, SentMailRecord } from './teams-types.js';
+
+export interface TenantInfo {
+  tenantId: string;
+  /** Default verified domain, e.g. contoso.com. */
+  domain: string;
+  /** Initial domain, e.g. contoso.onmicrosoft.com. */
+  initialDomain: string;
+  /** SharePoint tenant name: contoso → contoso-admin.sharepoint.com, contoso-my.sharepoint.com. */
+  sharePointTenantName: string;
+  displayName: string;
+}
+
+export interface TenantData {
+  info: TenantInfo;
+  users: Map<string, UserRecord>;
+  deletedUsers: Map<string, DeletedUserRecord>;
+  groups: Map<string, GroupRecord>;
+  /** Key `${groupId}|${memberId}`. */
+  memberships: Map<string, MembershipRecord>;
+  skus: Map<string, SkuRecord>;
+  apps: Map<string, AppRegistration>;
+  /** Key: the mailbox's user id. */
+  mailboxes: Map<string, MailboxRecord>;
+  /** Key `${kind}|${mailboxId}|${trusteeId}`. */
+  mailboxRights: Map<string, MailboxRight>;
+  /** Key `${mailboxId}|${folder}|${trusteeKey}`. */
+  folderPermissions: Map<string, FolderPermissionRecord>;
+  drives: Map<string, DriveRecord>;
+  /** Key: permission id. */
+  drivePermissions: Map<string, DrivePermissionRecord>;
+  /** Key `${siteUrl lower-case}|${userId}`. */
+  siteAdmins: Map<string, SiteAdminRecord>;
+  catalogApps: Map<string, CatalogAppRecord>;
+  /** Key `${userId}|${teamsAppId}`. */
+  installedApps: Map<string, InstalledAppRecord>;
+  sentMail: SentMailRecord[];
+  /** Seed and counter of deterministic ids for objects created at run time. */
+  idSeed: number;
+  idCounter: number;
+}
+
+export function createTenantData(info: TenantInfo, idSeed: number): TenantData {
+  return {
+    info,
+    users: new Map(),
+    deletedUsers: new Map(),
+    groups: new Map(),
+    memberships: new Map(),
+    skus: new Map(),
+    apps: new Map(),
+    mailboxes: new Map(),
+    mailboxRights: new Map(),
+    folderPermissions: new Map(),
+    drives: new Map(),
+    drivePermissions: new Map(),
+    siteAdmins: new Map(),
+    catalogApps: new Map(),
+    installedApps: new Map(),
+    sentMail: [],
+    idSeed,
+    idCounter: 0,
+  };
+}

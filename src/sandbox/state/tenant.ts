@@ -1,0 +1,152 @@
+/**
+ * The simulated tenant: plain data plus the stores that index and mutate it. Every route reads and writes
+ * through a Tenant; tests reach it as `sandbox.state`. Snapshots are deep clones (structuredClone).
+ */
+import type { AppRegistration, GroupRecord, SkuRecord, UserRecord } from './directory-types.js';
+import { DirectoryStore } from './directory-store.js';
+import { nextId, type StateEnvironment } from './environment.js';
+import { ExchangeStore } from './exchange-store.js';
+import { SharingStore } from './sharing-store.js';
+import { TeamsStore } from './teams-store.js';
+import type { TenantData, TenantInfo } from './tenant-data.js';
+import type { ConsistencyArea } from './visibility.js';
+
+/** An opaque deep copy of the tenant data. */
+export interface TenantSnapshot {
+  readonly data: TenantData;
+}
+
+export interface TenantOptions {
+  /** Epoch ms; defaults to Date.now. */
+  now?: () => number;
+  /** Consistency delay per area in ms; defaults to 0 (writes visible at once). */
+  delayMs?: (area: ConsistencyArea) => number;
+}
+
+/** A recipient an Exchange identity or a Graph address resolves to. */
+export type Recipient = { kind: 'user'; user: UserRecord } | { kind: 'group'; group: GroupRecord };
+
+export class Tenant {
+  readonly directory: DirectoryStore;
+  readonly exchange: ExchangeStore;
+  readonly sharing: SharingStore;
+  readonly teams: TeamsStore;
+  private current: TenantData;
+  private readonly env: StateEnvironment;
+
+  constructor(data: TenantData, options: TenantOptions = {}) {
+    this.current = data;
+    const now = options.now ?? Date.now;
+    const delayMs = options.delayMs ?? (() => 0);
+    this.env = { now, delayMs, newId: () => nextId(this.current) };
+    // The stores hold a reference to a data object; restore() swaps contents in place so that stays valid.
+    this.directory = new DirectoryStore(this.current, this.env);
+    this.exchange = new ExchangeStore(this.current, this.env);
+    this.sharing = new SharingStore(this.current, this.env);
+    this.teams = new TeamsStore(this.current, this.env);
+  }
+
+  get info(): TenantInfo {
+    return this.current.info;
+  }
+
+  get tenantId(): string {
+    return this.current.info.tenantId;
+  }
+
+  /** Raw data, for assertions. Mutate only through the stores, or call `reindex()` afterwards. */
+  get data(): TenantData {
+    return this.current;
+  }
+
+  now(): number {
+    return this.env.now();
+  }
+
+  nowIso(): string {
+    return new Date(this.env.now()).toISOString();
+  }
+
+  newId(): string {
+    return this.env.newId();
+  }
+
+  // ---- registrations and licences -------------------------------------------------------------------------
+
+  getApp(appId: string): AppRegistration | undefined {
+    return this.current.apps.get(appId);
+  }
+
+  addApp(app: AppRegistration): void {
+    this.current.apps.set(app.appId, app);
+  }
+
+  skus(): SkuRecord[] {
+    return [...this.current.skus.values()];
+  }
+
+  getSku(skuId: string): SkuRecord | undefined {
+    return this.current.skus.get(skuId.toLowerCase());
+  }
+
+  addSku(sku: SkuRecord): void {
+    this.current.skus.set(sku.skuId.toLowerCase(), sku);
+  }
+
+  /** Consumed seats per skuId (lower-case): users holding it directly or through a group, plus external use. */
+  consumedUnits(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const sku of this.current.skus.values())
+      counts.set(sku.skuId.toLowerCase(), sku.externallyConsumedUnits);
+    for (const user of this.directory.users()) {
+      const held = new Set(this.directory.effectiveLicenses(user).map((l) => l.skuId.toLowerCase()));
+      for (const skuId of held) counts.set(skuId, (counts.get(skuId) ?? 0) + 1);
+    }
+    return counts;
+  }
+
+  // ---- recipients -----------------------------------------------------------------------------------------
+
+  /**
+   * Resolves a user or group by object id, UPN, SMTP address, Exchange alias/name/DN (through the mailbox),
+   * or a group's display name / mailNickname. Returns undefined when nothing or several groups match.
+   */
+  findRecipient(identity: string): Recipient | undefined {
+    const user = this.directory.getUser(identity);
+    if (user) return { kind: 'user', user };
+    const mailbox = this.exchange.findMailbox(identity);
+    const owner = mailbox ? this.directory.getUser(mailbox.userId) : undefined;
+    if (owner) return { kind: 'user', user: owner };
+    const byId = this.directory.getGroup(identity);
+    if (byId) return { kind: 'group', group: byId };
+    const addressOwner = this.directory.findByAddress(identity);
+    const byAddress = addressOwner === undefined ? undefined : this.directory.getGroup(addressOwner);
+    if (byAddress) return { kind: 'group', group: byAddress };
+    const key = identity.trim().toLowerCase();
+    const named = [...this.directory.groups()].filter(
+      (g) => g.displayName.toLowerCase() === key || g.mailNickname.toLowerCase() === key,
+    );
+    const only = named.length === 1 ? named[0] : undefined;
+    return only ? { kind: 'group', group: only } : undefined;
+  }
+
+  // ---- snapshots ------------------------------------------------------------------------------------------
+
+  snapshot(): TenantSnapshot {
+    return { data: structuredClone(this.current) };
+  }
+
+  /** Replaces the state with a copy of the snapshot (the snapshot stays reusable). */
+  restore(snapshot: TenantSnapshot): void {
+    const copy = structuredClone(snapshot.data);
+    Object.assign(this.current, copy);
+    this.reindex();
+  }
+
+  /** Rebuilds every index from the raw data. */
+  reindex(): void {
+    this.directory.rebuild();
+    this.exchange.rebuild();
+    this.sharing.rebuild();
+  }
+}
