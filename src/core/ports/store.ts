@@ -140,9 +140,10 @@ export interface QueueItem {
  */
 export interface WorkQueue {
   /**
-   * Add an item, or update the item with the same kind and key: its payload is replaced and, unless
-   * it is currently claimed, it becomes pending again, due at `notBeforeMs` (default: now), with its
-   * attempt count reset when it had finished (`done` or `dead`).
+   * Add an item, or update the item with the same kind and key: its payload is replaced and it becomes
+   * pending, due at `notBeforeMs` (default 0: due now), with its attempts and last error reset when it
+   * had finished (`done` or `dead`). An item enqueued while claimed keeps its claim; when that claim
+   * completes or fails, the item becomes pending again at `notBeforeMs` so the new payload is handled.
    */
   enqueue(item: { kind: string; key: string; payload: unknown; notBeforeMs?: number }): Promise<QueueItem>;
   /**
@@ -151,7 +152,10 @@ export interface WorkQueue {
    * (default 5 minutes) from `nowMs`. Concurrent callers never receive the same item at once.
    */
   claimDue(kind: string, nowMs: number, limit: number, claimMs?: number): Promise<QueueItem[]>;
-  /** Mark a claimed item done. False when the item is not claimed (already finished or unknown). */
+  /**
+   * Mark a claimed item done (or pending again if it was enqueued meanwhile). False when the item is
+   * not claimed (already finished or unknown).
+   */
   complete(id: number): Promise<boolean>;
   /**
    * Record a failure of a claimed item: pending again at `retryAtMs`, or `dead` when `retryAtMs` is

@@ -1,0 +1,7 @@
+import type { Migration } from './migration.js';
+import { initialSchema } from './0001-initial-schema.js';
+
+export type { Migration } from './migration.js';
+
+/** Every migration, in the order they apply. Append new ones; never reorder or edit applied ones. */
+export const migrations: readonly Migration[] = [initialSchema];
