@@ -1,0 +1,62 @@
+/** The revoke flow's core: inputs, discovery, the permission inventory, steps, summary and card data. */
+export {
+  AdaptiveLimiter,
+  mapLimited,
+  type AdaptiveLimiterOptions,
+  type LimiterStats,
+} from './adaptive-limiter.js';
+export {
+  discoverPermissions,
+  type Discovery,
+  type DiscoveryDeps,
+  type DiscoveryOptions,
+} from './discovery.js';
+export {
+  maxTargetMailboxes,
+  parseRevokeInput,
+  permissionTypes,
+  revokeInputSchema,
+  ticketIdPattern,
+  type PermissionType,
+  type RevokeInput,
+} from './input.js';
+export type { InventoryRecord, LocalChange } from './inventory-records.js';
+export {
+  PermissionInventory,
+  type PermissionInventoryOptions,
+  type RefreshReport,
+} from './permission-inventory.js';
+export {
+  categoriesFor,
+  revokeCategories,
+  type FoundPermission,
+  type PermissionName,
+  type RevokeCategory,
+  type RevokeUser,
+} from './permissions.js';
+export {
+  revokeCategoryLabels,
+  toRevokePreviewCardData,
+  toRevokeSummaryCardData,
+  type RevokeCardGroup,
+  type RevokeCardItem,
+  type RevokePreviewCardData,
+  type RevokeSummaryCardData,
+} from './revoke-card-data.js';
+export { describePermission, type RevokeChangeData } from './revoke-change.js';
+export {
+  buildRevokeStepGroup,
+  revokeStepIds,
+  revokeSteps,
+  toChange,
+  type RevokeStepGroupOptions,
+} from './revoke-steps.js';
+export {
+  buildRevokeSummary,
+  plannedRevokeChanges,
+  verifyRevocation,
+  type RemovedMembership,
+  type RemovedPermission,
+  type RevokeSummary,
+  type RevokeSummaryInput,
+} from './revoke-summary.js';

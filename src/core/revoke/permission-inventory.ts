@@ -1,0 +1,277 @@
+/**
+ * The permission inventory: who holds FullAccess and calendar rights on which mailbox. Exchange has no
+ * reverse lookup for these, so the inventory is built by scanning every mailbox (bounded, throttle-aware
+ * concurrency through the AIMD limiter) and kept durably in the store's key-value state, spread over a
+ * fixed number of chunks. It only narrows where to look: the revoke plan re-reads every candidate live.
+ *
+ * Refresh is incremental: paging through the mailbox list finds new mailboxes, records older than
+ * `maxAgeMs` are re-scanned, mailboxes no longer listed are dropped, and our own changes are written
+ * through at once (`recordChange`).
+ */
+import { NotFoundError, describeError } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
+import type { FolderPermission, Mailbox, MailboxInfo } from '../ports/mailbox.js';
+import type { KeyValueStore } from '../ports/store.js';
+import type { AdaptiveLimiter } from './adaptive-limiter.js';
+import {
+  applyLocalChange,
+  candidateRecords,
+  chunkOf,
+  inventoryChunkSchema,
+  inventoryMetaSchema,
+  mailboxKey,
+  needsScan,
+  recordAnswersTo,
+  recordFromScan,
+  type InventoryMeta,
+  type InventoryRecord,
+  type LocalChange,
+} from './inventory-records.js';
+
+export interface PermissionInventoryOptions {
+  state: KeyValueStore;
+  mailbox: Mailbox;
+  clock: Clock;
+  limiter: AdaptiveLimiter;
+  /** Records older than this are re-scanned on refresh. Default 24 h. */
+  maxAgeMs?: number;
+  /** Mailboxes per listMailboxes page. Default 1000 (the Exchange maximum). */
+  pageSize?: number;
+  /** Storage layout, fixed when the inventory is first written. Default 64 chunks. */
+  chunkCount?: number;
+  /** Write finished scans to the store every N mailboxes, so a crash loses little. Default 500. */
+  checkpointEvery?: number;
+  keyPrefix?: string;
+}
+
+export interface RefreshReport {
+  listed: number;
+  scanned: number;
+  added: number;
+  dropped: number;
+  /** Mailboxes that could not be scanned; their previous record (if any) was kept. */
+  failures: { mailbox: string; error: { code: string; name: string; message: string } }[];
+  durationMs: number;
+}
+
+export class PermissionInventory {
+  private readonly records = new Map<string, InventoryRecord>();
+  private chunkCount: number;
+  private lastListedAt: number | undefined;
+  private readonly dirty = new Set<number>();
+  private writing: Promise<void> = Promise.resolve();
+  private inflight: Promise<RefreshReport> | undefined;
+  private readonly prefix: string;
+
+  constructor(private readonly options: PermissionInventoryOptions) {
+    this.chunkCount = options.chunkCount ?? 64;
+    this.prefix = options.keyPrefix ?? 'revoke.inventory.';
+  }
+
+  get size(): number {
+    return this.records.size;
+  }
+
+  /** Reads the stored inventory (replacing what is in memory). Unreadable chunks are left to the next scan. */
+  async load(): Promise<void> {
+    const meta = inventoryMetaSchema.safeParse(await this.options.state.get(`${this.prefix}meta`));
+    this.records.clear();
+    if (!meta.success) return;
+    this.chunkCount = meta.data.chunkCount;
+    this.lastListedAt = meta.data.lastListedAt;
+    const chunks = await Promise.all(
+      Array.from({ length: this.chunkCount }, (_, index) => this.options.state.get(this.chunkKey(index))),
+    );
+    for (const raw of chunks) {
+      const parsed = inventoryChunkSchema.safeParse(raw ?? []);
+      if (!parsed.success) continue;
+      for (const record of parsed.data) this.records.set(record.mailbox, record);
+    }
+  }
+
+  /**
+   * Reloads from the store, pages through every mailbox and scans the new and stale ones. Scans start
+   * while later pages are still being fetched.
+   */
+  async refresh(): Promise<RefreshReport> {
+    const startedAt = this.options.clock.now();
+    await this.load();
+    const maxAgeMs = this.options.maxAgeMs ?? 24 * 60 * 60 * 1000;
+    const report: RefreshReport = {
+      listed: 0,
+      scanned: 0,
+      added: 0,
+      dropped: 0,
+      failures: [],
+      durationMs: 0,
+    };
+    const seen = new Set<string>();
+    const scans: Promise<void>[] = [];
+    let cursor: string | undefined;
+    do {
+      const pageCursor = cursor;
+      const page = await this.options.limiter.run(() =>
+        this.options.mailbox.listMailboxes(pageCursor, this.options.pageSize ?? 1000),
+      );
+      for (const info of page.items) {
+        const key = mailboxKey(info);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        report.listed += 1;
+        const existing = this.records.get(key);
+        if (needsScan(existing, info, this.options.clock.now(), maxAgeMs)) {
+          scans.push(this.scanAndStore(info, existing, report));
+        }
+      }
+      cursor = page.next;
+    } while (cursor !== undefined);
+    await Promise.all(scans);
+    for (const key of [...this.records.keys()]) {
+      if (!seen.has(key)) {
+        this.records.delete(key);
+        this.dirty.add(chunkOf(key, this.chunkCount));
+        report.dropped += 1;
+      }
+    }
+    this.lastListedAt = startedAt;
+    await this.flush();
+    report.durationMs = this.options.clock.now() - startedAt;
+    return report;
+  }
+
+  /**
+   * Refreshes unless a refresh (by this or another instance) listed every mailbox within `withinMs`;
+   * concurrent callers share one refresh. Returns the report when a refresh ran.
+   */
+  async ensureFresh(withinMs = 60_000): Promise<RefreshReport | undefined> {
+    if (this.inflight) return this.inflight;
+    if (this.lastListedAt === undefined) await this.load();
+    if (this.lastListedAt !== undefined && this.options.clock.now() - this.lastListedAt < withinMs)
+      return undefined;
+    const running = this.refresh().finally(() => {
+      this.inflight = undefined;
+    });
+    this.inflight = running;
+    return running;
+  }
+
+  /** Mailboxes where the inventory saw one of the identities with FullAccess or a calendar grant. */
+  candidatesFor(identities: readonly string[]): {
+    fullAccess: InventoryRecord[];
+    calendar: InventoryRecord[];
+  } {
+    return candidateRecords(this.records.values(), identities);
+  }
+
+  /** The record of a mailbox by address, UPN or id. */
+  find(name: string): InventoryRecord | undefined {
+    const direct = this.records.get(name.toLowerCase());
+    if (direct) return direct;
+    for (const record of this.records.values()) if (recordAnswersTo(record, name)) return record;
+    return undefined;
+  }
+
+  /** Applies a change made by our own run to the stored record at once (read-modify-write of one chunk). */
+  async recordChange(mailbox: string, change: LocalChange): Promise<void> {
+    const key = mailbox.toLowerCase();
+    const chunk = chunkOf(key, this.chunkCount);
+    const stored = inventoryChunkSchema.safeParse((await this.options.state.get(this.chunkKey(chunk))) ?? []);
+    const records = stored.success ? stored.data : [];
+    const index = records.findIndex((record) => record.mailbox === key);
+    const current = records[index] ?? this.records.get(key);
+    if (!current) return; // not inventoried yet: the next refresh scans it live
+    const updated = applyLocalChange(current, change);
+    this.records.set(key, updated);
+    if (index >= 0) records[index] = updated;
+    else records.push(updated);
+    await this.serialise(() => this.options.state.set(this.chunkKey(chunk), records));
+  }
+
+  private async scanAndStore(
+    info: MailboxInfo,
+    existing: InventoryRecord | undefined,
+    report: RefreshReport,
+  ): Promise<void> {
+    const key = mailboxKey(info);
+    try {
+      const record = await this.scan(info, existing?.calendarFolder);
+      this.records.set(key, record);
+      report.scanned += 1;
+      if (!existing) report.added += 1;
+    } catch (error) {
+      if (error instanceof NotFoundError) {
+        // Deleted between listing and scanning: nothing to inventory.
+        if (this.records.delete(key)) report.dropped += 1;
+      } else {
+        report.failures.push({ mailbox: key, error: describeError(error) });
+        return;
+      }
+    }
+    this.dirty.add(chunkOf(key, this.chunkCount));
+    const checkpointEvery = this.options.checkpointEvery ?? 500;
+    if (report.scanned % checkpointEvery === 0) await this.flush();
+  }
+
+  private async scan(info: MailboxInfo, cachedFolder: string | undefined): Promise<InventoryRecord> {
+    const address = info.primarySmtpAddress;
+    const [fullAccess, calendar] = await Promise.all([
+      this.options.limiter.run(() => this.options.mailbox.listFullAccess(address)),
+      this.scanCalendar(address, cachedFolder),
+    ]);
+    return recordFromScan(info, fullAccess, calendar.folder, calendar.grants, this.options.clock.now());
+  }
+
+  private async scanCalendar(
+    address: string,
+    cachedFolder: string | undefined,
+  ): Promise<{ folder: string; grants: FolderPermission[] }> {
+    const { limiter, mailbox } = this.options;
+    const folder = cachedFolder ?? (await limiter.run(() => mailbox.getCalendarFolder(address)));
+    try {
+      return { folder, grants: await limiter.run(() => mailbox.listFolderPermissions(folder, address)) };
+    } catch (error) {
+      // A cached folder name can go stale (mailbox language changed): resolve it again once.
+      if (!(error instanceof NotFoundError) || cachedFolder === undefined) throw error;
+      const fresh = await limiter.run(() => mailbox.getCalendarFolder(address));
+      return {
+        folder: fresh,
+        grants: await limiter.run(() => mailbox.listFolderPermissions(fresh, address)),
+      };
+    }
+  }
+
+  private async flush(): Promise<void> {
+    await this.serialise(async () => {
+      const chunks = [...this.dirty];
+      this.dirty.clear();
+      for (const chunk of chunks) {
+        const records = [...this.records.values()].filter(
+          (record) => chunkOf(record.mailbox, this.chunkCount) === chunk,
+        );
+        await this.options.state.set(this.chunkKey(chunk), records);
+      }
+      const meta: InventoryMeta = {
+        version: 1,
+        chunkCount: this.chunkCount,
+        updatedAt: this.options.clock.now(),
+      };
+      if (this.lastListedAt !== undefined) meta.lastListedAt = this.lastListedAt;
+      await this.options.state.set(`${this.prefix}meta`, meta);
+    });
+  }
+
+  /** Store writes happen one at a time, in order, so checkpoints and write-throughs never interleave. */
+  private serialise(write: () => Promise<void>): Promise<void> {
+    const next = this.writing.then(write);
+    // The failure reaches the caller through `next`; the chain only orders writes and must stay usable.
+    this.writing = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    return next;
+  }
+
+  private chunkKey(index: number): string {
+    return `${this.prefix}chunk:${index}`;
+  }
+}

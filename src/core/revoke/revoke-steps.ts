@@ -1,0 +1,189 @@
+/**
+ * The revoke flow's steps, one per kind of right: plan (live discovery, read-only), apply (one removal,
+ * idempotent: the connector treats Exchange's "ACE isn't present" warnings as done), verify (read back the
+ * planned mailboxes), undo (re-grant from the recorded before-state). Usable alone (`revokeSteps`) or as a
+ * group inside another flow (`buildRevokeStepGroup`, e.g. offboarding, with a `dependsOn` hook).
+ */
+import { NotFoundError, VerificationError } from '../errors.js';
+import type { Mailbox } from '../ports/mailbox.js';
+import { ok, type Change, type Step, type StepContext } from '../step.js';
+import { AdaptiveLimiter } from './adaptive-limiter.js';
+import { discoverPermissions, type DiscoveryDeps } from './discovery.js';
+import type { RevokeInput } from './input.js';
+import type { LocalChange } from './inventory-records.js';
+import type { PermissionInventory } from './permission-inventory.js';
+import { categoriesFor, permissionKey, type FoundPermission, type RevokeCategory } from './permissions.js';
+import { changeDataSchema, describePermission, type RevokeChangeData } from './revoke-change.js';
+
+export const revokeStepIds = {
+  full_access: 'exo.revoke-full-access',
+  shared_mailboxes: 'exo.revoke-shared-membership',
+  send_as: 'exo.revoke-send-as',
+  send_on_behalf: 'exo.revoke-send-on-behalf',
+  calendar_delegates: 'exo.revoke-calendar',
+} as const satisfies Record<RevokeCategory, string>;
+
+const titles: Record<RevokeCategory, string> = {
+  full_access: 'Remove FullAccess on other mailboxes',
+  shared_mailboxes: 'Remove shared mailbox memberships',
+  send_as: 'Remove SendAs rights',
+  send_on_behalf: 'Remove SendOnBehalf rights',
+  calendar_delegates: 'Remove calendar delegations',
+};
+
+export interface RevokeStepGroupOptions<TInput> {
+  /** The flow's input as a revoke request (offboarding: the leaver, every kind, every mailbox). */
+  select: (input: TInput) => RevokeInput;
+  /** Needed for "every mailbox" FullAccess and calendar discovery. */
+  inventory?: PermissionInventory;
+  /** Steps of the surrounding flow that must finish first. */
+  dependsOn?: readonly string[];
+  /** Inventory freshness required when planning; `false` uses it as stored. Default 60 s. */
+  inventoryMaxStalenessMs?: number | false;
+  /** Bounds the concurrency of planning and verification reads (AIMD). Default: a fresh limiter per call. */
+  limiter?: AdaptiveLimiter;
+}
+
+function removeOne(mailbox: Mailbox, data: RevokeChangeData): Promise<void> {
+  switch (data.category) {
+    case 'full_access':
+    case 'shared_mailboxes':
+      return mailbox.removeFullAccess(data.mailbox, data.trustee);
+    case 'send_as':
+      return mailbox.removeSendAs(data.mailbox, data.trustee);
+    case 'send_on_behalf':
+      return mailbox.removeSendOnBehalf(data.mailbox, data.trustee);
+    case 'calendar_delegates':
+      return mailbox.removeFolderPermission(
+        data.folder ?? `${data.mailbox}:\\Calendar`,
+        data.mailbox,
+        data.trustee,
+      );
+  }
+}
+
+function grantBack(mailbox: Mailbox, data: RevokeChangeData): Promise<void> {
+  switch (data.category) {
+    case 'full_access':
+    case 'shared_mailboxes':
+      // Exchange does not report AutoMapping; re-granting without it never adds a mailbox to Outlook unasked.
+      return mailbox.addFullAccess(data.mailbox, data.trustee, false);
+    case 'send_as':
+      return mailbox.addSendAs(data.mailbox, data.trustee);
+    case 'send_on_behalf':
+      return mailbox.addSendOnBehalf(data.mailbox, data.trustee);
+    case 'calendar_delegates':
+      return mailbox.addFolderPermission(
+        data.folder ?? `${data.mailbox}:\\Calendar`,
+        data.mailbox,
+        data.trustee,
+        data.accessRights ?? ['Reviewer'],
+      );
+  }
+}
+
+function localChange(data: RevokeChangeData, op: 'add' | 'remove'): LocalChange | undefined {
+  if (data.category === 'full_access' || data.category === 'shared_mailboxes') {
+    return op === 'remove'
+      ? { kind: 'full-access', op, trustee: data.trustee }
+      : { kind: 'full-access', op, trustee: data.trustee, accessRights: data.accessRights ?? ['FullAccess'] };
+  }
+  if (data.category === 'calendar_delegates') {
+    if (op === 'remove') return { kind: 'calendar', op, user: data.trustee };
+    const change: LocalChange = {
+      kind: 'calendar',
+      op,
+      user: data.trustee,
+      accessRights: data.accessRights ?? [],
+    };
+    if (data.isDelegate !== undefined) change.isDelegate = data.isDelegate;
+    return change;
+  }
+  return undefined;
+}
+
+export function toChange(user: string, permission: FoundPermission): Change {
+  const data: RevokeChangeData = { ...permission, user };
+  const before: Record<string, unknown> = { isPresent: true, trustee: permission.trustee };
+  if (permission.accessRights) before['accessRights'] = permission.accessRights;
+  if (permission.folder) before['folder'] = permission.folder;
+  if (permission.isDelegate !== undefined) before['isDelegate'] = permission.isDelegate;
+  return { key: permissionKey(permission), description: describePermission(data), data: { ...data }, before };
+}
+
+function revokeStep<TInput>(category: RevokeCategory, options: RevokeStepGroupOptions<TInput>): Step<TInput> {
+  const depsOf = (ctx: StepContext<TInput>): DiscoveryDeps => {
+    const deps: DiscoveryDeps = {
+      mailbox: ctx.ports.mailbox,
+      limiter: options.limiter ?? new AdaptiveLimiter({ clock: ctx.ports.clock, signal: ctx.signal }),
+    };
+    if (options.inventory) deps.inventory = options.inventory;
+    return deps;
+  };
+  const step: Step<TInput> = {
+    id: revokeStepIds[category],
+    system: 'exchange',
+    title: titles[category],
+    async plan(ctx) {
+      const input = options.select(ctx.input);
+      if (!categoriesFor(input).includes(category)) return [];
+      const discoveryOptions =
+        options.inventoryMaxStalenessMs === undefined
+          ? { categories: [category] }
+          : { categories: [category], inventoryMaxStalenessMs: options.inventoryMaxStalenessMs };
+      const discovery = await discoverPermissions(input, depsOf(ctx), discoveryOptions);
+      return discovery.permissions.map((permission) => toChange(input.user, permission));
+    },
+    async apply(change, ctx) {
+      const data = changeDataSchema.parse(change.data);
+      let outcome: 'removed' | 'mailbox-gone' = 'removed';
+      try {
+        await removeOne(ctx.ports.mailbox, data);
+      } catch (error) {
+        // The mailbox was deleted since planning: the right went with it.
+        if (!(error instanceof NotFoundError)) throw error;
+        outcome = 'mailbox-gone';
+      }
+      const local = localChange(data, 'remove');
+      if (local) await options.inventory?.recordChange(data.mailbox, local);
+      return { outcome };
+    },
+    async verify(changes, ctx) {
+      if (changes.length === 0) return ok();
+      const input = options.select(ctx.input);
+      const planned = new Set(changes.map((change) => change.key));
+      const mailboxes = changes.map((change) => changeDataSchema.parse(change.data).mailbox);
+      const discovery = await discoverPermissions(input, depsOf(ctx), {
+        categories: [category],
+        alsoCheck: [...new Set(mailboxes)],
+        inventoryMaxStalenessMs: false,
+      });
+      const remaining = discovery.permissions.filter((permission) => planned.has(permissionKey(permission)));
+      if (remaining.length === 0) return ok();
+      const list = remaining.map((permission) => permission.mailbox).join(', ');
+      // Exchange applies removals with some delay: a retryable error lets the runner read back again.
+      throw new VerificationError(`${titles[category]}: still present on ${list}`);
+    },
+    async undo(change, ctx) {
+      const data = changeDataSchema.parse(change.data);
+      await grantBack(ctx.ports.mailbox, data);
+      const local = localChange(data, 'add');
+      if (local) await options.inventory?.recordChange(data.mailbox, local);
+    },
+  };
+  if (options.dependsOn && options.dependsOn.length > 0)
+    return { ...step, dependsOn: [...options.dependsOn] };
+  return step;
+}
+
+/** The five steps for a flow whose input holds a revoke request somewhere (`select` finds it). */
+export function buildRevokeStepGroup<TInput>(options: RevokeStepGroupOptions<TInput>): Step<TInput>[] {
+  return (Object.keys(revokeStepIds) as RevokeCategory[]).map((category) => revokeStep(category, options));
+}
+
+/** The steps of the stand-alone revoke flow, whose input is the parsed `RevokeInput`. */
+export function revokeSteps(
+  options: Omit<RevokeStepGroupOptions<RevokeInput>, 'select'> = {},
+): Step<RevokeInput>[] {
+  return buildRevokeStepGroup({ ...options, select: (input) => input });
+}
