@@ -2,11 +2,15 @@
 import type { Tenant } from '../state/tenant.js';
 import type { BoundParameters, Limit, ParamSpec } from './binding.js';
 import type { ExoObject } from './response.js';
+import type { RetentionSettingsStore } from './retention-settings.js';
 
 export interface CmdletContext {
   tenant: Tenant;
+  /** Display name of the calling application (Exchange records it as LitigationHoldOwner). */
+  callerName: string;
+  retention: RetentionSettingsStore;
   /** Names a write for the request log (e.g. `exo.remove-mailbox-permission`). */
-  recordWrite(operation: string): void;
+  recordWrite: (operation: string) => void;
 }
 
 export interface CmdletResult {
@@ -14,6 +18,8 @@ export interface CmdletResult {
   warnings: string[];
   /** ResultSize: how many of `objects` the caller asked for in total (paging cuts pages from these). */
   limit: Limit;
+  /** A write that changed nothing (reported by a warning): the request log does not count it as applied. */
+  isNoop: boolean;
 }
 
 export interface CmdletDefinition {
@@ -34,9 +40,9 @@ export const RESULT_SIZE_WARNING =
   'items returned. To return all items, specify "-ResultSize Unlimited". Be aware that, depending on the actual ' +
   'number of items, returning all items can take a long time and consume a large amount of memory.';
 
-/** A write's result: no objects, optional warnings. */
+/** A write's result. Every write warning reports a no-op (already present, absent, nothing modified). */
 export function writeResult(objects: ExoObject[] = [], warnings: string[] = []): CmdletResult {
-  return { objects, warnings, limit: 'Unlimited' };
+  return { objects, warnings, limit: 'Unlimited', isNoop: warnings.length > 0 };
 }
 
 /** A read's result with the cmdlet's ResultSize (default 1000 with PowerShell's warning when cut short). */
@@ -44,5 +50,5 @@ export function readResult(objects: ExoObject[], resultSize: Limit | undefined):
   const limit = resultSize ?? DEFAULT_RESULT_SIZE;
   const warnings =
     resultSize === undefined && objects.length > DEFAULT_RESULT_SIZE ? [RESULT_SIZE_WARNING] : [];
-  return { objects, warnings, limit };
+  return { objects, warnings, limit, isNoop: false };
 }
