@@ -133,7 +133,7 @@ export class Pipeline {
       );
     }
 
-    const isWrite = route.operation !== undefined;
+    const isWrite = route.isWrite?.(req) ?? route.operation !== undefined;
     const decision = this.deps.behaviours.throttle.take(
       def.name,
       req.caller?.appId ?? 'anonymous',

@@ -125,6 +125,11 @@ export interface RouteDefinition {
   permissions?: readonly string[];
   /** Short name of the write for the request log (e.g. `user.disable`); omit for reads. */
   operation?: string;
+  /**
+   * Whether a request counts as a write for throttling when that depends on the body (e.g. Exchange
+   * InvokeCommand: the cmdlet decides). Defaults to "the route has an `operation`".
+   */
+  isWrite?: (req: SandboxRequest) => boolean;
   handler: RouteHandler;
 }
 
