@@ -1,0 +1,86 @@
+import { GraphError } from '@microsoft/microsoft-graph-client';
+import {
+  ConflictError,
+  InvalidInputError,
+  LifecycleError,
+  NotFoundError,
+  PermissionDeniedError,
+  ThrottledError,
+  UnavailableError,
+} from '../../core/errors.js';
+import { parseRetryAfterMs } from '../http/retry-after.js';
+
+/**
+ * 400 messages that mean "the target's state forbids this change" rather than "the request is
+ * malformed". Graph codes are generic (`Request_BadRequest`) for these, so the message text decides
+ * (graph.md §3, §6, §7, §14; all [observed] strings).
+ */
+const CONFLICT_MESSAGES: readonly RegExp[] = [
+  /on-premises mastered Directory Sync objects/i,
+  /originated within an external service/i,
+  /inherited from a group membership/i,
+  /dynamic membership/i,
+  /mail-enabled security groups? and or distribution list/i,
+  /conflicting object/i,
+  /already exist/i,
+  /does not have a corresponding license/i,
+  /usage location/i,
+  /not enough licen[cs]es|CountViolation|MutuallyExclusiveViolation|DependencyViolation|depends on the service plan/i,
+];
+
+export interface GraphErrorFacts {
+  status: number;
+  code: string | undefined;
+  message: string;
+  requestId: string | undefined;
+  retryAfterMs: number | undefined;
+}
+
+/** The facts of a Graph client error, or of a `$batch` item response. */
+export function graphErrorFacts(error: GraphError): GraphErrorFacts {
+  const headers = error.headers;
+  return {
+    status: error.statusCode,
+    code: error.code ?? undefined,
+    message: error.message,
+    requestId: error.requestId ?? headers?.get('request-id') ?? undefined,
+    retryAfterMs: parseRetryAfterMs(headers?.get('retry-after')),
+  };
+}
+
+/** Translates Graph failures into the core's typed errors; `what` says which operation failed. */
+export function toLifecycleError(error: unknown, what: string): LifecycleError {
+  if (error instanceof LifecycleError) return error;
+  if (error instanceof GraphError) return fromFacts(graphErrorFacts(error), what, error);
+  if (error instanceof Error) return new UnavailableError(`${what}: ${error.message}`, { cause: error });
+  return new UnavailableError(`${what}: unexpected failure`, { cause: error });
+}
+
+export function fromFacts(facts: GraphErrorFacts, what: string, cause: unknown): LifecycleError {
+  const detail = `${facts.code ?? `HTTP ${facts.status}`}${facts.message === '' ? '' : `: ${facts.message}`}`;
+  const suffix = facts.requestId === undefined ? '' : ` (request-id ${facts.requestId})`;
+  const message = `${what} failed: ${detail}${suffix}`;
+  const { status } = facts;
+  if (status === 429) return new ThrottledError(facts.retryAfterMs, { cause, message });
+  if (status === -1 || status === 0 || status === 408 || status >= 500) {
+    return new UnavailableError(message, { cause, retryAfterMs: facts.retryAfterMs });
+  }
+  if (status === 404) return new NotFoundError(message, { cause });
+  if (status === 401 || status === 403) return new PermissionDeniedError(message, { cause });
+  if (status === 409 || status === 412) return new ConflictError(message, { cause });
+  if (status === 400 && CONFLICT_MESSAGES.some((pattern) => pattern.test(facts.message))) {
+    return new ConflictError(message, { cause });
+  }
+  return new InvalidInputError(message, { cause });
+}
+
+/** True when the Graph failure's message matches (used for idempotent "already done" outcomes). */
+export function graphMessageMatches(error: unknown, pattern: RegExp): boolean {
+  const cause = error instanceof LifecycleError ? error.cause : error;
+  return cause instanceof GraphError && pattern.test(cause.message);
+}
+
+export function graphStatusOf(error: unknown): number | undefined {
+  const cause = error instanceof LifecycleError ? error.cause : error;
+  return cause instanceof GraphError ? cause.statusCode : undefined;
+}

@@ -1,0 +1,72 @@
+/**
+ * Validation of caller input before anything reaches the server: bad input gets a clear message and
+ * changes nothing. Values that pass still travel only as data (filter objects, DN strings the server
+ * parses), never spliced into filter text.
+ */
+import { EqualityFilter } from 'ldapts';
+import { InvalidInputError } from '../../core/errors.js';
+import type { DirectoryLookup } from '../../core/ports/directory.js';
+import { DnSyntaxError, parseDn } from './dn.js';
+
+/** Longest lookup value sent to the server (AD's userPrincipalName limit is 1024 characters). */
+export const MAX_LOOKUP_LENGTH = 1024;
+/** description and info are limited to 1024 characters in AD's schema (rangeUpper). */
+export const MAX_STAMP_LENGTH = 1024;
+const MAX_DN_LENGTH = 2048;
+
+export type ValueLookup = { attribute: 'userPrincipalName' | 'sAMAccountName' | 'employeeID'; value: string };
+
+export function lookupFilter(lookup: Exclude<DirectoryLookup, { dn: string }>): EqualityFilter {
+  const { attribute, value } = valueLookup(lookup);
+  return new EqualityFilter({ attribute, value });
+}
+
+function valueLookup(lookup: Exclude<DirectoryLookup, { dn: string }>): ValueLookup {
+  if ('userPrincipalName' in lookup) return checked('userPrincipalName', lookup.userPrincipalName);
+  if ('sAMAccountName' in lookup) return checked('sAMAccountName', lookup.sAMAccountName);
+  if ('employeeId' in lookup) return checked('employeeID', lookup.employeeId);
+  throw new InvalidInputError(
+    'Unsupported directory lookup: use userPrincipalName, sAMAccountName, employeeId or dn',
+  );
+}
+
+function checked(attribute: ValueLookup['attribute'], value: unknown): ValueLookup {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new InvalidInputError(`The ${attribute} to look up is empty`);
+  }
+  if (value.length > MAX_LOOKUP_LENGTH) {
+    throw new InvalidInputError(`The ${attribute} to look up is longer than ${MAX_LOOKUP_LENGTH} characters`);
+  }
+  return { attribute, value };
+}
+
+/** Checks a DN's syntax (RFC 4514) and returns it unchanged. */
+export function checkedDn(dn: unknown, what = 'distinguished name'): string {
+  if (typeof dn !== 'string' || dn.trim() === '') throw new InvalidInputError(`The ${what} is empty`);
+  if (dn.length > MAX_DN_LENGTH)
+    throw new InvalidInputError(`The ${what} is longer than ${MAX_DN_LENGTH} characters`);
+  try {
+    parseDn(dn);
+  } catch (error) {
+    if (error instanceof DnSyntaxError)
+      throw new InvalidInputError(`The ${what} is malformed: ${error.message}`, { cause: error });
+    throw error;
+  }
+  return dn;
+}
+
+export function checkedStamp(fields: { description?: string; info?: string }): {
+  description?: string;
+  info?: string;
+} {
+  if (fields.description === undefined && fields.info === undefined) {
+    throw new InvalidInputError('Nothing to stamp: give a description or info');
+  }
+  for (const [name, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    if (typeof value !== 'string') throw new InvalidInputError(`The ${name} must be text`);
+    if (value.length > MAX_STAMP_LENGTH)
+      throw new InvalidInputError(`The ${name} is longer than ${MAX_STAMP_LENGTH} characters`);
+  }
+  return fields;
+}
