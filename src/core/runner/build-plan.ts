@@ -1,0 +1,103 @@
+/**
+ * Builds a plan by calling every step's read-only `plan`, in dependency order, independent steps in
+ * parallel. Planning never crashes the whole plan: a step whose planning fails is kept with a
+ * `skippedReason`, after retryable failures were retried like applies.
+ */
+import { describeError } from '../errors.js';
+import { systemClock, type Clock } from '../ports/clock.js';
+import type { Change, Plan, PlannedStep, Step, StepContext } from '../step.js';
+import { resolveRetryPolicy, type RandomSource, type RetryPolicy } from './retry-policy.js';
+import { attemptCall, retrying } from './retrying.js';
+import { assertAcyclic } from './step-order.js';
+import { SystemLimiter } from './system-limits.js';
+
+export interface BuildPlanOptions {
+  clock?: Clock;
+  random?: RandomSource;
+  retry?: Partial<RetryPolicy>;
+  /** Share the Runner's limits so planning respects the same per-system caps. */
+  limiter?: SystemLimiter;
+}
+
+/**
+ * A dependency on a step that is not in `steps` is dropped: flows leave out steps the options exclude,
+ * and what depends on them may run. Throws `InvalidInputError` on duplicate ids or a cycle.
+ */
+export async function buildPlan<TInput>(
+  steps: readonly Step<TInput>[],
+  ctx: StepContext<TInput>,
+  options: BuildPlanOptions = {},
+): Promise<Plan> {
+  const ids = new Set(steps.map((step) => step.id));
+  const dependsOn = (step: Step<TInput>): string[] => (step.dependsOn ?? []).filter((id) => ids.has(id));
+  assertAcyclic(steps.map((step) => ({ id: step.id, dependsOn: dependsOn(step) })));
+
+  const policy = resolveRetryPolicy(options.retry);
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? Math.random;
+  const limiter = options.limiter ?? new SystemLimiter();
+  const planning = new Map<string, Promise<PlannedStep>>();
+
+  const planStep = async (step: Step<TInput>): Promise<PlannedStep> => {
+    await Promise.all(dependsOn(step).flatMap((id) => planning.get(id) ?? []));
+    const result = await retrying(() => attemptCall(() => limiter.run(step.system, () => step.plan(ctx))), {
+      policy,
+      clock,
+      random,
+      signal: ctx.signal,
+    });
+    const base = { stepId: step.id, system: step.system, title: step.title, dependsOn: dependsOn(step) };
+    if (result.ok) {
+      const duplicate = firstDuplicateKey(result.value);
+      if (duplicate === undefined) return { ...base, changes: result.value.map(toStoredChange) };
+      return { ...base, changes: [], skippedReason: `Planning returned the change ${duplicate} twice` };
+    }
+    const { message } = describeError(result.error);
+    const tries = result.attempts > 1 ? ` after ${result.attempts} attempts` : '';
+    return { ...base, changes: [], skippedReason: `Planning failed${tries}: ${message}` };
+  };
+
+  // Steps are registered in input order, so a dependency's promise exists before it is awaited:
+  // `planStep` awaits nothing before reading `planning`, and `assertAcyclic` ruled out cycles.
+  const ordered = orderByDependencies(steps, dependsOn);
+  for (const step of ordered) planning.set(step.id, planStep(step));
+  const planned = await Promise.all(steps.flatMap((step) => planning.get(step.id) ?? []));
+  return { steps: planned };
+}
+
+function orderByDependencies<TInput>(
+  steps: readonly Step<TInput>[],
+  dependsOn: (step: Step<TInput>) => string[],
+): Step<TInput>[] {
+  const byId = new Map(steps.map((step) => [step.id, step]));
+  const ordered: Step<TInput>[] = [];
+  const seen = new Set<string>();
+  const visit = (step: Step<TInput>): void => {
+    if (seen.has(step.id)) return;
+    seen.add(step.id);
+    for (const id of dependsOn(step)) {
+      const dependency = byId.get(id);
+      if (dependency) visit(dependency);
+    }
+    ordered.push(step);
+  };
+  for (const step of steps) visit(step);
+  return ordered;
+}
+
+/** Keeps only the JSON fields of a change: the plan is stored. */
+function toStoredChange(change: Change): Change {
+  const stored: Change = { key: change.key, description: change.description, data: change.data };
+  if (change.before !== undefined) stored.before = change.before;
+  return stored;
+}
+
+/** Change keys identify changes in the journal, so they must be unique within a step. */
+function firstDuplicateKey(changes: readonly Change[]): string | undefined {
+  const keys = new Set<string>();
+  for (const change of changes) {
+    if (keys.has(change.key)) return change.key;
+    keys.add(change.key);
+  }
+  return undefined;
+}

@@ -1,0 +1,173 @@
+/**
+ * Executes one planned step from where its journal left off: applied changes are not applied again,
+ * in-doubt changes are reconciled against a fresh plan, then the step is verified. The step's final
+ * journal entry (`verified`, `failed` or `skipped`) and its `step-finished` event are written here.
+ */
+import { describeError } from '../errors.js';
+import type { JournalEntry } from '../ports/store.js';
+import type { Change, PlannedStep, Step, VerifyResult } from '../step.js';
+import { applyChange, reconcileChange } from './change-applier.js';
+import type { StepFinishStatus } from './events.js';
+import type { SkipKind, StepJournalState } from './journal-state.js';
+import { attemptCall, retrying, type RetriedResult } from './retrying.js';
+import type { RunSession } from './run-session.js';
+
+/** `interrupted`: lease lost or store failed; nothing more is journaled, the next owner resumes the step. */
+export type StepResult = { status: StepFinishStatus; error?: string } | { status: 'interrupted' };
+
+export async function executeStep(
+  session: RunSession,
+  planned: PlannedStep,
+  step: Step | undefined,
+  state: StepJournalState | undefined,
+): Promise<StepResult> {
+  const startedMs = session.clock.now();
+  session.emit({ type: 'step-started', stepId: planned.stepId });
+  const result = await executeChanges(session, planned, step, state);
+  if (result.status !== 'interrupted') {
+    session.emit({
+      type: 'step-finished',
+      stepId: planned.stepId,
+      status: result.status,
+      elapsedMs: session.clock.now() - startedMs,
+      error: result.error,
+    });
+  }
+  return result;
+}
+
+async function executeChanges(
+  session: RunSession,
+  planned: PlannedStep,
+  step: Step | undefined,
+  state: StepJournalState | undefined,
+): Promise<StepResult> {
+  if (!step) {
+    const message = `Unknown step ${planned.stepId}: this version cannot run it`;
+    return failStep(session, planned, { code: 'unknown-step', name: 'UnknownStep', message });
+  }
+  if (planned.changes.length === 0) {
+    await session.journal({
+      stepId: planned.stepId,
+      phase: 'verified',
+      attempt: 0,
+      after: { isNothingToDo: true },
+    });
+    return { status: 'nothing-to-do' };
+  }
+  let stillPlanned: ReadonlySet<string> | undefined;
+  for (const change of planned.changes) {
+    const prior = state?.changes.get(change.key);
+    if (prior?.phase === 'applied') continue;
+    await session.checkCancelRequested();
+    if (session.stopReason) return stopStep(session, planned);
+    if (prior?.phase === 'applying') {
+      if (!stillPlanned) {
+        const replanned = await replan(session, planned, step);
+        if (!replanned.ok) {
+          if (session.stopReason) return stopStep(session, planned);
+          const error = describeError(replanned.error);
+          const message = `Could not check changes left in doubt: ${error.message}`;
+          return failStep(session, planned, { ...error, message });
+        }
+        stillPlanned = new Set(replanned.value.map((c) => c.key));
+      }
+      if (!stillPlanned.has(change.key)) {
+        await reconcileChange(session, planned, change, prior);
+        continue;
+      }
+    }
+    const outcome = await applyChange(session, planned, step, change, prior);
+    if (outcome.kind === 'stopped') return stopStep(session, planned);
+    if (outcome.kind === 'failed') {
+      const error = describeError(outcome.error);
+      return failStep(session, planned, { ...error, message: `${change.description}: ${error.message}` });
+    }
+  }
+  return verifyStep(session, planned, step);
+}
+
+async function verifyStep(session: RunSession, planned: PlannedStep, step: Step): Promise<StepResult> {
+  const ctx = session.stepContext();
+  const result: RetriedResult<VerifyResult> = await retrying(
+    () => attemptCall(() => session.limiter.run(planned.system, () => step.verify(planned.changes, ctx))),
+    {
+      policy: session.retry,
+      clock: session.clock,
+      random: session.random,
+      signal: session.signal,
+      onRetry: (error, attempt, delayMs) => {
+        session.emit({
+          type: 'change-retrying',
+          stepId: planned.stepId,
+          attempt,
+          delayMs,
+          error: describeError(error).message,
+        });
+      },
+    },
+  );
+  if (!result.ok) {
+    if (session.stopReason) return stopStep(session, planned);
+    const error = describeError(result.error);
+    return failStep(
+      session,
+      planned,
+      { ...error, message: `Verification failed: ${error.message}` },
+      result.attempts,
+    );
+  }
+  if (!result.value.ok) {
+    const message = `Verification failed: ${result.value.reason}`;
+    return failStep(
+      session,
+      planned,
+      { code: 'verification', name: 'VerificationError', message },
+      result.attempts,
+    );
+  }
+  await session.journal({ stepId: planned.stepId, phase: 'verified', attempt: result.attempts });
+  return { status: 'done' };
+}
+
+function replan(session: RunSession, planned: PlannedStep, step: Step): Promise<RetriedResult<Change[]>> {
+  const ctx = session.stepContext();
+  return retrying(() => attemptCall(() => session.limiter.run(planned.system, () => step.plan(ctx))), {
+    policy: session.retry,
+    clock: session.clock,
+    random: session.random,
+    signal: session.signal,
+  });
+}
+
+type JournalError = NonNullable<JournalEntry['error']>;
+
+async function failStep(
+  session: RunSession,
+  planned: PlannedStep,
+  error: JournalError,
+  attempt = 0,
+): Promise<StepResult> {
+  await session.journal({ stepId: planned.stepId, phase: 'failed', attempt, error });
+  return { status: 'failed', error: error.message };
+}
+
+async function stopStep(session: RunSession, planned: PlannedStep): Promise<StepResult> {
+  if (session.stopReason === 'interrupted') return { status: 'interrupted' };
+  return skipStep(session, planned, 'Cancelled before the step finished', 'cancelled');
+}
+
+export async function skipStep(
+  session: RunSession,
+  planned: PlannedStep,
+  reason: string,
+  skipKind: SkipKind,
+): Promise<StepResult> {
+  await session.journal({
+    stepId: planned.stepId,
+    phase: 'skipped',
+    attempt: 0,
+    after: { reason, skipKind },
+  });
+  return { status: 'skipped', error: reason };
+}

@@ -1,0 +1,79 @@
+/** Bounded concurrency per target system, shared by every run one Runner executes. */
+import type { SystemId } from '../step.js';
+
+/** Calls in flight per system. Teams and mail are small because their rate limits are per tenant. */
+export const defaultSystemLimits: Readonly<Record<SystemId, number>> = {
+  ad: 4,
+  entra: 8,
+  exchange: 4,
+  sharepoint: 4,
+  teams: 2,
+  mail: 2,
+  local: 8,
+};
+
+/** A counting semaphore with FIFO hand-over. */
+export class Semaphore {
+  private available: number;
+  private readonly waiters: (() => void)[] = [];
+
+  constructor(readonly capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 1) {
+      throw new RangeError(`A concurrency limit must be a whole number of at least 1, got ${capacity}`);
+    }
+    this.available = capacity;
+  }
+
+  get inUse(): number {
+    return this.capacity - this.available;
+  }
+
+  async use<T>(work: () => Promise<T>): Promise<T> {
+    await this.acquire();
+    try {
+      return await work();
+    } finally {
+      this.release();
+    }
+  }
+
+  private acquire(): Promise<void> {
+    if (this.available > 0) {
+      this.available -= 1;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.waiters.shift();
+    if (next) next();
+    else this.available += 1;
+  }
+}
+
+export class SystemLimiter {
+  private readonly semaphores: Record<SystemId, Semaphore>;
+
+  constructor(limits: Partial<Record<SystemId, number>> = {}) {
+    const merged = { ...defaultSystemLimits, ...limits };
+    this.semaphores = {
+      ad: new Semaphore(merged.ad),
+      entra: new Semaphore(merged.entra),
+      exchange: new Semaphore(merged.exchange),
+      sharepoint: new Semaphore(merged.sharepoint),
+      teams: new Semaphore(merged.teams),
+      mail: new Semaphore(merged.mail),
+      local: new Semaphore(merged.local),
+    };
+  }
+
+  /** Runs `work` once a slot of `system` is free. */
+  run<T>(system: SystemId, work: () => Promise<T>): Promise<T> {
+    return this.semaphores[system].use(work);
+  }
+
+  inFlight(system: SystemId): number {
+    return this.semaphores[system].inUse;
+  }
+}

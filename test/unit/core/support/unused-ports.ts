@@ -1,0 +1,24 @@
+/** Ports for runner tests whose steps talk to a test target instead: any use is a test bug. */
+import type { Clock } from '../../../../src/core/ports/clock.js';
+import type { Files, Identity, Mailbox, Notifier, Ports } from '../../../../src/core/ports/index.js';
+
+function unused(name: string): object {
+  return new Proxy(
+    {},
+    {
+      get: (_target, property) => {
+        throw new Error(`The ${name} port is not part of this test (read ${String(property)})`);
+      },
+    },
+  );
+}
+
+export function unusedPorts(clock: Clock): Ports {
+  return {
+    identity: unused('identity') as Identity,
+    mailbox: unused('mailbox') as Mailbox,
+    files: unused('files') as Files,
+    notifier: unused('notifier') as Notifier,
+    clock,
+  };
+}
