@@ -122,7 +122,7 @@ export class AdaptiveLimiter {
   private onThrottle(startedAt: number, delayMs: number): void {
     const now = this.options.clock.now();
     this.pausedUntil = Math.max(this.pausedUntil, now + delayMs);
-    if (startedAt >= this.lastDecreaseAt) {
+    if (startedAt > this.lastDecreaseAt) {
       this.limit = Math.max(this.min, Math.floor(this.limit * (this.options.backoffFactor ?? 0.5)));
       this.lowest = Math.min(this.lowest, this.limit);
       this.lastDecreaseAt = now;

@@ -82,7 +82,10 @@ export function needsScan(
 ): boolean {
   if (!record) return true;
   if (record.scannedAt <= 0 || nowMs - record.scannedAt > maxAgeMs) return true;
-  return record.recipientTypeDetails !== listed.recipientTypeDetails || record.id !== listed.id;
+  return (
+    record.recipientTypeDetails !== listed.recipientTypeDetails ||
+    record.id.toLowerCase() !== listed.id.toLowerCase()
+  );
 }
 
 /** Mailboxes where the inventory saw the user with FullAccess or a calendar grant. */
