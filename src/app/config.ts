@@ -1,0 +1,278 @@
+/**
+ * Typed configuration, parsed once at start-up from the environment. Nothing else reads process.env.
+ * Fails fast with every problem listed. Secrets are read here and handed to the components that need
+ * them; they are never logged (see `describeConfig`).
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const csv = z
+  .string()
+  .optional()
+  .transform((v) =>
+    v
+      ? v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [],
+  );
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .optional()
+    .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes'].includes(v)));
+const guid = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID');
+
+const envSchema = z.object({
+  LIFECYCLE_MODE: z.enum(['sandbox', 'production']).default('production'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  HOST: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  // Bot Framework identity of the bot itself.
+  BOT_ID: z.string().optional(),
+  BOT_PASSWORD: z.string().optional(),
+  BOT_TYPE: z.enum(['SingleTenant', 'UserAssignedMsi']).default('SingleTenant'),
+  BOT_TENANT_ID: z.string().optional(),
+  BOT_CERT_THUMBPRINT: z.string().optional(),
+  BOT_CERT_KEY_FILE: z.string().optional(),
+  /** Manifest id of the Teams app (used to install it for delegates). */
+  TEAMS_APP_ID: z.string().optional(),
+
+  // The Microsoft 365 tenant the bot manages.
+  TENANT_ID: guid.optional(),
+  TENANT_DOMAIN: z.string().default('contoso.com'),
+  CLIENT_ID: z.string().optional(),
+  CLIENT_SECRET: z.string().optional(),
+  CLIENT_CERT_FILE: z.string().optional(),
+  CLIENT_KEY_FILE: z.string().optional(),
+  MANAGED_IDENTITY_CLIENT_ID: z.string().optional(),
+  /** Sandbox base URL (e.g. http://127.0.0.1:4010); sets every service URL below. */
+  SANDBOX_URL: z.url().optional(),
+  SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
+  GRAPH_URL: z.url().default('https://graph.microsoft.com'),
+  LOGIN_URL: z.url().default('https://login.microsoftonline.com'),
+  EXCHANGE_URL: z.url().default('https://outlook.office365.com'),
+  SHAREPOINT_ADMIN_URL: z.url().optional(),
+
+  // On-premises AD (optional).
+  AD_URL: z.string().optional(),
+  AD_BIND_DN: z.string().optional(),
+  AD_BIND_PASSWORD: z.string().optional(),
+  AD_BASE_DN: z.string().optional(),
+  AD_DISABLED_OU: z.string().optional(),
+  AD_CA_FILE: z.string().optional(),
+
+  // Store.
+  DATABASE_URL: z.string().optional(),
+  DATA_DIR: z.string().default('.data'),
+
+  // Policy.
+  REQUESTERS_GROUP_IDS: csv,
+  APPROVERS_GROUP_IDS: csv,
+  PROTECTED_GROUP_IDS: csv,
+  PROTECTED_UPNS: csv,
+  PROTECTED_ACCOUNT_POLICY: z.enum(['refuse', 'second-approval']).default('second-approval'),
+  INCIDENT_RESPONDER_GROUP_IDS: csv,
+  APPROVAL_REQUIRED_OFFBOARD: bool(true),
+  APPROVAL_REQUIRED_REVOKE: bool(true),
+  APPROVAL_REQUIRED_PROVISION: bool(false),
+  MAX_USERS_PER_REQUEST: z.coerce.number().int().min(1).max(5000).default(50),
+
+  // Notices and reports.
+  NOTICE_SENDER_UPN: z.string().optional(),
+  IT_CHANNEL_CONVERSATION_ID: z.string().optional(),
+  TICKET_WEBHOOK_URL: z.url().optional(),
+  TICKET_WEBHOOK_SECRET: z.string().optional(),
+  PROVISIONING_CONFIG_FILE: z.string().optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface AppConfig {
+  mode: 'sandbox' | 'production';
+  port: number;
+  host: string | undefined;
+  logLevel: Env['LOG_LEVEL'];
+  bot: {
+    appId: string | undefined;
+    password: string | undefined;
+    type: Env['BOT_TYPE'];
+    tenantId: string | undefined;
+    certificateThumbprint: string | undefined;
+    certificatePrivateKey: string | undefined;
+    teamsAppId: string | undefined;
+    /** Anonymous Bot Framework auth: sandbox mode on loopback only. */
+    isAnonymous: boolean;
+  };
+  tenant: {
+    id: string;
+    domain: string;
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+    certificatePem: string | undefined;
+    privateKeyPem: string | undefined;
+    managedIdentityClientId: string | undefined;
+  };
+  urls: {
+    sandbox: string | undefined;
+    graph: string;
+    login: string;
+    exchange: string;
+    sharePointAdmin: string;
+  };
+  sandboxPort: number;
+  ad:
+    | {
+        url: string;
+        bindDn: string;
+        bindPassword: string;
+        baseDn: string;
+        disabledOuDn: string | undefined;
+        caPem: string | undefined;
+      }
+    | undefined;
+  store: { databaseUrl: string | undefined; dataDir: string };
+  policy: {
+    requesterGroupIds: string[];
+    approverGroupIds: string[];
+    protectedGroupIds: string[];
+    protectedUserPrincipalNames: string[];
+    protectedAccountPolicy: 'refuse' | 'second-approval';
+    incidentResponderGroupIds: string[];
+    isApprovalRequired: { offboard: boolean; revoke: boolean; provision: boolean };
+    maxUsersPerRequest: number;
+  };
+  notices: { senderUserPrincipalName: string | undefined; itChannelConversationId: string | undefined };
+  ticketWebhook: { url: string; secret: string } | undefined;
+  provisioningConfigFile: string | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const readText = (path: string | undefined): string | undefined =>
+  path ? readFileSync(path, 'utf8') : undefined;
+
+/** Parse and cross-check the environment. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const isSandbox = e.LIFECYCLE_MODE === 'sandbox';
+  const sandbox = e.SANDBOX_URL ?? (isSandbox ? `http://127.0.0.1:${e.SANDBOX_PORT}` : undefined);
+  const via = (real: string): string => (sandbox ? `${sandbox}/${real.replace(/^https:\/\//, '')}` : real);
+  const domainLabel = e.TENANT_DOMAIN.split('.')[0] ?? 'contoso';
+
+  if (!isSandbox) {
+    if (!e.BOT_ID) problems.push('BOT_ID is required outside sandbox mode');
+    if (!e.BOT_TENANT_ID && !e.TENANT_ID)
+      problems.push('BOT_TENANT_ID (or TENANT_ID) is required outside sandbox mode');
+    if (e.BOT_TYPE === 'SingleTenant' && !e.BOT_PASSWORD && !(e.BOT_CERT_THUMBPRINT && e.BOT_CERT_KEY_FILE)) {
+      problems.push('SingleTenant bots need BOT_PASSWORD or BOT_CERT_THUMBPRINT + BOT_CERT_KEY_FILE');
+    }
+    if (!e.TENANT_ID) problems.push('TENANT_ID is required');
+    if (!e.CLIENT_ID && !e.MANAGED_IDENTITY_CLIENT_ID)
+      problems.push('CLIENT_ID or MANAGED_IDENTITY_CLIENT_ID is required');
+    if (e.REQUESTERS_GROUP_IDS.length === 0)
+      problems.push('REQUESTERS_GROUP_IDS is required (Entra group ids)');
+    if (e.APPROVERS_GROUP_IDS.length === 0)
+      problems.push('APPROVERS_GROUP_IDS is required (Entra group ids)');
+  }
+  if (isSandbox && e.HOST && !['127.0.0.1', 'localhost', '::1'].includes(e.HOST)) {
+    problems.push('sandbox mode accepts unauthenticated requests and listens on loopback only: unset HOST');
+  }
+  const adKeys = [e.AD_URL, e.AD_BIND_DN, e.AD_BIND_PASSWORD, e.AD_BASE_DN];
+  if (adKeys.some(Boolean) && !adKeys.every(Boolean)) {
+    problems.push('AD_URL, AD_BIND_DN, AD_BIND_PASSWORD and AD_BASE_DN go together');
+  }
+  if (e.AD_URL && !e.AD_URL.startsWith('ldaps://'))
+    problems.push('AD_URL must use ldaps:// (passwords travel over it)');
+  if (
+    (e.TICKET_WEBHOOK_URL && !e.TICKET_WEBHOOK_SECRET) ||
+    (!e.TICKET_WEBHOOK_URL && e.TICKET_WEBHOOK_SECRET)
+  ) {
+    problems.push('TICKET_WEBHOOK_URL and TICKET_WEBHOOK_SECRET go together');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    mode: e.LIFECYCLE_MODE,
+    port: e.PORT,
+    host: isSandbox ? (e.HOST ?? '127.0.0.1') : e.HOST,
+    logLevel: e.LOG_LEVEL,
+    bot: {
+      appId: e.BOT_ID,
+      password: e.BOT_PASSWORD,
+      type: e.BOT_TYPE,
+      tenantId: e.BOT_TENANT_ID ?? e.TENANT_ID,
+      certificateThumbprint: e.BOT_CERT_THUMBPRINT,
+      certificatePrivateKey: readText(e.BOT_CERT_KEY_FILE),
+      teamsAppId: e.TEAMS_APP_ID,
+      isAnonymous: isSandbox && !e.BOT_ID,
+    },
+    tenant: {
+      id: e.TENANT_ID ?? '11111111-1111-4111-8111-111111111111',
+      domain: e.TENANT_DOMAIN,
+      clientId: e.CLIENT_ID ?? (isSandbox ? '22222222-2222-4222-8222-222222222222' : undefined),
+      clientSecret:
+        e.CLIENT_SECRET ?? (isSandbox && !e.CLIENT_CERT_FILE ? 'lifecycle-sandbox-secret' : undefined),
+      certificatePem: readText(e.CLIENT_CERT_FILE),
+      privateKeyPem: readText(e.CLIENT_KEY_FILE),
+      managedIdentityClientId: e.MANAGED_IDENTITY_CLIENT_ID,
+    },
+    urls: {
+      sandbox,
+      graph: via(e.GRAPH_URL),
+      login: via(e.LOGIN_URL),
+      exchange: via(e.EXCHANGE_URL),
+      sharePointAdmin: via(e.SHAREPOINT_ADMIN_URL ?? `https://${domainLabel}-admin.sharepoint.com`),
+    },
+    sandboxPort: e.SANDBOX_PORT,
+    ad:
+      e.AD_URL && e.AD_BIND_DN && e.AD_BIND_PASSWORD && e.AD_BASE_DN
+        ? {
+            url: e.AD_URL,
+            bindDn: e.AD_BIND_DN,
+            bindPassword: e.AD_BIND_PASSWORD,
+            baseDn: e.AD_BASE_DN,
+            disabledOuDn: e.AD_DISABLED_OU,
+            caPem: readText(e.AD_CA_FILE),
+          }
+        : undefined,
+    store: { databaseUrl: e.DATABASE_URL, dataDir: e.DATA_DIR },
+    policy: {
+      requesterGroupIds: e.REQUESTERS_GROUP_IDS,
+      approverGroupIds: e.APPROVERS_GROUP_IDS,
+      protectedGroupIds: e.PROTECTED_GROUP_IDS,
+      protectedUserPrincipalNames: e.PROTECTED_UPNS,
+      protectedAccountPolicy: e.PROTECTED_ACCOUNT_POLICY,
+      incidentResponderGroupIds: e.INCIDENT_RESPONDER_GROUP_IDS,
+      isApprovalRequired: {
+        offboard: e.APPROVAL_REQUIRED_OFFBOARD,
+        revoke: e.APPROVAL_REQUIRED_REVOKE,
+        provision: e.APPROVAL_REQUIRED_PROVISION,
+      },
+      maxUsersPerRequest: e.MAX_USERS_PER_REQUEST,
+    },
+    notices: {
+      senderUserPrincipalName: e.NOTICE_SENDER_UPN,
+      itChannelConversationId: e.IT_CHANNEL_CONVERSATION_ID,
+    },
+    ticketWebhook:
+      e.TICKET_WEBHOOK_URL && e.TICKET_WEBHOOK_SECRET
+        ? { url: e.TICKET_WEBHOOK_URL, secret: e.TICKET_WEBHOOK_SECRET }
+        : undefined,
+    provisioningConfigFile: e.PROVISIONING_CONFIG_FILE,
+  };
+}

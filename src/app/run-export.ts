@@ -1,0 +1,28 @@
+/**
+ * The JSON export of a request and its run: who asked, who approved, every change with its
+ * before/after state, and the audit trail. Used by `status <id> json` and `lifecycle export <id>`.
+ */
+import type { Store } from '../core/ports/store.js';
+import { summariseRun } from '../core/runner/summarise-run.js';
+
+export async function exportRequest(store: Store, requestId: string) {
+  const request = await store.requests.get(requestId);
+  if (!request) return null;
+  const run = request.runId ? await store.runs.get(request.runId) : null;
+  const journal = run ? await store.journal.list(run.id) : [];
+  const audit = await store.audit.list({ requestId, limit: 1000 });
+  return {
+    exportedAt: new Date().toISOString(),
+    request,
+    run: run && {
+      id: run.id,
+      status: run.status,
+      createdAt: run.createdAt,
+      finishedAt: run.finishedAt ?? null,
+      summary: summariseRun(run.plan, journal),
+      plan: run.plan,
+      journal,
+    },
+    audit,
+  };
+}

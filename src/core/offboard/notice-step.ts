@@ -1,0 +1,46 @@
+/** The delegate's notice: what they got, links, until when, who asked. Runs after the grants. */
+import type { DelegateNotice, NoticeResult } from '../ports/notifier.js';
+import { fail, ok, type Step } from '../step.js';
+import type { OffboardInput } from './offboard-input.js';
+
+export const notifyDelegate: Step<OffboardInput> = {
+  id: 'notify.delegate',
+  system: 'teams',
+  title: 'Tell the delegate what they received',
+  async plan(ctx) {
+    const { delegate, leaver, options } = ctx.input;
+    if (!delegate) return [];
+    const drive = options.shareOneDrive ? await ctx.ports.files.getOneDrive(leaver.id) : null;
+    const mailbox = await ctx.ports.mailbox.getMailbox(leaver.mail ?? leaver.userPrincipalName);
+    const notice: DelegateNotice = {
+      requestId: ctx.input.requestId,
+      delegate,
+      leaver: { userPrincipalName: leaver.userPrincipalName, displayName: leaver.displayName },
+      requestedBy: ctx.input.requestedBy,
+      ...(mailbox && {
+        mailbox: {
+          address: mailbox.primarySmtpAddress,
+          hasFullAccess: options.grantMailboxAccess,
+          isShared: options.convertToShared || mailbox.recipientTypeDetails === 'SharedMailbox',
+        },
+      }),
+      ...(drive && { oneDrive: { webUrl: drive.webUrl } }),
+      ...(options.forwardTo && { forwardingTo: options.forwardTo }),
+      ...(ctx.input.deleteOn && { until: ctx.input.deleteOn }),
+    };
+    return [
+      {
+        key: `notice:${delegate.userPrincipalName.toLowerCase()}`,
+        description: `Send a handover notice to ${delegate.displayName}`,
+        data: { notice: notice },
+      },
+    ];
+  },
+  async apply(change, ctx): Promise<NoticeResult> {
+    const result = await ctx.ports.notifier.notifyDelegate(change.data['notice'] as DelegateNotice);
+    if (result.channel === 'none')
+      throw new Error(`The notice could not be delivered: ${result.detail ?? 'no channel'}`);
+    return result;
+  },
+  verify: (changes) => Promise.resolve(changes.length > 0 ? ok() : fail('No notice planned')),
+};

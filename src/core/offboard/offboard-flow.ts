@@ -1,0 +1,232 @@
+/**
+ * The offboarding flow up to the run: resolve the leaver, apply the policy, choose the delegate,
+ * build the plan preview from live state, and turn a confirmed request into the runner's input.
+ */
+import { InvalidInputError } from '../errors.js';
+import type { LifecycleRequest, Principal, Subject } from '../model.js';
+import type { Policy } from '../policy/policy.js';
+import type { Ports } from '../ports/index.js';
+import type { IdentityUser } from '../ports/identity.js';
+import type { RequestStore } from '../ports/store.js';
+import type { RequestService } from '../requests/request-service.js';
+import { buildPlan } from '../runner/build-plan.js';
+import type { Plan, Step } from '../step.js';
+import { chooseDelegate, toPersonRef } from './delegate-choice.js';
+import {
+  offboardOptionsSchema,
+  type OffboardInput,
+  type OffboardOptions,
+  type PersonRef,
+} from './offboard-input.js';
+import { offboardSteps } from './offboard-plan.js';
+import { offboardWarnings } from './offboard-warnings.js';
+
+export type PrepareResult =
+  | { kind: 'refused'; message: string }
+  | { kind: 'ambiguous'; choices: IdentityUser[] }
+  | { kind: 'not-found'; query: string; suggestions: IdentityUser[] }
+  | { kind: 'nothing-to-do'; message: string }
+  | { kind: 'ready'; request: LifecycleRequest; plan: Plan; delegateNote: string; isProtected: boolean };
+
+export interface OffboardFlowDeps {
+  ports: Ports;
+  requests: RequestStore;
+  requestService: RequestService;
+  policy: Policy;
+  disabledOuDn?: string;
+  /** Extra steps for the leaver's rights on other mailboxes (the revoke flow). */
+  revokeSteps?: (input: OffboardInput) => Step<OffboardInput>[];
+}
+
+/** What the request stores as its options: the card's choices plus the chosen delegate. */
+export interface StoredOffboardOptions extends OffboardOptions {
+  delegate: PersonRef | null;
+}
+
+export function subjectOf(user: IdentityUser): Subject {
+  return {
+    id: user.id,
+    userPrincipalName: user.userPrincipalName,
+    displayName: user.displayName,
+    ...(user.mail && { mail: user.mail }),
+    isSynced: user.isSynced,
+    ...(user.onPremisesSamAccountName && { onPremisesSamAccountName: user.onPremisesSamAccountName }),
+    ...(user.employeeId && { employeeId: user.employeeId }),
+  };
+}
+
+export class OffboardFlow {
+  constructor(private readonly deps: OffboardFlowDeps) {}
+
+  async prepare(actor: Principal, query: string): Promise<PrepareResult> {
+    const mayRequest = await this.deps.policy.canRequest(actor, 'offboard');
+    if (!mayRequest.isAllowed) return { kind: 'refused', message: mayRequest.reason };
+    const found = await this.deps.ports.identity.resolveUser(query);
+    if (found.kind === 'ambiguous') return { kind: 'ambiguous', choices: found.choices };
+    if (found.kind === 'not-found') return { kind: 'not-found', query, suggestions: found.suggestions };
+    const user = found.user;
+    const check = await this.deps.policy.checkSubject(
+      actor,
+      { id: user.id, userPrincipalName: user.userPrincipalName },
+      'offboard',
+    );
+    if (!check.decision.isAllowed) return { kind: 'refused', message: check.decision.reason };
+
+    const choice = await chooseDelegate(user.id, this.deps.ports.identity, this.deps.requests);
+    const options: StoredOffboardOptions = { ...offboardOptionsSchema.parse({}), delegate: choice.delegate };
+    const provisional: LifecycleRequest = this.draft(actor, user, options, check.approvalsRequired);
+    const plan = await this.plan(provisional);
+    const changeCount = plan.steps.reduce((n, s) => n + s.changes.length, 0);
+    if (changeCount === 0 && !user.accountEnabled) {
+      return { kind: 'nothing-to-do', message: `${user.displayName} is already offboarded: nothing to do.` };
+    }
+    const request = await this.deps.requestService.create({
+      kind: 'offboard',
+      subject: subjectOf(user),
+      options: { ...options },
+      requester: actor,
+      approvalsRequired: check.approvalsRequired,
+    });
+    const isProtected = await this.deps.policy.isProtected(request.subject);
+    return { kind: 'ready', request, plan, delegateNote: choice.note, isProtected };
+  }
+
+  /**
+   * Validate the card's choices (the delegate is looked up, never trusted) and store them with the
+   * confirmation. Throws InvalidInputError with a message for the requester.
+   */
+  async readChoices(
+    request: LifecycleRequest,
+    form: Record<string, unknown>,
+  ): Promise<StoredOffboardOptions> {
+    const parsed = offboardOptionsSchema.safeParse(normaliseForm(form));
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'form'}: ${i.message}`);
+      throw new InvalidInputError(`The form has invalid values: ${problems.join('; ')}`);
+    }
+    const delegateText = typeof form['delegate'] === 'string' ? form['delegate'].trim() : '';
+    let delegate: PersonRef | null = null;
+    if (delegateText !== '') {
+      const user = await this.deps.ports.identity.getUser(delegateText);
+      if (!user) throw new InvalidInputError(`The delegate ${delegateText.slice(0, 80)} was not found.`);
+      if (user.id === request.subject.id)
+        throw new InvalidInputError('The leaver cannot be their own delegate.');
+      if (!user.accountEnabled) throw new InvalidInputError(`The delegate ${user.displayName} is disabled.`);
+      delegate = toPersonRef(user);
+    }
+    if (parsed.data.forwardTo) {
+      const target = await this.deps.ports.identity.getUser(parsed.data.forwardTo);
+      if (!target)
+        throw new InvalidInputError(
+          `The forwarding address ${parsed.data.forwardTo} is not a user of this tenant.`,
+        );
+    }
+    return { ...parsed.data, delegate };
+  }
+
+  inputFor(request: LifecycleRequest): OffboardInput {
+    const stored = request.options as unknown as StoredOffboardOptions;
+    const { delegate, ...rest } = stored;
+    const options = offboardOptionsSchema.parse(rest);
+    const day = request.createdAt.slice(0, 10);
+    const deleteOn =
+      options.deleteAfterDays === null
+        ? undefined
+        : new Date(Date.parse(request.updatedAt) + options.deleteAfterDays * 86_400_000)
+            .toISOString()
+            .slice(0, 10);
+    return {
+      requestId: request.id,
+      leaver: {
+        id: request.subject.id,
+        userPrincipalName: request.subject.userPrincipalName,
+        displayName: request.subject.displayName,
+        ...(request.subject.mail && { mail: request.subject.mail }),
+        isSynced: request.subject.isSynced,
+        ...(request.subject.onPremisesSamAccountName && {
+          onPremisesSamAccountName: request.subject.onPremisesSamAccountName,
+        }),
+      },
+      delegate,
+      requestedBy: request.requester.displayName ?? request.requester.aadObjectId,
+      options,
+      stamp: `Offboarded ${day} ${request.id}`,
+      ...(this.deps.disabledOuDn && { disabledOuDn: this.deps.disabledOuDn }),
+      ...(deleteOn && { deleteOn }),
+    };
+  }
+
+  steps(request: LifecycleRequest): Step<OffboardInput>[] {
+    const input = this.inputFor(request);
+    return offboardSteps(input, this.deps.ports, { revokeSteps: this.deps.revokeSteps?.(input) ?? [] });
+  }
+
+  /** Read-only dry run against live state, with the warnings attached to their steps. */
+  async plan(request: LifecycleRequest): Promise<Plan> {
+    const input = this.inputFor(request);
+    const ctx = { input, ports: this.deps.ports, signal: new AbortController().signal };
+    const [plan, warnings] = await Promise.all([
+      buildPlan(this.steps(request), ctx, { clock: this.deps.ports.clock }),
+      offboardWarnings(input, this.deps.ports),
+    ]);
+    return {
+      steps: plan.steps.map((s) => {
+        const extra = warnings[s.stepId] ?? [];
+        return extra.length > 0 ? { ...s, warnings: [...(s.warnings ?? []), ...extra] } : s;
+      }),
+    };
+  }
+
+  private draft(
+    actor: Principal,
+    user: IdentityUser,
+    options: StoredOffboardOptions,
+    approvals: number,
+  ): LifecycleRequest {
+    const now = new Date(this.deps.ports.clock.now()).toISOString();
+    return {
+      id: 'REQ-PREVIEW',
+      kind: 'offboard',
+      subject: subjectOf(user),
+      options: { ...options },
+      requester: actor,
+      approvals: [],
+      approvalsRequired: approvals,
+      state: 'draft',
+      version: 0,
+      createdAt: now,
+      updatedAt: now,
+    };
+  }
+}
+
+/** Adaptive Card inputs arrive as strings: toggles "true"/"false", numbers as text, empty = unset. */
+function normaliseForm(form: Record<string, unknown>): Record<string, unknown> {
+  const toggles = [
+    'grantMailboxAccess',
+    'automapping',
+    'convertToShared',
+    'litigationHold',
+    'shareOneDrive',
+    'removeGroups',
+    'removeLicences',
+    'revokeMailboxRights',
+    'hideFromAddressLists',
+  ];
+  const out: Record<string, unknown> = {};
+  for (const key of toggles) {
+    const value = form[key];
+    if (value === 'true' || value === true) out[key] = true;
+    else if (value === 'false' || value === false) out[key] = false;
+    else if (value !== undefined) out[key] = value;
+  }
+  for (const key of ['forwardTo', 'autoReply'] as const) {
+    const value = form[key];
+    if (typeof value === 'string') out[key] = value.trim() === '' ? null : value;
+    else if (value !== undefined) out[key] = value;
+  }
+  const days = form['deleteAfterDays'];
+  if (typeof days === 'string') out['deleteAfterDays'] = days.trim() === '' ? null : Number(days);
+  else if (days !== undefined) out['deleteAfterDays'] = days;
+  return out;
+}

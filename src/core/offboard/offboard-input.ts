@@ -1,0 +1,62 @@
+/** Input of the offboarding steps: who leaves, who receives, and what the requester chose. */
+import { z } from 'zod';
+
+const upnLike = z
+  .string()
+  .trim()
+  .min(3)
+  .max(256)
+  .regex(/^[^\s@<>()"',;:\\]+@[^\s@<>()"',;:\\]+\.[^\s@<>()"',;:\\]+$/, 'must be a user principal name');
+
+/** Options the requester chooses on the request card. Defaults follow Microsoft's leaver checklist. */
+export const offboardOptionsSchema = z
+  .object({
+    /** Give the delegate FullAccess to the leaver's mailbox. */
+    grantMailboxAccess: z.boolean().default(true),
+    /** Outlook auto-mapping of the delegated mailbox. */
+    automapping: z.boolean().default(true),
+    convertToShared: z.boolean().default(true),
+    /** Forward new mail to this address (null: no forwarding). */
+    forwardTo: upnLike.nullable().default(null),
+    /** Automatic reply text, plain text, shown to internal and external senders. */
+    autoReply: z.string().trim().max(2000).nullable().default(null),
+    litigationHold: z.boolean().default(false),
+    /** Give the delegate site collection admin on the leaver's OneDrive. */
+    shareOneDrive: z.boolean().default(true),
+    removeGroups: z.boolean().default(true),
+    removeLicences: z.boolean().default(true),
+    /** Strip the leaver's own rights on other mailboxes (the revoke flow). */
+    revokeMailboxRights: z.boolean().default(true),
+    hideFromAddressLists: z.boolean().default(true),
+    /** Delete the account this many days after the run (null: keep). */
+    deleteAfterDays: z.number().int().min(1).max(365).nullable().default(null),
+  })
+  .strict();
+
+export type OffboardOptions = z.infer<typeof offboardOptionsSchema>;
+
+export interface PersonRef {
+  id: string;
+  userPrincipalName: string;
+  displayName: string;
+  mail?: string;
+}
+
+export interface OffboardInput {
+  requestId: string;
+  leaver: PersonRef & {
+    isSynced: boolean;
+    onPremisesSamAccountName?: string;
+    onPremisesDistinguishedName?: string;
+  };
+  /** Who receives mailbox and OneDrive access; null when nobody does. */
+  delegate: PersonRef | null;
+  requestedBy: string;
+  options: OffboardOptions;
+  /** Text stamped on the AD description ("Offboarded 2026-11-23 REQ-…"). */
+  stamp: string;
+  /** The OU disabled accounts move to; absent: no move. */
+  disabledOuDn?: string;
+  /** ISO date of the planned deletion, if any. */
+  deleteOn?: string;
+}

@@ -1,0 +1,94 @@
+/**
+ * The offboarding plan: which steps run, in which order. The order is the one real tenants need:
+ * AD first for synced users, the mailbox converted to shared before licences go, licences last, and
+ * the AD move (which can take the user out of sync scope) after everything else.
+ */
+import type { Ports } from '../ports/index.js';
+import type { Step } from '../step.js';
+import {
+  adDisableAccount,
+  adHideFromAddressLists,
+  adMoveToDisabledOu,
+  adRemoveGroups,
+  adResetPassword,
+  adStampDescription,
+} from './ad-steps.js';
+import {
+  entraBlockSignIn,
+  entraRemoveGroups,
+  entraRemoveLicences,
+  entraResetPassword,
+  entraRevokeSessions,
+} from './entra-steps.js';
+import {
+  exoAutoReply,
+  exoConvertToShared,
+  exoForwarding,
+  exoGrantDelegate,
+  exoHideFromAddressLists,
+  exoLitigationHold,
+} from './mailbox-steps.js';
+import { notifyDelegate } from './notice-step.js';
+import type { OffboardInput } from './offboard-input.js';
+import { spoGrantDelegate } from './onedrive-steps.js';
+
+/** A copy of `step` whose dependencies are exactly `dependsOn` (filtered to the steps in the plan). */
+function after<T>(step: Step<T>, dependsOn: readonly string[]): Step<T> {
+  return { ...step, dependsOn: [...new Set([...(step.dependsOn ?? []), ...dependsOn])] };
+}
+
+export interface OffboardPlanOptions {
+  /** Steps of the revoke flow (the leaver's rights on other mailboxes), when that option is on. */
+  revokeSteps?: readonly Step<OffboardInput>[];
+}
+
+export function offboardSteps(
+  input: OffboardInput,
+  ports: Pick<Ports, 'directory'>,
+  options: OffboardPlanOptions = {},
+): Step<OffboardInput>[] {
+  const isAdInScope = input.leaver.isSynced && ports.directory !== undefined;
+  const ad: Step<OffboardInput>[] = isAdInScope
+    ? [adResetPassword, adDisableAccount, adStampDescription, adHideFromAddressLists, adRemoveGroups]
+    : [];
+  const signIn = [
+    entraResetPassword,
+    after(entraBlockSignIn, isAdInScope ? [adDisableAccount.id] : []),
+    entraRevokeSessions,
+  ];
+  const revoke = input.options.revokeMailboxRights ? [...(options.revokeSteps ?? [])] : [];
+  const mailbox = [
+    exoGrantDelegate,
+    exoConvertToShared,
+    exoLitigationHold,
+    exoForwarding,
+    exoAutoReply,
+    exoHideFromAddressLists,
+  ];
+  const beforeLicences = [...mailbox, ...revoke, spoGrantDelegate].map((s) => s.id);
+  const steps: Step<OffboardInput>[] = [
+    ...ad,
+    ...signIn,
+    ...mailbox,
+    ...revoke,
+    spoGrantDelegate,
+    entraRemoveGroups,
+    after(entraRemoveLicences, beforeLicences),
+    after(notifyDelegate, [
+      exoGrantDelegate.id,
+      exoConvertToShared.id,
+      exoForwarding.id,
+      spoGrantDelegate.id,
+    ]),
+  ];
+  if (isAdInScope) {
+    steps.push(
+      after(
+        adMoveToDisabledOu,
+        steps.map((s) => s.id),
+      ),
+    );
+  }
+  const ids = new Set(steps.map((s) => s.id));
+  return steps.map((s) => ({ ...s, dependsOn: (s.dependsOn ?? []).filter((d) => ids.has(d)) }));
+}

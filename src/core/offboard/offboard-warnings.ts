@@ -1,0 +1,68 @@
+/**
+ * Things the plan can't do itself and must say: nothing is skipped silently.
+ * Returned per step id so cards show them next to the step.
+ */
+import type { Ports } from '../ports/index.js';
+import type { OffboardInput } from './offboard-input.js';
+
+export async function offboardWarnings(
+  input: OffboardInput,
+  ports: Pick<Ports, 'identity' | 'mailbox' | 'directory'>,
+): Promise<Record<string, string[]>> {
+  const warnings: Record<string, string[]> = {};
+  const add = (stepId: string, text: string): void => {
+    (warnings[stepId] ??= []).push(text);
+  };
+  const { leaver, options } = input;
+
+  if (options.removeGroups) {
+    const groups = await ports.identity.listMemberships(leaver.id);
+    for (const g of groups) {
+      if (g.isDynamic)
+        add('entra.remove-groups', `${g.displayName} is dynamic: change the rule or the user's attributes`);
+      else if (g.isSynced) {
+        add(
+          'entra.remove-groups',
+          ports.directory && leaver.isSynced
+            ? `${g.displayName} is synced from AD: removed in AD`
+            : `${g.displayName} is synced from AD: remove the membership on-premises`,
+        );
+      } else if (g.isMailEnabled) {
+        add(
+          'entra.remove-groups',
+          `${g.displayName} is mail-enabled: remove the member in Exchange (Remove-DistributionGroupMember)`,
+        );
+      }
+    }
+  }
+  if (options.removeLicences) {
+    const licences = await ports.identity.getLicences(leaver.id);
+    for (const l of licences.filter((x) => x.assignedByGroup !== null)) {
+      add(
+        'entra.remove-licences',
+        `${l.skuPartNumber ?? l.skuId} is inherited from a group: it goes with the group membership`,
+      );
+    }
+  }
+  if (options.litigationHold && options.removeLicences) {
+    add('exo.litigation-hold', 'A shared mailbox on litigation hold needs an Exchange Online Plan 2 licence');
+  }
+  if (leaver.isSynced && options.convertToShared) {
+    add(
+      'exo.convert-to-shared',
+      'Synced user: also run Set-RemoteMailbox -Type Shared on-premises, or the conversion can be reverted',
+    );
+  }
+  if (leaver.isSynced && !ports.directory) {
+    add(
+      'entra.block-sign-in',
+      'Synced user and no AD connection: disable the account in AD too, or the next sync re-enables it',
+    );
+  }
+  if (!input.delegate) {
+    add('exo.grant-delegate', 'No delegate: nobody receives the mailbox or the OneDrive');
+  }
+  const mailbox = await ports.mailbox.getMailbox(leaver.mail ?? leaver.userPrincipalName);
+  if (!mailbox) add('exo.convert-to-shared', 'The user has no Exchange Online mailbox');
+  return warnings;
+}

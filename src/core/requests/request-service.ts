@@ -1,0 +1,264 @@
+/**
+ * The request state machine with its guards. Every transition checks the actor (from the activity),
+ * the request's current state and the version carried by the card; anything stale, replayed or
+ * forbidden changes nothing and is audited as `action.refused`.
+ */
+import { InvalidInputError } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
+import type { AuditLog, RequestStore } from '../ports/store.js';
+import {
+  canTransition,
+  type LifecycleRequest,
+  type Principal,
+  type RequestKind,
+  type RequestState,
+  type Subject,
+} from '../model.js';
+import type { Policy } from '../policy/policy.js';
+import { newRequestId } from './request-id.js';
+
+export type RefusalCode =
+  'not-found' | 'stale' | 'forbidden' | 'wrong-state' | 'cross-tenant' | 'invalid-input';
+
+export type Decision =
+  | { isDone: true; request: LifecycleRequest }
+  | { isDone: false; code: RefusalCode; message: string; request?: LifecycleRequest };
+
+export interface RequestServiceDeps {
+  requests: RequestStore;
+  audit: AuditLog;
+  policy: Policy;
+  clock: Clock;
+  /** The tenant this bot serves; actions from any other tenant are refused. */
+  tenantId: string;
+  random?: () => number;
+}
+
+export interface NewRequest {
+  kind: RequestKind;
+  subject: Subject;
+  options: Record<string, unknown>;
+  requester: Principal;
+  approvalsRequired: number;
+  ticketId?: string;
+}
+
+export class RequestService {
+  constructor(private readonly deps: RequestServiceDeps) {}
+
+  async create(input: NewRequest): Promise<LifecycleRequest> {
+    const now = new Date(this.deps.clock.now()).toISOString();
+    const request: LifecycleRequest = {
+      id: newRequestId(this.deps.clock.now(), this.deps.random),
+      kind: input.kind,
+      subject: input.subject,
+      options: input.options,
+      requester: input.requester,
+      approvals: [],
+      approvalsRequired: input.approvalsRequired,
+      state: 'awaiting-confirmation',
+      version: 1,
+      ...(input.ticketId !== undefined && { ticketId: input.ticketId }),
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.deps.requests.create(request);
+    await this.audit('request.created', request, input.requester, {
+      kind: request.kind,
+      subject: request.subject.userPrincipalName,
+      approvalsRequired: request.approvalsRequired,
+    });
+    return request;
+  }
+
+  get(id: string): Promise<LifecycleRequest | null> {
+    return this.deps.requests.get(id);
+  }
+
+  /** The requester confirms the plan preview. */
+  async confirm(
+    actor: Principal,
+    id: string,
+    version: number,
+    choose?: (request: LifecycleRequest) => Promise<Record<string, unknown>>,
+  ): Promise<Decision> {
+    return this.decide('confirm', actor, id, version, async (request) => {
+      if (request.requester.aadObjectId !== actor.aadObjectId) {
+        return this.refuse('forbidden', 'Only the requester can confirm this request.');
+      }
+      if (request.state !== 'awaiting-confirmation') return this.refuse('wrong-state', stateMessage(request));
+      const options = choose ? await choose(request) : request.options;
+      const next: RequestState = request.approvalsRequired > 0 ? 'awaiting-approval' : 'approved';
+      return this.transition(request, next, { options });
+    });
+  }
+
+  async approve(actor: Principal, id: string, version: number): Promise<Decision> {
+    return this.decide('approve', actor, id, version, async (request) => {
+      if (request.state !== 'awaiting-approval') return this.refuse('wrong-state', stateMessage(request));
+      const verdict = await this.deps.policy.canApprove(actor, request);
+      if (!verdict.isAllowed) return this.refuse('forbidden', verdict.reason);
+      const approvals = [
+        ...request.approvals,
+        { approver: actor, decision: 'approved' as const, at: this.nowIso() },
+      ];
+      const isEnough = approvals.length >= request.approvalsRequired;
+      return this.transition(request, isEnough ? 'approved' : 'awaiting-approval', { approvals });
+    });
+  }
+
+  async reject(actor: Principal, id: string, version: number, reason: string): Promise<Decision> {
+    return this.decide('reject', actor, id, version, async (request) => {
+      if (request.state !== 'awaiting-approval') return this.refuse('wrong-state', stateMessage(request));
+      const verdict = await this.deps.policy.canApprove(actor, request);
+      if (!verdict.isAllowed) return this.refuse('forbidden', verdict.reason);
+      const approvals = [
+        ...request.approvals,
+        { approver: actor, decision: 'rejected' as const, reason: reason.slice(0, 500), at: this.nowIso() },
+      ];
+      return this.transition(request, 'rejected', { approvals });
+    });
+  }
+
+  /** The requester or an approver may cancel before the run ends. */
+  async cancel(actor: Principal, id: string, version?: number): Promise<Decision> {
+    return this.decide('cancel', actor, id, version, async (request) => {
+      const isRequester = request.requester.aadObjectId === actor.aadObjectId;
+      const isApprover = isRequester ? false : (await this.deps.policy.canApprove(actor, request)).isAllowed;
+      if (!isRequester && !isApprover)
+        return this.refuse('forbidden', 'Only the requester or an approver can cancel.');
+      return this.transition(request, 'cancelled', {});
+    });
+  }
+
+  /** System transitions (run started / finished / retried). */
+  async setState(
+    id: string,
+    state: RequestState,
+    patch: Partial<Pick<LifecycleRequest, 'runId'>> = {},
+  ): Promise<Decision> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const request = await this.deps.requests.get(id);
+      if (!request) return this.refuse('not-found', `Request ${id} does not exist.`);
+      if (request.state === state && patch.runId === undefined) return { isDone: true, request };
+      if (!canTransition(request.state, state))
+        return this.refuse('wrong-state', stateMessage(request), request);
+      const stored = await this.deps.requests.update(
+        { ...request, ...patch, state, version: request.version + 1, updatedAt: this.nowIso() },
+        request.version,
+      );
+      if (stored) {
+        await this.audit(`request.${state}`, stored, { system: 'runner' }, {});
+        return { isDone: true, request: stored };
+      }
+    }
+    return this.refuse('stale', `Request ${id} is changing too often; try again.`);
+  }
+
+  private async decide(
+    action: string,
+    actor: Principal,
+    id: string,
+    version: number | undefined,
+    body: (request: LifecycleRequest) => Promise<Decision>,
+  ): Promise<Decision> {
+    const outcome = await this.guarded(actor, id, version, body);
+    if (!outcome.isDone) {
+      await this.deps.audit.append({
+        at: this.nowIso(),
+        type: 'action.refused',
+        requestId: id,
+        actor,
+        details: { action, code: outcome.code, reason: outcome.message, version: version ?? null },
+      });
+    }
+    return outcome;
+  }
+
+  private async guarded(
+    actor: Principal,
+    id: string,
+    version: number | undefined,
+    body: (request: LifecycleRequest) => Promise<Decision>,
+  ): Promise<Decision> {
+    if (actor.tenantId !== this.deps.tenantId)
+      return this.refuse('cross-tenant', 'This action comes from another tenant.');
+    const request = await this.deps.requests.get(id);
+    if (!request) return this.refuse('not-found', `Request ${id} does not exist.`);
+    if (version !== undefined && version !== request.version) {
+      return this.refuse('stale', `This card is out of date: ${stateMessage(request)}`, request);
+    }
+    let outcome: Decision;
+    try {
+      outcome = await body(request);
+    } catch (error) {
+      if (!(error instanceof InvalidInputError)) throw error;
+      outcome = this.refuse('invalid-input', error.message);
+    }
+    return outcome.isDone || outcome.request ? outcome : { ...outcome, request };
+  }
+
+  private async transition(
+    request: LifecycleRequest,
+    state: RequestState,
+    patch: Partial<LifecycleRequest>,
+  ): Promise<Decision> {
+    if (state !== request.state && !canTransition(request.state, state)) {
+      return this.refuse('wrong-state', stateMessage(request), request);
+    }
+    const next = { ...request, ...patch, state, version: request.version + 1, updatedAt: this.nowIso() };
+    const stored = await this.deps.requests.update(next, request.version);
+    if (!stored)
+      return this.refuse(
+        'stale',
+        'Someone else acted on this request at the same moment; refresh and retry.',
+      );
+    const last = stored.approvals.at(-1);
+    const actor = last && patch.approvals ? last.approver : stored.requester;
+    await this.audit(`request.${state === request.state ? 'approval-recorded' : state}`, stored, actor, {
+      from: request.state,
+      to: state,
+      ...(last?.reason !== undefined && patch.approvals && { reason: last.reason }),
+    });
+    return { isDone: true, request: stored };
+  }
+
+  private refuse(code: RefusalCode, message: string, request?: LifecycleRequest): Decision {
+    return { isDone: false, code, message, ...(request && { request }) };
+  }
+
+  private audit(
+    type: string,
+    request: LifecycleRequest,
+    actor: Principal | { system: string },
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    return this.deps.audit.append({
+      at: this.nowIso(),
+      type,
+      requestId: request.id,
+      actor,
+      details: { ...details, version: request.version },
+    });
+  }
+
+  private nowIso(): string {
+    return new Date(this.deps.clock.now()).toISOString();
+  }
+}
+
+function stateMessage(request: LifecycleRequest): string {
+  switch (request.state) {
+    case 'awaiting-confirmation':
+      return `request ${request.id} is waiting for the requester's confirmation.`;
+    case 'awaiting-approval':
+      return `request ${request.id} is waiting for approval.`;
+    case 'rejected': {
+      const by =
+        request.approvals.find((a) => a.decision === 'rejected')?.approver.displayName ?? 'an approver';
+      return `request ${request.id} was rejected by ${by}.`;
+    }
+    default:
+      return `request ${request.id} is ${request.state}.`;
+  }
+}

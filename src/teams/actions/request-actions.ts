@@ -1,0 +1,191 @@
+/**
+ * Card verbs on requests: confirm, approve, reject, cancel, retry. Each answers the invoke at once with
+ * a card (or a short message) and leaves long work to the run coordinator.
+ */
+import { TurnContext } from 'botbuilder';
+import type { LifecycleRequest, Principal } from '../../core/model.js';
+import type { Decision } from '../../core/requests/request-service.js';
+import type { Plan } from '../../core/step.js';
+import type { BotDeps } from '../bot-deps.js';
+import approvalTemplate from '../cards/approval.card.json' with { type: 'json' };
+import { approvalCardData } from '../cards/plan-card-data.js';
+import { cardAttachment, renderCard, type AdaptiveCardJson } from '../cards/render-card.js';
+import { parseRequestAction } from './action-data.js';
+
+export type ActionResult = AdaptiveCardJson | string;
+
+const planKey = (requestId: string): string => `plan:${requestId}`;
+
+export async function approvalCard(deps: BotDeps, request: LifecycleRequest): Promise<AdaptiveCardJson> {
+  const plan = ((await deps.store.state.get(planKey(request.id))) ?? { steps: [] }) as Plan;
+  const isProtected = await deps.policy.isProtected(request.subject);
+  return renderCard(approvalTemplate, approvalCardData(request, plan, isProtected));
+}
+
+async function refused(
+  deps: BotDeps,
+  actor: Principal | null,
+  action: string,
+  message: string,
+  raw: unknown,
+): Promise<string> {
+  await deps.store.audit.append({
+    at: new Date().toISOString(),
+    type: 'action.refused',
+    ...(actor && { actor }),
+    details: {
+      action,
+      reason: message,
+      dataKeys: Object.keys(typeof raw === 'object' && raw !== null ? raw : {}).slice(0, 20),
+    },
+  });
+  return message;
+}
+
+function outcomeText(decision: Extract<Decision, { isDone: false }>): string {
+  return decision.message;
+}
+
+export async function confirmRequest(
+  ctx: TurnContext,
+  deps: BotDeps,
+  actor: Principal | null,
+  raw: unknown,
+): Promise<ActionResult> {
+  const parsed = parseRequestAction(raw);
+  if (!actor)
+    return refused(deps, actor, 'confirm', 'I could not tell who you are; nothing was changed.', raw);
+  if (!parsed.ok) return refused(deps, actor, 'confirm', parsed.message, raw);
+  const { requestId, version } = parsed.data;
+  if (version === undefined)
+    return refused(deps, actor, 'confirm', 'This card has no version; nothing was changed.', raw);
+  const form = parsed.data as Record<string, unknown>;
+  const decision = await deps.requestService.confirm(actor, requestId, version, async (request) => ({
+    ...(await deps.offboard.readChoices(request, form)),
+  }));
+  if (!decision.isDone) return outcomeText(decision);
+  const request = decision.request;
+  const plan = await deps.offboard.plan(request);
+  await deps.store.state.set(planKey(request.id), plan);
+  if (request.state === 'approved') {
+    await deps.coordinator.start(request, TurnContext.getConversationReference(ctx.activity));
+    return `Confirmed. Request ${request.id} needs no approval: it is running now.`;
+  }
+  const card = await approvalCard(deps, request);
+  await ctx.sendActivity({ attachments: [cardAttachment(card)] });
+  await postToApprovalsChannel(deps, card);
+  return `Confirmed. Request ${request.id} is waiting for approval.`;
+}
+
+async function postToApprovalsChannel(deps: BotDeps, card: AdaptiveCardJson): Promise<void> {
+  if (!deps.approvalsConversationKey) return;
+  const reference = await deps.store.conversations.get(deps.approvalsConversationKey);
+  if (!reference) {
+    deps.logger.warn(
+      'the approvals channel has no stored conversation reference yet (install the app there)',
+    );
+    return;
+  }
+  await deps.gateway.send(reference, { attachments: [cardAttachment(card)] });
+}
+
+export async function approveRequest(
+  ctx: TurnContext,
+  deps: BotDeps,
+  actor: Principal | null,
+  raw: unknown,
+): Promise<ActionResult> {
+  const parsed = parseRequestAction(raw);
+  if (!actor)
+    return refused(deps, actor, 'approve', 'I could not tell who you are; nothing was changed.', raw);
+  if (!parsed.ok) return refused(deps, actor, 'approve', parsed.message, raw);
+  const { requestId, version } = parsed.data;
+  if (version === undefined)
+    return refused(deps, actor, 'approve', 'This card has no version; nothing was changed.', raw);
+  const decision = await deps.requestService.approve(actor, requestId, version);
+  if (!decision.isDone) return outcomeText(decision);
+  const request = decision.request;
+  if (request.state === 'approved') {
+    await deps.coordinator.start(request, TurnContext.getConversationReference(ctx.activity));
+  }
+  const current = (await deps.requestService.get(request.id)) ?? request;
+  return approvalCard(deps, current);
+}
+
+export async function rejectRequest(
+  _ctx: TurnContext,
+  deps: BotDeps,
+  actor: Principal | null,
+  raw: unknown,
+): Promise<ActionResult> {
+  const parsed = parseRequestAction(raw);
+  if (!actor)
+    return refused(deps, actor, 'reject', 'I could not tell who you are; nothing was changed.', raw);
+  if (!parsed.ok) return refused(deps, actor, 'reject', parsed.message, raw);
+  const { requestId, version } = parsed.data;
+  if (version === undefined)
+    return refused(deps, actor, 'reject', 'This card has no version; nothing was changed.', raw);
+  const reason = typeof parsed.data['reason'] === 'string' ? parsed.data['reason'].trim() : '';
+  if (reason === '') return 'Please give a reason to reject; nothing was changed.';
+  const decision = await deps.requestService.reject(actor, requestId, version, reason);
+  if (!decision.isDone) return outcomeText(decision);
+  return approvalCard(deps, decision.request);
+}
+
+export async function cancelRequest(
+  _ctx: TurnContext,
+  deps: BotDeps,
+  actor: Principal | null,
+  raw: unknown,
+): Promise<ActionResult> {
+  const parsed = parseRequestAction(raw);
+  if (!actor)
+    return refused(deps, actor, 'cancel', 'I could not tell who you are; nothing was changed.', raw);
+  if (!parsed.ok) return refused(deps, actor, 'cancel', parsed.message, raw);
+  return cancelById(deps, actor, parsed.data.requestId, parsed.data.version);
+}
+
+export async function cancelById(
+  deps: BotDeps,
+  actor: Principal,
+  requestId: string,
+  version?: number,
+): Promise<string> {
+  const decision = await deps.requestService.cancel(actor, requestId, version);
+  if (!decision.isDone) return outcomeText(decision);
+  await deps.coordinator.cancel(decision.request);
+  return decision.request.runId
+    ? `Cancelling ${requestId}: changes in flight finish, the remaining steps are skipped.`
+    : `Request ${requestId} is cancelled. Nothing was changed.`;
+}
+
+export async function retryFailed(
+  _ctx: TurnContext,
+  deps: BotDeps,
+  actor: Principal | null,
+  raw: unknown,
+): Promise<ActionResult> {
+  const parsed = parseRequestAction(raw);
+  if (!actor)
+    return refused(deps, actor, 'retry-failed', 'I could not tell who you are; nothing was changed.', raw);
+  if (!parsed.ok) return refused(deps, actor, 'retry-failed', parsed.message, raw);
+  const request = await deps.requestService.get(parsed.data.requestId);
+  if (!request)
+    return refused(deps, actor, 'retry-failed', `Request ${parsed.data.requestId} does not exist.`, raw);
+  const isRequester = request.requester.aadObjectId === actor.aadObjectId;
+  const isApprover = !isRequester && (await deps.policy.canApprove(actor, request)).isAllowed;
+  if (!isRequester && !isApprover) {
+    return refused(deps, actor, 'retry-failed', 'Only the requester or an approver can retry.', raw);
+  }
+  if (request.state !== 'completed-with-errors' && request.state !== 'failed') {
+    return refused(
+      deps,
+      actor,
+      'retry-failed',
+      `Request ${request.id} is ${request.state}: nothing to retry.`,
+      raw,
+    );
+  }
+  await deps.coordinator.retryFailed(request, actor);
+  return `Retrying the failed steps of ${request.id}; progress follows.`;
+}

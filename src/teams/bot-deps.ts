@@ -1,0 +1,22 @@
+/** Everything the Teams surface needs, built once by the composition root. */
+import type { Logger } from 'pino';
+import type { OffboardFlow } from '../core/offboard/offboard-flow.js';
+import type { Policy } from '../core/policy/policy.js';
+import type { Store } from '../core/ports/store.js';
+import type { RequestService } from '../core/requests/request-service.js';
+import type { RunCoordinator } from '../app/run-coordinator.js';
+import type { ConversationGateway } from './conversation-gateway.js';
+
+export interface BotDeps {
+  store: Store;
+  requestService: RequestService;
+  policy: Policy;
+  offboard: OffboardFlow;
+  coordinator: RunCoordinator;
+  gateway: ConversationGateway;
+  logger: Logger;
+  /** The tenant this bot serves. */
+  tenantId: string;
+  /** Where approval cards also go (an approvals channel), as a stored conversation key. */
+  approvalsConversationKey?: string;
+}

@@ -1,0 +1,103 @@
+/** Data for the progress and summary cards, folded from the plan and the journal. */
+import type { LifecycleRequest } from '../../core/model.js';
+import type { RunStatus } from '../../core/ports/store.js';
+import type { RunSummary, StepProgressStatus } from '../../core/runner/summarise-run.js';
+
+const icons: Record<StepProgressStatus, string> = {
+  waiting: '⏳',
+  running: '🔄',
+  done: '✅',
+  failed: '❌',
+  skipped: '⏭️',
+};
+
+export function formatElapsed(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const seconds = ms / 1000;
+  if (seconds < 60) return `${seconds.toFixed(1)} s`;
+  return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+}
+
+function stepStatusText(step: RunSummary['steps'][number]): string {
+  const elapsed = step.elapsedMs !== undefined ? ` · ${formatElapsed(step.elapsedMs)}` : '';
+  switch (step.status) {
+    case 'done':
+      return (step.isNothingToDo ? 'nothing to do' : `done (${step.appliedCount})`) + elapsed;
+    case 'failed':
+      return `failed${elapsed}`;
+    case 'running':
+      return `running (${step.appliedCount}/${step.changeCount})${step.attempts > 1 ? `, attempt ${step.attempts}` : ''}`;
+    case 'skipped':
+      return 'skipped';
+    case 'waiting':
+      return 'waiting';
+  }
+}
+
+export function progressCardData(request: LifecycleRequest, summary: RunSummary, elapsedMs: number) {
+  return {
+    title: `Offboarding ${request.subject.displayName}`.replace(
+      'Offboarding',
+      request.kind === 'offboard'
+        ? 'Offboarding'
+        : request.kind === 'revoke'
+          ? 'Removing mailbox permissions of'
+          : 'Provisioning',
+    ),
+    statusText: summary.isFinished
+      ? 'Finished'
+      : `Running: ${summary.counts.done} of ${summary.steps.length} steps done`,
+    elapsedText: formatElapsed(elapsedMs),
+    requestId: request.id,
+    steps: summary.steps.map((s) => ({
+      icon: icons[s.status],
+      title: s.title,
+      statusText: stepStatusText(s),
+    })),
+    isCancellable: !summary.isFinished,
+  };
+}
+
+const finalTexts: Record<Exclude<RunStatus, 'queued' | 'running'>, { text: string; color: string }> = {
+  completed: { text: 'Completed', color: 'Good' },
+  'completed-with-errors': { text: 'Completed with errors', color: 'Warning' },
+  failed: { text: 'Failed', color: 'Attention' },
+  cancelled: { text: 'Cancelled', color: 'Warning' },
+};
+
+export interface SummaryLink {
+  title: string;
+  url: string;
+}
+
+export function summaryCardData(
+  request: LifecycleRequest,
+  status: RunStatus,
+  summary: RunSummary,
+  elapsedMs: number,
+  links: SummaryLink[],
+) {
+  const final =
+    status === 'queued' || status === 'running' ? { text: 'Running', color: 'Default' } : finalTexts[status];
+  const c = summary.counts;
+  return {
+    title: `${final.text}: ${request.subject.displayName}`,
+    color: final.color,
+    requestId: request.id,
+    version: request.version,
+    statusText: final.text,
+    countsText: `${c.done} done, ${c.failed} failed, ${c.skipped} skipped`,
+    changesText: `${summary.changes.applied} of ${summary.changes.total} applied`,
+    elapsedText: formatElapsed(elapsedMs),
+    steps: summary.steps.map((s) => ({
+      icon: icons[s.status],
+      title: s.title,
+      detail: s.error ? `${stepStatusText(s)}: ${s.error}` : stepStatusText(s),
+    })),
+    errors: summary.steps
+      .filter((s) => s.status === 'failed')
+      .map((s) => `${s.title}: ${s.error ?? 'failed'}`),
+    links,
+    canRetry: status === 'completed-with-errors' || status === 'failed',
+  };
+}

@@ -1,0 +1,17 @@
+/**
+ * Card verbs. Stored in cards already sent, so renaming one is a migration. Every verb has a route
+ * (a test checks it) and every Action.Execute carries the request id and version it was drawn from.
+ */
+export const verbs = {
+  offboardConfirm: 'offboard.confirm',
+  offboardChoose: 'offboard.choose',
+  revokeConfirm: 'revoke.confirm',
+  provisionConfirm: 'provision.confirm',
+  requestCancel: 'request.cancel',
+  requestApprove: 'request.approve',
+  requestReject: 'request.reject',
+  runRetryFailed: 'run.retry-failed',
+} as const;
+
+export type Verb = (typeof verbs)[keyof typeof verbs];
+export const allVerbs: readonly Verb[] = Object.values(verbs);

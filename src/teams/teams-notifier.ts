@@ -1,0 +1,111 @@
+/**
+ * The delegate's notice: a 1:1 Teams message (installing the app for them through Graph when needed,
+ * creating the chat and storing its reference), with e-mail through Graph as the fallback.
+ */
+import type { ConversationReference } from 'botbuilder';
+import type { Logger } from 'pino';
+import type { Identity } from '../core/ports/identity.js';
+import type { DelegateNotice, Notifier, NoticeResult } from '../core/ports/notifier.js';
+import type { ConversationStore } from '../core/ports/store.js';
+import { lastReferenceKey } from './bot-app.js';
+import { cardAttachment, renderCard } from './cards/render-card.js';
+import noticeTemplate from './cards/delegate-notice.card.json' with { type: 'json' };
+import type { ConversationGateway } from './conversation-gateway.js';
+import { errorSummary } from './progress-reporter.js';
+
+export interface TeamsNotifierOptions {
+  gateway: ConversationGateway;
+  conversations: ConversationStore;
+  identity: Identity;
+  tenantId: string;
+  /** Manifest id of the Teams app, to install it for delegates who never used it. */
+  teamsAppId: string | undefined;
+  /** Mailbox the fallback e-mail is sent from. */
+  senderUserPrincipalName: string | undefined;
+  logger: Logger;
+}
+
+export function noticeItems(notice: DelegateNotice): string[] {
+  const items: string[] = [];
+  if (notice.mailbox?.hasFullAccess) {
+    items.push(
+      `Full access to the mailbox ${notice.mailbox.address}${notice.mailbox.isShared ? ' (now a shared mailbox)' : ''}`,
+    );
+  }
+  if (notice.oneDrive) items.push(`Their OneDrive: ${notice.oneDrive.webUrl}`);
+  if (notice.forwardingTo) items.push(`New mail is forwarded to ${notice.forwardingTo}`);
+  return items;
+}
+
+export function noticeCardData(notice: DelegateNotice) {
+  return {
+    leaver: notice.leaver.displayName,
+    intro: `${notice.leaver.displayName} (${notice.leaver.userPrincipalName}) has left. You now have:`,
+    items: noticeItems(notice),
+    requestedBy: notice.requestedBy,
+    until: notice.until ?? 'no end date',
+    requestId: notice.requestId,
+    oneDriveUrl: notice.oneDrive?.webUrl ?? '',
+  };
+}
+
+const escapeHtml = (s: string): string =>
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
+
+export class TeamsNotifier implements Notifier {
+  constructor(private readonly options: TeamsNotifierOptions) {}
+
+  async notifyDelegate(notice: DelegateNotice): Promise<NoticeResult> {
+    const card = renderCard(noticeTemplate, noticeCardData(notice));
+    let teamsProblem: string;
+    try {
+      const reference = await this.personalChat(notice.delegate.id);
+      await this.options.gateway.send(reference, { attachments: [cardAttachment(card)] });
+      return { channel: 'teams' };
+    } catch (error) {
+      teamsProblem = errorSummary(error).message;
+      this.options.logger.warn(
+        { requestId: notice.requestId, err: errorSummary(error) },
+        'Teams notice failed, trying e-mail',
+      );
+    }
+    const to = notice.delegate.mail ?? notice.delegate.userPrincipalName;
+    const sender = this.options.senderUserPrincipalName;
+    if (!sender)
+      return {
+        channel: 'none',
+        detail: `Teams failed (${teamsProblem}) and no sender mailbox is configured`,
+      };
+    const html = [
+      `<p>${escapeHtml(noticeCardData(notice).intro)}</p>`,
+      `<ul>${noticeItems(notice)
+        .map((i) => `<li>${escapeHtml(i)}</li>`)
+        .join('')}</ul>`,
+      `<p>Asked by ${escapeHtml(notice.requestedBy)} · request ${escapeHtml(notice.requestId)} · until ${escapeHtml(notice.until ?? 'no end date')}</p>`,
+    ].join('');
+    await this.options.identity.sendMail(sender, {
+      to: [to],
+      subject: `You now look after ${notice.leaver.displayName}'s work`,
+      html,
+    });
+    return { channel: 'email', detail: `Teams failed: ${teamsProblem}` };
+  }
+
+  private async personalChat(userId: string): Promise<Partial<ConversationReference>> {
+    const key = `user:${userId}`;
+    const stored = (await this.options.conversations.get(key)) as Partial<ConversationReference> | undefined;
+    if (stored) return stored;
+    if (this.options.teamsAppId) {
+      await this.options.identity.installTeamsApp(userId, this.options.teamsAppId);
+    }
+    const template = (await this.options.conversations.get(lastReferenceKey)) as
+      Partial<ConversationReference> | undefined;
+    if (!template) throw new Error('No conversation reference is known yet to open a chat from');
+    const reference = await this.options.gateway.createPersonalChat(template, userId, this.options.tenantId);
+    await this.options.conversations.save(key, reference);
+    return reference;
+  }
+}
