@@ -33,7 +33,6 @@ export const exchangeErrors: ServiceErrors = {
           `authorization_uri="${AUTHORIZATION_URI}", error="invalid_token"`,
         'x-ms-diagnostics': diagnostics(2000001, reason, 'invalid_token'),
       },
-      body: '',
     };
   },
   forbidden(_req: SandboxRequest, requiredPermissions: readonly string[]): SandboxResponse {
@@ -47,7 +46,6 @@ export const exchangeErrors: ServiceErrors = {
           'insufficient_auth',
         ),
       },
-      body: '',
     };
   },
   notFound(req: SandboxRequest): SandboxResponse {

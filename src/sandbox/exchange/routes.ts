@@ -13,10 +13,20 @@ import type {
   ServiceFactory,
 } from '../http/service.js';
 import { invokeBatch } from './batch.js';
+import { isJsonObject } from './envelope.js';
 import { isV2Endpoint } from './catalog.js';
 import { exchangeErrors } from './gateway-errors.js';
 import { invokeCmdlet, type ExchangeRuntime } from './invoke.js';
 import { RetentionSettingsStore } from './retention-settings.js';
+
+/** Write cmdlets (by verb) count against the destructive-cmdlet throttling budget. */
+const WRITE_VERBS = /^(add|remove|set|new|enable|disable)-/i;
+
+function isWriteCmdlet(req: SandboxRequest): boolean {
+  const input = isJsonObject(req.body) ? req.body['CmdletInput'] : undefined;
+  const name = isJsonObject(input) ? input['CmdletName'] : undefined;
+  return typeof name === 'string' && WRITE_VERBS.test(name);
+}
 
 export const BETA_ROLE = 'Exchange.ManageAsApp';
 export const V2_ROLE = 'Exchange.ManageAsAppV2';
@@ -46,6 +56,7 @@ export const createExchangeService: ServiceFactory = (): ServiceDefinition => {
         method: 'POST',
         path: '/adminapi/beta/:tenant/InvokeCommand',
         permissions: [BETA_ROLE],
+        isWrite: isWriteCmdlet,
         handler: (rc) => invokeCmdlet(rc, runtime, { kind: 'beta' }),
       },
       {
@@ -58,6 +69,7 @@ export const createExchangeService: ServiceFactory = (): ServiceDefinition => {
         method: 'POST',
         path: '/adminapi/v2.0/:tenant/:endpoint',
         permissions: [V2_ROLE],
+        isWrite: isWriteCmdlet,
         handler: v2Handler(runtime),
       },
     ],
