@@ -65,7 +65,12 @@ export interface Mailbox {
   removeSendOnBehalf(mailbox: string, trustee: string): Promise<void>;
   /** The calendar folder identity, localized (`…:\Calendar`, `…:\Kalender`). */
   getCalendarFolder(mailbox: string): Promise<string>;
-  listFolderPermissions(folder: string, mailbox: string): Promise<FolderPermission[]>;
+  /**
+   * Entries of a folder's permission list. Exchange prints folder trustees by display name, which is not
+   * unique: pass `user` (UPN or address) to let Exchange resolve the person and return only their entry;
+   * the result is then empty when they have none (Exchange's UserNotFoundInPermissionEntryException).
+   */
+  listFolderPermissions(folder: string, mailbox: string, user?: string): Promise<FolderPermission[]>;
   removeFolderPermission(folder: string, mailbox: string, user: string): Promise<void>;
   addFolderPermission(folder: string, mailbox: string, user: string, accessRights: string[]): Promise<void>;
   convertToShared(mailbox: string): Promise<void>;
