@@ -1,0 +1,347 @@
+/**
+ * A real Samba Active Directory domain controller on loopback for system tests.
+ *
+ * The domain (LIFECYCLE / lifecycle.test, DC=lifecycle,DC=test) is provisioned once into a cache
+ * folder and reused by every test file and every later run: a second call finds the running DC and
+ * returns in milliseconds. Provisioning (about 10 s) is serialised across Vitest's worker processes
+ * with a lock directory. LDAPS answers on 127.0.0.1:636 with the self-signed CA Samba generates; the
+ * certificate names the host `DC1.lifecycle.test`, so clients verify TLS with that server name.
+ *
+ * When Samba is missing it is installed with apt-get (we run as root on CI). When the DC still can't
+ * start, `tryStartSambaDc` reports a skip reason, except with CI=true, where it throws.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client } from 'ldapts';
+import { delegateServiceAccountRights } from './samba-acl.js';
+import { seedDomain, SEED } from './samba-seed.js';
+
+export const SAMBA_REALM = 'lifecycle.test';
+export const SAMBA_DOMAIN = 'LIFECYCLE';
+export const SAMBA_BASE_DN = 'DC=lifecycle,DC=test';
+export const SAMBA_HOST_NAME = 'DC1';
+/** The name in the self-signed certificate; clients pass it as the TLS server name. */
+export const SAMBA_TLS_SERVER_NAME = `${SAMBA_HOST_NAME}.${SAMBA_REALM}`;
+/** Bumped whenever the provisioned content changes, so an outdated cache is rebuilt. */
+const HARNESS_VERSION = 7;
+const DEFAULT_DIR = '/var/tmp/lifecycle-samba';
+const LDAPS_URL = 'ldaps://127.0.0.1:636';
+
+export interface SambaDc {
+  url: string;
+  /** PEM of the CA that signed the DC's certificate. */
+  caPem: string;
+  tlsServerName: string;
+  baseDn: string;
+  /** The least-privileged service account the connector binds as. */
+  bindDn: string;
+  bindPassword: string;
+  adminDn: string;
+  adminPassword: string;
+  /** A plain domain user without any delegated right. */
+  unprivilegedDn: string;
+  unprivilegedPassword: string;
+  usersOuDn: string;
+  disabledOuDn: string;
+  groupsOuDn: string;
+  /** A group with more than 1500 members (AD's MaxValRange). */
+  largeGroupDn: string;
+  /** Stops the DC process group. Tests normally leave it running for the next file. */
+  stop: () => void;
+}
+
+interface SambaState {
+  version: number;
+  pid: number;
+  adminPassword: string;
+  bindPassword: string;
+  unprivilegedPassword: string;
+  isSeeded: boolean;
+}
+
+export interface StartSambaOptions {
+  /** Cache folder for the provisioned domain. */
+  dir?: string;
+}
+
+/** Starts (or reuses) the DC. Throws when it can't. */
+export async function startSambaDc(options: StartSambaOptions = {}): Promise<SambaDc> {
+  const dir = options.dir ?? DEFAULT_DIR;
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const release = await acquireLock(`${dir}/.lock`);
+  try {
+    const state = await ensureRunning(dir);
+    return describeDc(dir, state);
+  } finally {
+    release();
+  }
+}
+
+/** Like `startSambaDc`, but reports why the DC is unavailable instead of throwing (unless CI=true). */
+export async function tryStartSambaDc(
+  options: StartSambaOptions = {},
+): Promise<{ dc: SambaDc; skipReason?: undefined } | { dc?: undefined; skipReason: string }> {
+  try {
+    return { dc: await startSambaDc(options) };
+  } catch (error) {
+    if (process.env['CI'] === 'true') throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    return { skipReason: `Samba AD DC unavailable: ${reason}` };
+  }
+}
+
+function describeDc(dir: string, state: SambaState): SambaDc {
+  return {
+    url: LDAPS_URL,
+    caPem: readFileSync(`${dir}/private/tls/ca.pem`, 'utf8'),
+    tlsServerName: SAMBA_TLS_SERVER_NAME,
+    baseDn: SAMBA_BASE_DN,
+    bindDn: SEED.serviceAccountDn,
+    bindPassword: state.bindPassword,
+    adminDn: `CN=Administrator,CN=Users,${SAMBA_BASE_DN}`,
+    adminPassword: state.adminPassword,
+    unprivilegedDn: SEED.unprivilegedDn,
+    unprivilegedPassword: state.unprivilegedPassword,
+    usersOuDn: SEED.usersOuDn,
+    disabledOuDn: SEED.disabledOuDn,
+    groupsOuDn: SEED.groupsOuDn,
+    largeGroupDn: SEED.largeGroupDn,
+    stop: () => {
+      stopProcessGroup(state.pid);
+    },
+  };
+}
+
+async function ensureRunning(dir: string): Promise<SambaState> {
+  let state = readState(dir);
+  if (state && state.version === HARNESS_VERSION && state.isSeeded) {
+    if (isAlive(state.pid) && (await canBind(dir, state))) return state;
+    if (!isAlive(state.pid)) {
+      state = { ...state, pid: await launch(dir) };
+      writeState(dir, state);
+      await waitUntilReady(dir, state);
+      return state;
+    }
+  }
+  if (state && isAlive(state.pid)) await stopAndWait(state.pid);
+  ensureSambaInstalled();
+  assertPortFree();
+  const fresh: SambaState = {
+    version: HARNESS_VERSION,
+    pid: 0,
+    adminPassword: strongPassword(),
+    bindPassword: strongPassword(),
+    unprivilegedPassword: strongPassword(),
+    isSeeded: false,
+  };
+  provision(dir, fresh.adminPassword);
+  fresh.pid = await launch(dir);
+  writeState(dir, fresh);
+  await waitUntilReady(dir, fresh);
+  const { serviceAccountSid } = await seedDomain(adminClientOptions(dir), {
+    adminDn: `CN=Administrator,CN=Users,${SAMBA_BASE_DN}`,
+    adminPassword: fresh.adminPassword,
+    bindPassword: fresh.bindPassword,
+    unprivilegedPassword: fresh.unprivilegedPassword,
+  });
+  delegateServiceAccountRights(`${dir}/etc/smb.conf`, `${dir}/private/sam.ldb`, serviceAccountSid);
+  fresh.isSeeded = true;
+  writeState(dir, fresh);
+  return fresh;
+}
+
+function provision(dir: string, adminPassword: string): void {
+  for (const sub of ['etc', 'private', 'state', 'cache', 'bind-dns', 'sam-log']) {
+    rmSync(`${dir}/${sub}`, { recursive: true, force: true });
+  }
+  rmSync(`${dir}/gencache.tdb`, { force: true });
+  const result = spawnSync(
+    'samba-tool',
+    [
+      'domain',
+      'provision',
+      `--targetdir=${dir}`,
+      `--realm=${SAMBA_REALM.toUpperCase()}`,
+      `--domain=${SAMBA_DOMAIN}`,
+      `--host-name=${SAMBA_HOST_NAME}`,
+      '--server-role=dc',
+      '--dns-backend=NONE',
+      '--use-rfc2307',
+      `--adminpass=${adminPassword}`,
+      '--option=interfaces=lo',
+      '--option=bind interfaces only=yes',
+      `--option=netbios name=${SAMBA_HOST_NAME}`,
+      // Only the services an LDAP test needs: faster start, fewer ports.
+      '--option=server services=ldap cldap kdc drepl rpc',
+      // Lets the harness add the Exchange attribute msExchHideFromAddressLists to the schema.
+      '--option=dsdb:schema update allowed=true',
+      // No fsync per LDB transaction (as Samba's own test environment runs): a throw-away test domain
+      // doesn't need durability, and the seed's 1600 adds get several times faster.
+      '--option=ldb:nosync=true',
+      `--option=log file=${dir}/samba.log`,
+    ],
+    { encoding: 'utf8', timeout: 120_000 },
+  );
+  if (result.status !== 0) {
+    throw new Error(`samba-tool domain provision failed: ${result.stderr.slice(-2000)}`);
+  }
+  // samba-tool keeps only some --option values in smb.conf; these go in by hand. Windows AD refuses
+  // the previous password on an LDAP bind right after an admin reset; Samba accepts it for an hour
+  // unless the period is 0, and the tests check that the old password stops working.
+  const conf = `${dir}/etc/smb.conf`;
+  const text = readFileSync(conf, 'utf8');
+  const extra = ['old password allowed period = 0', 'ldb:nosync = true'].filter(
+    (line) => !text.includes(line),
+  );
+  writeFileSync(conf, text.replace('[global]\n', `[global]\n${extra.map((line) => `\t${line}\n`).join('')}`));
+}
+
+async function launch(dir: string): Promise<number> {
+  const log = openSync(`${dir}/samba.out`, 'a');
+  try {
+    // A detached process group outlives this worker, so the next test file reuses the DC.
+    const child = spawn('samba', ['-s', `${dir}/etc/smb.conf`, '-F', '--debug-stdout'], {
+      detached: true,
+      stdio: ['ignore', log, log],
+    });
+    const pid = child.pid;
+    if (pid === undefined) throw new Error('samba did not start');
+    child.unref();
+    return pid;
+  } finally {
+    closeSync(log);
+  }
+}
+
+async function waitUntilReady(dir: string, state: SambaState): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (!isAlive(state.pid)) {
+      throw new Error(`samba exited during start-up; see ${dir}/samba.out`);
+    }
+    if (await canBind(dir, state)) return;
+    await sleep(250);
+  }
+  throw new Error('samba did not answer on LDAPS within 60 s');
+}
+
+function adminClientOptions(dir: string): ConstructorParameters<typeof Client>[0] {
+  return {
+    url: LDAPS_URL,
+    timeout: 30_000,
+    connectTimeout: 5_000,
+    tlsOptions: {
+      ca: [readFileSync(`${dir}/private/tls/ca.pem`, 'utf8')],
+      servername: SAMBA_TLS_SERVER_NAME,
+      minVersion: 'TLSv1.2',
+    },
+  };
+}
+
+async function canBind(dir: string, state: SambaState): Promise<boolean> {
+  if (!existsSync(`${dir}/private/tls/ca.pem`)) return false;
+  const client = new Client({ ...adminClientOptions(dir), timeout: 3_000, connectTimeout: 1_000 });
+  try {
+    await client.bind(`Administrator@${SAMBA_REALM}`, state.adminPassword);
+    return true;
+  } catch (error: unknown) {
+    // Not ready yet (refused, TLS keys still being generated) or a foreign DC on the port: the
+    // caller polls until its deadline and then reports the start-up log.
+    return error === undefined;
+  } finally {
+    await client.unbind();
+  }
+}
+
+function ensureSambaInstalled(): void {
+  if (hasCommand('samba') && hasCommand('samba-tool')) return;
+  const install = spawnSync(
+    'apt-get',
+    ['install', '-y', '--no-install-recommends', 'samba', 'samba-dsdb-modules', 'winbind', 'ldap-utils'],
+    { encoding: 'utf8', timeout: 600_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } },
+  );
+  if (install.status !== 0 || !hasCommand('samba')) {
+    throw new Error(`samba is not installed and apt-get failed: ${install.stderr.slice(-1000)}`);
+  }
+}
+
+function hasCommand(name: string): boolean {
+  return spawnSync('sh', ['-c', 'command -v "$1"', 'sh', name], { encoding: 'utf8' }).status === 0;
+}
+
+function assertPortFree(): void {
+  const ss = spawnSync('ss', ['-Htln', 'sport = :636'], { encoding: 'utf8' });
+  if (ss.status === 0 && ss.stdout.trim() !== '') {
+    throw new Error('port 636 is taken by another process');
+  }
+}
+
+function readState(dir: string): SambaState | undefined {
+  const file = `${dir}/state.json`;
+  if (!existsSync(file)) return undefined;
+  return JSON.parse(readFileSync(file, 'utf8')) as SambaState;
+}
+
+function writeState(dir: string, state: SambaState): void {
+  writeFileSync(`${dir}/state.json`, JSON.stringify(state), { mode: 0o600 });
+}
+
+function isAlive(pid: number): boolean {
+  if (pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function stopProcessGroup(pid: number): void {
+  if (!isAlive(pid)) return;
+  // The DC runs as the leader of its own process group (detached spawn): end exactly that group.
+  process.kill(-pid, 'SIGTERM');
+}
+
+async function stopAndWait(pid: number): Promise<void> {
+  stopProcessGroup(pid);
+  const deadline = Date.now() + 15_000;
+  while (isAlive(pid) && Date.now() < deadline) await sleep(100);
+  if (isAlive(pid)) process.kill(-pid, 'SIGKILL');
+  await sleep(200);
+}
+
+/** 24 random characters from all four classes, which satisfies Samba's default complexity rule. */
+function strongPassword(): string {
+  return `Aa1!${randomBytes(15).toString('base64url')}`;
+}
+
+/** A lock directory shared by Vitest's worker processes; a lock left by a dead process is taken over. */
+async function acquireLock(path: string): Promise<() => void> {
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    try {
+      mkdirSync(path);
+      writeFileSync(`${path}/pid`, String(process.pid));
+      return () => {
+        rmSync(path, { recursive: true, force: true });
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (isStaleLock(path)) {
+        rmSync(path, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`timed out waiting for the lock ${path}`);
+      await sleep(200);
+    }
+  }
+}
+
+function isStaleLock(path: string): boolean {
+  const pidFile = `${path}/pid`;
+  if (!existsSync(pidFile)) return false;
+  const owner = Number(readFileSync(pidFile, 'utf8'));
+  return Number.isInteger(owner) && owner > 0 && !isAlive(owner);
+}
