@@ -145,20 +145,26 @@ export async function discoverPermissions(
       );
   };
 
+  // Exchange prints folder trustees by display name, which is not unique: Exchange itself resolves the
+  // user (`-User <upn>`), and removal uses the UPN too. The name check only guards against a reader that
+  // returned the whole list.
+  const calendarNames = [...user.identities, user.displayName.toLowerCase()];
   const calendarOn = async (ref: MailboxRef): Promise<FoundPermission[]> => {
     const address = ref.primarySmtpAddress;
     const folder = ref.calendarFolder ?? (await limiter.run(() => mailbox.getCalendarFolder(address)));
-    const grants = await limiter.run(() => mailbox.listFolderPermissions(folder, address));
+    const grants = await limiter.run(() =>
+      mailbox.listFolderPermissions(folder, address, user.userPrincipalName),
+    );
     return grants
-      .filter((grant) => isTrustee(grant.user, user.identities))
+      .filter((grant) => isTrustee(grant.user, calendarNames))
       .filter((grant) => isMeaningfulCalendarGrant(grant.user, grant.accessRights))
       .map((grant) => {
         const entry = describe(ref, {
           category: 'calendar_delegates',
           permission: grant.isDelegate === false ? 'CalendarPermission' : 'CalendarDelegate',
           accessLevel: grant.accessRights.join(','),
-          trustee: grant.user,
-          folder: grant.folder || folder,
+          trustee: user.userPrincipalName,
+          folder: grant.folder !== '' ? grant.folder : folder,
           accessRights: [...grant.accessRights],
         });
         if (grant.isDelegate !== undefined) entry.isDelegate = grant.isDelegate;
@@ -194,7 +200,7 @@ export async function discoverPermissions(
       if (options.inventoryMaxStalenessMs !== false) {
         report = await deps.inventory.ensureFresh(options.inventoryMaxStalenessMs ?? 60_000);
       }
-      const candidates = deps.inventory.candidatesFor(user.identities);
+      const candidates = deps.inventory.candidatesFor(user);
       for (const record of candidates.fullAccess)
         fullAccessTargets.set(record.mailbox, refFromRecord(record));
       for (const record of candidates.calendar) calendarTargets.set(record.mailbox, refFromRecord(record));

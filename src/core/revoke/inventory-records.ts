@@ -88,16 +88,21 @@ export function needsScan(
   );
 }
 
-/** Mailboxes where the inventory saw the user with FullAccess or a calendar grant. */
+/**
+ * Mailboxes where the inventory saw the user: FullAccess by identity; calendar grants also by display
+ * name, because Exchange prints folder trustees that way. A namesake makes an extra candidate, never a
+ * removal: candidates are re-read live with Exchange resolving the exact user.
+ */
 export function candidateRecords(
   records: Iterable<InventoryRecord>,
-  identities: readonly string[],
+  user: { identities: readonly string[]; displayName: string },
 ): { fullAccess: InventoryRecord[]; calendar: InventoryRecord[] } {
+  const calendarNames = [...user.identities, user.displayName.toLowerCase()];
   const fullAccess: InventoryRecord[] = [];
   const calendar: InventoryRecord[] = [];
   for (const record of records) {
-    if (record.fullAccess.some((grant) => isTrustee(grant.trustee, identities))) fullAccess.push(record);
-    if (record.calendar.some((grant) => isTrustee(grant.user, identities))) calendar.push(record);
+    if (record.fullAccess.some((grant) => isTrustee(grant.trustee, user.identities))) fullAccess.push(record);
+    if (record.calendar.some((grant) => isTrustee(grant.user, calendarNames))) calendar.push(record);
   }
   return { fullAccess, calendar };
 }

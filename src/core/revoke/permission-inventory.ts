@@ -13,6 +13,7 @@ import type { Clock } from '../ports/clock.js';
 import type { FolderPermission, Mailbox, MailboxInfo } from '../ports/mailbox.js';
 import type { KeyValueStore } from '../ports/store.js';
 import type { AdaptiveLimiter } from './adaptive-limiter.js';
+import type { RevokeUser } from './permissions.js';
 import {
   applyLocalChange,
   candidateRecords,
@@ -156,11 +157,11 @@ export class PermissionInventory {
   }
 
   /** Mailboxes where the inventory saw one of the identities with FullAccess or a calendar grant. */
-  candidatesFor(identities: readonly string[]): {
+  candidatesFor(user: Pick<RevokeUser, 'identities' | 'displayName'>): {
     fullAccess: InventoryRecord[];
     calendar: InventoryRecord[];
   } {
-    return candidateRecords(this.records.values(), identities);
+    return candidateRecords(this.records.values(), user);
   }
 
   /** The record of a mailbox by address, UPN or id. */

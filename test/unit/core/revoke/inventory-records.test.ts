@@ -104,10 +104,16 @@ describe('permission inventory records', () => {
 
   it('finds candidates by any of the user identities', () => {
     const other = recordFromScan(info('finance@contoso.com', 'SharedMailbox'), [], undefined, [], t0);
-    const found = candidateRecords([record, other], ['id-ada', 'ada@contoso.com']);
+    const found = candidateRecords([record, other], {
+      identities: ['id-ada', 'ada@contoso.com'],
+      displayName: 'Ada',
+    });
     expect(found.fullAccess.map((r) => r.mailbox)).toEqual(['ceo@contoso.com']);
     expect(found.calendar.map((r) => r.mailbox)).toEqual(['ceo@contoso.com']);
-    expect(candidateRecords([record], ['bob@contoso.com'])).toEqual({ fullAccess: [], calendar: [] });
+    expect(candidateRecords([record], { identities: ['bob@contoso.com'], displayName: 'Bob' })).toEqual({
+      fullAccess: [],
+      calendar: [],
+    });
   });
 
   it('applies our own removals and re-grants at once', () => {
@@ -119,14 +125,19 @@ describe('permission inventory records', () => {
         user: 'ada@contoso.com',
       },
     );
-    expect(candidateRecords([removed], ['ada@contoso.com'])).toEqual({ fullAccess: [], calendar: [] });
+    expect(candidateRecords([removed], { identities: ['ada@contoso.com'], displayName: 'Ada' })).toEqual({
+      fullAccess: [],
+      calendar: [],
+    });
     const regranted = applyLocalChange(removed, {
       kind: 'full-access',
       op: 'add',
       trustee: 'ada@contoso.com',
       accessRights: ['FullAccess'],
     });
-    expect(candidateRecords([regranted], ['ada@contoso.com']).fullAccess).toHaveLength(1);
+    expect(
+      candidateRecords([regranted], { identities: ['ada@contoso.com'], displayName: 'Ada' }).fullAccess,
+    ).toHaveLength(1);
     expect(record.fullAccess).toHaveLength(1);
   });
 
