@@ -2,11 +2,12 @@
  * SharePoint of the sandbox: OneDrive site collection admins.
  * - `POST https://{t}-admin.sharepoint.com/_api/SPO.Tenant/SetSiteAdmin` (and the long type-name alias)
  * - `GET  https://{t}-my.sharepoint.com/personal/{site}/_api/web/siteusers[?$filter=IsSiteAdmin eq true]`
- * Tokens: audience any of the tenant's SharePoint hosts; app role Sites.FullControl.All (reads also accept
- * Sites.Read.All / Sites.ReadWrite.All / Sites.Manage.All).
+ * Tokens: certificate credentials only (as SharePoint Online); audience any of the tenant's SharePoint hosts;
+ * app role Sites.FullControl.All (reads also accept Sites.Read.All / Sites.ReadWrite.All / Sites.Manage.All).
  */
 import { sharePointHosts } from '../auth/resource-scope.js';
 import type { RouteContext, SandboxResponse, ServiceDefinition, ServiceFactory } from '../http/service.js';
+import { isSecretCredential } from './app-only-credential.js';
 import { SP_CODES, SpError, sharePointErrors, spErrorResponse } from './errors.js';
 import { formatFromAccept, type SpFormat } from './odata-format.js';
 import { setSiteAdmin } from './set-site-admin.js';
@@ -18,9 +19,12 @@ const READ_ROLES = [FULL_CONTROL, 'Sites.Manage.All', 'Sites.ReadWrite.All', 'Si
 type SpHandler = (rc: RouteContext, format: SpFormat) => SandboxResponse;
 
 /** Checks the host and the Accept header, and renders SpError in SharePoint's error shape. */
-function sharePointRoute(host: string, handler: SpHandler) {
+function sharePointRoute(host: string, tenantId: string, handler: SpHandler) {
+  const errors = sharePointErrors(tenantId);
   return (rc: RouteContext): SandboxResponse => {
     const req = rc.request;
+    if (isSecretCredential(req.headers['authorization']))
+      return errors.unauthorized(req, 'Unsupported app only token.');
     if (req.host !== host)
       return spErrorResponse(
         req,
@@ -51,7 +55,7 @@ export const createSharePointService: ServiceFactory = ({ tenant }): ServiceDefi
   const name = tenant.info.sharePointTenantName;
   const adminHost = `${name}-admin.sharepoint.com`;
   const myHost = `${name}-my.sharepoint.com`;
-  const setAdmin = sharePointRoute(adminHost, setSiteAdmin);
+  const setAdmin = sharePointRoute(adminHost, tenant.tenantId, setSiteAdmin);
   return {
     name: 'sharepoint',
     hosts,
@@ -82,7 +86,7 @@ export const createSharePointService: ServiceFactory = ({ tenant }): ServiceDefi
         method: 'GET',
         path: '/personal/:site/_api/web/siteusers',
         permissions: READ_ROLES,
-        handler: sharePointRoute(myHost, listSiteUsers),
+        handler: sharePointRoute(myHost, tenant.tenantId, listSiteUsers),
       },
     ],
   };
