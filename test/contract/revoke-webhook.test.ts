@@ -69,9 +69,15 @@ async function receiver(
 }
 
 afterEach(async () => {
-  server?.closeAllConnections();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  const running = server;
   server = undefined;
+  if (!running) return;
+  running.closeAllConnections();
+  await new Promise<void>((resolve) => {
+    running.close(() => {
+      resolve();
+    });
+  });
 });
 
 function logged(): { logger: pino.Logger; lines: string[] } {
