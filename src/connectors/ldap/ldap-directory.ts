@@ -6,24 +6,19 @@
  * (values travel as BER data, never as filter text), DNs we build are RFC 4514-escaped, and the
  * service password and generated passwords never reach a log line.
  */
-import { AndFilter, Attribute, Change, EqualityFilter, type Entry } from 'ldapts';
+import { Attribute, Change } from 'ldapts';
 import type { Logger } from 'pino';
-import { ConflictError, InvalidInputError, NotFoundError, VerificationError } from '../../core/errors.js';
+import { ConflictError, InvalidInputError, VerificationError } from '../../core/errors.js';
 import type { Directory, DirectoryAccount, DirectoryLookup } from '../../core/ports/directory.js';
-import {
-  ACCOUNT_ATTRIBUTES,
-  SAM_USER_OBJECT,
-  firstValue,
-  isValidAttributeName,
-  toDirectoryAccount,
-} from './account-entry.js';
+import { ACCOUNT_ATTRIBUTES, firstValue, isValidAttributeName, toDirectoryAccount } from './account-entry.js';
 import { formatRdn, isSameDn, isWithin, parseRdn, splitFirstRdn } from './dn.js';
 import { addMember, removeMember } from './group-membership.js';
 import { LdapResult, isResultCode } from './ldap-errors.js';
 import { checkedDn, checkedStamp, lookupFilter } from './ldap-input.js';
-import { type CreateLdapClient, type LdapClient, LdapSession } from './ldap-session.js';
+import { mustRead, readEntry, readPwdLastSet, readUac, replace, userFilter } from './ldap-reads.js';
+import { type CreateLdapClient, LdapSession } from './ldap-session.js';
 import { encodeUnicodePwd, generateRandomPassword, isStrongPassword } from './unicode-pwd.js';
-import { isDisabled, parseUserAccountControl, withDisabled, withEnabled } from './user-account-control.js';
+import { isDisabled, withDisabled, withEnabled } from './user-account-control.js';
 
 export interface LdapDirectoryOptions {
   /** `ldaps://host:636`. Plain `ldap://` is refused: AD only accepts unicodePwd over an encrypted link. */
@@ -120,12 +115,12 @@ export class LdapDirectory implements Directory {
     });
   }
 
-  disable(dn: string): Promise<void> {
-    return this.#setDisabled(checkedDn(dn), true);
+  async disable(dn: string): Promise<void> {
+    await this.#setDisabled(checkedDn(dn), true);
   }
 
-  enable(dn: string): Promise<void> {
-    return this.#setDisabled(checkedDn(dn), false);
+  async enable(dn: string): Promise<void> {
+    await this.#setDisabled(checkedDn(dn), false);
   }
 
   async setRandomPassword(dn: string): Promise<void> {
@@ -226,7 +221,7 @@ export class LdapDirectory implements Directory {
   }
 
   /** Moves the account under the configured Disabled OU; returns the new DN. */
-  moveToDisabledOu(dn: string): Promise<string> {
+  async moveToDisabledOu(dn: string): Promise<string> {
     if (this.#disabledOuDn === undefined) throw new InvalidInputError('No Disabled OU is configured');
     return this.move(dn, this.#disabledOuDn);
   }
@@ -280,55 +275,4 @@ export class LdapDirectory implements Directory {
     });
     this.#logger.info({ op: operation, change: outcome }, 'account state');
   }
-}
-
-function userFilter(inner?: EqualityFilter): AndFilter {
-  const filters = [new EqualityFilter({ attribute: 'sAMAccountType', value: SAM_USER_OBJECT })];
-  if (inner !== undefined) filters.push(inner);
-  return new AndFilter({ filters });
-}
-
-function replace(type: string, values: string[]): Change {
-  return new Change({ operation: 'replace', modification: new Attribute({ type, values }) });
-}
-
-/** A base-scope read; undefined when the object is absent (or doesn't match the filter). */
-async function readEntry(
-  client: LdapClient,
-  dn: string,
-  attributes: readonly string[],
-  filter?: AndFilter,
-): Promise<Entry | undefined> {
-  try {
-    const { searchEntries } = await client.search(dn, {
-      scope: 'base',
-      attributes: [...attributes],
-      ...(filter ? { filter } : {}),
-    });
-    return searchEntries[0];
-  } catch (error) {
-    if (isResultCode(error, LdapResult.noSuchObject)) return undefined;
-    throw error;
-  }
-}
-
-async function mustRead(client: LdapClient, dn: string, attributes: readonly string[]): Promise<Entry> {
-  const entry = await readEntry(client, dn, attributes);
-  if (entry === undefined) throw new NotFoundError('The directory object does not exist');
-  return entry;
-}
-
-async function readUac(client: LdapClient, dn: string): Promise<number> {
-  const entry = await readEntry(client, dn, ['userAccountControl'], userFilter());
-  const raw = entry === undefined ? undefined : firstValue(entry, 'userAccountControl');
-  if (raw === undefined) throw new NotFoundError('The directory user does not exist');
-  return parseUserAccountControl(raw);
-}
-
-/** pwdLastSet in FILETIME ticks; 0 when never set. BigInt: the value exceeds 2^53. */
-async function readPwdLastSet(client: LdapClient, dn: string): Promise<bigint> {
-  const entry = await readEntry(client, dn, ['pwdLastSet'], userFilter());
-  if (entry === undefined) throw new NotFoundError('The directory user does not exist');
-  const raw = firstValue(entry, 'pwdLastSet') ?? '0';
-  return /^-?\d+$/.test(raw) ? BigInt(raw) : 0n;
 }

@@ -13,6 +13,13 @@ export const MAX_LOOKUP_LENGTH = 1024;
 /** description and info are limited to 1024 characters in AD's schema (rangeUpper). */
 export const MAX_STAMP_LENGTH = 1024;
 const MAX_DN_LENGTH = 2048;
+/**
+ * C0 controls and DEL. No user name contains them, and Samba ends a value at NUL (so
+ * `grady.archie\0x` would match grady.archie): refused before anything is sent.
+ */
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+/** Stamps may hold line breaks and tabs (AD's Notes field uses CRLF), never other controls. */
+const CONTROL_CHARACTERS_EXCEPT_LINE_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 export type ValueLookup = { attribute: 'userPrincipalName' | 'sAMAccountName' | 'employeeID'; value: string };
 
@@ -37,6 +44,9 @@ function checked(attribute: ValueLookup['attribute'], value: unknown): ValueLook
   if (value.length > MAX_LOOKUP_LENGTH) {
     throw new InvalidInputError(`The ${attribute} to look up is longer than ${MAX_LOOKUP_LENGTH} characters`);
   }
+  if (CONTROL_CHARACTERS.test(value)) {
+    throw new InvalidInputError(`The ${attribute} to look up contains control characters`);
+  }
   return { attribute, value };
 }
 
@@ -45,6 +55,7 @@ export function checkedDn(dn: unknown, what = 'distinguished name'): string {
   if (typeof dn !== 'string' || dn.trim() === '') throw new InvalidInputError(`The ${what} is empty`);
   if (dn.length > MAX_DN_LENGTH)
     throw new InvalidInputError(`The ${what} is longer than ${MAX_DN_LENGTH} characters`);
+  if (CONTROL_CHARACTERS.test(dn)) throw new InvalidInputError(`The ${what} contains control characters`);
   try {
     parseDn(dn);
   } catch (error) {
@@ -55,18 +66,30 @@ export function checkedDn(dn: unknown, what = 'distinguished name'): string {
   return dn;
 }
 
-export function checkedStamp(fields: { description?: string; info?: string }): {
-  description?: string;
-  info?: string;
-} {
-  if (fields.description === undefined && fields.info === undefined) {
+/** Only description and info ever reach the modify request, whatever else the object carries. */
+export function checkedStamp(fields: { description?: string; info?: string }): StampFields {
+  const stamp: StampFields = {};
+  if (fields.description !== undefined)
+    stamp.description = checkedStampText('description', fields.description);
+  if (fields.info !== undefined) stamp.info = checkedStampText('info', fields.info);
+  if (stamp.description === undefined && stamp.info === undefined) {
     throw new InvalidInputError('Nothing to stamp: give a description or info');
   }
-  for (const [name, value] of Object.entries(fields)) {
-    if (value === undefined) continue;
-    if (typeof value !== 'string') throw new InvalidInputError(`The ${name} must be text`);
-    if (value.length > MAX_STAMP_LENGTH)
-      throw new InvalidInputError(`The ${name} is longer than ${MAX_STAMP_LENGTH} characters`);
+  return stamp;
+}
+
+export interface StampFields {
+  description?: string;
+  info?: string;
+}
+
+function checkedStampText(name: string, value: unknown): string {
+  if (typeof value !== 'string') throw new InvalidInputError(`The ${name} must be text`);
+  if (value.length > MAX_STAMP_LENGTH) {
+    throw new InvalidInputError(`The ${name} is longer than ${MAX_STAMP_LENGTH} characters`);
   }
-  return fields;
+  if (CONTROL_CHARACTERS_EXCEPT_LINE_BREAKS.test(value)) {
+    throw new InvalidInputError(`The ${name} contains control characters`);
+  }
+  return value;
 }

@@ -1,0 +1,93 @@
+import type { Logger } from 'pino';
+import type {
+  FolderPermission,
+  FullAccessGrant,
+  Mailbox,
+  MailboxInfo,
+  MailboxPage,
+  SendAsGrant,
+} from '../../core/ports/mailbox.js';
+import type { ExchangeAdminClient } from './exchange-admin-client.js';
+import { ExchangeMailboxSettings } from './exchange-mailbox-settings.js';
+import { ExchangePermissions } from './exchange-permissions.js';
+
+export interface ExchangeMailboxOptions {
+  client: ExchangeAdminClient;
+  logger: Logger;
+}
+
+/** The Mailbox port on the Exchange Online admin API (v2.0 where whitelisted, else InvokeCommand). */
+export class ExchangeMailbox implements Mailbox {
+  private readonly settings: ExchangeMailboxSettings;
+  private readonly permissions: ExchangePermissions;
+
+  constructor(options: ExchangeMailboxOptions) {
+    const logger = options.logger.child({ component: 'exchange-mailbox' });
+    this.settings = new ExchangeMailboxSettings(options.client, logger);
+    this.permissions = new ExchangePermissions(options.client, logger);
+  }
+
+  getMailbox(identity: string): Promise<MailboxInfo | null> {
+    return this.settings.getMailbox(identity);
+  }
+  listMailboxes(page?: string, pageSize?: number): Promise<MailboxPage<MailboxInfo>> {
+    return this.settings.listMailboxes(page, pageSize);
+  }
+  listFullAccess(mailbox: string): Promise<FullAccessGrant[]> {
+    return this.permissions.listFullAccess(mailbox);
+  }
+  addFullAccess(mailbox: string, trustee: string, automapping: boolean): Promise<void> {
+    return this.permissions.addFullAccess(mailbox, trustee, automapping);
+  }
+  removeFullAccess(mailbox: string, trustee: string): Promise<void> {
+    return this.permissions.removeFullAccess(mailbox, trustee);
+  }
+  listSendAsByTrustee(trustee: string): Promise<SendAsGrant[]> {
+    return this.permissions.listSendAsByTrustee(trustee);
+  }
+  removeSendAs(mailbox: string, trustee: string): Promise<void> {
+    return this.permissions.removeSendAs(mailbox, trustee);
+  }
+  addSendAs(mailbox: string, trustee: string): Promise<void> {
+    return this.permissions.addSendAs(mailbox, trustee);
+  }
+  listSendOnBehalfByTrustee(trustee: string): Promise<MailboxInfo[]> {
+    return this.permissions.listSendOnBehalfByTrustee(trustee);
+  }
+  addSendOnBehalf(mailbox: string, trustee: string): Promise<void> {
+    return this.permissions.addSendOnBehalf(mailbox, trustee);
+  }
+  removeSendOnBehalf(mailbox: string, trustee: string): Promise<void> {
+    return this.permissions.removeSendOnBehalf(mailbox, trustee);
+  }
+  getCalendarFolder(mailbox: string): Promise<string> {
+    return this.permissions.getCalendarFolder(mailbox);
+  }
+  listFolderPermissions(folder: string, mailbox: string): Promise<FolderPermission[]> {
+    return this.permissions.listFolderPermissions(folder, mailbox);
+  }
+  removeFolderPermission(folder: string, mailbox: string, user: string): Promise<void> {
+    return this.permissions.removeFolderPermission(folder, mailbox, user);
+  }
+  addFolderPermission(folder: string, mailbox: string, user: string, accessRights: string[]): Promise<void> {
+    return this.permissions.addFolderPermission(folder, mailbox, user, accessRights);
+  }
+  convertToShared(mailbox: string): Promise<void> {
+    return this.settings.convertToShared(mailbox);
+  }
+  convertToRegular(mailbox: string): Promise<void> {
+    return this.settings.convertToRegular(mailbox);
+  }
+  setLitigationHold(mailbox: string, isEnabled: boolean, durationDays?: number): Promise<void> {
+    return this.settings.setLitigationHold(mailbox, isEnabled, durationDays);
+  }
+  setHiddenFromAddressLists(mailbox: string, isHidden: boolean): Promise<void> {
+    return this.settings.setHiddenFromAddressLists(mailbox, isHidden);
+  }
+  setForwarding(
+    mailbox: string,
+    forwarding: { smtpAddress: string | null; deliverToMailboxAndForward: boolean },
+  ): Promise<void> {
+    return this.settings.setForwarding(mailbox, forwarding);
+  }
+}

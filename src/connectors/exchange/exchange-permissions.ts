@@ -1,0 +1,288 @@
+import type { Logger } from 'pino';
+import { NotFoundError } from '../../core/errors.js';
+import type {
+  FolderPermission,
+  FullAccessGrant,
+  MailboxInfo,
+  SendAsGrant,
+} from '../../core/ports/mailbox.js';
+import type { ExchangeAdminClient } from './exchange-admin-client.js';
+import { exchangeFailureOf } from './exchange-errors.js';
+import { logWarnings, mailboxAnchor } from './exchange-mailbox-settings.js';
+import {
+  folderPermissionRowSchema,
+  folderStatisticsRowSchema,
+  MAILBOX_SELECT,
+  mailboxPermissionRowSchema,
+  mailboxRowSchema,
+  parseRows,
+  recipientPermissionRowSchema,
+  toList,
+  toMailboxInfo,
+} from './exchange-schemas.js';
+import {
+  assertFolderOfMailbox,
+  assertMailboxIdentity,
+  assertPrincipal,
+  folderIdentity,
+} from './mailbox-identity.js';
+import { opathEquals } from './opath-filter.js';
+
+const SELF = 'NT AUTHORITY\\SELF';
+const HASHTABLE = '#Exchange.GenericHashTable';
+
+function failureMatches(error: unknown, pattern: RegExp): boolean {
+  const failure = exchangeFailureOf(error);
+  return failure !== undefined && (pattern.test(failure.exceptionType ?? '') || pattern.test(failure.text));
+}
+
+/** FullAccess, SendAs, SendOnBehalf and folder (calendar) permissions. */
+export class ExchangePermissions {
+  constructor(
+    private readonly client: ExchangeAdminClient,
+    private readonly logger: Logger,
+  ) {}
+
+  async listFullAccess(identity: string): Promise<FullAccessGrant[]> {
+    const mailbox = assertMailboxIdentity(identity);
+    const result = await this.client.invoke(
+      'Get-MailboxPermission',
+      { Identity: mailbox },
+      { anchor: mailboxAnchor(mailbox) },
+    );
+    return parseRows(mailboxPermissionRowSchema, result.value, 'Get-MailboxPermission')
+      .filter((row) => row.User.toUpperCase() !== SELF && toList(row.AccessRights).includes('FullAccess'))
+      .map((row) => ({
+        mailbox,
+        trustee: row.User,
+        accessRights: toList(row.AccessRights),
+        isInherited: row.IsInherited === true,
+        isDeny: row.Deny === true,
+      }));
+  }
+
+  async addFullAccess(identity: string, trustee: string, automapping: boolean): Promise<void> {
+    const mailbox = assertMailboxIdentity(identity);
+    const parameters = {
+      Identity: mailbox,
+      User: assertPrincipal(trustee, 'trustee'),
+      AccessRights: ['FullAccess'],
+      InheritanceType: 'All',
+      AutoMapping: automapping,
+    };
+    try {
+      logWarnings(
+        this.logger,
+        await this.client.invoke('Add-MailboxPermission', parameters, { anchor: mailboxAnchor(mailbox) }),
+        'Add-MailboxPermission',
+      );
+    } catch (error) {
+      if (failureMatches(error, /AlreadyExists|already exists/i)) return;
+      throw error;
+    }
+  }
+
+  /** "ACE doesn't exist" comes back as a warning: the grant is already gone. */
+  async removeFullAccess(identity: string, trustee: string): Promise<void> {
+    const mailbox = assertMailboxIdentity(identity);
+    const parameters = {
+      Identity: mailbox,
+      User: assertPrincipal(trustee, 'trustee'),
+      AccessRights: ['FullAccess'],
+      InheritanceType: 'All',
+      Confirm: false,
+    };
+    logWarnings(
+      this.logger,
+      await this.client.invoke('Remove-MailboxPermission', parameters, { anchor: mailboxAnchor(mailbox) }),
+      'Remove-MailboxPermission',
+    );
+  }
+
+  /** One tenant-wide query: every recipient the trustee can SendAs. */
+  async listSendAsByTrustee(trustee: string): Promise<SendAsGrant[]> {
+    const principal = assertPrincipal(trustee, 'trustee');
+    const result = await this.client.invoke('Get-RecipientPermission', {
+      Trustee: principal,
+      AccessRights: ['SendAs'],
+      ResultSize: 'Unlimited',
+    });
+    return parseRows(recipientPermissionRowSchema, result.value, 'Get-RecipientPermission')
+      .filter(
+        (row) =>
+          (row.AccessControlType ?? 'Allow') === 'Allow' && toList(row.AccessRights).includes('SendAs'),
+      )
+      .map((row) => ({ mailbox: row.Identity, trustee: row.Trustee }));
+  }
+
+  async addSendAs(identity: string, trustee: string): Promise<void> {
+    await this.recipientPermission('Add-RecipientPermission', identity, trustee);
+  }
+
+  async removeSendAs(identity: string, trustee: string): Promise<void> {
+    await this.recipientPermission('Remove-RecipientPermission', identity, trustee);
+  }
+
+  /**
+   * Mailboxes whose GrantSendOnBehalfTo contains the trustee. The filter needs the trustee's DN, read
+   * from Exchange (never typed by a user), escaped as an OPATH string literal.
+   */
+  async listSendOnBehalfByTrustee(trustee: string): Promise<MailboxInfo[]> {
+    const principal = assertPrincipal(trustee, 'trustee');
+    let dn: string | undefined;
+    try {
+      const self = await this.client.invoke(
+        'Get-Mailbox',
+        { Identity: principal },
+        { select: ['DistinguishedName', 'PrimarySmtpAddress'] },
+      );
+      dn =
+        parseRows(
+          mailboxRowSchema.pick({ DistinguishedName: true, PrimarySmtpAddress: true }),
+          self.value,
+          'Get-Mailbox',
+        )[0]?.DistinguishedName ?? undefined;
+    } catch (error) {
+      if (error instanceof NotFoundError) return [];
+      throw error;
+    }
+    if (dn === undefined) return [];
+    const result = await this.client.invoke(
+      'Get-Mailbox',
+      { Filter: opathEquals('GrantSendOnBehalfTo', dn), ResultSize: 'Unlimited' },
+      { select: MAILBOX_SELECT },
+    );
+    return parseRows(mailboxRowSchema, result.value, 'Get-Mailbox').map(toMailboxInfo);
+  }
+
+  /** Incremental change (`{add: […]}` hashtable): the rest of the list is never overwritten. */
+  async addSendOnBehalf(identity: string, trustee: string): Promise<void> {
+    await this.sendOnBehalf(identity, trustee, 'add');
+  }
+
+  async removeSendOnBehalf(identity: string, trustee: string): Promise<void> {
+    await this.sendOnBehalf(identity, trustee, 'remove');
+  }
+
+  /** The default calendar's folder identity, with its localized name (`…:\Kalender`). */
+  async getCalendarFolder(identity: string): Promise<string> {
+    const mailbox = assertMailboxIdentity(identity);
+    const result = await this.client.invoke(
+      'Get-MailboxFolderStatistics',
+      { Identity: mailbox, FolderScope: 'Calendar' },
+      { anchor: mailboxAnchor(mailbox) },
+    );
+    const rows = parseRows(folderStatisticsRowSchema, result.value, 'Get-MailboxFolderStatistics');
+    const calendar = rows.find((row) => row.FolderType === 'Calendar') ?? rows[0];
+    if (calendar === undefined) throw new NotFoundError(`Mailbox ${mailbox} has no calendar folder`);
+    return folderIdentity(mailbox, calendar.FolderPath);
+  }
+
+  async listFolderPermissions(folder: string, identity: string): Promise<FolderPermission[]> {
+    const mailbox = assertMailboxIdentity(identity);
+    const target = assertFolderOfMailbox(folder, mailbox);
+    const result = await this.client.invoke(
+      'Get-MailboxFolderPermission',
+      { Identity: target },
+      { anchor: mailboxAnchor(mailbox) },
+    );
+    return parseRows(folderPermissionRowSchema, result.value, 'Get-MailboxFolderPermission').map((row) => ({
+      mailbox,
+      folder: target,
+      user: row.User,
+      accessRights: toList(row.AccessRights),
+      isDelegate: toList(
+        typeof row.SharingPermissionFlags === 'string'
+          ? row.SharingPermissionFlags.split(',').map((f) => f.trim())
+          : row.SharingPermissionFlags,
+      ).includes('Delegate'),
+    }));
+  }
+
+  /** "No existing permission entry" means it is already gone. */
+  async removeFolderPermission(folder: string, identity: string, user: string): Promise<void> {
+    const mailbox = assertMailboxIdentity(identity);
+    const parameters = { Identity: assertFolderOfMailbox(folder, mailbox), User: assertPrincipal(user) };
+    try {
+      logWarnings(
+        this.logger,
+        await this.client.invoke('Remove-MailboxFolderPermission', parameters, {
+          anchor: mailboxAnchor(mailbox),
+        }),
+        'Remove-MailboxFolderPermission',
+      );
+    } catch (error) {
+      if (failureMatches(error, /UserNotFoundInPermissionEntry|no existing permission entry/i)) return;
+      throw error;
+    }
+  }
+
+  /** Adds, or sets the rights when the user already has an entry (so a retry converges). */
+  async addFolderPermission(
+    folder: string,
+    identity: string,
+    user: string,
+    accessRights: string[],
+  ): Promise<void> {
+    const mailbox = assertMailboxIdentity(identity);
+    const rights = accessRights.map((right) => assertPrincipal(right, 'access right'));
+    const parameters = {
+      Identity: assertFolderOfMailbox(folder, mailbox),
+      User: assertPrincipal(user),
+      AccessRights: rights,
+    };
+    const anchor = mailboxAnchor(mailbox);
+    try {
+      logWarnings(
+        this.logger,
+        await this.client.invoke('Add-MailboxFolderPermission', parameters, { anchor }),
+        'Add-MailboxFolderPermission',
+      );
+    } catch (error) {
+      if (!failureMatches(error, /UserAlreadyExistsInPermissionEntry|existing permission entry was found/i))
+        throw error;
+      logWarnings(
+        this.logger,
+        await this.client.invoke('Set-MailboxFolderPermission', parameters, { anchor }),
+        'Set-MailboxFolderPermission',
+      );
+    }
+  }
+
+  private async recipientPermission(
+    cmdlet: 'Add-RecipientPermission' | 'Remove-RecipientPermission',
+    identity: string,
+    trustee: string,
+  ): Promise<void> {
+    const mailbox = assertPrincipal(identity, 'mailbox');
+    const parameters = {
+      Identity: mailbox,
+      Trustee: assertPrincipal(trustee, 'trustee'),
+      AccessRights: ['SendAs'],
+      Confirm: false,
+    };
+    try {
+      logWarnings(this.logger, await this.client.invoke(cmdlet, parameters), cmdlet);
+    } catch (error) {
+      if (
+        cmdlet === 'Add-RecipientPermission' &&
+        failureMatches(error, /AlreadyExists|already exists|already has/i)
+      )
+        return;
+      throw error;
+    }
+  }
+
+  private async sendOnBehalf(identity: string, trustee: string, change: 'add' | 'remove'): Promise<void> {
+    const mailbox = assertMailboxIdentity(identity);
+    const parameters = {
+      Identity: mailbox,
+      GrantSendOnBehalfTo: { '@odata.type': HASHTABLE, [change]: [assertPrincipal(trustee, 'trustee')] },
+    };
+    logWarnings(
+      this.logger,
+      await this.client.invoke('Set-Mailbox', parameters, { anchor: mailboxAnchor(mailbox) }),
+      `Set-Mailbox (${change} send on behalf)`,
+    );
+  }
+}
