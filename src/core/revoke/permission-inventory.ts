@@ -222,22 +222,24 @@ export class PermissionInventory {
     return recordFromScan(info, fullAccess, calendar.folder, calendar.grants, this.options.clock.now());
   }
 
+  /**
+   * The calendar's permissions. The folder name is localized, so it costs a folder-statistics call to
+   * learn it; the scan first tries the cached name, or the English default `Calendar` (right for most
+   * mailboxes), and resolves the real name only when Exchange says that folder does not exist.
+   */
   private async scanCalendar(
     address: string,
     cachedFolder: string | undefined,
   ): Promise<{ folder: string; grants: FolderPermission[] }> {
     const { limiter, mailbox } = this.options;
-    const folder = cachedFolder ?? (await limiter.run(() => mailbox.getCalendarFolder(address)));
+    const guess = cachedFolder ?? `${address}:\\Calendar`;
     try {
-      return { folder, grants: await limiter.run(() => mailbox.listFolderPermissions(folder, address)) };
+      return { folder: guess, grants: await limiter.run(() => mailbox.listFolderPermissions(guess, address)) };
     } catch (error) {
-      // A cached folder name can go stale (mailbox language changed): resolve it again once.
-      if (!(error instanceof NotFoundError) || cachedFolder === undefined) throw error;
-      const fresh = await limiter.run(() => mailbox.getCalendarFolder(address));
-      return {
-        folder: fresh,
-        grants: await limiter.run(() => mailbox.listFolderPermissions(fresh, address)),
-      };
+      if (!(error instanceof NotFoundError)) throw error;
+      const folder = await limiter.run(() => mailbox.getCalendarFolder(address));
+      if (folder === guess) throw error;
+      return { folder, grants: await limiter.run(() => mailbox.listFolderPermissions(folder, address)) };
     }
   }
 
