@@ -14,12 +14,18 @@ export const MAX_LOOKUP_LENGTH = 1024;
 export const MAX_STAMP_LENGTH = 1024;
 const MAX_DN_LENGTH = 2048;
 /**
- * C0 controls and DEL. No user name contains them, and Samba ends a value at NUL (so
- * `grady.archie\0x` would match grady.archie): refused before anything is sent.
+ * Whether the text holds a C0 control or DEL. No user name contains them, and Samba ends a value at
+ * NUL (so `grady.archie\0x` would match grady.archie): such input is refused before anything is sent.
+ * Stamps may keep line breaks and tabs (AD's Notes field uses CRLF).
  */
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
-/** Stamps may hold line breaks and tabs (AD's Notes field uses CRLF), never other controls. */
-const CONTROL_CHARACTERS_EXCEPT_LINE_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+function hasControlCharacter(value: string, allowLineBreaks = false): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (allowLineBreaks && (code === 0x09 || code === 0x0a || code === 0x0d)) continue;
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
 
 export type ValueLookup = { attribute: 'userPrincipalName' | 'sAMAccountName' | 'employeeID'; value: string };
 
@@ -44,7 +50,7 @@ function checked(attribute: ValueLookup['attribute'], value: unknown): ValueLook
   if (value.length > MAX_LOOKUP_LENGTH) {
     throw new InvalidInputError(`The ${attribute} to look up is longer than ${MAX_LOOKUP_LENGTH} characters`);
   }
-  if (CONTROL_CHARACTERS.test(value)) {
+  if (hasControlCharacter(value)) {
     throw new InvalidInputError(`The ${attribute} to look up contains control characters`);
   }
   return { attribute, value };
@@ -55,7 +61,7 @@ export function checkedDn(dn: unknown, what = 'distinguished name'): string {
   if (typeof dn !== 'string' || dn.trim() === '') throw new InvalidInputError(`The ${what} is empty`);
   if (dn.length > MAX_DN_LENGTH)
     throw new InvalidInputError(`The ${what} is longer than ${MAX_DN_LENGTH} characters`);
-  if (CONTROL_CHARACTERS.test(dn)) throw new InvalidInputError(`The ${what} contains control characters`);
+  if (hasControlCharacter(dn)) throw new InvalidInputError(`The ${what} contains control characters`);
   try {
     parseDn(dn);
   } catch (error) {
@@ -88,7 +94,7 @@ function checkedStampText(name: string, value: unknown): string {
   if (value.length > MAX_STAMP_LENGTH) {
     throw new InvalidInputError(`The ${name} is longer than ${MAX_STAMP_LENGTH} characters`);
   }
-  if (CONTROL_CHARACTERS_EXCEPT_LINE_BREAKS.test(value)) {
+  if (hasControlCharacter(value, true)) {
     throw new InvalidInputError(`The ${name} contains control characters`);
   }
   return value;
