@@ -2,13 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { checkAnchor } from '../../../../src/sandbox/exchange/anchor.js';
 import type { TenantInfo } from '../../../../src/sandbox/state/tenant-data.js';
 
-const info: TenantInfo = {
+const fields = {
   tenantId: '11111111-1111-4111-8111-111111111111',
   domain: 'contoso.com',
   initialDomain: 'contoso.onmicrosoft.com',
   sharePointTenantName: 'contoso',
   displayName: 'Contoso',
+  syncedAccountEnabledWrites: 'accept' as const,
 };
+const info: TenantInfo = fields;
 const SYSTEM = 'SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}';
 
 describe('X-AnchorMailbox', () => {
