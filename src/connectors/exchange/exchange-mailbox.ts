@@ -63,8 +63,8 @@ export class ExchangeMailbox implements Mailbox {
   getCalendarFolder(mailbox: string): Promise<string> {
     return this.permissions.getCalendarFolder(mailbox);
   }
-  listFolderPermissions(folder: string, mailbox: string): Promise<FolderPermission[]> {
-    return this.permissions.listFolderPermissions(folder, mailbox);
+  listFolderPermissions(folder: string, mailbox: string, user?: string): Promise<FolderPermission[]> {
+    return this.permissions.listFolderPermissions(folder, mailbox, user);
   }
   removeFolderPermission(folder: string, mailbox: string, user: string): Promise<void> {
     return this.permissions.removeFolderPermission(folder, mailbox, user);

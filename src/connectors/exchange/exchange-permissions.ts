@@ -6,7 +6,7 @@ import type {
   MailboxInfo,
   SendAsGrant,
 } from '../../core/ports/mailbox.js';
-import type { ExchangeAdminClient } from './exchange-admin-client.js';
+import type { CmdletObject, ExchangeAdminClient } from './exchange-admin-client.js';
 import { exchangeFailureOf } from './exchange-errors.js';
 import { logWarnings, mailboxAnchor } from './exchange-mailbox-settings.js';
 import {
@@ -178,24 +178,36 @@ export class ExchangePermissions {
     return folderIdentity(mailbox, calendar.FolderPath);
   }
 
-  async listFolderPermissions(folder: string, identity: string): Promise<FolderPermission[]> {
+  /**
+   * Entries of the folder's permission list. With `user`, Exchange resolves the person (display names
+   * in the list are not unique) and returns only their entry; "no existing permission entry" is [].
+   */
+  async listFolderPermissions(folder: string, identity: string, user?: string): Promise<FolderPermission[]> {
     const mailbox = assertMailboxIdentity(identity);
     const target = assertFolderOfMailbox(folder, mailbox);
-    const result = await this.client.invoke(
-      'Get-MailboxFolderPermission',
-      { Identity: target },
-      { anchor: mailboxAnchor(mailbox) },
-    );
-    return parseRows(folderPermissionRowSchema, result.value, 'Get-MailboxFolderPermission').map((row) => ({
+    const parameters =
+      user === undefined ? { Identity: target } : { Identity: target, User: assertPrincipal(user) };
+    let rows: CmdletObject[];
+    try {
+      rows = (
+        await this.client.invoke('Get-MailboxFolderPermission', parameters, {
+          anchor: mailboxAnchor(mailbox),
+        })
+      ).value;
+    } catch (error) {
+      if (
+        user !== undefined &&
+        failureMatches(error, /UserNotFoundInPermissionEntry|no existing permission entry/i)
+      )
+        return [];
+      throw error;
+    }
+    return parseRows(folderPermissionRowSchema, rows, 'Get-MailboxFolderPermission').map((row) => ({
       mailbox,
       folder: target,
       user: row.User,
       accessRights: toList(row.AccessRights),
-      isDelegate: toList(
-        typeof row.SharingPermissionFlags === 'string'
-          ? row.SharingPermissionFlags.split(',').map((f) => f.trim())
-          : row.SharingPermissionFlags,
-      ).includes('Delegate'),
+      isDelegate: sharingFlags(row.SharingPermissionFlags).includes('Delegate'),
     }));
   }
 
@@ -285,4 +297,10 @@ export class ExchangePermissions {
       `Set-Mailbox (${change} send on behalf)`,
     );
   }
+}
+
+/** SharingPermissionFlags prints as `Delegate, CanViewPrivateItems` or as a list. */
+function sharingFlags(value: string | string[] | null | undefined): string[] {
+  if (value === null || value === undefined) return [];
+  return (Array.isArray(value) ? value : value.split(',')).map((flag) => flag.trim());
 }
