@@ -223,23 +223,23 @@ export class PermissionInventory {
   }
 
   /**
-   * The calendar's permissions. The folder name is localized, so it costs a folder-statistics call to
-   * learn it; the scan first tries the cached name, or the English default `Calendar` (right for most
-   * mailboxes), and resolves the real name only when Exchange says that folder does not exist.
+   * The calendar's permissions. The folder name is localized (`Kalender`, `Calendrier`…), so the first
+   * scan asks Exchange for it (folder statistics) and the record caches it; a re-scan with a cached name
+   * that no longer exists (mailbox language changed) resolves it again once.
    */
   private async scanCalendar(
     address: string,
     cachedFolder: string | undefined,
   ): Promise<{ folder: string; grants: FolderPermission[] }> {
     const { limiter, mailbox } = this.options;
-    const guess = cachedFolder ?? `${address}:\\Calendar`;
+    const resolveFolder = (): Promise<string> => limiter.run(() => mailbox.getCalendarFolder(address));
+    const folder = cachedFolder ?? (await resolveFolder());
     try {
-      return { folder: guess, grants: await limiter.run(() => mailbox.listFolderPermissions(guess, address)) };
-    } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
-      const folder = await limiter.run(() => mailbox.getCalendarFolder(address));
-      if (folder === guess) throw error;
       return { folder, grants: await limiter.run(() => mailbox.listFolderPermissions(folder, address)) };
+    } catch (error) {
+      if (!(error instanceof NotFoundError) || cachedFolder === undefined) throw error;
+      const fresh = await resolveFolder();
+      return { folder: fresh, grants: await limiter.run(() => mailbox.listFolderPermissions(fresh, address)) };
     }
   }
 
