@@ -6,7 +6,7 @@ import type {
   MailboxInfo,
   SendAsGrant,
 } from '../../core/ports/mailbox.js';
-import type { CmdletObject, ExchangeAdminClient } from './exchange-admin-client.js';
+import type { CmdletObject, CmdletParameters, ExchangeAdminClient } from './exchange-admin-client.js';
 import { exchangeFailureOf } from './exchange-errors.js';
 import { logWarnings, mailboxAnchor } from './exchange-mailbox-settings.js';
 import {
@@ -185,8 +185,8 @@ export class ExchangePermissions {
   async listFolderPermissions(folder: string, identity: string, user?: string): Promise<FolderPermission[]> {
     const mailbox = assertMailboxIdentity(identity);
     const target = assertFolderOfMailbox(folder, mailbox);
-    const parameters =
-      user === undefined ? { Identity: target } : { Identity: target, User: assertPrincipal(user) };
+    const parameters: CmdletParameters = { Identity: target };
+    if (user !== undefined) parameters['User'] = assertPrincipal(user);
     let rows: CmdletObject[];
     try {
       rows = (
