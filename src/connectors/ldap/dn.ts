@@ -98,22 +98,26 @@ export function splitFirstRdn(dn: string): { rdn: string; parentDn: string } {
   return { rdn, parentDn: rest.join(',') };
 }
 
-/** A comparison key: types and values lower-cased, values re-escaped canonically. */
+/** Comparison keys of the RDNs: types and values lower-cased, values re-escaped canonically. */
+function rdnKeys(dn: string): string[] {
+  return parseDn(dn).map((r) => `${r.type.toLowerCase()}=${escapeDnValue(r.value.toLowerCase())}`);
+}
+
 export function normalizeDn(dn: string): string {
-  return parseDn(dn)
-    .map((r) => `${r.type.toLowerCase()}=${escapeDnValue(r.value.toLowerCase())}`)
-    .join(',');
+  return rdnKeys(dn).join(',');
 }
 
 export function isSameDn(a: string, b: string): boolean {
   return normalizeDn(a) === normalizeDn(b);
 }
 
-/** Whether `dn` is `baseDn` or lies below it. */
+/** Whether `dn` is `baseDn` or lies below it, compared RDN by RDN. */
 export function isWithin(dn: string, baseDn: string): boolean {
-  const child = normalizeDn(dn);
-  const base = normalizeDn(baseDn);
-  return child === base || child.endsWith(`,${base}`);
+  const child = rdnKeys(dn);
+  const base = rdnKeys(baseDn);
+  if (child.length < base.length) return false;
+  const tail = child.slice(child.length - base.length);
+  return tail.every((key, i) => key === base[i]);
 }
 
 export class DnSyntaxError extends Error {
