@@ -74,6 +74,7 @@ export class Pipeline {
     const started = performance.now();
     const time = this.deps.tenant.nowIso();
     const req = toSandboxRequest(incoming);
+    if (def.rewritePath) req.path = def.rewritePath(req.path);
     let operation: string | null = null;
     const finish = (outcome: Outcome, kind: RequestOutcome): Outcome => {
       if (outcome.kind === 'response') {

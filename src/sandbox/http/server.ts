@@ -13,7 +13,7 @@ export type ControlHandler = (
   path: string,
   query: URLSearchParams,
   body: unknown,
-) => Promise<SandboxResponse>;
+) => SandboxResponse | Promise<SandboxResponse>;
 
 export interface HttpServerHandle {
   server: Server;

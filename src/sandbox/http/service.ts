@@ -156,6 +156,8 @@ export interface ServiceDefinition {
   routes: readonly RouteDefinition[];
   /** Headers on every response of the service (e.g. `request-id`, `client-request-id`). */
   responseHeaders?(req: SandboxRequest): Record<string, string>;
+  /** Rewrites a raw path before routing (e.g. OData key syntax `users('x')` → `users/x`). */
+  rewritePath?(path: string): string;
   /** Throttling cost of a request in the service's units (Graph resource units); default 1. */
   cost?(req: SandboxRequest): number;
 }

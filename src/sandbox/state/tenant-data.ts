@@ -29,6 +29,11 @@ export interface TenantInfo {
   /** SharePoint tenant name: contoso → contoso-admin.sharepoint.com, contoso-my.sharepoint.com. */
   sharePointTenantName: string;
   displayName: string;
+  /**
+   * Whether Graph accepts `accountEnabled` writes for AD-synced users ('accept', what Microsoft's runbook
+   * relies on) or refuses them as on-premises mastered ('reject', seen in some tenants).
+   */
+  syncedAccountEnabledWrites: 'accept' | 'reject';
 }
 
 export interface TenantData {

@@ -33,12 +33,17 @@ export class Tenant {
   readonly teams: TeamsStore;
   private current: TenantData;
   private readonly env: StateEnvironment;
+  private isSeeding = false;
 
   constructor(data: TenantData, options: TenantOptions = {}) {
     this.current = data;
     const now = options.now ?? Date.now;
     const delayMs = options.delayMs ?? (() => 0);
-    this.env = { now, delayMs, newId: () => nextId(this.current) };
+    this.env = {
+      now,
+      delayMs: (area) => (this.isSeeding ? 0 : delayMs(area)),
+      newId: () => nextId(this.current),
+    };
     // The stores hold a reference to a data object; restore() swaps contents in place so that stays valid.
     this.directory = new DirectoryStore(this.current, this.env);
     this.exchange = new ExchangeStore(this.current, this.env);
@@ -69,6 +74,16 @@ export class Tenant {
 
   newId(): string {
     return this.env.newId();
+  }
+
+  /** Runs `fn` with consistency delays off, so seeded relationships are visible at once. */
+  seed(fn: (tenant: Tenant) => void): void {
+    this.isSeeding = true;
+    try {
+      fn(this);
+    } finally {
+      this.isSeeding = false;
+    }
   }
 
   // ---- registrations and licences -------------------------------------------------------------------------

@@ -1,0 +1,161 @@
+/** Group memberships: `memberOf` (with the group cast), add member (`$ref`), remove member (`$ref`). */
+import type { RouteContext, RouteDefinition, SandboxResponse } from '../http/service.js';
+import type { GroupRecord } from '../state/directory-types.js';
+import { fail, noContent, notFoundResource, ok } from './errors.js';
+import { runListQuery } from './list-query.js';
+import { requireUser } from './lookup.js';
+import { onPremMasteredMessage } from './user-update.js';
+
+const memberRead = [
+  'Directory.Read.All',
+  'Directory.ReadWrite.All',
+  'GroupMember.Read.All',
+  'Group.Read.All',
+];
+const memberWrite = ['GroupMember.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'];
+
+export function groupJson(g: GroupRecord): Record<string, unknown> {
+  return {
+    '@odata.type': '#microsoft.graph.group',
+    id: g.id,
+    deletedDateTime: null,
+    classification: null,
+    createdDateTime: g.createdDateTime,
+    description: g.description,
+    displayName: g.displayName,
+    groupTypes: [...g.groupTypes],
+    isAssignableToRole: g.isAssignableToRole,
+    mail: g.mail,
+    mailEnabled: g.mailEnabled,
+    mailNickname: g.mailNickname,
+    membershipRule: g.membershipRule,
+    membershipRuleProcessingState: g.membershipRuleProcessingState,
+    onPremisesSyncEnabled: g.onPremisesSyncEnabled,
+    resourceProvisioningOptions: [...g.resourceProvisioningOptions],
+    securityEnabled: g.securityEnabled,
+    visibility: g.visibility,
+  };
+}
+
+function memberOf(rc: RouteContext): SandboxResponse {
+  const user = requireUser(rc);
+  const groups = rc.tenant.directory
+    .memberOf(user.id)
+    .map((id) => rc.tenant.directory.getGroup(id))
+    .filter((g): g is GroupRecord => g !== undefined)
+    .map(groupJson);
+  const cast = rc.request.params['cast'];
+  if (cast !== undefined && cast.toLowerCase() !== 'microsoft.graph.group') {
+    return fail(rc.request, 400, 'Request_BadRequest', `Resource not found for the segment '${cast}'.`);
+  }
+  const rawSelect = [...rc.request.query].find(([k]) => k.toLowerCase() === '$select')?.[1];
+  const select = rawSelect
+    ? rawSelect
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : null;
+  const path = `/v1.0/users/${encodeURIComponent(user.id)}/memberOf${cast ? `/${cast}` : ''}`;
+  const page = runListQuery(rc.request, groups, {
+    typeName: 'microsoft.graph.group',
+    defaultPageSize: 100,
+    maxPageSize: 999,
+    collectionPath: path,
+  });
+  const body: Record<string, unknown> = {
+    '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#${cast ? 'groups' : 'directoryObjects'}`,
+  };
+  if (page.count !== null) body['@odata.count'] = page.count;
+  if (page.nextLink) body['@odata.nextLink'] = page.nextLink;
+  body['value'] = page.items.map((g) => {
+    if (!select) return g;
+    const out: Record<string, unknown> = { '@odata.type': '#microsoft.graph.group' };
+    for (const s of select) out[s] = g[s] ?? null;
+    return out;
+  });
+  return ok(body);
+}
+
+function requireGroup(rc: RouteContext): GroupRecord {
+  const id = rc.request.params['groupId'] ?? '';
+  const group = rc.tenant.directory.getGroup(id);
+  if (!group) return notFoundResource(rc.request, id);
+  return group;
+}
+
+/** Dynamic, synced and mail-enabled (non-Unified) groups can't be changed through Graph. */
+function assertManageable(rc: RouteContext, g: GroupRecord): void {
+  if (g.groupTypes.includes('DynamicMembership')) {
+    fail(
+      rc.request,
+      400,
+      'Request_BadRequest',
+      "Insufficient privileges to complete the operation. You can't add or remove members of a group with dynamic membership.",
+    );
+  }
+  if (g.onPremisesSyncEnabled === true) fail(rc.request, 400, 'Request_BadRequest', onPremMasteredMessage);
+  if (g.mailEnabled && !g.groupTypes.includes('Unified')) {
+    fail(
+      rc.request,
+      400,
+      'Request_BadRequest',
+      'Cannot Update a mail-enabled security groups and or distribution list.',
+    );
+  }
+}
+
+function removeMember(rc: RouteContext): SandboxResponse {
+  const group = requireGroup(rc);
+  const memberId = rc.request.params['memberId'] ?? '';
+  assertManageable(rc, group);
+  if (!rc.tenant.directory.getUser(memberId) && !rc.tenant.directory.getGroup(memberId))
+    return notFoundResource(rc.request, memberId);
+  if (rc.tenant.directory.removeMember(group.id, memberId) === 'absent') {
+    fail(
+      rc.request,
+      400,
+      'Request_BadRequest',
+      "One or more removed object references do not exist for the following modified properties: 'members'.",
+    );
+  }
+  return noContent;
+}
+
+function addMember(rc: RouteContext): SandboxResponse {
+  const group = requireGroup(rc);
+  const body = rc.request.body as Record<string, unknown> | undefined;
+  const ref = typeof body?.['@odata.id'] === 'string' ? body['@odata.id'] : null;
+  if (!ref) return fail(rc.request, 400, 'Request_BadRequest', "The request body must contain '@odata.id'.");
+  const memberId = ref.replace(/\/+$/, '').split('/').pop() ?? '';
+  assertManageable(rc, group);
+  if (!rc.tenant.directory.getUser(memberId) && !rc.tenant.directory.getGroup(memberId))
+    return notFoundResource(rc.request, memberId);
+  if (rc.tenant.directory.addMember(group.id, memberId) === 'exists') {
+    fail(
+      rc.request,
+      400,
+      'Request_BadRequest',
+      "One or more added object references already exist for the following modified properties: 'members'.",
+    );
+  }
+  return noContent;
+}
+
+export const groupRoutes: RouteDefinition[] = [
+  { method: 'GET', path: '/v1.0/users/:id/memberOf', permissions: memberRead, handler: memberOf },
+  { method: 'GET', path: '/v1.0/users/:id/memberOf/:cast', permissions: memberRead, handler: memberOf },
+  {
+    method: 'DELETE',
+    path: '/v1.0/groups/:groupId/members/:memberId/$ref',
+    permissions: memberWrite,
+    operation: 'group.remove-member',
+    handler: removeMember,
+  },
+  {
+    method: 'POST',
+    path: '/v1.0/groups/:groupId/members/$ref',
+    permissions: memberWrite,
+    operation: 'group.add-member',
+    handler: addMember,
+  },
+];

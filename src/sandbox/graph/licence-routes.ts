@@ -1,0 +1,191 @@
+/** Licences: `subscribedSkus`, `assignLicense` (with the documented failures) and `licenseDetails`. */
+import type { RouteContext, RouteDefinition, SandboxResponse } from '../http/service.js';
+import type { AssignedLicense } from '../state/directory-types.js';
+import { fail, ok } from './errors.js';
+import { requireUser } from './lookup.js';
+import { userRead } from './users-routes.js';
+import { fullUserJson, project } from './user-view.js';
+
+function subscribedSkus(rc: RouteContext): SandboxResponse {
+  const consumed = rc.tenant.consumedUnits();
+  const value = rc.tenant.skus().map((s) => ({
+    accountName: s.accountName,
+    accountId: s.accountId,
+    appliesTo: s.appliesTo,
+    capabilityStatus: s.capabilityStatus,
+    consumedUnits: consumed.get(s.skuId.toLowerCase()) ?? 0,
+    id: `${rc.tenant.tenantId}_${s.skuId}`,
+    prepaidUnits: { ...s.prepaidUnits },
+    servicePlans: s.servicePlans.map((p) => ({ ...p })),
+    skuId: s.skuId,
+    skuPartNumber: s.skuPartNumber,
+    subscriptionIds: [...s.subscriptionIds],
+  }));
+  return ok({ '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#subscribedSkus', value });
+}
+
+function licenseDetails(rc: RouteContext): SandboxResponse {
+  const user = requireUser(rc);
+  const seen = new Set<string>();
+  const value = [];
+  for (const l of rc.tenant.directory.effectiveLicenses(user)) {
+    const sku = rc.tenant.getSku(l.skuId);
+    if (!sku || seen.has(sku.skuId)) continue;
+    seen.add(sku.skuId);
+    value.push({
+      id: Buffer.from(`${user.id}_${sku.skuId}`).toString('base64url'),
+      skuId: sku.skuId,
+      skuPartNumber: sku.skuPartNumber,
+      servicePlans: sku.servicePlans.map((p) => ({
+        servicePlanId: p.servicePlanId,
+        servicePlanName: p.servicePlanName,
+        provisioningStatus: l.disabledPlans.includes(p.servicePlanId) ? 'Disabled' : 'Success',
+        appliesTo: p.appliesTo,
+      })),
+    });
+  }
+  return ok({
+    '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#users('${user.id}')/licenseDetails`,
+    value,
+  });
+}
+
+function parseAdd(rc: RouteContext, raw: unknown): AssignedLicense[] {
+  if (!Array.isArray(raw))
+    return fail(
+      rc.request,
+      400,
+      'Request_BadRequest',
+      "Invalid value specified for property 'addLicenses' of resource 'User'.",
+    );
+  return raw.map((item: unknown) => {
+    const o = item as Record<string, unknown> | null;
+    const skuId = o?.['skuId'];
+    const disabled = o?.['disabledPlans'] ?? [];
+    if (
+      typeof skuId !== 'string' ||
+      !Array.isArray(disabled) ||
+      disabled.some((d) => typeof d !== 'string')
+    ) {
+      return fail(
+        rc.request,
+        400,
+        'Request_BadRequest',
+        "Invalid value specified for property 'addLicenses' of resource 'User'.",
+      );
+    }
+    return { skuId: skuId.toLowerCase(), disabledPlans: disabled as string[] };
+  });
+}
+
+function assignLicense(rc: RouteContext): SandboxResponse {
+  const req = rc.request;
+  const user = requireUser(rc);
+  const body = req.body as Record<string, unknown> | undefined;
+  if (!body || !('addLicenses' in body) || !('removeLicenses' in body)) {
+    return fail(req, 400, 'Request_BadRequest', "Both 'addLicenses' and 'removeLicenses' are required.");
+  }
+  const add = parseAdd(rc, body['addLicenses']);
+  const removeRaw = body['removeLicenses'];
+  if (!Array.isArray(removeRaw) || removeRaw.some((r) => typeof r !== 'string')) {
+    return fail(
+      req,
+      400,
+      'Request_BadRequest',
+      "Invalid value specified for property 'removeLicenses' of resource 'User'.",
+    );
+  }
+  const remove = (removeRaw as string[]).map((r) => r.toLowerCase());
+  const effective = rc.tenant.directory.effectiveLicenses(user);
+  for (const skuId of remove) {
+    if (!rc.tenant.getSku(skuId))
+      fail(
+        req,
+        400,
+        'Request_BadRequest',
+        `License ${skuId} does not correspond to a valid company License.`,
+      );
+    const direct = user.assignedLicenses.some((l) => l.skuId.toLowerCase() === skuId);
+    if (!direct && effective.some((l) => l.skuId.toLowerCase() === skuId && l.assignedByGroup !== null)) {
+      fail(
+        req,
+        400,
+        'Request_BadRequest',
+        'User license is inherited from a group membership and it cannot be removed directly from the user.',
+      );
+    }
+    if (!direct) fail(req, 400, 'Request_BadRequest', 'User does not have a corresponding license.');
+  }
+  const consumed = rc.tenant.consumedUnits();
+  for (const l of add) {
+    const sku = rc.tenant.getSku(l.skuId);
+    if (!sku)
+      fail(
+        req,
+        400,
+        'Request_BadRequest',
+        `License ${l.skuId} does not correspond to a valid company License.`,
+      );
+    if (user.usageLocation === null)
+      fail(
+        req,
+        400,
+        'Request_BadRequest',
+        'License assignment cannot be done for user with invalid usage location.',
+      );
+    const isHeld = effective.some((e) => e.skuId.toLowerCase() === l.skuId);
+    if (!isHeld && (consumed.get(l.skuId) ?? 0) >= sku.prepaidUnits.enabled) {
+      fail(
+        req,
+        400,
+        'Request_BadRequest',
+        `Subscription with SKU ${sku.skuId} does not have any available licenses.`,
+      );
+    }
+  }
+  const next = user.assignedLicenses.filter(
+    (l) => !remove.includes(l.skuId.toLowerCase()) && !add.some((a) => a.skuId === l.skuId.toLowerCase()),
+  );
+  for (const l of add)
+    next.push({ skuId: rc.tenant.getSku(l.skuId)?.skuId ?? l.skuId, disabledPlans: l.disabledPlans });
+  rc.setOperation(
+    add.length > 0 && remove.length === 0
+      ? 'licence.assign'
+      : remove.length > 0 && add.length === 0
+        ? 'licence.remove'
+        : 'licence.change',
+  );
+  const updated = rc.tenant.directory.updateUser(user.id, { assignedLicenses: next });
+  const full = fullUserJson(rc.tenant, updated);
+  return ok({
+    '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users/$entity',
+    ...project(full, null),
+    accountEnabled: full['accountEnabled'],
+    assignedLicenses: full['assignedLicenses'],
+    assignedPlans: full['assignedPlans'],
+    city: full['city'],
+    companyName: full['companyName'],
+  });
+}
+
+export const licenceRoutes: RouteDefinition[] = [
+  {
+    method: 'GET',
+    path: '/v1.0/subscribedSkus',
+    permissions: [
+      'Organization.Read.All',
+      'Directory.Read.All',
+      'Organization.ReadWrite.All',
+      'Directory.ReadWrite.All',
+    ],
+    handler: subscribedSkus,
+  },
+  { method: 'GET', path: '/v1.0/users/:id/licenseDetails', permissions: userRead, handler: licenseDetails },
+  {
+    method: 'POST',
+    path: '/v1.0/users/:id/assignLicense',
+    permissions: ['LicenseAssignment.ReadWrite.All', 'User.ReadWrite.All', 'Directory.ReadWrite.All'],
+    operation: 'licence.change',
+    handler: assignLicense,
+  },
+];

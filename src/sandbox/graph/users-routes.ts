@@ -1,0 +1,220 @@
+/** Users: get (by id or UPN, `$select`, `$expand=manager`), list (OData queries), update, revoke sessions, delete. */
+import type { RouteContext, RouteDefinition, SandboxResponse } from '../http/service.js';
+import type { UserRecord } from '../state/directory-types.js';
+import { fail, insufficientPrivileges, noContent, ok } from './errors.js';
+import { runListQuery } from './list-query.js';
+import { requireUser } from './lookup.js';
+import { onPremMasteredMessage, patchUser } from './user-update.js';
+import { fullUserJson, parseSelect, project, SelectError, userReference } from './user-view.js';
+
+export const userRead = [
+  'User.Read.All',
+  'User.ReadWrite.All',
+  'Directory.Read.All',
+  'Directory.ReadWrite.All',
+];
+const contextBase = 'https://graph.microsoft.com/v1.0/$metadata';
+
+function selectFor(rc: RouteContext, known: readonly string[]): string[] | null {
+  const raw = [...rc.request.query].find(([k]) => k.toLowerCase() === '$select')?.[1] ?? null;
+  try {
+    return parseSelect(raw, known);
+  } catch (e) {
+    if (e instanceof SelectError) return fail(rc.request, 400, 'Request_BadRequest', e.message);
+    throw e;
+  }
+}
+
+interface ManagerExpand {
+  levels: number;
+  select: string[] | null;
+}
+
+function parseExpand(rc: RouteContext): ManagerExpand | null {
+  const raw = [...rc.request.query].find(([k]) => k.toLowerCase() === '$expand')?.[1];
+  if (raw === undefined) return null;
+  const m = /^\s*manager\s*(?:\((.*)\))?\s*$/i.exec(raw);
+  if (!m)
+    return fail(
+      rc.request,
+      400,
+      'Request_BadRequest',
+      `Could not find a property named '${raw.split('(')[0] ?? raw}' on type 'microsoft.graph.user'.`,
+    );
+  let levels = 1;
+  let select: string[] | null = null;
+  for (const option of (m[1] ?? '')
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const [name = '', value = ''] = option.split('=');
+    if (name.toLowerCase() === '$levels') {
+      levels = value.toLowerCase() === 'max' ? 1000 : Number(value);
+      if (!Number.isInteger(levels) || levels < 1 || levels > 1000)
+        fail(rc.request, 400, 'Request_BadRequest', `Invalid $levels value '${value}'.`);
+    } else if (name.toLowerCase() === '$select') {
+      select = value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+    } else {
+      fail(
+        rc.request,
+        400,
+        'Request_BadRequest',
+        `Query option '${name}' is not allowed in $expand of manager.`,
+      );
+    }
+  }
+  const isEventual = (rc.request.headers['consistencylevel'] ?? '').toLowerCase() === 'eventual';
+  if (levels > 1 && !isEventual) {
+    fail(
+      rc.request,
+      400,
+      'Request_UnsupportedQuery',
+      "$levels is only supported with the header 'ConsistencyLevel: eventual' and $count=true.",
+    );
+  }
+  return { levels, select };
+}
+
+function expandManager(
+  rc: RouteContext,
+  user: UserRecord,
+  expand: ManagerExpand,
+  depth: number,
+): Record<string, unknown> | null {
+  const manager = user.managerId ? rc.tenant.directory.getUser(user.managerId) : undefined;
+  if (!manager) return null;
+  const full = fullUserJson(rc.tenant, manager);
+  const view: Record<string, unknown> = {
+    '@odata.type': '#microsoft.graph.user',
+    ...(expand.select ? project(full, expand.select) : userReference(manager)),
+  };
+  if (depth < expand.levels) {
+    const next = expandManager(rc, manager, expand, depth + 1);
+    if (next) view['manager'] = next;
+  }
+  return view;
+}
+
+function getUser(rc: RouteContext): SandboxResponse {
+  const user = requireUser(rc);
+  const full = fullUserJson(rc.tenant, user);
+  const select = selectFor(rc, Object.keys(full));
+  const expand = parseExpand(rc);
+  const body: Record<string, unknown> = {
+    '@odata.context': select
+      ? `${contextBase}#users(${select.join(',')})/$entity`
+      : `${contextBase}#users/$entity`,
+    ...project(full, select),
+  };
+  if (expand) {
+    const manager = expandManager(rc, user, expand, 1);
+    if (manager) body['manager'] = manager;
+  }
+  return ok(body);
+}
+
+function listUsers(rc: RouteContext): SandboxResponse {
+  const all = [...rc.tenant.directory.users()].map((u) => fullUserJson(rc.tenant, u));
+  const select = selectFor(rc, all[0] ? Object.keys(all[0]) : ['id']);
+  const page = runListQuery(rc.request, all, {
+    typeName: 'microsoft.graph.user',
+    defaultPageSize: 100,
+    maxPageSize: 999,
+    collectionPath: '/v1.0/users',
+  });
+  const body: Record<string, unknown> = {
+    '@odata.context': select ? `${contextBase}#users(${select.join(',')})` : `${contextBase}#users`,
+  };
+  if (page.count !== null) body['@odata.count'] = page.count;
+  if (page.nextLink) body['@odata.nextLink'] = page.nextLink;
+  body['value'] = page.items.map((o) => project(o, select));
+  return ok(body);
+}
+
+function revokeSessions(rc: RouteContext): SandboxResponse {
+  const user = requireUser(rc);
+  rc.tenant.directory.updateUser(user.id, { signInSessionsValidFromDateTime: rc.tenant.nowIso() });
+  return ok({ '@odata.context': `${contextBase}#Edm.Boolean`, value: true });
+}
+
+function deleteUser(rc: RouteContext): SandboxResponse {
+  const user = requireUser(rc);
+  const app = rc.tenant.getApp(rc.request.caller?.appId ?? '');
+  if (
+    user.directoryRoles.length > 0 &&
+    !app?.directoryRoles.includes('Privileged Authentication Administrator')
+  ) {
+    insufficientPrivileges(rc.request);
+  }
+  if (user.onPremisesSyncEnabled === true) fail(rc.request, 400, 'Request_BadRequest', onPremMasteredMessage);
+  rc.tenant.directory.deleteUser(user.id);
+  if (rc.tenant.exchange.getMailbox(user.id))
+    rc.tenant.exchange.updateMailbox(user.id, { whenSoftDeleted: rc.tenant.nowIso() });
+  return noContent;
+}
+
+function getManager(rc: RouteContext): SandboxResponse {
+  const user = requireUser(rc);
+  const manager = user.managerId ? rc.tenant.directory.getUser(user.managerId) : undefined;
+  if (!manager)
+    return fail(
+      rc.request,
+      404,
+      'Request_ResourceNotFound',
+      "Resource 'manager' does not exist or one of its queried reference-property objects are not present.",
+    );
+  return ok({ '@odata.context': `${contextBase}#directoryObjects/$entity`, ...userReference(manager) });
+}
+
+function directReports(rc: RouteContext): SandboxResponse {
+  const user = requireUser(rc);
+  const reports = rc.tenant.directory.directReports(user.id).map((u) => userReference(u));
+  const page = runListQuery(rc.request, reports, {
+    typeName: 'microsoft.graph.directoryObject',
+    defaultPageSize: 100,
+    maxPageSize: 999,
+    collectionPath: `/v1.0/users/${encodeURIComponent(user.id)}/directReports`,
+  });
+  const body: Record<string, unknown> = { '@odata.context': `${contextBase}#directoryObjects` };
+  if (page.nextLink) body['@odata.nextLink'] = page.nextLink;
+  body['value'] = page.items;
+  return ok(body);
+}
+
+export const userRoutes: RouteDefinition[] = [
+  { method: 'GET', path: '/v1.0/users', permissions: userRead, handler: listUsers },
+  { method: 'GET', path: '/v1.0/users/:id', permissions: userRead, handler: getUser },
+  {
+    method: 'PATCH',
+    path: '/v1.0/users/:id',
+    permissions: [
+      'User.EnableDisableAccount.All',
+      'User-PasswordProfile.ReadWrite.All',
+      'User-LifeCycleInfo.ReadWrite.All',
+      'User.ReadUpdate.All',
+      'User.ReadWrite.All',
+      'Directory.ReadWrite.All',
+    ],
+    operation: 'user.update',
+    handler: patchUser,
+  },
+  {
+    method: 'POST',
+    path: '/v1.0/users/:id/revokeSignInSessions',
+    permissions: ['User.RevokeSessions.All', 'User.ReadWrite.All', 'Directory.ReadWrite.All'],
+    operation: 'user.revoke-sessions',
+    handler: revokeSessions,
+  },
+  {
+    method: 'DELETE',
+    path: '/v1.0/users/:id',
+    permissions: ['User.DeleteRestore.All', 'User.ReadWrite.All'],
+    operation: 'user.delete',
+    handler: deleteUser,
+  },
+  { method: 'GET', path: '/v1.0/users/:id/manager', permissions: userRead, handler: getManager },
+  { method: 'GET', path: '/v1.0/users/:id/directReports', permissions: userRead, handler: directReports },
+];
