@@ -217,14 +217,17 @@ async function launch(dir: string): Promise<number> {
 
 async function waitUntilReady(dir: string, state: SambaState): Promise<void> {
   const deadline = Date.now() + 60_000;
+  let lastFailure = 'no answer yet';
   while (Date.now() < deadline) {
     if (!isAlive(state.pid)) {
-      throw new Error(`samba exited during start-up; see ${dir}/samba.out`);
+      throw new Error(`samba exited during start-up; see ${dir}/samba.out and ${dir}/samba.log`);
     }
-    if (await canBind(dir, state)) return;
+    const failure = await bindFailure(dir, state);
+    if (failure === undefined) return;
+    lastFailure = failure;
     await sleep(250);
   }
-  throw new Error('samba did not answer on LDAPS within 60 s');
+  throw new Error(`samba did not answer on LDAPS within 60 s (${lastFailure})`);
 }
 
 function adminClientOptions(dir: string): ConstructorParameters<typeof Client>[0] {
@@ -241,15 +244,18 @@ function adminClientOptions(dir: string): ConstructorParameters<typeof Client>[0
 }
 
 async function canBind(dir: string, state: SambaState): Promise<boolean> {
-  if (!existsSync(`${dir}/private/tls/ca.pem`)) return false;
+  return (await bindFailure(dir, state)) === undefined;
+}
+
+/** Why an administrator bind over LDAPS fails (refused, TLS keys not generated yet…), or undefined. */
+async function bindFailure(dir: string, state: SambaState): Promise<string | undefined> {
+  if (!existsSync(`${dir}/private/tls/ca.pem`)) return 'no TLS certificate yet';
   const client = new Client({ ...adminClientOptions(dir), timeout: 3_000, connectTimeout: 1_000 });
   try {
     await client.bind(`Administrator@${SAMBA_REALM}`, state.adminPassword);
-    return true;
-  } catch (error: unknown) {
-    // Not ready yet (refused, TLS keys still being generated) or a foreign DC on the port: the
-    // caller polls until its deadline and then reports the start-up log.
-    return error === undefined;
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
   } finally {
     await client.unbind();
   }
