@@ -55,7 +55,7 @@ describe('GraphBatch', () => {
       async ({ requests }) => {
         sent.push(requests.map((r) => `${r.id}${r.dependsOn?.length ? `<${r.dependsOn.join(',')}` : ''}`));
         round += 1;
-        const responses: Item[] = requests.map((r) => {
+        const responses = requests.map((r): Item => {
           if (round === 1 && r.id === '2') return { id: '2', status: 429, headers: { 'Retry-After': '3' } };
           if (round === 1 && r.id === '4') return { id: '4', status: 429, headers: { 'retry-after': '1' } };
           if (round === 1 && r.id === '3') return { id: '3', status: 424 };
