@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox } from '../../../src/sandbox/index.js';
 
 /**
  * Starts the real Microsoft 365 Agents Playground on .m365agentsplayground.yml (it validates the file
@@ -210,6 +211,48 @@ describe('Agents Playground configuration', () => {
       expect(logOf(broken)).toContain('YAML path "/users": must NOT have fewer than 5 items');
     } finally {
       await stop(broken);
+    }
+  });
+
+  it('every persona is a user of the simulated tenant, in the role it plays', async () => {
+    const sandbox = await startSandbox({ port: 0 });
+    try {
+      const { currentUser, users, tenantId } = served.config;
+      const { directory } = sandbox.state;
+      const { users: ids, groups } = sandbox.seeded;
+      expect(tenantId).toBe(sandbox.tenant.tenantId);
+      for (const persona of [currentUser, ...users]) {
+        const user = directory.getUser(persona.aadObjectId);
+        expect(user, persona.name).toBeDefined();
+        expect([
+          user!.userPrincipalName,
+          user!.displayName,
+          user!.givenName,
+          user!.surname,
+          user!.mail,
+        ]).toEqual([
+          persona.userPrincipleName,
+          persona.name,
+          persona.givenName,
+          persona.surname,
+          persona.email,
+        ]);
+      }
+      const byName = (name: string): string =>
+        [currentUser, ...users].find((u) => u.name === name)!.aadObjectId;
+      const roles = (name: string): string[] =>
+        directory
+          .memberOf(byName(name))
+          .filter((g) => g === groups.lifecycleRequesters || g === groups.lifecycleApprovers);
+      expect(roles('Isaiah Langer')).toEqual([groups.lifecycleRequesters]);
+      expect(roles('Miriam Graham')).toEqual([groups.lifecycleRequesters]);
+      expect(roles('Joni Sherman')).toEqual([groups.lifecycleApprovers]);
+      expect(roles('Irvin Sayers')).toEqual([groups.lifecycleApprovers]);
+      expect(roles('Diego Siciliani')).toEqual([]);
+      expect(roles('Megan Bowen')).toEqual([]);
+      expect(directory.getUser(ids.adeleVance)!.managerId).toBe(byName('Megan Bowen'));
+    } finally {
+      await sandbox.close();
     }
   });
 });
