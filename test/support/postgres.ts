@@ -6,7 +6,7 @@
  * null (the caller skips) unless CI is 'true', where it throws (the run fails).
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { appendFile, chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -54,7 +54,7 @@ async function startCluster(options: TestPostgresOptions): Promise<TestPostgres>
     run('chown', ['postgres:postgres', dir]);
   }
   const asServerUser = (command: string, args: readonly string[]): SpawnSyncReturns<string> =>
-    isRoot ? run('runuser', ['-u', 'postgres', '--', command, ...args]) : run(command, args);
+    run(...serverUserCommand(isRoot, command, args));
   try {
     asServerUser(join(bin, 'initdb'), [
       '-D',
@@ -91,6 +91,19 @@ async function startCluster(options: TestPostgresOptions): Promise<TestPostgres>
     ]);
     const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
     let isStopped = false;
+    // A test process that ends without calling stop() must not leave a server running.
+    const stopOnExit = (): void => {
+      if (isStopped) return;
+      isStopped = true;
+      spawnSync(
+        ...serverUserCommand(isRoot, join(bin, 'pg_ctl'), ['-D', dataDir, '-m', 'immediate', 'stop']),
+        {
+          cwd: '/',
+        },
+      );
+      rmSync(dir, { recursive: true, force: true });
+    };
+    process.once('exit', stopOnExit);
     return {
       url,
       port,
@@ -108,6 +121,7 @@ async function startCluster(options: TestPostgresOptions): Promise<TestPostgres>
       stop: async () => {
         if (isStopped) return;
         isStopped = true;
+        process.removeListener('exit', stopOnExit);
         asServerUser(join(bin, 'pg_ctl'), ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
         await rm(dir, { recursive: true, force: true });
       },
@@ -116,6 +130,11 @@ async function startCluster(options: TestPostgresOptions): Promise<TestPostgres>
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** The server refuses to run as root: as root, commands run as the `postgres` user. */
+function serverUserCommand(isRoot: boolean, command: string, args: readonly string[]): [string, string[]] {
+  return isRoot ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, [...args]];
 }
 
 /** The bin folder of the newest installed PostgreSQL major version. */
@@ -128,9 +147,18 @@ function findBinaries(): string | undefined {
 }
 
 function installBinaries(): string {
-  run('apt-get', ['install', '-y', '--no-install-recommends', 'postgresql'], {
-    DEBIAN_FRONTEND: 'noninteractive',
-  });
+  const install = (): SpawnSyncReturns<string> =>
+    run('apt-get', ['install', '-y', '--no-install-recommends', 'postgresql'], {
+      DEBIAN_FRONTEND: 'noninteractive',
+    });
+  try {
+    install();
+  } catch (error) {
+    // A fresh machine may have no package lists yet.
+    console.warn(`apt-get install postgresql failed, updating package lists: ${(error as Error).message}`);
+    run('apt-get', ['update']);
+    install();
+  }
   const bin = findBinaries();
   if (bin === undefined)
     throw new Error(`apt-get installed postgresql but no pg_ctl was found in ${postgresRoot}`);
