@@ -4,7 +4,7 @@
  * more members than AD's MaxValRange of 1500) and users, among them the synced leaver grady.archie and
  * users whose names need DN escaping. Everything goes over LDAPS as the domain administrator.
  */
-import { Attribute, Change, Client } from 'ldapts';
+import { Attribute, Change, Client, EqualityFilter } from 'ldapts';
 
 const BASE = 'DC=lifecycle,DC=test';
 const SCHEMA = `CN=Schema,CN=Configuration,${BASE}`;
@@ -138,6 +138,21 @@ export async function seedDomain(
     return { serviceAccountSid: await readSid(client, SEED.serviceAccountDn) };
   } finally {
     await client.unbind();
+  }
+}
+
+/**
+ * Puts the seeded people back as provisioned (enabled, original groups, OU, attributes and password):
+ * for tests that offboard grady.archie and friends. Deletes each wherever it is now and recreates it.
+ */
+export async function resetSeedUsers(client: Client): Promise<void> {
+  for (const user of SEED_USERS) {
+    const { searchEntries } = await client.search(BASE, {
+      filter: new EqualityFilter({ attribute: 'sAMAccountName', value: user.sAMAccountName }),
+      attributes: ['1.1'],
+    });
+    for (const entry of searchEntries) await client.del(entry.dn);
+    await createUser(client, { ...user, password: SEED_USER_PASSWORD });
   }
 }
 

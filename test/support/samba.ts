@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, c
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'ldapts';
 import { delegateServiceAccountRights } from './samba-acl.js';
-import { seedDomain, SEED } from './samba-seed.js';
+import { resetSeedUsers, seedDomain, SEED } from './samba-seed.js';
 
 export const SAMBA_REALM = 'lifecycle.test';
 export const SAMBA_DOMAIN = 'LIFECYCLE';
@@ -48,6 +48,11 @@ export interface SambaDc {
   groupsOuDn: string;
   /** A group with more than 1500 members (AD's MaxValRange). */
   largeGroupDn: string;
+  /**
+   * Restores grady.archie, O'Brien, Pat and a\,b to their seeded state. Tests that change seeded users
+   * call it first and must not run in parallel with other tests that change the same users.
+   */
+  resetSeedUsers: () => Promise<void>;
   /** Stops the DC process group. Tests normally leave it running for the next file. */
   stop: () => void;
 }
@@ -108,6 +113,15 @@ function describeDc(dir: string, state: SambaState): SambaDc {
     disabledOuDn: SEED.disabledOuDn,
     groupsOuDn: SEED.groupsOuDn,
     largeGroupDn: SEED.largeGroupDn,
+    resetSeedUsers: async () => {
+      const client = new Client(adminClientOptions(dir));
+      try {
+        await client.bind(`CN=Administrator,CN=Users,${SAMBA_BASE_DN}`, state.adminPassword);
+        await resetSeedUsers(client);
+      } finally {
+        await client.unbind();
+      }
+    },
     stop: () => {
       stopProcessGroup(state.pid);
     },

@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import { ConflictError, InvalidInputError, VerificationError } from '../../core/errors.js';
 import type { Directory, DirectoryAccount, DirectoryLookup } from '../../core/ports/directory.js';
 import { ACCOUNT_ATTRIBUTES, firstValue, isValidAttributeName, toDirectoryAccount } from './account-entry.js';
-import { formatRdn, isSameDn, isWithin, parseRdn, splitFirstRdn } from './dn.js';
+import { formatRdn, isSameDn, isWithin, parseRdn, splitDn, splitFirstRdn } from './dn.js';
 import { addMember, removeMember } from './group-membership.js';
 import { LdapResult, isResultCode } from './ldap-errors.js';
 import { checkedDn, checkedStamp, lookupFilter } from './ldap-input.js';
@@ -200,6 +200,8 @@ export class LdapDirectory implements Directory {
   async move(dn: string, newParentDn: string): Promise<string> {
     const source = checkedDn(dn);
     const parent = checkedDn(newParentDn, 'target OU DN');
+    if (splitDn(source).length < 2)
+      throw new InvalidInputError('The distinguished name to move has no parent');
     const { parentDn: currentParent, rdn } = splitFirstRdn(source);
     // Rebuild the RDN from its unescaped value so it is escaped exactly once, per RFC 4514.
     const target = `${formatRdn(parseRdn(rdn))},${parent}`;

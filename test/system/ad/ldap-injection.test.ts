@@ -96,6 +96,7 @@ describe.skipIf(started.dc === undefined)('LdapDirectory keeps hostile input as 
       );
       await expect(directory.move(dn, dc.disabledOuDn), dn).rejects.toBeInstanceOf(InvalidInputError);
     }
+    await expect(directory.move('CN=Solo', dc.disabledOuDn)).rejects.toBeInstanceOf(InvalidInputError);
     await expect(directory.disable(`CN=*,${dc.usersOuDn}`)).rejects.toBeInstanceOf(NotFoundError);
     await expect(directory.setRandomPassword(`CN=*,${dc.usersOuDn}`)).rejects.toBeInstanceOf(NotFoundError);
     await expect(directory.stamp(`CN=*,${dc.usersOuDn}`, { description: 'x' })).rejects.toBeInstanceOf(
