@@ -8,7 +8,7 @@
  * Writes bench/results/store-journal.json and prints it.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JournalEntry, JournalPhase, Store } from '../src/core/ports/store.js';
 import { openStore, type StoreOptions } from '../src/store/index.js';
@@ -133,7 +133,13 @@ if (externalUrl !== undefined && externalUrl !== '') {
 const report = {
   benchmark: 'store-journal-append',
   measuredAt: new Date().toISOString(),
-  machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown' },
+  machine: {
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    // Other work on the machine skews the tails: the one-minute load average when the run ended.
+    loadAverage1m: Math.round((loadavg()[0] ?? 0) * 10) / 10,
+  },
   method: `${measuredSteps} steps x ${phases.length} sequential appends after ${warmupSteps} warm-up steps`,
   results,
 };
