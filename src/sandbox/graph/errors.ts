@@ -80,6 +80,13 @@ export const graphErrors: ServiceErrors = {
       `Resource not found for the segment '${decodeURIComponentSafe(last)}'.`,
     );
   },
+  methodNotAllowed: (req) =>
+    graphError(
+      req,
+      405,
+      'Request_BadRequest',
+      'Specified HTTP method is not allowed for the request target.',
+    ),
   throttled: (req, seconds) => ({
     status: 429,
     headers: {

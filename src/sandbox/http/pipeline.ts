@@ -123,7 +123,13 @@ export class Pipeline {
         return respond(def.errors.forbidden(req, permissions), 'forbidden');
       }
     }
-    if (!route) return respond(def.errors.notFound(req), 'error');
+    if (!route) {
+      const notFound =
+        matched.kind === 'method-not-allowed' && def.errors.methodNotAllowed
+          ? def.errors.methodNotAllowed(req)
+          : def.errors.notFound(req);
+      return respond(notFound, 'error');
+    }
     if (req.body === undefined && req.rawBody.length > 0 && isJson(req.headers['content-type'])) {
       return respond(
         def.errors.badRequest(

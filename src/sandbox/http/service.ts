@@ -138,8 +138,10 @@ export interface ServiceErrors {
   badRequest(req: SandboxRequest, message: string): SandboxResponse;
   unauthorized(req: SandboxRequest, reason: string): SandboxResponse;
   forbidden(req: SandboxRequest, requiredPermissions: readonly string[]): SandboxResponse;
-  /** No route matched (or the method is not allowed). */
+  /** No route matched. */
   notFound(req: SandboxRequest): SandboxResponse;
+  /** The path exists but not for this method; defaults to `notFound`. */
+  methodNotAllowed?(req: SandboxRequest): SandboxResponse;
   throttled(req: SandboxRequest, retryAfterSeconds: number): SandboxResponse;
   /** Injected or unexpected server errors (500, 502, 503, 504). */
   fault(req: SandboxRequest, status: number): SandboxResponse;

@@ -40,6 +40,9 @@ export interface UserSpec {
   directoryRoles?: string[];
   hasMail?: boolean;
   extensionAttribute1?: string | null;
+  phone?: string;
+  city?: string;
+  postalCode?: string;
   /** AD-synced: sAMAccountName and the OU part of the DN under DC=lifecycle,DC=test. */
   synced?: { samAccountName: string; ou: string };
 }
@@ -65,11 +68,11 @@ export function makeUser(info: TenantInfo, s: UserSpec): UserRecord {
     department: s.department ?? null,
     companyName: 'Contoso',
     officeLocation: s.officeLocation ?? null,
-    city: null,
+    city: s.city ?? null,
     country: null,
-    postalCode: null,
-    businessPhones: [],
-    mobilePhone: null,
+    postalCode: s.postalCode ?? null,
+    businessPhones: s.phone ? [s.phone] : [],
+    mobilePhone: s.phone ?? null,
     preferredLanguage: s.preferredLanguage ?? 'en-US',
     usageLocation: s.usageLocation === undefined ? 'US' : s.usageLocation,
     employeeId: s.employeeId ?? null,
