@@ -30,8 +30,8 @@ param botServiceSku string = 'F0'
 @description('Linux runtime of the web app')
 param linuxFxVersion string = 'NODE|20-lts'
 
-@description('Command that starts the bot in the web app')
-param startupCommand string = 'node dist/app/main.js'
+@description('Command that starts the bot in the web app (the package.json start script)')
+param startupCommand string = 'npm start'
 
 @description('Teams app id from the manifest (TEAMS_APP_ID)')
 param teamsAppId string

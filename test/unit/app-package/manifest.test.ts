@@ -139,8 +139,8 @@ describe('Teams app manifest', () => {
 });
 
 describe('bot commands', () => {
-  it('commands.json lists exactly the commands the bot understands, with the same syntax', () => {
-    expect(commands.map((c) => [c.name, c.usage])).toEqual(commandCatalog.map((c) => [c.name, c.usage]));
+  it('commands.json lists exactly the commands the bot understands, with the same syntax and text', () => {
+    expect(commands).toEqual(commandCatalog.map(({ name, usage, description }) => ({ name, usage, description })));
     expect(commands.map((c) => c.name)).toEqual([
       'help',
       'offboard',
