@@ -10,12 +10,21 @@
  * When Samba is missing it is installed with apt-get (we run as root on CI). When the DC still can't
  * start, `tryStartSambaDc` reports a skip reason, except with CI=true, where it throws.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'ldapts';
 import { delegateServiceAccountRights } from './samba-acl.js';
+import {
+  acquireLock,
+  assertPortFree,
+  ensureSambaInstalled,
+  isAlive,
+  launch,
+  stopAndWait,
+  stopProcessGroup,
+} from './samba-process.js';
 import { resetSeedUsers, seedDomain, SEED } from './samba-seed.js';
 
 export const SAMBA_REALM = 'lifecycle.test';
@@ -212,23 +221,6 @@ function provision(dir: string, adminPassword: string): void {
   writeFileSync(conf, text.replace('[global]\n', `[global]\n${extra.map((line) => `\t${line}\n`).join('')}`));
 }
 
-async function launch(dir: string): Promise<number> {
-  const log = openSync(`${dir}/samba.out`, 'a');
-  try {
-    // A detached process group outlives this worker, so the next test file reuses the DC.
-    const child = spawn('samba', ['-s', `${dir}/etc/smb.conf`, '-F', '--debug-stdout'], {
-      detached: true,
-      stdio: ['ignore', log, log],
-    });
-    const pid = child.pid;
-    if (pid === undefined) throw new Error('samba did not start');
-    child.unref();
-    return pid;
-  } finally {
-    closeSync(log);
-  }
-}
-
 async function waitUntilReady(dir: string, state: SambaState): Promise<void> {
   const deadline = Date.now() + 60_000;
   let lastFailure = 'no answer yet';
@@ -275,29 +267,6 @@ async function bindFailure(dir: string, state: SambaState): Promise<string | und
   }
 }
 
-function ensureSambaInstalled(): void {
-  if (hasCommand('samba') && hasCommand('samba-tool')) return;
-  const install = spawnSync(
-    'apt-get',
-    ['install', '-y', '--no-install-recommends', 'samba', 'samba-dsdb-modules', 'winbind', 'ldap-utils'],
-    { encoding: 'utf8', timeout: 600_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } },
-  );
-  if (install.status !== 0 || !hasCommand('samba')) {
-    throw new Error(`samba is not installed and apt-get failed: ${install.stderr.slice(-1000)}`);
-  }
-}
-
-function hasCommand(name: string): boolean {
-  return spawnSync('sh', ['-c', 'command -v "$1"', 'sh', name], { encoding: 'utf8' }).status === 0;
-}
-
-function assertPortFree(): void {
-  const ss = spawnSync('ss', ['-Htln', 'sport = :636'], { encoding: 'utf8' });
-  if (ss.status === 0 && ss.stdout.trim() !== '') {
-    throw new Error('port 636 is taken by another process');
-  }
-}
-
 function readState(dir: string): SambaState | undefined {
   const file = `${dir}/state.json`;
   if (!existsSync(file)) return undefined;
@@ -308,60 +277,7 @@ function writeState(dir: string, state: SambaState): void {
   writeFileSync(`${dir}/state.json`, JSON.stringify(state), { mode: 0o600 });
 }
 
-function isAlive(pid: number): boolean {
-  if (pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function stopProcessGroup(pid: number): void {
-  if (!isAlive(pid)) return;
-  // The DC runs as the leader of its own process group (detached spawn): end exactly that group.
-  process.kill(-pid, 'SIGTERM');
-}
-
-async function stopAndWait(pid: number): Promise<void> {
-  stopProcessGroup(pid);
-  const deadline = Date.now() + 15_000;
-  while (isAlive(pid) && Date.now() < deadline) await sleep(100);
-  if (isAlive(pid)) process.kill(-pid, 'SIGKILL');
-  await sleep(200);
-}
-
 /** 24 random characters from all four classes, which satisfies Samba's default complexity rule. */
 function strongPassword(): string {
   return `Aa1!${randomBytes(15).toString('base64url')}`;
-}
-
-/** A lock directory shared by Vitest's worker processes; a lock left by a dead process is taken over. */
-async function acquireLock(path: string): Promise<() => void> {
-  const deadline = Date.now() + 300_000;
-  for (;;) {
-    try {
-      mkdirSync(path);
-      writeFileSync(`${path}/pid`, String(process.pid));
-      return () => {
-        rmSync(path, { recursive: true, force: true });
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (isStaleLock(path)) {
-        rmSync(path, { recursive: true, force: true });
-        continue;
-      }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for the lock ${path}`);
-      await sleep(200);
-    }
-  }
-}
-
-function isStaleLock(path: string): boolean {
-  const pidFile = `${path}/pid`;
-  if (!existsSync(pidFile)) return false;
-  const owner = Number(readFileSync(pidFile, 'utf8'));
-  return Number.isInteger(owner) && owner > 0 && !isAlive(owner);
 }
