@@ -7,6 +7,7 @@ import type {
   SendAsGrant,
 } from '../../core/ports/mailbox.js';
 import type { CmdletObject, CmdletParameters, ExchangeAdminClient } from './exchange-admin-client.js';
+import { isSmtpAddress } from './exchange-anchor.js';
 import { exchangeFailureOf } from './exchange-errors.js';
 import { logWarnings, mailboxAnchor } from './exchange-mailbox-settings.js';
 import {
@@ -107,12 +108,42 @@ export class ExchangePermissions {
       AccessRights: ['SendAs'],
       ResultSize: 'Unlimited',
     });
-    return parseRows(recipientPermissionRowSchema, result.value, 'Get-RecipientPermission')
-      .filter(
-        (row) =>
-          (row.AccessControlType ?? 'Allow') === 'Allow' && toList(row.AccessRights).includes('SendAs'),
-      )
-      .map((row) => ({ mailbox: row.Identity, trustee: row.Trustee }));
+    const rows = parseRows(recipientPermissionRowSchema, result.value, 'Get-RecipientPermission').filter(
+      (row) => (row.AccessControlType ?? 'Allow') === 'Allow' && toList(row.AccessRights).includes('SendAs'),
+    );
+    const addresses = await this.primaryAddresses([...new Set(rows.map((row) => row.Identity))]);
+    return rows.map((row) => ({
+      mailbox: addresses.get(row.Identity) ?? row.Identity,
+      trustee: row.Trustee,
+    }));
+  }
+
+  /**
+   * Get-RecipientPermission prints the recipient's Name (`support`), which the rest of the port does not
+   * accept as a mailbox identity: each name is read back once for its primary SMTP address. A recipient
+   * that is not a mailbox (a distribution group) keeps its name.
+   */
+  private async primaryAddresses(names: readonly string[]): Promise<Map<string, string>> {
+    const addresses = new Map<string, string>();
+    for (const name of names) {
+      if (isSmtpAddress(name)) continue;
+      try {
+        const result = await this.client.invoke(
+          'Get-Mailbox',
+          { Identity: assertPrincipal(name, 'recipient') },
+          { select: ['PrimarySmtpAddress'] },
+        );
+        const row = parseRows(
+          mailboxRowSchema.pick({ PrimarySmtpAddress: true }),
+          result.value,
+          'Get-Mailbox',
+        )[0];
+        if (row) addresses.set(name, row.PrimarySmtpAddress);
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error;
+      }
+    }
+    return addresses;
   }
 
   async addSendAs(identity: string, trustee: string): Promise<void> {
