@@ -112,8 +112,16 @@ export async function discoverPermissions(
       grants
         .filter((grant) => isTrustee(grant.trustee, user.identities))
         .map(async (grant) => {
-          const ref = await resolve(grant.mailbox);
-          if (!ref || !inScope(ref)) return null;
+          const ref = await resolve(grant.mailbox).catch((error: unknown) => {
+            // SendAs on a recipient that is not a mailbox (a distribution group) is out of this flow.
+            if (!(error instanceof InvalidInputError) && !(error instanceof NotFoundError)) throw error;
+            return null;
+          });
+          if (ref === null) {
+            warnings.push(`SendAs on ${grant.mailbox} is not on a mailbox; it was left for a manual check.`);
+            return null;
+          }
+          if (!inScope(ref)) return null;
           return describe(ref, { category: 'send_as', permission: 'SendAs', trustee: grant.trustee });
         }),
     );

@@ -239,7 +239,10 @@ export class PermissionInventory {
     } catch (error) {
       if (!(error instanceof NotFoundError) || cachedFolder === undefined) throw error;
       const fresh = await resolveFolder();
-      return { folder: fresh, grants: await limiter.run(() => mailbox.listFolderPermissions(fresh, address)) };
+      return {
+        folder: fresh,
+        grants: await limiter.run(() => mailbox.listFolderPermissions(fresh, address)),
+      };
     }
   }
 
