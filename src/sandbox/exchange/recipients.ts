@@ -86,11 +86,15 @@ function orphanSid(id: string): string {
   return sidOf(id);
 }
 
-/** The Exchange DN of any recipient (a mailbox's stored DN; for others, the same pattern under the tenant). */
+/** The Exchange DN of any recipient: a mailbox's stored DN; for others, the same container as the mailboxes. */
 export function recipientDn(tenant: Tenant, id: string): string | undefined {
   const mailbox = tenant.exchange.getMailbox(id);
   if (mailbox) return mailbox.distinguishedName;
   const name = tenant.directory.getUser(id)?.mailNickname ?? tenant.directory.getGroup(id)?.mailNickname;
   if (name === undefined) return undefined;
-  return `CN=${name},OU=${tenant.info.initialDomain},OU=Microsoft Exchange Hosted Organizations,DC=NAMPR01A001,DC=PROD,DC=OUTLOOK,DC=COM`;
+  const sample = tenant.exchange.mailboxes().next();
+  const container = sample.done
+    ? `,OU=${tenant.info.initialDomain},OU=Microsoft Exchange Hosted Organizations,DC=NAMPR01A001,DC=PROD,DC=OUTLOOK,DC=COM`
+    : sample.value.distinguishedName.slice(sample.value.distinguishedName.indexOf(','));
+  return `CN=${name}${container}`;
 }
