@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { rootCertificates } from 'node:tls';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -160,5 +161,22 @@ describe.skipIf(started.dc === undefined)('LdapDirectory security against a Samb
       }
     }
     expect(log).not.toMatch(/unicodePwd"\s*:/);
+  });
+
+  it('leaves no LDAPS socket open after successful and failed operations', async () => {
+    const dc = dcOrThrow();
+    const { directory } = connectorFor(dc);
+    await directory.findUser({ sAMAccountName: 'grady.archie' });
+    await expect(directory.disable(dc.adminDn)).rejects.toBeInstanceOf(PermissionDeniedError);
+    await expect(
+      connectorFor(dc, { tlsCa: rootCertificates[0]! }).directory.findUser({ sAMAccountName: 'x' }),
+    ).rejects.toThrow();
+    await expect(
+      connectorFor(dc, { bindPassword: 'Wrong-Pa55word!' }).directory.findUser({ sAMAccountName: 'x' }),
+    ).rejects.toThrow();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const sockets = spawnSync('ss', ['-tnpH', 'dport = :636'], { encoding: 'utf8' });
+    expect(sockets.status).toBe(0);
+    expect(sockets.stdout.split('\n').filter((line) => line.includes(`pid=${process.pid},`))).toEqual([]);
   });
 });
