@@ -1,0 +1,376 @@
+/**
+ * The Identity port on GraphIdentity, run through msal-node and the Graph SDK against the sandbox,
+ * every operation with read-back (through the connector and through the sandbox's state).
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ConflictError, InvalidInputError, NotFoundError } from '../../src/core/errors.js';
+import { GraphApi } from '../../src/connectors/graph/graph-api.js';
+import { batchItemError, GraphBatch } from '../../src/connectors/graph/graph-batch.js';
+import { seeded, skuIds, type TenantSnapshot } from '../../src/sandbox/index.js';
+import { findLeaks, settle, startConnectorHarness, type ConnectorHarness } from './connectors-harness.js';
+
+const U = seeded.users;
+const G = seeded.groups;
+let h: ConnectorHarness;
+let initial: TenantSnapshot;
+
+beforeAll(async () => {
+  h = await startConnectorHarness();
+  initial = h.sandbox.snapshot();
+});
+afterAll(async () => h.close());
+beforeEach(() => {
+  h.sandbox.restore(initial);
+  h.sandbox.behaviours.disableAll();
+});
+
+const stateUser = (id: string) => h.sandbox.state.directory.getUser(id);
+
+describe('GraphIdentity: lookups', () => {
+  it('gets a user by id, UPN and mail, and null when absent', async () => {
+    const byId = await h.identity.getUser(U.adeleVance);
+    expect(byId).toMatchObject({
+      userPrincipalName: 'adele.vance@contoso.com',
+      displayName: 'Adele Vance',
+      isSynced: false,
+      employeeId: 'E1001',
+    });
+    expect((await h.identity.getUser('adele.vance@contoso.com'))?.id).toBe(U.adeleVance);
+    expect(await h.identity.getUser('10000000-0000-4000-8000-999999999999')).toBeNull();
+    expect(await h.identity.getUser('nobody@contoso.com')).toBeNull();
+  });
+
+  it('reports synced users with their on-premises names', async () => {
+    expect(await h.identity.getUser(U.gradyArchie)).toMatchObject({
+      isSynced: true,
+      onPremisesSamAccountName: 'grady.archie',
+    });
+  });
+
+  it('resolves free text: exact name, namesakes as choices, unknown with suggestions', async () => {
+    expect(await h.identity.resolveUser('Adele Vance')).toMatchObject({
+      kind: 'found',
+      user: { id: U.adeleVance },
+    });
+    expect(await h.identity.resolveUser('adele.vance@contoso.com')).toMatchObject({
+      kind: 'found',
+      user: { id: U.adeleVance },
+    });
+    expect(await h.identity.resolveUser(U.gradyArchie)).toMatchObject({
+      kind: 'found',
+      user: { id: U.gradyArchie },
+    });
+    const namesakes = await h.identity.resolveUser('Alex Johnson');
+    expect(namesakes.kind).toBe('ambiguous');
+    expect(namesakes.kind === 'ambiguous' && namesakes.choices.map((u) => u.id).sort()).toEqual([
+      U.alexJohnsonSales,
+      U.alexJohnsonFinance,
+    ]);
+    const unknown = await h.identity.resolveUser('Adele Vancey-Smythe');
+    expect(unknown.kind).toBe('not-found');
+    expect(unknown.kind === 'not-found' && unknown.suggestions.map((u) => u.id)).toContain(U.adeleVance);
+    const typo = await h.identity.resolveUser('adele.vanse@contoso.com');
+    expect(typo.kind === 'not-found' && typo.suggestions.map((u) => u.id)).toContain(U.adeleVance);
+  });
+
+  it('finds users by employee id', async () => {
+    expect((await h.identity.findByEmployeeId('E1003')).map((u) => u.id)).toEqual([U.gradyArchie]);
+    expect(await h.identity.findByEmployeeId('E9999')).toEqual([]);
+  });
+
+  it('reads manager, manager chain and direct reports; no manager is null', async () => {
+    expect((await h.identity.getManager(U.adeleVance))?.id).toBe(U.meganBowen);
+    expect(await h.identity.getManager(U.saraDavis)).toBeNull();
+    expect((await h.identity.getManagerChain(U.adeleVance)).map((u) => u.id)).toEqual([
+      U.meganBowen,
+      U.saraDavis,
+    ]);
+    expect((await h.identity.getManagerChain(U.adeleVance, 1)).map((u) => u.id)).toEqual([U.meganBowen]);
+    expect((await h.identity.getDirectReports(U.meganBowen)).map((u) => u.id)).toEqual(
+      expect.arrayContaining([U.adeleVance, U.johannaLorenz]),
+    );
+  });
+});
+
+describe('GraphIdentity: sign-in', () => {
+  it('disables and re-enables an account, idempotently', async () => {
+    await h.identity.setAccountEnabled(U.adeleVance, false);
+    await h.identity.setAccountEnabled(U.adeleVance, false);
+    expect((await h.identity.getUser(U.adeleVance))?.accountEnabled).toBe(false);
+    await h.identity.setAccountEnabled(U.adeleVance, true);
+    expect(stateUser(U.adeleVance)?.accountEnabled).toBe(true);
+  });
+
+  it('revokes sign-in sessions', async () => {
+    const before = Date.parse(stateUser(U.adeleVance)?.signInSessionsValidFromDateTime ?? '');
+    await h.identity.revokeSignInSessions(U.adeleVance);
+    expect(Date.parse(stateUser(U.adeleVance)?.signInSessionsValidFromDateTime ?? '')).toBeGreaterThan(
+      before,
+    );
+  });
+
+  it('resets the password of cloud-only users and refuses synced users', async () => {
+    const before = stateUser(U.adeleVance)?.lastPasswordChangeDateTime;
+    await h.identity.resetPassword(U.adeleVance);
+    expect(stateUser(U.adeleVance)?.lastPasswordChangeDateTime).not.toBe(before);
+    expect(stateUser(U.adeleVance)?.forceChangePasswordNextSignIn).toBe(true);
+    const synced = stateUser(U.gradyArchie)?.lastPasswordChangeDateTime;
+    await expect(h.identity.resetPassword(U.gradyArchie)).rejects.toBeInstanceOf(ConflictError);
+    expect(stateUser(U.gradyArchie)?.lastPasswordChangeDateTime).toBe(synced);
+  });
+
+  it('sets the usage location and refuses a malformed one', async () => {
+    await h.identity.setUsageLocation(U.tomasNovak, 'de');
+    expect((await h.identity.getUser(U.tomasNovak))?.usageLocation).toBe('DE');
+    await expect(h.identity.setUsageLocation(U.tomasNovak, 'Germany')).rejects.toBeInstanceOf(
+      InvalidInputError,
+    );
+  });
+});
+
+describe('GraphIdentity: licences', () => {
+  it('reads direct and group-inherited licences and the seat stock', async () => {
+    const licences = await h.identity.getLicences(U.adeleVance);
+    expect(licences).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ skuId: skuIds.SPE_E3, assignedByGroup: null }),
+        expect.objectContaining({ skuId: skuIds.EMSPREMIUM, assignedByGroup: G.licensingEms }),
+      ]),
+    );
+    const skus = await h.identity.listSubscribedSkus();
+    const e3 = skus.find((s) => s.skuId === skuIds.SPE_E3);
+    expect(e3?.enabledUnits).toBeGreaterThan(0);
+    expect(e3?.consumedUnits).toBeGreaterThan(0);
+  });
+
+  it('removes and re-assigns a direct licence, idempotently, and moves the stock', async () => {
+    const consumed = async () =>
+      (await h.identity.listSubscribedSkus()).find((s) => s.skuId === skuIds.POWER_BI_PRO)?.consumedUnits ??
+      -1;
+    const before = await consumed();
+    await h.identity.assignLicences(U.adeleVance, [], [skuIds.POWER_BI_PRO]);
+    await h.identity.assignLicences(U.adeleVance, [], [skuIds.POWER_BI_PRO]);
+    expect((await h.identity.getLicences(U.adeleVance)).some((l) => l.skuId === skuIds.POWER_BI_PRO)).toBe(
+      false,
+    );
+    expect(await consumed()).toBe(before - 1);
+    await h.identity.assignLicences(U.adeleVance, [{ skuId: skuIds.POWER_BI_PRO }], []);
+    expect((await h.identity.getLicences(U.adeleVance)).some((l) => l.skuId === skuIds.POWER_BI_PRO)).toBe(
+      true,
+    );
+  });
+
+  it('refuses to remove a group-inherited licence directly', async () => {
+    await expect(h.identity.assignLicences(U.adeleVance, [], [skuIds.EMSPREMIUM])).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+  });
+
+  it('needs a usage location before assigning', async () => {
+    await expect(
+      h.identity.assignLicences(U.sofiaRossi, [{ skuId: skuIds.EXCHANGESTANDARD }], []),
+    ).rejects.toBeInstanceOf(ConflictError);
+    await h.identity.setUsageLocation(U.sofiaRossi, 'US');
+    await h.identity.assignLicences(U.sofiaRossi, [{ skuId: skuIds.EXCHANGESTANDARD }], []);
+    expect((await h.identity.getLicences(U.sofiaRossi)).map((l) => l.skuId)).toEqual([
+      skuIds.EXCHANGESTANDARD,
+    ]);
+  });
+});
+
+describe('GraphIdentity: groups', () => {
+  it('lists every membership with its kind, none skipped', async () => {
+    const memberships = await h.identity.listMemberships(U.adeleVance);
+    const byId = new Map(memberships.map((m) => [m.id, m]));
+    expect(byId.get(G.salesTeam)).toMatchObject({ kind: 'microsoft365', isTeam: true });
+    expect(byId.get(G.retailSecurity)).toMatchObject({
+      kind: 'security',
+      isDynamic: false,
+      isSynced: false,
+      isMailEnabled: false,
+    });
+    expect(byId.get(G.allSalesDynamic)).toMatchObject({ isDynamic: true });
+    expect(byId.get(G.salesSynced)).toMatchObject({ isSynced: true });
+    expect(byId.get(G.salesDistribution)).toMatchObject({ kind: 'distribution', isMailEnabled: true });
+    expect(byId.has(G.licensingEms)).toBe(true);
+  });
+
+  it('removes and re-adds a cloud membership, idempotently, with read-back', async () => {
+    await h.identity.removeGroupMember(G.retailSecurity, U.adeleVance);
+    await h.identity.removeGroupMember(G.retailSecurity, U.adeleVance);
+    expect((await h.identity.listMemberships(U.adeleVance)).some((m) => m.id === G.retailSecurity)).toBe(
+      false,
+    );
+    await h.identity.addGroupMember(G.retailSecurity, U.adeleVance);
+    await h.identity.addGroupMember(G.retailSecurity, U.adeleVance);
+    expect((await h.identity.listMemberships(U.adeleVance)).some((m) => m.id === G.retailSecurity)).toBe(
+      true,
+    );
+  });
+
+  it('refuses dynamic, synced and mail-enabled groups with ConflictError and changes nothing', async () => {
+    for (const group of [G.allSalesDynamic, G.salesSynced, G.salesDistribution]) {
+      await expect(h.identity.removeGroupMember(group, U.adeleVance), group).rejects.toBeInstanceOf(
+        ConflictError,
+      );
+    }
+    expect(h.sandbox.snapshot()).toEqual(initial);
+  });
+});
+
+describe('GraphIdentity: mail, Teams, deletion', () => {
+  it('sets and reads back scheduled automatic replies', async () => {
+    await h.identity.setAutomaticReplies(U.adeleVance, {
+      status: 'scheduled',
+      externalAudience: 'all',
+      internalReplyMessage: '<p>Adele has left. Contact Megan Bowen.</p>',
+      externalReplyMessage: '<p>Adele has left the company.</p>',
+      scheduledStartDateTime: '2026-12-31T17:00:00.000Z',
+      scheduledEndDateTime: '2027-03-31T17:00:00.000Z',
+    });
+    expect(await h.identity.getAutomaticReplies(U.adeleVance)).toEqual({
+      status: 'scheduled',
+      externalAudience: 'all',
+      internalReplyMessage: '<p>Adele has left. Contact Megan Bowen.</p>',
+      externalReplyMessage: '<p>Adele has left the company.</p>',
+      scheduledStartDateTime: '2026-12-31T17:00:00.000Z',
+      scheduledEndDateTime: '2027-03-31T17:00:00.000Z',
+    });
+  });
+
+  it('sends mail from the bot mailbox', async () => {
+    const count = h.sandbox.state.teams.sentMail().length;
+    await h.identity.sendMail(U.lifecycleBot, {
+      to: ['megan.bowen@contoso.com'],
+      subject: 'Handover of Adele Vance',
+      html: '<p>You now have access.</p>',
+    });
+    const sent = h.sandbox.state.teams.sentMail();
+    expect(sent).toHaveLength(count + 1);
+    expect(JSON.stringify(sent.at(-1))).toContain('Handover of Adele Vance');
+    await expect(
+      h.identity.sendMail(U.lifecycleBot, { to: ['not an address'], subject: 'x', html: 'x' }),
+    ).rejects.toBeInstanceOf(InvalidInputError);
+  });
+
+  it('installs the Teams app once; a second install reports false', async () => {
+    expect(await h.identity.installTeamsApp(U.meganBowen, seeded.teamsApp.manifestId)).toBe(true);
+    expect(await h.identity.installTeamsApp(U.meganBowen, seeded.teamsApp.manifestId)).toBe(false);
+    expect(h.sandbox.state.teams.installedApps(U.meganBowen).map((a) => a.teamsAppId)).toContain(
+      seeded.teamsApp.catalogId,
+    );
+    await expect(
+      h.identity.installTeamsApp(U.meganBowen, '99999999-9999-4999-8999-999999999999'),
+    ).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('deletes and restores a user, both idempotently', async () => {
+    await h.identity.deleteUser(U.christieCline);
+    await h.identity.deleteUser(U.christieCline);
+    expect(await h.identity.getUser(U.christieCline)).toBeNull();
+    await h.identity.restoreUser(U.christieCline);
+    await h.identity.restoreUser(U.christieCline);
+    expect((await h.identity.getUser(U.christieCline))?.displayName).toBe('Christie Cline');
+    await expect(h.identity.deleteUser('10000000-0000-4000-8000-999999999999')).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+  });
+});
+
+describe('Graph $batch helper', () => {
+  it('runs reads and a dependent write in one round trip and maps item errors', async () => {
+    const batch = GraphBatch.forApi(new GraphApi(h.graph));
+    const results = await batch.run([
+      { id: 'adele', method: 'GET', url: `/users/${U.adeleVance}?$select=id,accountEnabled` },
+      { id: 'disable', method: 'PATCH', url: `/users/${U.adeleVance}`, body: { accountEnabled: false } },
+      {
+        id: 'read-back',
+        method: 'GET',
+        url: `/users/${U.adeleVance}?$select=accountEnabled`,
+        dependsOn: ['disable'],
+      },
+      { id: 'missing', method: 'GET', url: '/users/10000000-0000-4000-8000-999999999999' },
+    ]);
+    expect(results.get('adele')?.status).toBe(200);
+    expect(results.get('disable')?.status).toBe(204);
+    expect(results.get('read-back')?.body).toMatchObject({ accountEnabled: false });
+    expect(batchItemError(results.get('missing')!, 'Read user')).toBeInstanceOf(NotFoundError);
+  });
+});
+
+describe('Graph connector logs', () => {
+  it('carry request ids and never a token, assertion, secret or password', async () => {
+    await h.identity.resetPassword(U.adeleVance);
+    await h.identity.getUser(U.adeleVance);
+    const graphLines = h.logLines.filter((line) => line.includes('"graph request"'));
+    expect(graphLines.length).toBeGreaterThan(0);
+    expect(
+      graphLines.every((line) => line.includes('"clientRequestId"') && line.includes('"requestId"')),
+    ).toBe(true);
+    expect(findLeaks(h.logLines, h.secrets())).toEqual([]);
+  });
+});
+
+/** Hostile values travel only as data: they find nothing, or are refused, and change nothing. */
+const HOSTILE = [
+  '*)(objectClass=*)',
+  'a\\,b',
+  "O'Brien",
+  "x' or 1 eq 1",
+  'a@b.com; Remove-Mailbox x',
+  "') or displayName ne null or startswith(displayName,'",
+  'x'.repeat(300),
+];
+
+describe('GraphIdentity: hostile input', () => {
+  it('resolves hostile text to nothing and leaves the tenant untouched', async () => {
+    for (const value of HOSTILE) {
+      const result = await settle(h.identity.resolveUser(value));
+      if (result instanceof Error) expect(result, value).toBeInstanceOf(InvalidInputError);
+      else expect(result.kind === 'found', value).toBe(false);
+      const byEmployeeId = await settle(h.identity.findByEmployeeId(value));
+      if (byEmployeeId instanceof Error) expect(byEmployeeId, value).toBeInstanceOf(InvalidInputError);
+      else expect(byEmployeeId, value).toEqual([]);
+    }
+    expect(h.sandbox.snapshot()).toEqual(initial);
+  });
+
+  it("escapes a quote so O'Brien is a value, not syntax", async () => {
+    // A match-nothing lookup proves the filter parsed: an unescaped quote would be a 400.
+    expect(await h.identity.getUser("o'brien@contoso.com")).toBeNull();
+    expect(await h.identity.findByEmployeeId("E1001' or employeeId eq 'E1003")).toEqual([]);
+  });
+
+  it('refuses NUL and very long values with InvalidInputError before any request', async () => {
+    const before = h.sandbox.requestLog.all().length;
+    await expect(h.identity.resolveUser('Adele\u0000Vance')).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(h.identity.getUser('adele.vance@contoso.com\u0000')).rejects.toBeInstanceOf(
+      InvalidInputError,
+    );
+    await expect(h.identity.resolveUser('A'.repeat(5000))).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(h.identity.removeGroupMember("x' or 1 eq 1", U.adeleVance)).rejects.toBeInstanceOf(
+      InvalidInputError,
+    );
+    expect(h.sandbox.requestLog.all().length).toBe(before);
+  });
+
+  it('stores a hostile reply text verbatim on the target and changes nothing else', async () => {
+    const hostile = "x' or 1 eq 1 <b>*)(objectClass=*)</b> a\\,b; Remove-Mailbox x";
+    await h.identity.setAutomaticReplies(U.adeleVance, {
+      status: 'alwaysEnabled',
+      internalReplyMessage: hostile,
+      externalAudience: 'none',
+    });
+    expect((await h.identity.getAutomaticReplies(U.adeleVance)).internalReplyMessage).toBe(hostile);
+    const withHostile = JSON.stringify(h.sandbox.snapshot());
+    h.sandbox.restore(initial);
+    await h.identity.setAutomaticReplies(U.adeleVance, {
+      status: 'alwaysEnabled',
+      internalReplyMessage: 'plain',
+      externalAudience: 'none',
+    });
+    const withPlain = JSON.stringify(h.sandbox.snapshot());
+    // Same writes with a plain text give the same tenant, byte for byte, apart from the text itself.
+    expect(withHostile.split(JSON.stringify(hostile).slice(1, -1)).join('plain')).toBe(withPlain);
+  });
+});
