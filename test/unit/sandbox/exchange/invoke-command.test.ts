@@ -412,6 +412,29 @@ describe('gateway behaviour', () => {
     expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
   });
 
+  it('counts write cmdlets, and only them, against the destructive-cmdlet budget', async () => {
+    sb.behaviours.configure({
+      throttling: {
+        enabled: true,
+        scale: 1,
+        rules: {
+          exchange: [
+            { name: 'CmdletLimitExceeded', limit: 1000, windowMs: 5_000, appliesTo: 'all' },
+            { name: 'DestructiveCmdletLimitExceeded', limit: 1, windowMs: 60_000, appliesTo: 'writes' },
+          ],
+        },
+      },
+    });
+    const write = () =>
+      invoke('Set-Mailbox', {
+        Identity: 'sales@contoso.com',
+        GrantSendOnBehalfTo: { remove: 'lee.leaver@contoso.com' },
+      });
+    expect((await write()).status).toBe(200);
+    expect((await write()).status).toBe(429);
+    expect((await invoke('Get-Mailbox', { Identity: 'sales@contoso.com' })).status).toBe(200);
+  });
+
   it('refuses a malformed routing hint and a v2.0 call without one', async () => {
     const bad = await invoke(
       'Get-Mailbox',
