@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { sandboxEnvDefaults } from './sandbox-defaults.js';
 
 const csv = z
   .string()
@@ -88,6 +89,10 @@ const envSchema = z.object({
   TICKET_WEBHOOK_URL: z.url().optional(),
   TICKET_WEBHOOK_SECRET: z.string().optional(),
   PROVISIONING_CONFIG_FILE: z.string().optional(),
+  /** Lease owner id of this instance; stable across its restarts. Default: host name and port. */
+  INSTANCE_ID: z.string().max(200).optional(),
+  /** Stored conversation key (`conversation:<id>`) where approval cards are also posted. */
+  APPROVALS_CONVERSATION_ID: z.string().max(500).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -149,6 +154,8 @@ export interface AppConfig {
   notices: { senderUserPrincipalName: string | undefined; itChannelConversationId: string | undefined };
   ticketWebhook: { url: string; secret: string } | undefined;
   provisioningConfigFile: string | undefined;
+  instanceId: string | undefined;
+  approvalsConversationId: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -158,12 +165,28 @@ export class ConfigError extends Error {
   }
 }
 
+/** Sandbox defaults fill only what the environment leaves unset (a secret set explicitly keeps the secret). */
+function withSandboxDefaults(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const defaults = sandboxEnvDefaults();
+  if (env['CLIENT_SECRET']) {
+    delete defaults['CLIENT_CERT_FILE'];
+    delete defaults['CLIENT_KEY_FILE'];
+  }
+  const merged: NodeJS.ProcessEnv = { ...env };
+  for (const [key, value] of Object.entries(defaults)) {
+    if (merged[key] === undefined || merged[key] === '') merged[key] = value;
+  }
+  return merged;
+}
+
 const readText = (path: string | undefined): string | undefined =>
   path ? readFileSync(path, 'utf8') : undefined;
 
 /** Parse and cross-check the environment. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const parsed = envSchema.safeParse(env);
+  const isSandboxMode = env['LIFECYCLE_MODE'] === 'sandbox';
+  const withDefaults = isSandboxMode ? withSandboxDefaults(env) : env;
+  const parsed = envSchema.safeParse(withDefaults);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
@@ -236,7 +259,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       graph: via(e.GRAPH_URL),
       login: via(e.LOGIN_URL),
       exchange: via(e.EXCHANGE_URL),
-      sharePointAdmin: via(e.SHAREPOINT_ADMIN_URL ?? `https://${domainLabel}-admin.sharepoint.com`),
+      /** The real https URL: SharePoint scopes are per host; the connector adds the sandbox base itself. */
+      sharePointAdmin: e.SHAREPOINT_ADMIN_URL ?? `https://${domainLabel}-admin.sharepoint.com`,
     },
     sandboxPort: e.SANDBOX_PORT,
     ad:
@@ -274,5 +298,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         ? { url: e.TICKET_WEBHOOK_URL, secret: e.TICKET_WEBHOOK_SECRET }
         : undefined,
     provisioningConfigFile: e.PROVISIONING_CONFIG_FILE,
+    instanceId: e.INSTANCE_ID,
+    approvalsConversationId: e.APPROVALS_CONVERSATION_ID,
   };
 }

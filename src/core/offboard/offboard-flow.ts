@@ -104,9 +104,20 @@ export class OffboardFlow {
       const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'form'}: ${i.message}`);
       throw new InvalidInputError(`The form has invalid values: ${problems.join('; ')}`);
     }
-    const delegateText = typeof form['delegate'] === 'string' ? form['delegate'].trim() : '';
-    let delegate: PersonRef | null = null;
-    if (delegateText !== '') {
+    // An absent field keeps the proposed delegate; an emptied field means "nobody".
+    const stored = (request.options as Partial<StoredOffboardOptions>).delegate ?? null;
+    if (form['delegate'] !== undefined && typeof form['delegate'] !== 'string') {
+      throw new InvalidInputError('The delegate must be a user principal name.');
+    }
+    const delegateText = typeof form['delegate'] === 'string' ? form['delegate'].trim() : undefined;
+    let delegate: PersonRef | null = delegateText === undefined ? stored : null;
+    if (
+      delegateText !== undefined &&
+      delegateText !== '' &&
+      delegateText.toLowerCase() === stored?.userPrincipalName.toLowerCase()
+    ) {
+      delegate = stored;
+    } else if (delegateText !== undefined && delegateText !== '') {
       const user = await this.deps.ports.identity.getUser(delegateText);
       if (!user) throw new InvalidInputError(`The delegate ${delegateText.slice(0, 80)} was not found.`);
       if (user.id === request.subject.id)

@@ -16,10 +16,14 @@ export type ActionResult = AdaptiveCardJson | string;
 
 const planKey = (requestId: string): string => `plan:${requestId}`;
 
-export async function approvalCard(deps: BotDeps, request: LifecycleRequest): Promise<AdaptiveCardJson> {
+export async function approvalCard(
+  deps: BotDeps,
+  request: LifecycleRequest,
+  isActionable = true,
+): Promise<AdaptiveCardJson> {
   const plan = ((await deps.store.state.get(planKey(request.id))) ?? { steps: [] }) as Plan;
   const isProtected = await deps.policy.isProtected(request.subject);
-  return renderCard(approvalTemplate, approvalCardData(request, plan, isProtected));
+  return renderCard(approvalTemplate, approvalCardData(request, plan, isProtected, isActionable));
 }
 
 async function refused(
@@ -69,12 +73,12 @@ export async function confirmRequest(
   await deps.store.state.set(planKey(request.id), plan);
   if (request.state === 'approved') {
     await deps.coordinator.start(request, TurnContext.getConversationReference(ctx.activity));
-    return `Confirmed. Request ${request.id} needs no approval: it is running now.`;
+    return approvalCard(deps, (await deps.requestService.get(request.id)) ?? request, false);
   }
   const card = await approvalCard(deps, request);
   await ctx.sendActivity({ attachments: [cardAttachment(card)] });
   await postToApprovalsChannel(deps, card);
-  return `Confirmed. Request ${request.id} is waiting for approval.`;
+  return approvalCard(deps, request, false);
 }
 
 async function postToApprovalsChannel(deps: BotDeps, card: AdaptiveCardJson): Promise<void> {

@@ -54,11 +54,17 @@ export function statusText(request: LifecycleRequest): string {
   return base;
 }
 
-export function approvalCardData(request: LifecycleRequest, plan: Plan, isProtected: boolean) {
+/** `isActionable` false renders the same card without buttons (the requester's copy, closed requests). */
+export function approvalCardData(
+  request: LifecycleRequest,
+  plan: Plan,
+  isProtected: boolean,
+  isActionable = true,
+) {
   const { steps, warnings } = planStepsData(plan);
   const approvers = request.approvals.filter((a) => a.decision === 'approved');
   return {
-    title: `${kindTitles[request.kind]} of ${request.subject.displayName}: approval needed`,
+    title: `${kindTitles[request.kind]} of ${request.subject.displayName}${request.state === 'awaiting-approval' ? ': approval needed' : ''}`,
     subject: `${request.subject.displayName} (${request.subject.userPrincipalName})`,
     requester: request.requester.displayName ?? 'the requester',
     requestId: request.id,
@@ -72,7 +78,7 @@ export function approvalCardData(request: LifecycleRequest, plan: Plan, isProtec
     protectedNote: isProtected ? 'Protected account: the policy requires a second approver.' : '',
     steps,
     warnings,
-    isOpen: request.state === 'awaiting-approval',
+    isOpen: isActionable && request.state === 'awaiting-approval',
   };
 }
 

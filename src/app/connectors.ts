@@ -1,0 +1,89 @@
+/** Builds the connectors from the configuration: Microsoft's endpoints, or the sandbox's. */
+import type { Logger } from 'pino';
+import { certificateCredentialFromPem } from '../connectors/auth/certificate-credential.js';
+import { EntraAppAuth } from '../connectors/auth/entra-app-auth.js';
+import { ManagedIdentityAuth } from '../connectors/auth/managed-identity-auth.js';
+import { EXCHANGE_SCOPE, GRAPH_SCOPE } from '../connectors/auth/resource-scopes.js';
+import type { TokenSource } from '../connectors/auth/token-provider.js';
+import { ExchangeAdminClient } from '../connectors/exchange/exchange-admin-client.js';
+import { ExchangeMailbox } from '../connectors/exchange/exchange-mailbox.js';
+import { createGraphConnection } from '../connectors/graph/graph-client-factory.js';
+import { GraphIdentity } from '../connectors/graph/graph-identity.js';
+import { LdapDirectory } from '../connectors/ldap/ldap-directory.js';
+import { SharePointFiles } from '../connectors/sharepoint/sharepoint-files.js';
+import type { Directory } from '../core/ports/directory.js';
+import type { Files } from '../core/ports/files.js';
+import type { Identity } from '../core/ports/identity.js';
+import type { Mailbox } from '../core/ports/mailbox.js';
+import type { AppConfig } from './config.js';
+
+export interface Connectors {
+  identity: Identity;
+  mailbox: Mailbox;
+  files: Files;
+  directory?: Directory;
+}
+
+function tokenSource(config: AppConfig, logger: Logger): TokenSource {
+  const t = config.tenant;
+  if (t.managedIdentityClientId && !t.clientId) {
+    return new ManagedIdentityAuth({ userAssignedClientId: t.managedIdentityClientId, logger });
+  }
+  if (!t.clientId) throw new Error('CLIENT_ID is required for app-only access');
+  const credential =
+    t.certificatePem && t.privateKeyPem
+      ? certificateCredentialFromPem({ certificatePem: t.certificatePem, privateKeyPem: t.privateKeyPem })
+      : t.clientSecret
+        ? { kind: 'secret' as const, clientSecret: t.clientSecret }
+        : undefined;
+  if (!credential) throw new Error('Set CLIENT_CERT_FILE + CLIENT_KEY_FILE (preferred) or CLIENT_SECRET');
+  return new EntraAppAuth({
+    tenantId: t.id,
+    clientId: t.clientId,
+    credential,
+    authorityHost: config.urls.login,
+    isSandbox: config.urls.sandbox !== undefined,
+    logger,
+  });
+}
+
+export function buildConnectors(config: AppConfig, logger: Logger): Connectors {
+  const isSandbox = config.urls.sandbox !== undefined;
+  const tokens = tokenSource(config, logger);
+  const graph = createGraphConnection({
+    baseUrl: config.urls.graph,
+    isSandbox,
+    tokenProvider: tokens.tokenProvider(GRAPH_SCOPE),
+    logger,
+  });
+  const exchange = new ExchangeAdminClient({
+    baseUrl: config.urls.exchange,
+    isSandbox,
+    tenantId: config.tenant.id,
+    tokenProvider: tokens.tokenProvider(EXCHANGE_SCOPE),
+    logger,
+  });
+  const ad = config.ad;
+  return {
+    identity: new GraphIdentity({ connection: graph, logger }),
+    mailbox: new ExchangeMailbox({ client: exchange, logger }),
+    files: new SharePointFiles({
+      graph,
+      tokenSource: tokens,
+      adminUrl: config.urls.sharePointAdmin,
+      ...(config.urls.sandbox && { sandboxBaseUrl: config.urls.sandbox }),
+      logger,
+    }),
+    ...(ad && {
+      directory: new LdapDirectory({
+        url: ad.url,
+        bindDn: ad.bindDn,
+        bindPassword: ad.bindPassword,
+        baseDn: ad.baseDn,
+        ...(ad.disabledOuDn && { disabledOuDn: ad.disabledOuDn }),
+        ...(ad.caPem && { tlsCa: ad.caPem }),
+        logger,
+      }),
+    }),
+  };
+}

@@ -1,0 +1,37 @@
+/** The flows the runner can execute: their steps (looked up by id from stored plans) and run hooks. */
+import * as adSteps from '../core/offboard/ad-steps.js';
+import * as entraSteps from '../core/offboard/entra-steps.js';
+import * as mailboxSteps from '../core/offboard/mailbox-steps.js';
+import { notifyDelegate } from '../core/offboard/notice-step.js';
+import type { OffboardFlow } from '../core/offboard/offboard-flow.js';
+import { spoGrantDelegate } from '../core/offboard/onedrive-steps.js';
+import type { LifecycleRequest } from '../core/model.js';
+import type { Step } from '../core/step.js';
+import type { FlowRunner } from './run-coordinator.js';
+
+export function allSteps(): Step[] {
+  const offboard = [
+    ...Object.values(adSteps),
+    ...Object.values(entraSteps),
+    ...Object.values(mailboxSteps),
+    notifyDelegate,
+    spoGrantDelegate,
+  ];
+  return offboard;
+}
+
+export function flowRunners(flows: {
+  offboard: OffboardFlow;
+}): Partial<Record<LifecycleRequest['kind'], FlowRunner>> {
+  return {
+    offboard: {
+      plan: (request) => flows.offboard.plan(request),
+      runInput: (request) => flows.offboard.inputFor(request),
+      links: (run) => {
+        const spo = run.plan.steps.find((s) => s.stepId === spoGrantDelegate.id);
+        const url = spo?.changes[0]?.data['webUrl'];
+        return typeof url === 'string' ? [{ title: 'OneDrive of the leaver', url }] : [];
+      },
+    },
+  };
+}

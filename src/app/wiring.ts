@@ -1,0 +1,195 @@
+/**
+ * The only composition root: builds the store, the connectors (pointed at Microsoft or the sandbox),
+ * the core services, the Teams application and the HTTP server. Sandbox mode is just other base URLs.
+ */
+import { hostname } from 'node:os';
+import type { Server } from 'node:http';
+import { TeamsAdapter, type Application } from '@microsoft/teams-ai';
+import type { Logger } from 'pino';
+import { OffboardFlow } from '../core/offboard/offboard-flow.js';
+import { Policy } from '../core/policy/policy.js';
+import { systemClock, type Ports } from '../core/ports/index.js';
+import type { Store } from '../core/ports/store.js';
+import { RequestService } from '../core/requests/request-service.js';
+import { Runner } from '../core/runner/runner.js';
+import { createBotApplication } from '../teams/bot-app.js';
+import type { BotDeps } from '../teams/bot-deps.js';
+import { CloudAdapterGateway, type ConversationGateway } from '../teams/conversation-gateway.js';
+import { TeamsNotifier } from '../teams/teams-notifier.js';
+import { openStore } from '../store/index.js';
+import type { AppConfig } from './config.js';
+import { buildConnectors } from './connectors.js';
+import { allSteps, flowRunners } from './flows.js';
+import { createHttpApp, listen } from './http-server.js';
+import { createLogger } from './logger.js';
+import { membershipCache } from './membership-cache.js';
+import { RunCoordinator } from './run-coordinator.js';
+
+export interface RunningBot {
+  port: number;
+  store: Store;
+  coordinator: RunCoordinator;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  /** An already opened store (tests); otherwise opened from the configuration. */
+  store?: Store;
+  /** How often abandoned runs (a dead instance's) are looked for, in ms. */
+  resumeIntervalMs?: number;
+  /** Lease owner id; stable across restarts of one instance. Default host name and port. */
+  instanceId?: string;
+}
+
+function botAuthConfig(config: AppConfig): Record<string, string> {
+  if (config.bot.isAnonymous) return {};
+  const bot = config.bot;
+  return {
+    MicrosoftAppId: bot.appId ?? '',
+    MicrosoftAppType: bot.type,
+    MicrosoftAppTenantId: bot.tenantId ?? '',
+    ...(bot.password && { MicrosoftAppPassword: bot.password }),
+    ...(bot.certificateThumbprint && { CertificateThumbprint: bot.certificateThumbprint }),
+    ...(bot.certificatePrivateKey && { CertificatePrivateKey: bot.certificatePrivateKey }),
+  };
+}
+
+export interface Services {
+  deps: BotDeps;
+  app: Application;
+  adapter: TeamsAdapter;
+  store: Store;
+  coordinator: RunCoordinator;
+  logger: Logger;
+}
+
+/**
+ * Everything but the HTTP server. Tests pass their own gateway (botbuilder's TestAdapter can't send
+ * proactive messages) and store.
+ */
+export async function createServices(
+  config: AppConfig,
+  options: StartOptions & { gateway?: ConversationGateway } = {},
+): Promise<Services> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const store =
+    options.store ??
+    (await openStore({
+      ...(config.store.databaseUrl
+        ? { databaseUrl: config.store.databaseUrl }
+        : { dataDir: config.store.dataDir }),
+      logger,
+    }));
+  const connectors = buildConnectors(config, logger);
+  const adapter = new TeamsAdapter(botAuthConfig(config));
+  const botAppId = config.bot.appId ?? '';
+  const gateway = options.gateway ?? new CloudAdapterGateway(adapter, botAppId);
+  const notifier = new TeamsNotifier({
+    gateway,
+    conversations: store.conversations,
+    identity: connectors.identity,
+    tenantId: config.tenant.id,
+    teamsAppId: config.bot.teamsAppId,
+    senderUserPrincipalName: config.notices.senderUserPrincipalName,
+    logger,
+  });
+  const ports: Ports = { ...connectors, notifier, clock: systemClock };
+  const policy = new Policy(config.policy, membershipCache(connectors.identity, 60_000));
+  const requestService = new RequestService({
+    requests: store.requests,
+    audit: store.audit,
+    policy,
+    clock: systemClock,
+    tenantId: config.tenant.id,
+  });
+  const offboard = new OffboardFlow({
+    ports,
+    requests: store.requests,
+    requestService,
+    policy,
+    ...(config.ad?.disabledOuDn && { disabledOuDn: config.ad.disabledOuDn }),
+  });
+  const runner = new Runner({
+    store,
+    steps: allSteps(),
+    ports,
+    owner: options.instanceId ?? config.instanceId ?? `${hostname()}:${config.port}`,
+    logger,
+  });
+  const coordinator = new RunCoordinator({
+    store,
+    runner,
+    requestService,
+    flows: flowRunners({ offboard }),
+    gateway,
+    logger,
+  });
+  const deps: BotDeps = {
+    store,
+    requestService,
+    policy,
+    offboard,
+    coordinator,
+    gateway,
+    logger,
+    tenantId: config.tenant.id,
+    ...(config.approvalsConversationId && {
+      approvalsConversationKey: `conversation:${config.approvalsConversationId}`,
+    }),
+  };
+  const app = createBotApplication(deps, { adapter, ...(botAppId && { botAppId }) });
+  adapter.onTurnError = async (context, error) => {
+    logger.error({ err: { name: error.name, message: error.message } }, 'unhandled turn error');
+    if (context.activity.type === 'message')
+      await context.sendActivity('Something went wrong; nothing further was changed.');
+  };
+  return { deps, app, adapter, store, coordinator, logger };
+}
+
+export async function startBot(config: AppConfig, options: StartOptions = {}): Promise<RunningBot> {
+  const { app, adapter, store, coordinator, logger } = await createServices(config, options);
+  const http = createHttpApp({
+    adapter,
+    handle: async (context) => {
+      await app.run(context);
+    },
+    isReady: async () => (await store.requests.get('REQ-00000000-READY')) === null,
+    isAnonymous: config.bot.isAnonymous,
+    logger,
+  });
+  const { server, port } = await listen(http, config.port, config.host);
+  logger.info({ port, mode: config.mode, anonymous: config.bot.isAnonymous }, 'bot listening');
+
+  const resume = (): void => {
+    void coordinator.resumeAbandoned().catch((error: unknown) => {
+      logger.error({ err: error instanceof Error ? error.message : String(error) }, 'resuming runs failed');
+    });
+  };
+  resume();
+  const timer = setInterval(resume, options.resumeIntervalMs ?? 15_000);
+  timer.unref();
+
+  return {
+    port,
+    store,
+    coordinator,
+    logger,
+    async close() {
+      clearInterval(timer);
+      await closeServer(server);
+      await coordinator.idle();
+      if (!options.store) await store.close();
+    },
+  };
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => {
+      resolve();
+    });
+    server.closeAllConnections();
+  });
+}
