@@ -24,6 +24,7 @@ import {
   writeZip,
   type JsonValue,
 } from '../../../scripts/app-package/index.js';
+import { ACCENT_COLOR, colorIcon, outlineIcon } from '../../../scripts/make-icons.js';
 import { commandCatalog } from '../../../src/teams/commands/command-catalog.js';
 
 const root = resolve(import.meta.dirname, '..', '..', '..');
@@ -140,7 +141,9 @@ describe('Teams app manifest', () => {
 
 describe('bot commands', () => {
   it('commands.json lists exactly the commands the bot understands, with the same syntax and text', () => {
-    expect(commands).toEqual(commandCatalog.map(({ name, usage, description }) => ({ name, usage, description })));
+    expect(commands).toEqual(
+      commandCatalog.map(({ name, usage, description }) => ({ name, usage, description })),
+    );
     expect(commands.map((c) => c.name)).toEqual([
       'help',
       'offboard',
@@ -219,6 +222,12 @@ describe('app icons', () => {
     }
     expect(transparent).toBeGreaterThan(32 * 32 * 0.4);
     expect(opaque).toBeGreaterThan(32 * 2);
+  });
+
+  it('the committed icons are what scripts/make-icons.ts draws, in the manifest accent colour', () => {
+    expect(decodePng(colorIcon()).pixels).toEqual(decodePng(color).pixels);
+    expect(decodePng(outlineIcon()).pixels).toEqual(decodePng(outline).pixels);
+    expect(ACCENT_COLOR).toBe(devManifest().accentColor);
   });
 
   it('icons of the wrong size or without transparency are reported', () => {
