@@ -67,9 +67,12 @@ class BearerMiddleware implements Middleware {
   private next: Middleware | undefined;
   constructor(private readonly token: string) {}
   async execute(context: Context): Promise<void> {
-    const headers = new Headers((context.options?.headers ?? {}) as HeadersInit);
-    headers.set('Authorization', `Bearer ${this.token}`);
-    context.options = { ...context.options, headers: Object.fromEntries(headers) };
+    const headers: Record<string, string> = {};
+    new Headers(context.options?.headers).forEach((value, name) => {
+      headers[name] = value;
+    });
+    headers['authorization'] = `Bearer ${this.token}`;
+    context.options = { ...context.options, headers };
     await this.next?.execute(context);
   }
   setNext(next: Middleware): void {
