@@ -26,7 +26,8 @@ beforeEach(() => {
   sb.log.clear();
 });
 
-const admins = async (accept = NOMETA) => getJson(`${siteUsersUrl}?$filter=IsSiteAdmin eq true`, token, accept);
+const admins = async (accept = NOMETA) =>
+  getJson(`${siteUsersUrl}?$filter=IsSiteAdmin eq true`, token, accept);
 
 describe('SharePoint site collection admins', () => {
   it('makes the manager a site collection admin of the OneDrive and reads it back', async () => {
@@ -37,17 +38,27 @@ describe('SharePoint site collection admins', () => {
       NOMETA,
     );
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ LoginName: 'i:0#.f|membership|mia.manager@contoso.com', IsSiteAdmin: true });
+    expect(r.body).toMatchObject({
+      LoginName: 'i:0#.f|membership|mia.manager@contoso.com',
+      IsSiteAdmin: true,
+    });
     const back = await admins();
     expect(back.status).toBe(200);
     const value = (back.body as { value: { UserPrincipalName: string; IsSiteAdmin: boolean }[] }).value;
-    expect(value.map((u) => u.UserPrincipalName).sort()).toEqual(['lee.leaver@contoso.com', 'mia.manager@contoso.com']);
+    expect(value.map((u) => u.UserPrincipalName).sort()).toEqual([
+      'lee.leaver@contoso.com',
+      'mia.manager@contoso.com',
+    ]);
     expect(value.every((u) => u.IsSiteAdmin)).toBe(true);
     expect(sb.log.applied('spo.add-site-admin')).toHaveLength(1);
   });
 
   it('treats a repeated grant as a no-op and removes a secondary admin', async () => {
-    const body = { siteUrl: `${sb.baseUrl}/contoso-my.sharepoint.com/personal/lee_leaver_contoso_com`, loginName: 'mia.manager@contoso.com', isSiteAdmin: true };
+    const body = {
+      siteUrl: `${sb.baseUrl}/contoso-my.sharepoint.com/personal/lee_leaver_contoso_com`,
+      loginName: 'mia.manager@contoso.com',
+      isSiteAdmin: true,
+    };
     await postJson(setAdminUrl, token, body, NOMETA);
     await postJson(setAdminUrl, token, body, NOMETA);
     expect(sb.log.applied('spo.add-site-admin')).toHaveLength(1);
@@ -57,19 +68,38 @@ describe('SharePoint site collection admins', () => {
   });
 
   it('refuses to remove the primary owner, an unknown user and an unknown site', async () => {
-    const owner = await postJson(setAdminUrl, token, { siteUrl: SITE, loginName: 'lee.leaver@contoso.com', isSiteAdmin: false }, NOMETA);
+    const owner = await postJson(
+      setAdminUrl,
+      token,
+      { siteUrl: SITE, loginName: 'lee.leaver@contoso.com', isSiteAdmin: false },
+      NOMETA,
+    );
     expect(owner.status).toBe(400);
-    const nobody = await postJson(setAdminUrl, token, { siteUrl: SITE, loginName: 'i:0#.f|membership|nobody@contoso.com', isSiteAdmin: true }, NOMETA);
+    const nobody = await postJson(
+      setAdminUrl,
+      token,
+      { siteUrl: SITE, loginName: 'i:0#.f|membership|nobody@contoso.com', isSiteAdmin: true },
+      NOMETA,
+    );
     expect(nobody.status).toBe(400);
-    expect(nobody.body).toMatchObject({ 'odata.error': { message: { value: 'The user does not exist or is not unique.' } } });
-    const site = await postJson(setAdminUrl, token, { siteUrl: `${SITE}x`, loginName: 'mia.manager@contoso.com', isSiteAdmin: true }, NOMETA);
+    expect(nobody.body).toMatchObject({
+      'odata.error': { message: { value: 'The user does not exist or is not unique.' } },
+    });
+    const site = await postJson(
+      setAdminUrl,
+      token,
+      { siteUrl: `${SITE}x`, loginName: 'mia.manager@contoso.com', isSiteAdmin: true },
+      NOMETA,
+    );
     expect(site.status).toBe(404);
     expect(sb.tenant.sharing.siteAdmins(SITE)).toHaveLength(1);
   });
 
   it('answers in the verbose and minimal metadata flavours and refuses a non-JSON Accept', async () => {
     const verbose = await admins({ accept: 'application/json;odata=verbose' });
-    expect((verbose.body as { d: { results: { __metadata: { type: string } }[] } }).d.results[0]?.__metadata.type).toBe('SP.User');
+    expect(
+      (verbose.body as { d: { results: { __metadata: { type: string } }[] } }).d.results[0]?.__metadata.type,
+    ).toBe('SP.User');
     const minimal = await admins({ accept: 'application/json' });
     expect(minimal.body).toMatchObject({ value: [{ 'odata.type': 'SP.User' }] });
     const xml = await admins({ accept: 'application/atom+xml' });
@@ -78,11 +108,23 @@ describe('SharePoint site collection admins', () => {
 
   it('answers 403 to a token without Sites.FullControl.All and 401 to a secret-based token', async () => {
     const ro = await sb.token(READONLY_APP.id, READONLY_APP.secret, ADMIN);
-    const denied = await postJson(setAdminUrl, ro, { siteUrl: SITE, loginName: 'mia.manager@contoso.com', isSiteAdmin: true }, NOMETA);
+    const denied = await postJson(
+      setAdminUrl,
+      ro,
+      { siteUrl: SITE, loginName: 'mia.manager@contoso.com', isSiteAdmin: true },
+      NOMETA,
+    );
     expect(denied.status).toBe(403);
-    expect(denied.body).toMatchObject({ 'odata.error': { code: '-2147024891, System.UnauthorizedAccessException' } });
+    expect(denied.body).toMatchObject({
+      'odata.error': { code: '-2147024891, System.UnauthorizedAccessException' },
+    });
     const secret = await sb.token(FULL_APP.id, FULL_APP.secret, ADMIN);
-    const unsupported = await postJson(setAdminUrl, secret, { siteUrl: SITE, loginName: 'mia.manager@contoso.com', isSiteAdmin: true }, NOMETA);
+    const unsupported = await postJson(
+      setAdminUrl,
+      secret,
+      { siteUrl: SITE, loginName: 'mia.manager@contoso.com', isSiteAdmin: true },
+      NOMETA,
+    );
     expect(unsupported.status).toBe(401);
     expect(unsupported.body).toEqual({ error_description: 'Unsupported app only token.' });
     expect(sb.tenant.sharing.siteAdmins(SITE)).toHaveLength(1);
