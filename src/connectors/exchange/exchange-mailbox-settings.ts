@@ -47,16 +47,16 @@ export class ExchangeMailboxSettings {
     return result.nextLink === undefined ? { items } : { items, next: result.nextLink };
   }
 
-  convertToShared(mailbox: string): Promise<void> {
-    return this.setMailbox(mailbox, { Type: 'Shared' }, 'convert to shared');
+  async convertToShared(mailbox: string): Promise<void> {
+    await this.setMailbox(mailbox, { Type: 'Shared' }, 'convert to shared');
   }
 
-  convertToRegular(mailbox: string): Promise<void> {
-    return this.setMailbox(mailbox, { Type: 'Regular' }, 'convert to regular');
+  async convertToRegular(mailbox: string): Promise<void> {
+    await this.setMailbox(mailbox, { Type: 'Regular' }, 'convert to regular');
   }
 
   /** Needs an EXO Plan 2 (or Plan 1 + archiving) licence: without one Exchange refuses (ConflictError). */
-  setLitigationHold(mailbox: string, isEnabled: boolean, durationDays?: number): Promise<void> {
+  async setLitigationHold(mailbox: string, isEnabled: boolean, durationDays?: number): Promise<void> {
     if (
       durationDays !== undefined &&
       (!Number.isInteger(durationDays) || durationDays < 1 || durationDays > 36_500)
@@ -66,30 +66,31 @@ export class ExchangeMailboxSettings {
     const parameters: CmdletParameters = { LitigationHoldEnabled: isEnabled };
     if (isEnabled)
       parameters['LitigationHoldDuration'] = durationDays === undefined ? 'Unlimited' : String(durationDays);
-    return this.setMailbox(mailbox, parameters, 'litigation hold');
+    await this.setMailbox(mailbox, parameters, 'litigation hold');
   }
 
   /** Synced mailboxes are refused by Exchange (write scope): ConflictError, to be done in AD. */
-  setHiddenFromAddressLists(mailbox: string, isHidden: boolean): Promise<void> {
-    return this.setMailbox(mailbox, { HiddenFromAddressListsEnabled: isHidden }, 'hide from address lists');
+  async setHiddenFromAddressLists(mailbox: string, isHidden: boolean): Promise<void> {
+    await this.setMailbox(mailbox, { HiddenFromAddressListsEnabled: isHidden }, 'hide from address lists');
   }
 
-  setForwarding(
+  async setForwarding(
     mailbox: string,
     forwarding: { smtpAddress: string | null; deliverToMailboxAndForward: boolean },
   ): Promise<void> {
     if (forwarding.smtpAddress === null) {
-      return this.setMailbox(
+      await this.setMailbox(
         mailbox,
         { ForwardingSmtpAddress: null, ForwardingAddress: null, DeliverToMailboxAndForward: false },
         'clear forwarding',
       );
+      return;
     }
     if (!isSmtpAddress(forwarding.smtpAddress))
       throw new InvalidInputError(
         `Not a forwarding address: ${JSON.stringify(forwarding.smtpAddress.slice(0, 80))}`,
       );
-    return this.setMailbox(
+    await this.setMailbox(
       mailbox,
       {
         ForwardingSmtpAddress: forwarding.smtpAddress,
