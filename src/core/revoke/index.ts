@@ -28,6 +28,7 @@ export {
 } from './permission-inventory.js';
 export {
   categoriesFor,
+  revokeUserFrom,
   revokeCategories,
   type FoundPermission,
   type PermissionName,
