@@ -44,7 +44,12 @@ export function assertTenantSiteUrl(siteUrl: string, hosts: SharePointHosts): st
   const path = url.pathname.replace(/\/+$/, '');
   if (!/^(\/(sites|teams|personal)\/[A-Za-z0-9._-]+)?$/.test(path))
     throw new InvalidInputError(`Not a site collection URL: ${url.pathname}`);
-  return `https://${host}${path}`;
+  const normalised = `https://${host}${path}`;
+  // Dot segments and other forms the URL parser rewrites are refused rather than silently resolved.
+  if (siteUrl.trim().replace(/\/+$/, '').toLowerCase() !== normalised.toLowerCase()) {
+    throw new InvalidInputError(`Not a canonical site URL: ${JSON.stringify(siteUrl.slice(0, 200))}`);
+  }
+  return normalised;
 }
 
 /**

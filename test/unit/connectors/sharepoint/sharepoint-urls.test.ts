@@ -37,6 +37,7 @@ describe('SharePoint URLs', () => {
       'http://contoso-my.sharepoint.com/personal/x',
       'https://contoso-my.sharepoint.com/personal/x?$filter=1',
       'https://contoso-my.sharepoint.com/personal/x/../../_api',
+      'https://contoso-my.sharepoint.com/personal/a/../b',
       'https://contoso-my.sharepoint.com.evil.example/personal/x',
     ]) {
       expect(() => assertTenantSiteUrl(bad, hosts), bad).toThrow(InvalidInputError);
