@@ -54,7 +54,8 @@ function decodeSkipToken(req: SandboxRequest, token: string, expected: string): 
       typeof parsed.offset === 'number' &&
       Number.isInteger(parsed.offset) &&
       parsed.offset >= 0 &&
-      parsed.fingerprint === expected
+      parsed.fingerprint === expected &&
+      Buffer.from(JSON.stringify(parsed)).toString('base64url') === token
     ) {
       return parsed.offset;
     }

@@ -166,6 +166,9 @@ class Parser {
         this.expectPunct(',');
         const value = this.parseOperand();
         this.expectPunct(')');
+        if (target.kind !== 'path' || value.kind !== 'literal') {
+          throw new ODataFilterError(`Syntax error: ${tok.v}() takes a property and a string literal.`);
+        }
         return { kind: 'func', name: tok.v.toLowerCase() as 'startswith' | 'endswith', target, value };
       }
     }
@@ -186,11 +189,20 @@ class Parser {
         if (sep.t !== 'punct' || sep.v !== ',')
           throw new ODataFilterError(`Syntax error at position ${sep.pos}: expected ',' or ')'.`);
       }
+      if (left.kind !== 'path')
+        throw new ODataFilterError('Syntax error: `in` needs a property on the left.');
       return { kind: 'in', left, values };
     }
     if (!compareOps.includes(op))
       throw new ODataFilterError(`Syntax error at position ${opTok.pos}: expected a comparison operator.`);
-    return { kind: 'compare', op: op as CompareOp, left, right: this.parseOperand() };
+    const right = this.parseOperand();
+    if (left.kind !== 'path' || right.kind !== 'literal') {
+      // Graph compares a property with a literal: `1 eq 1` or `a eq b` are refused, never evaluated.
+      throw new ODataFilterError(
+        `Syntax error at position ${opTok.pos}: a comparison needs a property on the left and a literal on the right.`,
+      );
+    }
+    return { kind: 'compare', op: op as CompareOp, left, right };
   }
 
   /** A path followed by `/any(...)` or `/all(...)` is a lambda; anything else an operand. */

@@ -11,6 +11,9 @@ import { TeamsStore } from './teams-store.js';
 import type { TenantData, TenantInfo } from './tenant-data.js';
 import type { ConsistencyArea } from './visibility.js';
 
+/** Time of seeded records (2024-01-15T09:00:00Z). */
+export const seedEpochMs = Date.UTC(2024, 0, 15, 9, 0, 0);
+
 /** An opaque deep copy of the tenant data. */
 export interface TenantSnapshot {
   readonly data: TenantData;
@@ -40,7 +43,8 @@ export class Tenant {
     const now = options.now ?? Date.now;
     const delayMs = options.delayMs ?? (() => 0);
     this.env = {
-      now,
+      // While seeding, time stands at the seed epoch so seeded records are identical across runs.
+      now: () => (this.isSeeding ? seedEpochMs : now()),
       delayMs: (area) => (this.isSeeding ? 0 : delayMs(area)),
       newId: () => nextId(this.current),
     };
