@@ -1,0 +1,143 @@
+/**
+ * A CSV of joiners sent to the bot in a 1:1 chat: download it (Teams' file.download.info attachment),
+ * parse and validate every row, show a dry-run report with a Confirm button; Confirm runs the batch in
+ * the background and posts the report here and to the IT channel.
+ */
+import { randomUUID } from 'node:crypto';
+import { MessageFactory, TurnContext, type Attachment } from 'botbuilder';
+import { z } from 'zod';
+import type { Principal } from '../../core/model.js';
+import { CsvFormatError, maxCsvBytes, parseJoinersCsv } from '../../provision/joiners-csv.js';
+import type { BatchLine } from '../../core/provision/index.js';
+import type { BotDeps } from '../bot-deps.js';
+import reportTemplate from '../cards/provision-report.card.json' with { type: 'json' };
+import { toProvisionReportData } from '../cards/provision-report.data.js';
+import { cardAttachment, renderCard } from '../cards/render-card.js';
+
+export const fileDownloadInfoType = 'application/vnd.microsoft.teams.file.download.info';
+export const batchConfirmVerb = 'provision.batch-confirm';
+const batchKey = (id: string): string => `provision-batch:${id}`;
+
+const downloadInfoSchema = z.object({ downloadUrl: z.url(), fileType: z.string().optional() }).loose();
+
+interface StoredBatch {
+  requester: Principal;
+  fileName: string;
+  lines: BatchLine[];
+}
+
+export function fileAttachmentOf(activity: TurnContext['activity']): Attachment | undefined {
+  return (activity.attachments ?? []).find((a) => a.contentType === fileDownloadInfoType);
+}
+
+/** Pre-authenticated Teams download URLs are https; plain http is accepted on loopback only (tests, sandbox). */
+function isAllowedUrl(url: URL): boolean {
+  return (
+    url.protocol === 'https:' ||
+    (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
+  );
+}
+
+async function download(url: string): Promise<string> {
+  const parsed = new URL(url);
+  if (!isAllowedUrl(parsed)) throw new CsvFormatError('The file link is not an https link.');
+  const response = await fetch(parsed, { redirect: 'error', signal: AbortSignal.timeout(30_000) });
+  if (!response.ok) throw new CsvFormatError(`The file could not be downloaded (HTTP ${response.status}).`);
+  const length = Number(response.headers.get('content-length') ?? '0');
+  if (length > maxCsvBytes) throw new CsvFormatError('The file is larger than 5 MB.');
+  const text = await response.text();
+  if (Buffer.byteLength(text) > maxCsvBytes) throw new CsvFormatError('The file is larger than 5 MB.');
+  return text;
+}
+
+export async function onJoinersFile(ctx: TurnContext, deps: BotDeps, actor: Principal): Promise<void> {
+  const provision = deps.provision;
+  const attachment = fileAttachmentOf(ctx.activity);
+  if (!provision || !attachment) return;
+  if (ctx.activity.conversation.conversationType !== 'personal') {
+    await ctx.sendActivity('Send joiner files to me in a 1:1 chat; nothing was changed.');
+    return;
+  }
+  const fileName = (attachment.name ?? 'joiners.csv').slice(0, 200);
+  const info = downloadInfoSchema.safeParse(attachment.content);
+  if (!info.success || !/\.csv$/i.test(fileName)) {
+    await ctx.sendActivity(
+      'I can read CSV files of joiners (name, UPN, employee type); nothing was changed.',
+    );
+    return;
+  }
+  const may = await deps.policy.canRequest(actor, 'provision');
+  if (!may.isAllowed) {
+    await ctx.sendActivity(may.reason);
+    return;
+  }
+  let lines: BatchLine[];
+  try {
+    lines = parseJoinersCsv(await download(info.data.downloadUrl));
+  } catch (error) {
+    if (!(error instanceof CsvFormatError)) throw error;
+    await ctx.sendActivity(`${fileName}: ${error.message} Nothing was changed.`);
+    return;
+  }
+  if (lines.length === 0) {
+    await ctx.sendActivity(`${fileName} has a header but no joiners; nothing was changed.`);
+    return;
+  }
+  if (lines.length > deps.policy.maxUsersPerRequest) {
+    await ctx.sendActivity(
+      `${fileName} has ${lines.length} joiners; the policy allows ${deps.policy.maxUsersPerRequest} per request. Split the file or use the \`lifecycle provision\` command line. Nothing was changed.`,
+    );
+    return;
+  }
+  const preview = await provision.batch.run(lines, {
+    requester: actor,
+    source: `Teams file ${fileName}`,
+    isDryRun: true,
+  });
+  const batchId = randomUUID();
+  const stored: StoredBatch = { requester: actor, fileName, lines };
+  await deps.store.state.set(batchKey(batchId), stored);
+  const card = renderCard(
+    reportTemplate,
+    toProvisionReportData(preview, { verb: batchConfirmVerb, batchId }),
+  );
+  await ctx.sendActivity({ attachments: [cardAttachment(card)] });
+}
+
+/** Confirm of a previewed file: only its requester, once (the stored batch is removed first). */
+export async function confirmJoinersBatch(
+  ctx: TurnContext,
+  deps: BotDeps,
+  actor: Principal | null,
+  raw: unknown,
+): Promise<string> {
+  const provision = deps.provision;
+  const parsed = z.object({ batchId: z.uuid() }).loose().safeParse(raw);
+  if (!actor || !parsed.success || !provision)
+    return 'This card is malformed or expired; nothing was changed.';
+  const key = batchKey(parsed.data.batchId);
+  const stored = (await deps.store.state.get(key)) as StoredBatch | undefined;
+  if (!stored) return 'This batch was already confirmed or has expired; nothing was changed.';
+  if (stored.requester.aadObjectId !== actor.aadObjectId) {
+    await deps.store.audit.append({
+      at: new Date().toISOString(),
+      type: 'action.refused',
+      actor,
+      details: { action: batchConfirmVerb, reason: 'not the requester' },
+    });
+    return 'Only the person who sent the file can confirm it; nothing was changed.';
+  }
+  await deps.store.state.delete(key);
+  const reference = TurnContext.getConversationReference(ctx.activity);
+  provision.background.add(async () => {
+    const report = await provision.batch.run(stored.lines, {
+      requester: actor,
+      source: `Teams file ${stored.fileName}`,
+      isDryRun: false,
+    });
+    const card = renderCard(reportTemplate, toProvisionReportData(report));
+    await deps.gateway.send(reference, MessageFactory.attachment(cardAttachment(card)));
+    await provision.reports.send(report);
+  });
+  return `Provisioning ${stored.lines.length} joiners from ${stored.fileName}; the report follows here and in the IT channel.`;
+}

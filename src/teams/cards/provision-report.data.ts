@@ -1,0 +1,64 @@
+/** Data of the batch report card (IT channel). Long lists are capped; the full report is in the e-mail/CLI. */
+import { countRows, reportErrors, type BatchReport } from '../../core/provision/index.js';
+
+export const maxReportLines = 25;
+export const maxReportErrors = 10;
+
+export interface ProvisionReportData {
+  title: string;
+  color: 'Good' | 'Warning' | 'Attention';
+  source: string;
+  countsText: string;
+  finishedAt: string;
+  provisioned: { text: string }[];
+  moreProvisioned: string;
+  queued: { text: string }[];
+  errors: { user: string; mail: string; licence: string; usageLocation: string; error: string }[];
+  moreErrors: string;
+  licences: { text: string }[];
+  warnings: { text: string }[];
+  /** Set on a dry run sent for confirmation: the Confirm button runs the stored batch. */
+  confirmVerb: string;
+  batchId: string;
+}
+
+const dash = (v: string): string => (v === '' ? '—' : v);
+
+export function toProvisionReportData(
+  report: BatchReport,
+  confirm?: { verb: string; batchId: string },
+): ProvisionReportData {
+  const counts = countRows(report);
+  const done = report.rows.filter((r) => r.status === (report.isDryRun ? 'planned' : 'provisioned'));
+  const queued = report.rows.filter((r) => r.status === 'queued');
+  const errors = reportErrors(report);
+  const verb = report.isDryRun ? 'would be provisioned' : 'provisioned';
+  return {
+    title: `${report.isDryRun ? 'Provisioning dry run' : 'Provisioning report'}: ${done.length} of ${counts.total} ${verb}`,
+    color: counts.failed > 0 ? 'Attention' : queued.length > 0 ? 'Warning' : 'Good',
+    source: report.source,
+    countsText:
+      `${counts.total} rows: ${counts.provisioned + counts.planned} ${verb}, ${counts.queued} waiting for sync, ` +
+      `${counts.nothingToDo} already done, ${counts.failed} failed`,
+    finishedAt: report.finishedAt.replace('T', ' ').slice(0, 19) + ' UTC',
+    provisioned: done.slice(0, maxReportLines).map((r) => ({
+      text: `${r.displayName ?? r.userPrincipalName} · ${r.mail ?? r.userPrincipalName} · ${r.licences.join(', ')}${r.notes.length > 0 ? ` (${r.notes.join('; ')})` : ''}`,
+    })),
+    moreProvisioned: done.length > maxReportLines ? `…and ${done.length - maxReportLines} more` : '',
+    queued: queued.slice(0, maxReportLines).map((r) => ({ text: r.userPrincipalName })),
+    errors: errors.slice(0, maxReportErrors).map((e) => ({
+      user: e.user,
+      mail: dash(e.mail),
+      licence: dash(e.licence),
+      usageLocation: dash(e.usageLocation),
+      error: e.error,
+    })),
+    moreErrors: errors.length > maxReportErrors ? `…and ${errors.length - maxReportErrors} more errors` : '',
+    licences: report.licences.map((l) => ({
+      text: `${l.skuPartNumber}: ${l.consumed} consumed, ${l.remaining} remaining of ${l.enabled}`,
+    })),
+    warnings: report.warnings.map((text) => ({ text })),
+    confirmVerb: confirm?.verb ?? '',
+    batchId: confirm?.batchId ?? '',
+  };
+}

@@ -1,0 +1,43 @@
+/** Data of the provisioning preview card: licences and why, usage location, mailbox, rehire notes. */
+import type { LifecycleRequest } from '../../core/model.js';
+import type { ProvisionDraft } from '../../core/provision/index.js';
+import type { Plan } from '../../core/step.js';
+import { planStepsData } from './plan-card-data.js';
+import { verbs } from './verbs.js';
+
+export function toProvisionRequestData(
+  request: LifecycleRequest,
+  plan: Plan,
+  draft: Pick<ProvisionDraft, 'input' | 'notes' | 'target'>,
+  stockNotes: readonly string[],
+) {
+  const { steps, warnings } = planStepsData(plan);
+  const input = draft.input;
+  const isRehire = input.reactivate;
+  return {
+    title: `${isRehire ? 'Rehire' : 'Joiner provisioning'}: ${request.subject.displayName}`,
+    account: `${draft.target.displayName} (${draft.target.userPrincipalName})${draft.target.accountEnabled ? '' : ', disabled: will be reactivated'}`,
+    licencesText: input.licences
+      .map(
+        (l) =>
+          l.skuPartNumber +
+          (l.disabledPlanNames.length > 0 ? ` without ${l.disabledPlanNames.join(', ')}` : ''),
+      )
+      .join(', '),
+    reason: input.reason,
+    usageLocationText: input.usageLocation
+      ? `${input.usageLocation.value} (from ${input.usageLocation.source})`
+      : 'unchanged',
+    mailboxText: input.mailbox.isExpected
+      ? 'Exchange Online mailbox expected: I check it is ready after licensing'
+      : 'No Exchange plan in these licences: no mailbox',
+    approvalNote: request.approvalsRequired === 0 ? 'Not needed by policy' : 'One approver after you confirm',
+    requestId: request.id,
+    version: request.version,
+    notes: draft.notes.map((text) => ({ text })),
+    steps,
+    warnings: [...warnings, ...stockNotes].map((text) => ({ text })),
+    confirmVerb: verbs.provisionConfirm,
+    cancelVerb: verbs.requestCancel,
+  };
+}
