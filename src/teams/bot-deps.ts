@@ -6,6 +6,7 @@ import type { Store } from '../core/ports/store.js';
 import type { RequestService } from '../core/requests/request-service.js';
 import type { RunCoordinator } from '../app/run-coordinator.js';
 import type { ConversationGateway } from './conversation-gateway.js';
+import type { ProvisionBotDeps } from './provision-routes.js';
 
 export interface BotDeps {
   store: Store;
@@ -19,4 +20,6 @@ export interface BotDeps {
   tenantId: string;
   /** Where approval cards also go (an approvals channel), as a stored conversation key. */
   approvalsConversationKey?: string;
+  /** Joiner provisioning, when a licence mapping is configured. */
+  provision?: ProvisionBotDeps;
 }
