@@ -98,7 +98,9 @@ export class RunSession {
   }
 
   async journal(entry: NewJournalEntry): Promise<void> {
-    await this.stores.journal.append({ ...entry, runId: this.runId, at: this.nowIso() });
+    await this.interruptOnFailure(
+      this.stores.journal.append({ ...entry, runId: this.runId, at: this.nowIso() }),
+    );
   }
 
   async audit(type: string, details: Record<string, unknown>): Promise<void> {
@@ -110,7 +112,17 @@ export class RunSession {
       actor: { system: `runner:${this.owner}` },
       details,
     };
-    await this.stores.audit.append(event);
+    await this.interruptOnFailure(this.stores.audit.append(event));
+  }
+
+  /** Without its journal the run must not change anything more: every step stops at its next check. */
+  private async interruptOnFailure(write: Promise<void>): Promise<void> {
+    try {
+      await write;
+    } catch (error) {
+      this.stop(new RunInterruptedError('The store failed during the run', { cause: error }));
+      throw error;
+    }
   }
 
   /** Distributive over the union, so callers pass an event without `runId` and `at`. */
