@@ -279,3 +279,21 @@ describe('Exchange connector logs', () => {
     expect(findLeaks(h.logLines, h.secrets())).toEqual([]);
   });
 });
+
+describe('ExchangeMailbox without the v2.0 API', () => {
+  it('runs the v2.0 operations on InvokeCommand alone', async () => {
+    const beta = await startConnectorHarness({ v2Mode: 'never' });
+    try {
+      expect((await beta.mailbox.getMailbox(ADELE))?.id).toBe(U.adeleVance);
+      await beta.mailbox.removeSendOnBehalf(MEGAN, ADELE);
+      expect(await beta.mailbox.listSendOnBehalfByTrustee(ADELE)).toEqual([]);
+      const folder = await beta.mailbox.getCalendarFolder(JOHANNA);
+      await beta.mailbox.removeFolderPermission(folder, JOHANNA, ADELE);
+      expect(await beta.mailbox.listFolderPermissions(folder, JOHANNA, ADELE)).toEqual([]);
+      const paths = beta.sandbox.requestLog.find({ service: 'exchange' }).map((e) => e.path);
+      expect(paths.every((p) => p.endsWith('/InvokeCommand'))).toBe(true);
+    } finally {
+      await beta.close();
+    }
+  });
+});
