@@ -6,6 +6,7 @@ import { notifyDelegate } from '../core/offboard/notice-step.js';
 import type { OffboardFlow } from '../core/offboard/offboard-flow.js';
 import { spoGrantDelegate } from '../core/offboard/onedrive-steps.js';
 import type { LifecycleRequest } from '../core/model.js';
+import { provisionStepList, type ProvisionFlow } from '../core/provision/index.js';
 import type { Step } from '../core/step.js';
 import type { FlowRunner } from './run-coordinator.js';
 
@@ -17,13 +18,21 @@ export function allSteps(): Step[] {
     notifyDelegate,
     spoGrantDelegate,
   ];
-  return offboard;
+  return [...offboard, ...provisionStepList] as Step[];
 }
 
 export function flowRunners(flows: {
   offboard: OffboardFlow;
+  provision?: ProvisionFlow;
 }): Partial<Record<LifecycleRequest['kind'], FlowRunner>> {
+  const provision = flows.provision;
   return {
+    ...(provision && {
+      provision: {
+        plan: (request) => provision.plan(request),
+        runInput: (request) => provision.inputFor(request),
+      },
+    }),
     offboard: {
       plan: (request) => flows.offboard.plan(request),
       runInput: (request) => flows.offboard.inputFor(request),

@@ -60,12 +60,9 @@ export function createHttpApp(options: HttpServerOptions): express.Express {
         'request failed',
       );
     if (!res.headersSent)
-      res
-        .status(status)
-        .json({
-          error:
-            status === 413 ? 'Payload too large' : status === 400 ? 'Malformed request' : 'Internal error',
-        });
+      res.status(status).json({
+        error: status === 413 ? 'Payload too large' : status === 400 ? 'Malformed request' : 'Internal error',
+      });
   });
   return app;
 }

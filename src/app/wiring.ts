@@ -17,6 +17,8 @@ import type { BotDeps } from '../teams/bot-deps.js';
 import { CloudAdapterGateway, type ConversationGateway } from '../teams/conversation-gateway.js';
 import { TeamsNotifier } from '../teams/teams-notifier.js';
 import { openStore } from '../store/index.js';
+import { buildProvisioning, type ProvisioningServices } from '../provision/provision-services.js';
+import { registerProvisionRoutes } from '../teams/provision-routes.js';
 import type { AppConfig } from './config.js';
 import { buildConnectors } from './connectors.js';
 import { allSteps, flowRunners } from './flows.js';
@@ -63,6 +65,8 @@ export interface Services {
   store: Store;
   coordinator: RunCoordinator;
   logger: Logger;
+  /** Joiner provisioning; null when no licence mapping is configured. */
+  provisioning: ProvisioningServices | null;
 }
 
 /**
@@ -118,11 +122,21 @@ export async function createServices(
     owner: options.instanceId ?? config.instanceId ?? `${hostname()}:${config.port}`,
     logger,
   });
+  const provisioning = await buildProvisioning(
+    {
+      configFile: config.provisioningConfigFile,
+      isSandbox: config.mode === 'sandbox',
+      tenantId: config.tenant.id,
+      itChannelConversationId: config.notices.itChannelConversationId,
+      senderUserPrincipalName: config.notices.senderUserPrincipalName,
+    },
+    { ports, store, runner, requestService, policy, gateway, logger },
+  );
   const coordinator = new RunCoordinator({
     store,
     runner,
     requestService,
-    flows: flowRunners({ offboard }),
+    flows: flowRunners({ offboard, ...(provisioning && { provision: provisioning.flow }) }),
     gateway,
     logger,
   });
@@ -138,18 +152,23 @@ export async function createServices(
     ...(config.approvalsConversationId && {
       approvalsConversationKey: `conversation:${config.approvalsConversationId}`,
     }),
+    ...(provisioning && { provision: provisioning }),
   };
-  const app = createBotApplication(deps, { adapter, ...(botAppId && { botAppId }) });
+  const app = createBotApplication(deps, {
+    adapter,
+    ...(botAppId && { botAppId }),
+    ...(provisioning && { extend: registerProvisionRoutes }),
+  });
   adapter.onTurnError = async (context, error) => {
     logger.error({ err: { name: error.name, message: error.message } }, 'unhandled turn error');
     if (context.activity.type === 'message')
       await context.sendActivity('Something went wrong; nothing further was changed.');
   };
-  return { deps, app, adapter, store, coordinator, logger };
+  return { deps, app, adapter, store, coordinator, logger, provisioning };
 }
 
 export async function startBot(config: AppConfig, options: StartOptions = {}): Promise<RunningBot> {
-  const { app, adapter, store, coordinator, logger } = await createServices(config, options);
+  const { app, adapter, store, coordinator, logger, provisioning } = await createServices(config, options);
   const http = createHttpApp({
     adapter,
     handle: async (context) => {
@@ -170,6 +189,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   resume();
   const timer = setInterval(resume, options.resumeIntervalMs ?? 15_000);
   timer.unref();
+  provisioning?.worker.start();
 
   return {
     port,
@@ -178,6 +198,8 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     logger,
     async close() {
       clearInterval(timer);
+      await provisioning?.worker.stop();
+      await provisioning?.background.idle();
       await closeServer(server);
       await coordinator.idle();
       if (!options.store) await store.close();

@@ -59,6 +59,16 @@ export class TeamsNotifier implements Notifier {
   constructor(private readonly options: TeamsNotifierOptions) {}
 
   async notifyDelegate(notice: DelegateNotice): Promise<NoticeResult> {
+    // A resumed run may deliver the same notice again: remember what was sent, per request and person.
+    const sentKey = `notice-sent:${notice.requestId}:${notice.delegate.id}`;
+    const sent = (await this.options.conversations.get(sentKey)) as NoticeResult | undefined;
+    if (sent) return sent;
+    const result = await this.deliver(notice);
+    if (result.channel !== 'none') await this.options.conversations.save(sentKey, result);
+    return result;
+  }
+
+  private async deliver(notice: DelegateNotice): Promise<NoticeResult> {
     const card = renderCard(noticeTemplate, noticeCardData(notice));
     let teamsProblem: string;
     try {

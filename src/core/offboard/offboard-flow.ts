@@ -21,6 +21,8 @@ import {
 import { offboardSteps } from './offboard-plan.js';
 import { offboardWarnings } from './offboard-warnings.js';
 
+const repeatableStepIds = new Set(['entra.revoke-sessions', 'notify.delegate']);
+
 export type PrepareResult =
   | { kind: 'refused'; message: string }
   | { kind: 'ambiguous'; choices: IdentityUser[] }
@@ -76,7 +78,10 @@ export class OffboardFlow {
     const options: StoredOffboardOptions = { ...offboardOptionsSchema.parse({}), delegate: choice.delegate };
     const provisional: LifecycleRequest = this.draft(actor, user, options, check.approvalsRequired);
     const plan = await this.plan(provisional);
-    const changeCount = plan.steps.reduce((n, s) => n + s.changes.length, 0);
+    // Revoking sessions and the notice are planned on every run: they don't make a user "not done".
+    const changeCount = plan.steps
+      .filter((s) => !repeatableStepIds.has(s.stepId))
+      .reduce((n, s) => n + s.changes.length, 0);
     if (changeCount === 0 && !user.accountEnabled) {
       return { kind: 'nothing-to-do', message: `${user.displayName} is already offboarded: nothing to do.` };
     }

@@ -13,9 +13,10 @@ import type { BotDeps } from '../bot-deps.js';
 import reportTemplate from '../cards/provision-report.card.json' with { type: 'json' };
 import { toProvisionReportData } from '../cards/provision-report.data.js';
 import { cardAttachment, renderCard } from '../cards/render-card.js';
+import { provisionVerbs } from '../cards/provision-request.data.js';
 
 export const fileDownloadInfoType = 'application/vnd.microsoft.teams.file.download.info';
-export const batchConfirmVerb = 'provision.batch-confirm';
+export const batchConfirmVerb = provisionVerbs.batchConfirm;
 const batchKey = (id: string): string => `provision-batch:${id}`;
 
 const downloadInfoSchema = z.object({ downloadUrl: z.url(), fileType: z.string().optional() }).loose();

@@ -5,8 +5,6 @@
 export const verbs = {
   offboardConfirm: 'offboard.confirm',
   offboardChoose: 'offboard.choose',
-  revokeConfirm: 'revoke.confirm',
-  provisionConfirm: 'provision.confirm',
   requestCancel: 'request.cancel',
   requestApprove: 'request.approve',
   requestReject: 'request.reject',

@@ -1,0 +1,166 @@
+/**
+ * A bot wired exactly as in production (real connectors against an in-process sandbox, the real
+ * store on in-memory PGlite), driven through botbuilder's TestAdapter. Proactive messages go to a
+ * RecordingGateway because TestAdapter cannot continue conversations.
+ */
+import { TestAdapter, type Activity } from 'botbuilder';
+import { pino } from 'pino';
+import { loadConfig } from '../../src/app/config.js';
+import { createServices, type Services } from '../../src/app/wiring.js';
+import type { Store } from '../../src/core/ports/store.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { openMemoryStore } from '../../src/store/index.js';
+import { RecordingGateway } from './recording-gateway.js';
+
+export const tenantId = '11111111-1111-4111-8111-111111111111';
+
+export interface Persona {
+  id: string;
+  aadObjectId: string;
+  name: string;
+}
+
+export const personas = {
+  operator: {
+    id: '29:isaiah-langer',
+    aadObjectId: '10000000-0000-4000-8000-000000000013',
+    name: 'Isaiah Langer',
+  },
+  operator2: {
+    id: '29:miriam-graham',
+    aadObjectId: '10000000-0000-4000-8000-000000000014',
+    name: 'Miriam Graham',
+  },
+  approver: {
+    id: '29:joni-sherman',
+    aadObjectId: '10000000-0000-4000-8000-000000000015',
+    name: 'Joni Sherman',
+  },
+  approver2: {
+    id: '29:irvin-sayers',
+    aadObjectId: '10000000-0000-4000-8000-000000000016',
+    name: 'Irvin Sayers',
+  },
+  ordinary: {
+    id: '29:diego-siciliani',
+    aadObjectId: '10000000-0000-4000-8000-000000000018',
+    name: 'Diego Siciliani',
+  },
+} satisfies Record<string, Persona>;
+
+export interface BotHarness {
+  sandbox: Sandbox;
+  store: Store;
+  services: Services;
+  gateway: RecordingGateway;
+  adapter: TestAdapter;
+  /** Send a message; returns what the bot replied in that turn. */
+  say(from: Persona, text: string, conversationId?: string): Promise<Partial<Activity>[]>;
+  /** Click an Action.Execute; returns the invoke response body and the other activities of the turn. */
+  click(
+    from: Persona,
+    verb: string,
+    data: Record<string, unknown>,
+    replyToId?: string,
+    tenant?: string,
+  ): Promise<{ body: { type?: string; value?: unknown } | undefined; replies: Partial<Activity>[] }>;
+  close(): Promise<void>;
+}
+
+export async function startBotHarness(env: Record<string, string> = {}): Promise<BotHarness> {
+  const sandbox = await startSandbox({ port: 0 });
+  const store = await openMemoryStore();
+  const gateway = new RecordingGateway();
+  const config = loadConfig({
+    LIFECYCLE_MODE: 'sandbox',
+    SANDBOX_URL: sandbox.baseUrl,
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const services = await createServices(config, { store, gateway, logger: pino({ level: 'silent' }) });
+  const adapter = new TestAdapter(async (ctx) => {
+    await services.app.run(ctx);
+  });
+
+  const activity = (from: Persona, conversationId: string, tenant = tenantId): Partial<Activity> => ({
+    channelId: 'msteams',
+    serviceUrl: 'https://smba.example.test/teams/',
+    from: { id: from.id, name: from.name, aadObjectId: from.aadObjectId },
+    recipient: { id: '28:lifecycle-bot', name: 'Lifecycle' },
+    conversation: {
+      id: conversationId,
+      isGroup: conversationId.startsWith('group'),
+      conversationType: conversationId.startsWith('group') ? 'groupChat' : 'personal',
+      tenantId: tenant,
+      name: '',
+    },
+    channelData: { tenant: { id: tenant } },
+  });
+
+  const drain = (): Partial<Activity>[] => {
+    const out: Partial<Activity>[] = [];
+    for (;;) {
+      const next = adapter.activeQueue.shift();
+      if (!next) return out;
+      out.push(next);
+    }
+  };
+
+  return {
+    sandbox,
+    store,
+    services,
+    gateway,
+    adapter,
+    async say(from, text, conversationId = 'group-chat-1') {
+      await adapter.processActivity({ ...activity(from, conversationId), type: 'message', text });
+      return drain();
+    },
+    async click(from, verb, data, replyToId = 'card-1', tenant = tenantId) {
+      await adapter.processActivity({
+        ...activity(from, 'group-chat-1', tenant),
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        replyToId,
+        value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+      });
+      const all = drain();
+      const response = all.find((a) => a.type === 'invokeResponse');
+      const value = response?.value as { body?: { type?: string; value?: unknown } } | undefined;
+      return { body: value?.body, replies: all.filter((a) => a.type !== 'invokeResponse') };
+    },
+    async close() {
+      await services.coordinator.idle();
+      await store.close();
+      await sandbox.close();
+    },
+  };
+}
+
+/** The first Adaptive Card in a list of activities. */
+export function cardIn(activities: Partial<Activity>[]): Record<string, unknown> | undefined {
+  for (const a of activities) {
+    const content = a.attachments?.find(
+      (x) => x.contentType === 'application/vnd.microsoft.card.adaptive',
+    )?.content;
+    if (content) return content as Record<string, unknown>;
+  }
+  return undefined;
+}
+
+export function textOf(activities: Partial<Activity>[]): string {
+  return activities.map((a) => a.text ?? '').join('\n');
+}
+
+export function actionsOf(card: unknown): { title: string; verb: string; data: Record<string, unknown> }[] {
+  const list =
+    (
+      card as
+        | { actions?: { type?: string; title?: string; verb?: string; data?: Record<string, unknown> }[] }
+        | undefined
+    )?.actions ?? [];
+  return list
+    .filter((a) => a.type === 'Action.Execute' && a.verb)
+    .map((a) => ({ title: a.title ?? '', verb: a.verb ?? '', data: a.data ?? {} }));
+}
