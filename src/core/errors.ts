@@ -31,10 +31,7 @@ export class ThrottledError extends LifecycleError {
 export class UnavailableError extends LifecycleError {
   readonly retryable = true;
   readonly code = 'unavailable';
-  constructor(
-    message: string,
-    options?: ErrorOptions & { retryAfterMs?: number },
-  ) {
+  constructor(message: string, options?: ErrorOptions & { retryAfterMs?: number }) {
     super(message, options);
     this.retryAfterMs = options?.retryAfterMs;
   }
@@ -80,6 +77,17 @@ export class CancelledError extends LifecycleError {
 export class VerificationError extends LifecycleError {
   readonly retryable = true;
   readonly code = 'verification';
+  constructor(
+    message: string,
+    options?: ErrorOptions & {
+      /** How long the service usually takes to show a change (replication), when known. */
+      retryAfterMs?: number;
+    },
+  ) {
+    super(message, options);
+    this.retryAfterMs = options?.retryAfterMs;
+  }
+  readonly retryAfterMs: number | undefined;
 }
 
 export function isRetryable(error: unknown): boolean {
@@ -90,6 +98,7 @@ export function isRetryable(error: unknown): boolean {
 export function retryAfterOf(error: unknown): number | undefined {
   if (error instanceof ThrottledError) return error.retryAfterMs;
   if (error instanceof UnavailableError) return error.retryAfterMs;
+  if (error instanceof VerificationError) return error.retryAfterMs;
   return undefined;
 }
 
