@@ -131,13 +131,14 @@ let runCounter = 0;
 export async function runRevoke(
   h: RevokeHarness,
   input: RevokeInput,
+  stepOptions: { verifyRetryAfterMs?: number } = {},
 ): Promise<{
   runId: string;
   plan: Plan;
   status: string;
   journal: Awaited<ReturnType<Store['journal']['list']>>;
 }> {
-  const steps = revokeSteps({ inventory: h.inventory, limiter: h.limiter });
+  const steps = revokeSteps({ inventory: h.inventory, limiter: h.limiter, ...stepOptions });
   const runner = new Runner({ store: h.store, steps, ports: h.ports, owner: 'revoke-contract' });
   const signal = new AbortController().signal;
   const plan = await buildPlan(steps, { input, ports: h.ports, signal }, { limiter: runner.systemLimiter });

@@ -40,6 +40,8 @@ export interface RevokeStepGroupOptions<TInput> {
   dependsOn?: readonly string[];
   /** Inventory freshness required when planning; `false` uses it as stored. Default 60 s. */
   inventoryMaxStalenessMs?: number | false;
+  /** Wait before the runner reads back again when a removal is not visible yet. Default 5 s. */
+  verifyRetryAfterMs?: number;
   /** Bounds the concurrency of planning and verification reads (AIMD). Default: a fresh limiter per call. */
   limiter?: AdaptiveLimiter;
 }
@@ -161,8 +163,10 @@ function revokeStep<TInput>(category: RevokeCategory, options: RevokeStepGroupOp
       const remaining = discovery.permissions.filter((permission) => planned.has(permissionKey(permission)));
       if (remaining.length === 0) return ok();
       const list = remaining.map((permission) => permission.mailbox).join(', ');
-      // Exchange applies removals with some delay: a retryable error lets the runner read back again.
-      throw new VerificationError(`${titles[category]}: still present on ${list}`);
+      // Exchange shows removals after a replication delay: the runner reads back again after a while.
+      throw new VerificationError(`${titles[category]}: still present on ${list}`, {
+        retryAfterMs: options.verifyRetryAfterMs ?? 5000,
+      });
     },
     async undo(change, ctx) {
       const data = changeDataSchema.parse(change.data);
