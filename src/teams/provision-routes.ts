@@ -15,7 +15,7 @@ import {
 import { confirmProvision } from './actions/provision-confirm.js';
 import { actorOf } from './actor.js';
 import type { BotDeps } from './bot-deps.js';
-import { verbs } from './cards/verbs.js';
+import { provisionVerbs } from './cards/provision-request.data.js';
 import { parseCommand } from './commands/command-catalog.js';
 import { provisionCommand } from './commands/provision-command.js';
 
@@ -105,8 +105,8 @@ export function registerProvisionRoutes(app: Application, deps: BotDeps): void {
       );
     },
   );
-  app.adaptiveCards.actionExecute(verbs.provisionConfirm, (ctx, _state, data) =>
-    guarded(deps, verbs.provisionConfirm, () => confirmProvision(ctx, deps, trustedActor(ctx, deps), data)),
+  app.adaptiveCards.actionExecute(provisionVerbs.confirm, (ctx, _state, data) =>
+    guarded(deps, provisionVerbs.confirm, () => confirmProvision(ctx, deps, trustedActor(ctx, deps), data)),
   );
   app.adaptiveCards.actionExecute(batchConfirmVerb, (ctx, _state, data) =>
     guarded(deps, batchConfirmVerb, () => confirmJoinersBatch(ctx, deps, trustedActor(ctx, deps), data)),

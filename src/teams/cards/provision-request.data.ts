@@ -5,6 +5,12 @@ import type { Plan } from '../../core/step.js';
 import { planStepsData } from './plan-card-data.js';
 import { verbs } from './verbs.js';
 
+/** Provisioning card verbs (stored in sent cards: renaming one is a migration). */
+export const provisionVerbs = {
+  confirm: 'provision.confirm',
+  batchConfirm: 'provision.batch-confirm',
+} as const;
+
 export function toProvisionRequestData(
   request: LifecycleRequest,
   plan: Plan,
@@ -37,7 +43,7 @@ export function toProvisionRequestData(
     notes: draft.notes.map((text) => ({ text })),
     steps,
     warnings: [...warnings, ...stockNotes].map((text) => ({ text })),
-    confirmVerb: verbs.provisionConfirm,
+    confirmVerb: provisionVerbs.confirm,
     cancelVerb: verbs.requestCancel,
   };
 }

@@ -1,0 +1,100 @@
+/**
+ * Builds the provisioning services for the composition root: the mapping (validated against the
+ * tenant's SKUs, so a bad mapping stops start-up), the single-user flow, the batch, the report sender
+ * and the pending-joiner worker.
+ */
+import type { Logger } from 'pino';
+import type { Policy } from '../core/policy/policy.js';
+import type { Ports } from '../core/ports/index.js';
+import type { Store } from '../core/ports/store.js';
+import { ProvisionBatch, ProvisionFlow, type ResolvedMapping } from '../core/provision/index.js';
+import type { RequestService } from '../core/requests/request-service.js';
+import type { Runner } from '../core/runner/runner.js';
+import type { ConversationGateway } from '../teams/conversation-gateway.js';
+import { BackgroundTasks, type ProvisionBotDeps } from '../teams/provision-routes.js';
+import { loadProvisioningMapping, sandboxMappingPath } from './mapping-file.js';
+import { PendingWorker } from './pending-worker.js';
+import { ReportSender } from './report-sender.js';
+
+export interface ProvisioningSettings {
+  /** The mapping file; in sandbox mode the bundled sandbox mapping when unset. */
+  configFile: string | undefined;
+  isSandbox: boolean;
+  tenantId: string;
+  itChannelConversationId: string | undefined;
+  senderUserPrincipalName: string | undefined;
+}
+
+export interface ProvisioningServices extends ProvisionBotDeps {
+  mapping: ResolvedMapping;
+  worker: PendingWorker;
+}
+
+export interface ProvisioningDeps {
+  ports: Ports;
+  store: Store;
+  runner: Runner;
+  requestService: RequestService;
+  policy: Policy;
+  gateway: ConversationGateway;
+  logger: Logger;
+}
+
+/** Null when provisioning is not configured (production without a mapping file). */
+export async function buildProvisioning(
+  settings: ProvisioningSettings,
+  deps: ProvisioningDeps,
+): Promise<ProvisioningServices | null> {
+  const path = settings.configFile ?? (settings.isSandbox ? sandboxMappingPath : undefined);
+  if (!path) return null;
+  const logger = deps.logger.child({ component: 'provision' });
+  const mapping = await loadProvisioningMapping(path, deps.ports.identity);
+  const flow = new ProvisionFlow({
+    ports: deps.ports,
+    requestService: deps.requestService,
+    policy: deps.policy,
+    mapping,
+    queue: deps.store.queue,
+  });
+  const batch = new ProvisionBatch({
+    ports: deps.ports,
+    store: deps.store,
+    runner: deps.runner,
+    requestService: deps.requestService,
+    mapping,
+  });
+  const reports = new ReportSender({
+    gateway: deps.gateway,
+    conversations: deps.store.conversations,
+    identity: deps.ports.identity,
+    ...(settings.itChannelConversationId && {
+      itChannelKey: `conversation:${settings.itChannelConversationId}`,
+    }),
+    ...(settings.senderUserPrincipalName && {
+      mail: { from: settings.senderUserPrincipalName, to: mapping.config.report.mailTo },
+    }),
+    logger,
+  });
+  const worker = new PendingWorker({
+    queue: deps.store.queue,
+    batch,
+    config: mapping.config,
+    clock: deps.ports.clock,
+    requester: {
+      aadObjectId: 'provision.pending',
+      tenantId: settings.tenantId,
+      displayName: 'Pending joiners',
+    },
+    onReport: async (report) => {
+      await reports.send(report);
+    },
+    logger,
+  });
+  const background = new BackgroundTasks((error) => {
+    logger.error(
+      { err: error instanceof Error ? { name: error.name, message: error.message } : String(error) },
+      'provisioning batch failed',
+    );
+  });
+  return { mapping, flow, batch, reports, worker, background };
+}
