@@ -18,7 +18,7 @@ export function allSteps(): Step[] {
     notifyDelegate,
     spoGrantDelegate,
   ];
-  return [...offboard, ...provisionStepList] as Step[];
+  return [...offboard, ...provisionStepList];
 }
 
 export function flowRunners(flows: {
