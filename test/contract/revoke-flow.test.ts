@@ -5,6 +5,9 @@
  * support@ and billing@, SendAs on support@, SendOnBehalf on Megan's mailbox, Editor delegate on Johanna's
  * German calendar (`Kalender`) and Reviewer on Isabelle's French one (`Calendrier`).
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   discoverPermissions,
@@ -13,7 +16,12 @@ import {
   toRevokePreviewCardData,
   type FoundPermission,
 } from '../../src/core/revoke/index.js';
-import { reportRevokeRun, validateRevokeSummary } from '../../src/revoke/index.js';
+import {
+  TicketWebhook,
+  reportRevokeRun,
+  validateRevokeSummary,
+  verifySignature,
+} from '../../src/revoke/index.js';
 import { runRevoke, startRevokeHarness, type RevokeHarness } from './revoke-harness.js';
 
 const adele = 'adele.vance@contoso.com';
@@ -186,5 +194,62 @@ describe('revoke against the sandbox', () => {
       adele,
     );
     expect(back.map((p) => p.accessRights)).toEqual([['Editor']]);
+  });
+
+  it('sends the summary to the ticket hook in the background; a failing receiver never fails the run', async () => {
+    const secret = 'ticket-hook-secret-0123456789';
+    const bodies: { body: string; signature: string; timestamp: string }[] = [];
+    let answered = 0;
+    const receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        bodies.push({
+          body: Buffer.concat(chunks).toString('utf8'),
+          signature: String(req.headers['x-lifecycle-signature']),
+          timestamp: String(req.headers['x-lifecycle-timestamp']),
+        });
+        answered += 1;
+        res.writeHead(answered === 1 ? 502 : 200).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/tickets`;
+      const webhook = new TicketWebhook({ url, secret, logger: pino({ level: 'silent' }), baseDelayMs: 50 });
+      const input = parseRevokeInput({ user: adele, permissionTypes: ['send_as'], ticketId: 'OFF-2026-015' });
+      const run = await runRevoke(h, input);
+      const report = await reportRevokeRun({
+        input,
+        deps: h.deps,
+        plan: run.plan,
+        journal: run.journal,
+        user: { email: adele, displayName: 'Adele Vance' },
+        company,
+        webhook,
+      });
+      expect(run.status).toBe('completed');
+      expect(report.summary.success).toBe(true);
+      expect(await report.ticket).toEqual({ isDelivered: true, attempts: 2, status: 200 });
+      const last = bodies.at(-1)!;
+      expect(JSON.parse(last.body)).toEqual(report.summary);
+      const nowSeconds = Math.floor(Date.now() / 1000);
+      expect(
+        verifySignature({
+          secret,
+          rawBody: last.body,
+          signature: last.signature,
+          timestamp: last.timestamp,
+          nowSeconds,
+        }),
+      ).toEqual({ isValid: true });
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise<void>((resolve) => {
+        receiver.close(() => {
+          resolve();
+        });
+      });
+    }
   });
 });
