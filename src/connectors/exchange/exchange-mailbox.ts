@@ -9,6 +9,7 @@ import type {
 } from '../../core/ports/mailbox.js';
 import type { ExchangeAdminClient } from './exchange-admin-client.js';
 import { ExchangeMailboxSettings } from './exchange-mailbox-settings.js';
+import { ExchangeFolderPermissions } from './exchange-folder-permissions.js';
 import { ExchangePermissions } from './exchange-permissions.js';
 
 export interface ExchangeMailboxOptions {
@@ -20,11 +21,13 @@ export interface ExchangeMailboxOptions {
 export class ExchangeMailbox implements Mailbox {
   private readonly settings: ExchangeMailboxSettings;
   private readonly permissions: ExchangePermissions;
+  private readonly folders: ExchangeFolderPermissions;
 
   constructor(options: ExchangeMailboxOptions) {
     const logger = options.logger.child({ component: 'exchange-mailbox' });
     this.settings = new ExchangeMailboxSettings(options.client, logger);
     this.permissions = new ExchangePermissions(options.client, logger);
+    this.folders = new ExchangeFolderPermissions(options.client, logger);
   }
 
   getMailbox(identity: string): Promise<MailboxInfo | null> {
@@ -61,16 +64,16 @@ export class ExchangeMailbox implements Mailbox {
     return this.permissions.removeSendOnBehalf(mailbox, trustee);
   }
   getCalendarFolder(mailbox: string): Promise<string> {
-    return this.permissions.getCalendarFolder(mailbox);
+    return this.folders.getCalendarFolder(mailbox);
   }
   listFolderPermissions(folder: string, mailbox: string, user?: string): Promise<FolderPermission[]> {
-    return this.permissions.listFolderPermissions(folder, mailbox, user);
+    return this.folders.listFolderPermissions(folder, mailbox, user);
   }
   removeFolderPermission(folder: string, mailbox: string, user: string): Promise<void> {
-    return this.permissions.removeFolderPermission(folder, mailbox, user);
+    return this.folders.removeFolderPermission(folder, mailbox, user);
   }
   addFolderPermission(folder: string, mailbox: string, user: string, accessRights: string[]): Promise<void> {
-    return this.permissions.addFolderPermission(folder, mailbox, user, accessRights);
+    return this.folders.addFolderPermission(folder, mailbox, user, accessRights);
   }
   convertToShared(mailbox: string): Promise<void> {
     return this.settings.convertToShared(mailbox);
