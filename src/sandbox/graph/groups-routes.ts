@@ -56,12 +56,12 @@ function memberOf(rc: RouteContext): SandboxResponse {
         .filter(Boolean)
     : null;
   const path = `/v1.0/users/${encodeURIComponent(user.id)}/memberOf${cast ? `/${cast}` : ''}`;
-  const page = runListQuery(rc.request, groups, {
-    typeName: 'microsoft.graph.group',
-    defaultPageSize: 100,
-    maxPageSize: 999,
-    collectionPath: path,
-  });
+  const page = runListQuery(
+    rc.request,
+    groups,
+    { typeName: 'microsoft.graph.group', defaultPageSize: 100, maxPageSize: 999, collectionPath: path },
+    (g) => g,
+  );
   const body: Record<string, unknown> = {
     '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#${cast ? 'groups' : 'directoryObjects'}`,
   };

@@ -17,8 +17,8 @@ export interface ListOptions {
   collectionPath: string;
 }
 
-export interface ListPage {
-  items: Record<string, unknown>[];
+export interface ListPage<T> {
+  items: T[];
   count: number | null;
   nextLink: string | null;
 }
@@ -76,11 +76,25 @@ function param(req: SandboxRequest, name: string): string | null {
   return null;
 }
 
-export function runListQuery(
+/**
+ * Runs the query over `source`. `view` gives the Graph JSON an item is filtered, searched and sorted by; it is
+ * only called when the query needs it, so plain paging of a large collection stays cheap.
+ */
+export function runListQuery<T>(
   req: SandboxRequest,
-  source: readonly Record<string, unknown>[],
+  source: readonly T[],
   opts: ListOptions,
-): ListPage {
+  view: (item: T) => Record<string, unknown>,
+): ListPage<T> {
+  const views = new Map<T, Record<string, unknown>>();
+  const viewOf = (item: T): Record<string, unknown> => {
+    let v = views.get(item);
+    if (!v) {
+      v = view(item);
+      views.set(item, v);
+    }
+    return v;
+  };
   const isEventual = (req.headers['consistencylevel'] ?? '').toLowerCase() === 'eventual';
   const countParam = param(req, '$count');
   const wantsCount = countParam?.toLowerCase() === 'true';
@@ -123,7 +137,7 @@ export function runListQuery(
       );
     }
     try {
-      items = items.filter((o) => evaluateFilter(expr, o, opts.typeName));
+      items = items.filter((o) => evaluateFilter(expr, viewOf(o), opts.typeName));
     } catch (e) {
       if (e instanceof ODataFilterError) fail(req, 400, 'Request_BadRequest', e.message);
       throw e;
@@ -131,7 +145,7 @@ export function runListQuery(
   }
   if (search !== null) {
     const clauses = parseSearch(req, search);
-    items = items.filter((o) => searchMatches(clauses, o));
+    items = items.filter((o) => searchMatches(clauses, viewOf(o)));
   }
   if (orderby !== null) {
     if (filter !== null && !(isEventual && wantsCount)) {
@@ -145,7 +159,9 @@ export function runListQuery(
     const [prop = '', dir = 'asc'] = orderby.trim().split(/\s+/);
     const sign = dir.toLowerCase() === 'desc' ? -1 : 1;
     items.sort(
-      (a, b) => sign * sortKey(a[prop]).localeCompare(sortKey(b[prop]), 'en', { sensitivity: 'base' }),
+      (a, b) =>
+        sign *
+        sortKey(viewOf(a)[prop]).localeCompare(sortKey(viewOf(b)[prop]), 'en', { sensitivity: 'base' }),
     );
   }
   const topRaw = param(req, '$top');

@@ -16,9 +16,24 @@ export const defaultUserProperties = [
   'userPrincipalName',
 ] as const;
 
-/** All properties the sandbox knows for microsoft.graph.user (the universe for `$select` and `$filter`). */
-export function fullUserJson(tenant: Tenant, u: UserRecord): Record<string, unknown> {
-  const effective = tenant.directory.effectiveLicenses(u);
+const licenceProperties = ['assignedLicenses', 'assignedPlans', 'licenseAssignmentStates'];
+
+/** True when any of the texts (a $select, $filter, …) names a licence property (costly to compute). */
+export function mentionsLicences(...texts: (string | null | undefined)[]): boolean {
+  return texts.some(
+    (t) =>
+      t !== null &&
+      t !== undefined &&
+      licenceProperties.some((p) => t.toLowerCase().includes(p.toLowerCase())),
+  );
+}
+
+/**
+ * All properties the sandbox knows for microsoft.graph.user (the universe for `$select` and `$filter`).
+ * With `withLicences` false the licence properties are present but null (cheap, for queries not using them).
+ */
+export function fullUserJson(tenant: Tenant, u: UserRecord, withLicences = true): Record<string, unknown> {
+  const effective = withLicences ? tenant.directory.effectiveLicenses(u) : [];
   const assigned = new Map<string, { skuId: string; disabledPlans: string[] }>();
   for (const l of effective)
     if (!assigned.has(l.skuId)) assigned.set(l.skuId, { disabledPlans: l.disabledPlans, skuId: l.skuId });
@@ -36,8 +51,8 @@ export function fullUserJson(tenant: Tenant, u: UserRecord): Record<string, unkn
     id: u.id,
     deletedDateTime: null,
     accountEnabled: u.accountEnabled,
-    assignedLicenses: [...assigned.values()],
-    assignedPlans,
+    assignedLicenses: withLicences ? [...assigned.values()] : null,
+    assignedPlans: withLicences ? assignedPlans : null,
     businessPhones: [...u.businessPhones],
     city: u.city,
     companyName: u.companyName,
@@ -55,14 +70,16 @@ export function fullUserJson(tenant: Tenant, u: UserRecord): Record<string, unkn
     ],
     jobTitle: u.jobTitle,
     lastPasswordChangeDateTime: u.lastPasswordChangeDateTime,
-    licenseAssignmentStates: effective.map((l) => ({
-      assignedByGroup: l.assignedByGroup,
-      disabledPlans: l.disabledPlans,
-      error: 'None',
-      lastUpdatedDateTime: u.createdDateTime,
-      skuId: l.skuId,
-      state: 'Active',
-    })),
+    licenseAssignmentStates: !withLicences
+      ? null
+      : effective.map((l) => ({
+          assignedByGroup: l.assignedByGroup,
+          disabledPlans: l.disabledPlans,
+          error: 'None',
+          lastUpdatedDateTime: u.createdDateTime,
+          skuId: l.skuId,
+          state: 'Active',
+        })),
     mail: u.mail,
     mailNickname: u.mailNickname,
     mobilePhone: u.mobilePhone,

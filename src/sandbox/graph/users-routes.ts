@@ -5,7 +5,14 @@ import { fail, insufficientPrivileges, noContent, ok } from './errors.js';
 import { runListQuery } from './list-query.js';
 import { requireUser } from './lookup.js';
 import { onPremMasteredMessage, patchUser } from './user-update.js';
-import { fullUserJson, parseSelect, project, SelectError, userReference } from './user-view.js';
+import {
+  fullUserJson,
+  mentionsLicences,
+  parseSelect,
+  project,
+  SelectError,
+  userReference,
+} from './user-view.js';
 
 export const userRead = [
   'User.Read.All',
@@ -117,20 +124,30 @@ function getUser(rc: RouteContext): SandboxResponse {
 }
 
 function listUsers(rc: RouteContext): SandboxResponse {
-  const all = [...rc.tenant.directory.users()].map((u) => fullUserJson(rc.tenant, u));
-  const select = selectFor(rc, all[0] ? Object.keys(all[0]) : ['id']);
-  const page = runListQuery(rc.request, all, {
-    typeName: 'microsoft.graph.user',
-    defaultPageSize: 100,
-    maxPageSize: 999,
-    collectionPath: '/v1.0/users',
-  });
+  const users = [...rc.tenant.directory.users()];
+  const first = users[0];
+  const select = selectFor(rc, first ? Object.keys(fullUserJson(rc.tenant, first, false)) : ['id']);
+  const q = (name: string): string | null =>
+    [...rc.request.query].find(([k]) => k.toLowerCase() === name)?.[1] ?? null;
+  const queryNeedsLicences = mentionsLicences(q('$filter'), q('$search'), q('$orderby'));
+  const selectNeedsLicences = select !== null && mentionsLicences(select.join(','));
+  const page = runListQuery(
+    rc.request,
+    users,
+    {
+      typeName: 'microsoft.graph.user',
+      defaultPageSize: 100,
+      maxPageSize: 999,
+      collectionPath: '/v1.0/users',
+    },
+    (u) => fullUserJson(rc.tenant, u, queryNeedsLicences),
+  );
   const body: Record<string, unknown> = {
     '@odata.context': select ? `${contextBase}#users(${select.join(',')})` : `${contextBase}#users`,
   };
   if (page.count !== null) body['@odata.count'] = page.count;
   if (page.nextLink) body['@odata.nextLink'] = page.nextLink;
-  body['value'] = page.items.map((o) => project(o, select));
+  body['value'] = page.items.map((u) => project(fullUserJson(rc.tenant, u, selectNeedsLicences), select));
   return ok(body);
 }
 
@@ -172,12 +189,17 @@ function getManager(rc: RouteContext): SandboxResponse {
 function directReports(rc: RouteContext): SandboxResponse {
   const user = requireUser(rc);
   const reports = rc.tenant.directory.directReports(user.id).map((u) => userReference(u));
-  const page = runListQuery(rc.request, reports, {
-    typeName: 'microsoft.graph.directoryObject',
-    defaultPageSize: 100,
-    maxPageSize: 999,
-    collectionPath: `/v1.0/users/${encodeURIComponent(user.id)}/directReports`,
-  });
+  const page = runListQuery(
+    rc.request,
+    reports,
+    {
+      typeName: 'microsoft.graph.directoryObject',
+      defaultPageSize: 100,
+      maxPageSize: 999,
+      collectionPath: `/v1.0/users/${encodeURIComponent(user.id)}/directReports`,
+    },
+    (r) => r,
+  );
   const body: Record<string, unknown> = { '@odata.context': `${contextBase}#directoryObjects` };
   if (page.nextLink) body['@odata.nextLink'] = page.nextLink;
   body['value'] = page.items;

@@ -154,7 +154,11 @@ export function generateOrg(tenant: Tenant, options: GeneratorOptions): Generate
 
 function growSku(tenant: Tenant, skuId: string, extra: number): void {
   const sku = tenant.getSku(skuId);
-  if (sku) sku.prepaidUnits.enabled += extra;
+  if (sku)
+    tenant.addSku({
+      ...sku,
+      prepaidUnits: { ...sku.prepaidUnits, enabled: sku.prepaidUnits.enabled + extra },
+    });
 }
 
 function addSharedMailboxes(

@@ -85,10 +85,12 @@ export class DirectoryStore {
   updateUser(id: string, patch: Partial<Omit<UserRecord, 'id'>>): UserRecord {
     const user = this.data.users.get(id);
     if (!user) throw new Error(`user ${id} not found`);
+    // Records are replaced, never changed in place: snapshots share them (see Tenant.snapshot).
+    const next: UserRecord = { ...user, ...patch, id };
     this.unindexUser(user);
-    Object.assign(user, patch);
-    this.indexUser(user);
-    return user;
+    this.data.users.set(id, next);
+    this.indexUser(next);
+    return next;
   }
 
   directReports(managerId: string): UserRecord[] {
@@ -173,7 +175,7 @@ export class DirectoryStore {
     if (existing && !isRemovalPending(existing)) return 'exists';
     const now = this.env.now();
     if (existing && isVisible(existing, now)) {
-      existing.hiddenFrom = null;
+      this.data.memberships.set(key, { ...existing, hiddenFrom: null });
       return 'added';
     }
     this.data.memberships.set(key, {
@@ -188,11 +190,12 @@ export class DirectoryStore {
   }
 
   removeMember(groupId: string, memberId: string): 'removed' | 'absent' {
-    const m = this.data.memberships.get(`${groupId}|${memberId}`);
+    const key = `${groupId}|${memberId}`;
+    const m = this.data.memberships.get(key);
     if (!m || isRemovalPending(m)) return 'absent';
     const delay = this.env.delayMs('membership');
     if (delay <= 0) this.dropMembership(groupId, memberId);
-    else m.hiddenFrom = this.env.now() + delay;
+    else this.data.memberships.set(key, { ...m, hiddenFrom: this.env.now() + delay });
     return 'removed';
   }
 

@@ -89,10 +89,12 @@ export class ExchangeStore {
   updateMailbox(userId: string, patch: Partial<Omit<MailboxRecord, 'userId'>>): MailboxRecord {
     const m = this.data.mailboxes.get(userId);
     if (!m) throw new Error(`mailbox ${userId} not found`);
-    for (const [k, v] of this.identities) if (v === userId) this.identities.delete(k);
-    Object.assign(m, patch);
-    this.indexMailbox(m);
-    return m;
+    for (const k of this.identityKeys(m)) if (this.identities.get(k) === userId) this.identities.delete(k);
+    // Records are replaced, never changed in place: snapshots share them (see Tenant.snapshot).
+    const next: MailboxRecord = { ...m, ...patch, userId };
+    this.data.mailboxes.set(userId, next);
+    this.indexMailbox(next);
+    return next;
   }
 
   // ---- FullAccess / SendAs / SendOnBehalf ----------------------------------------------------------------
@@ -132,11 +134,15 @@ export class ExchangeStore {
     const key = `${kind}|${mailboxId}|${trusteeId}`;
     const r = this.data.mailboxRights.get(key);
     if (!r || isRemovalPending(r)) return 'absent';
-    this.hide(r, 'mailboxPermission', () => {
-      this.data.mailboxRights.delete(key);
-      this.rightsOnMailbox.delete(r.mailboxId, key);
-      this.rightsOfTrustee.delete(r.trusteeId, key);
-    });
+    this.hide(
+      'mailboxPermission',
+      (hidden) => this.data.mailboxRights.set(key, { ...r, ...hidden }),
+      () => {
+        this.data.mailboxRights.delete(key);
+        this.rightsOnMailbox.delete(r.mailboxId, key);
+        this.rightsOfTrustee.delete(r.trusteeId, key);
+      },
+    );
     return 'removed';
   }
 
@@ -176,9 +182,13 @@ export class ExchangeStore {
     const key = `${mailboxId}|calendar|${folderTrusteeKey(trustee)}`;
     const existing = this.data.folderPermissions.get(key);
     if (existing && !isRemovalPending(existing)) {
-      existing.accessRights = [...accessRights];
-      existing.sharingPermissionFlags = [...sharingPermissionFlags];
-      return { record: existing, created: false };
+      const updated = {
+        ...existing,
+        accessRights: [...accessRights],
+        sharingPermissionFlags: [...sharingPermissionFlags],
+      };
+      this.data.folderPermissions.set(key, updated);
+      return { record: updated, created: false };
     }
     const record: FolderPermissionRecord = {
       id: Buffer.from(folderTrusteeKey(trustee)).toString('base64'),
@@ -200,11 +210,15 @@ export class ExchangeStore {
     const key = `${mailboxId}|calendar|${folderTrusteeKey(trustee)}`;
     const p = this.data.folderPermissions.get(key);
     if (!p || isRemovalPending(p)) return 'absent';
-    this.hide(p, 'folderPermission', () => {
-      this.data.folderPermissions.delete(key);
-      this.foldersOfMailbox.delete(p.mailboxId, key);
-      if (p.trustee.kind === 'recipient') this.foldersOfTrustee.delete(p.trustee.recipientId, key);
-    });
+    this.hide(
+      'folderPermission',
+      (hidden) => this.data.folderPermissions.set(key, { ...p, ...hidden }),
+      () => {
+        this.data.folderPermissions.delete(key);
+        this.foldersOfMailbox.delete(p.mailboxId, key);
+        if (p.trustee.kind === 'recipient') this.foldersOfTrustee.delete(p.trustee.recipientId, key);
+      },
+    );
     return 'removed';
   }
 
@@ -217,10 +231,15 @@ export class ExchangeStore {
     return { visibleFrom: now + this.env.delayMs(area), hiddenFrom: null };
   }
 
-  private hide(entry: Visibility, area: ConsistencyArea, drop: () => void): void {
+  /** Drops the entry now, or (with a delay) replaces it by a copy hidden from reads after the delay. */
+  private hide(
+    area: ConsistencyArea,
+    replace: (hidden: Pick<Visibility, 'hiddenFrom'>) => void,
+    drop: () => void,
+  ): void {
     const delay = this.env.delayMs(area);
     if (delay <= 0) drop();
-    else entry.hiddenFrom = this.env.now() + delay;
+    else replace({ hiddenFrom: this.env.now() + delay });
   }
 
   private visibleRights(keys: ReadonlySet<string>, kind: MailboxRightKind | undefined): MailboxRight[] {
@@ -243,8 +262,8 @@ export class ExchangeStore {
     return out;
   }
 
-  /** Also indexes the owner's UPN (Exchange accepts it as an identity). */
-  private indexMailbox(m: MailboxRecord): void {
+  /** Identity keys of a mailbox, including the owner's UPN (Exchange accepts it as an identity). */
+  private identityKeys(m: MailboxRecord): string[] {
     const upn = (this.data.users.get(m.userId) ?? this.data.deletedUsers.get(m.userId)?.user)
       ?.userPrincipalName;
     const keys = [m.userId, m.exchangeGuid, m.alias, m.name, m.distinguishedName, m.primarySmtpAddress];
@@ -253,7 +272,11 @@ export class ExchangeStore {
       keys.push(colon > 0 ? a.slice(colon + 1) : a);
     }
     if (upn) keys.push(upn);
-    for (const k of keys) this.identities.set(k.toLowerCase(), m.userId);
+    return keys.map((k) => k.toLowerCase());
+  }
+
+  private indexMailbox(m: MailboxRecord): void {
+    for (const k of this.identityKeys(m)) this.identities.set(k, m.userId);
   }
 
   private indexRight(key: string, r: MailboxRight): void {

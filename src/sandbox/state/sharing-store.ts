@@ -79,8 +79,9 @@ export class SharingStore {
     for (const id of this.permissionsOfDrive.get(driveId)) {
       const p = this.data.drivePermissions.get(id);
       if (p && p.itemId === itemId && !isRemovalPending(p) && sameGrantee(p.grantee, grantee)) {
-        p.roles = [...new Set([...p.roles, ...roles])];
-        return p;
+        const merged = { ...p, roles: [...new Set([...p.roles, ...roles])] };
+        this.data.drivePermissions.set(id, merged);
+        return merged;
       }
     }
     const record: DrivePermissionRecord = {
@@ -104,7 +105,7 @@ export class SharingStore {
     if (!p || p.driveId !== driveId || isRemovalPending(p)) return 'absent';
     const delay = this.env.delayMs('sharing');
     if (delay > 0) {
-      p.hiddenFrom = this.env.now() + delay;
+      this.data.drivePermissions.set(permissionId, { ...p, hiddenFrom: this.env.now() + delay });
     } else {
       this.data.drivePermissions.delete(permissionId);
       this.permissionsOfDrive.delete(driveId, permissionId);
@@ -152,7 +153,7 @@ export class SharingStore {
     }
     if (!isLive) return 'unchanged';
     if (delay > 0) {
-      existing.hiddenFrom = now + delay;
+      this.data.siteAdmins.set(key, { ...existing, hiddenFrom: now + delay });
     } else {
       this.data.siteAdmins.delete(key);
       this.adminsOfSite.delete(site, key);
