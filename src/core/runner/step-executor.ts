@@ -3,7 +3,7 @@
  * in-doubt changes are reconciled against a fresh plan, then the step is verified. The step's final
  * journal entry (`verified`, `failed` or `skipped`) and its `step-finished` event are written here.
  */
-import { describeError } from '../errors.js';
+import { describeError, VerificationError } from '../errors.js';
 import type { JournalEntry } from '../ports/store.js';
 import type { Change, PlannedStep, Step, VerifyResult } from '../step.js';
 import { applyChange, reconcileChange } from './change-applier.js';
@@ -87,12 +87,30 @@ async function executeChanges(
   return verifyStep(session, planned, step);
 }
 
-async function verifyStep(session: RunSession, planned: PlannedStep, step: Step): Promise<StepResult> {
+/**
+ * Reads are eventually consistent (Graph, Exchange grants can take seconds to minutes to show), so a
+ * negative read-back is retried like a transient error, over a longer window than calls get.
+ */
+const verificationWindow = { minAttempts: 8, minBaseDelayMs: 1000 };
+
+async function verifyOnce(session: RunSession, planned: PlannedStep, step: Step): Promise<void> {
   const ctx = session.stepContext();
-  const result: RetriedResult<VerifyResult> = await retrying(
-    () => attemptCall(() => session.limiter.run(planned.system, () => step.verify(planned.changes, ctx))),
+  const result: VerifyResult = await session.limiter.run(planned.system, () =>
+    step.verify(planned.changes, ctx),
+  );
+  if (!result.ok) throw new VerificationError(result.reason);
+}
+
+async function verifyStep(session: RunSession, planned: PlannedStep, step: Step): Promise<StepResult> {
+  const policy = {
+    ...session.retry,
+    maxAttempts: Math.max(session.retry.maxAttempts, verificationWindow.minAttempts),
+    baseDelayMs: Math.max(session.retry.baseDelayMs, verificationWindow.minBaseDelayMs),
+  };
+  const result: RetriedResult<void> = await retrying(
+    () => attemptCall(() => verifyOnce(session, planned, step)),
     {
-      policy: session.retry,
+      policy,
       clock: session.clock,
       random: session.random,
       signal: session.signal,
@@ -114,15 +132,6 @@ async function verifyStep(session: RunSession, planned: PlannedStep, step: Step)
       session,
       planned,
       { ...error, message: `Verification failed: ${error.message}` },
-      result.attempts,
-    );
-  }
-  if (!result.value.ok) {
-    const message = `Verification failed: ${result.value.reason}`;
-    return failStep(
-      session,
-      planned,
-      { code: 'verification', name: 'VerificationError', message },
       result.attempts,
     );
   }
