@@ -96,6 +96,23 @@ describe('permission inventory', () => {
     ]);
   });
 
+  it('shares one refresh between concurrent callers (the five revoke steps plan at once)', async () => {
+    const clock = new ShiftedClock();
+    const inventory = inventoryWith(clock);
+    const reports = await Promise.all([
+      inventory.ensureFresh(),
+      inventory.ensureFresh(),
+      inventory.ensureFresh(),
+    ]);
+    const mailboxCount = [...h.sandbox.state.exchange.mailboxes()].length;
+    expect(reports[0]).toMatchObject({ scanned: mailboxCount });
+    expect(reports[1]).toBe(reports[0]);
+    expect(exchangeCalls()).toBe(1 + 3 * mailboxCount);
+    h.sandbox.requestLog.clear();
+    expect(await inventory.ensureFresh(60_000)).toBeUndefined();
+    expect(exchangeCalls()).toBe(0);
+  });
+
   it('refreshes incrementally: new, stale, changed and vanished mailboxes only', async () => {
     const clock = new ShiftedClock();
     const inventory = inventoryWith(clock);

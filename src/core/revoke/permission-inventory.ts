@@ -61,7 +61,7 @@ export class PermissionInventory {
   private lastListedAt: number | undefined;
   private readonly dirty = new Set<number>();
   private writing: Promise<void> = Promise.resolve();
-  private inflight: Promise<RefreshReport> | undefined;
+  private inflight: Promise<RefreshReport | undefined> | undefined;
   private readonly prefix: string;
 
   constructor(private readonly options: PermissionInventoryOptions) {
@@ -144,12 +144,14 @@ export class PermissionInventory {
    * Refreshes unless a refresh (by this or another instance) listed every mailbox within `withinMs`;
    * concurrent callers share one refresh. Returns the report when a refresh ran.
    */
-  async ensureFresh(withinMs = 60_000): Promise<RefreshReport | undefined> {
+  ensureFresh(withinMs = 60_000): Promise<RefreshReport | undefined> {
     if (this.inflight) return this.inflight;
-    if (this.lastListedAt === undefined) await this.load();
-    if (this.lastListedAt !== undefined && this.options.clock.now() - this.lastListedAt < withinMs)
-      return undefined;
-    const running = this.refresh().finally(() => {
+    const running = (async (): Promise<RefreshReport | undefined> => {
+      if (this.lastListedAt === undefined) await this.load();
+      const listedAt = this.lastListedAt;
+      if (listedAt !== undefined && this.options.clock.now() - listedAt < withinMs) return undefined;
+      return this.refresh();
+    })().finally(() => {
       this.inflight = undefined;
     });
     this.inflight = running;
