@@ -91,6 +91,10 @@ const envSchema = z.object({
   PROVISIONING_CONFIG_FILE: z.string().optional(),
   /** Lease owner id of this instance; stable across its restarts. Default: host name and port. */
   INSTANCE_ID: z.string().max(200).optional(),
+  /** How long a run's lease lasts without a heartbeat before another instance may take the run over. */
+  RUN_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+  /** How often each instance looks for queued runs and runs abandoned by a dead instance. */
+  RESUME_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
   /** Stored conversation key (`conversation:<id>`) where approval cards are also posted. */
   APPROVALS_CONVERSATION_ID: z.string().max(500).optional(),
 });
@@ -156,6 +160,7 @@ export interface AppConfig {
   provisioningConfigFile: string | undefined;
   instanceId: string | undefined;
   approvalsConversationId: string | undefined;
+  runner: { leaseMs: number; resumeIntervalMs: number };
 }
 
 export class ConfigError extends Error {
@@ -300,5 +305,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     provisioningConfigFile: e.PROVISIONING_CONFIG_FILE,
     instanceId: e.INSTANCE_ID,
     approvalsConversationId: e.APPROVALS_CONVERSATION_ID,
+    runner: { leaseMs: e.RUN_LEASE_MS, resumeIntervalMs: e.RESUME_INTERVAL_MS },
   };
 }

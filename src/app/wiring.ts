@@ -120,6 +120,7 @@ export async function createServices(
     steps: allSteps(),
     ports,
     owner: options.instanceId ?? config.instanceId ?? `${hostname()}:${config.port}`,
+    leaseMs: config.runner.leaseMs,
     logger,
   });
   const provisioning = await buildProvisioning(
@@ -187,7 +188,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     });
   };
   resume();
-  const timer = setInterval(resume, options.resumeIntervalMs ?? 15_000);
+  const timer = setInterval(resume, options.resumeIntervalMs ?? config.runner.resumeIntervalMs);
   timer.unref();
   provisioning?.worker.start();
 
