@@ -8,6 +8,7 @@ import { graphErrors } from './errors.js';
 import { groupRoutes } from './groups-routes.js';
 import { licenceRoutes } from './licence-routes.js';
 import { rewriteKeySyntax } from './lookup.js';
+import { calendarRoutes } from './calendar-routes.js';
 import { mailRoutes } from './mail-routes.js';
 import { teamsRoutes } from './teams-routes.js';
 import { userRoutes } from './users-routes.js';
@@ -60,6 +61,7 @@ export function createGraphService(): ServiceDefinition {
       ...groupRoutes,
       ...licenceRoutes,
       ...mailRoutes,
+      ...calendarRoutes,
       ...driveRoutes,
       ...teamsRoutes,
       ...deletedItemsRoutes,
