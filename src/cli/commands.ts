@@ -1,0 +1,7 @@
+/** The dispatch table of the `lifecycle` command line. Add a subcommand by adding an entry. */
+import type { CliCommand } from './cli-command.js';
+import { provisionCli } from './provision-cli.js';
+
+export const commands: Record<string, CliCommand> = {
+  provision: provisionCli,
+};

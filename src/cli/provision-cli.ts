@@ -1,0 +1,113 @@
+/**
+ * `lifecycle provision --from joiners.csv [--execute]`: a dry run by default (decisions, seat forecast,
+ * per-row errors), with `--execute` the changes, the pending queue for unsynced joiners, and the report
+ * to the IT channel and e-mail. Progress goes to stderr; the report to stdout (text or `--json`).
+ */
+import { readFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { loadConfig } from '../app/config.js';
+import { createServices } from '../app/wiring.js';
+import { countRows, reportErrors, type BatchReport } from '../core/provision/index.js';
+import { parseJoinersCsv } from '../provision/joiners-csv.js';
+import { CliUsageError, type CliCommand, type CliIo } from './cli-command.js';
+
+function parse(args: readonly string[]): {
+  from: string;
+  isExecute: boolean;
+  isJson: boolean;
+  concurrency?: number;
+} {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      options: {
+        from: { type: 'string' },
+        execute: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        concurrency: { type: 'string' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    throw new CliUsageError(error instanceof Error ? error.message : String(error));
+  }
+  if (!values.from) throw new CliUsageError('--from <file.csv> is required');
+  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32)) {
+    throw new CliUsageError('--concurrency must be a whole number from 1 to 32');
+  }
+  return {
+    from: values.from,
+    isExecute: values.execute,
+    isJson: values.json,
+    ...(concurrency && { concurrency }),
+  };
+}
+
+export function reportText(report: BatchReport): string[] {
+  const c = countRows(report);
+  const lines = [
+    `${report.isDryRun ? 'Dry run (nothing changed; add --execute to apply)' : 'Provisioning report'}: ${report.source}`,
+    `${c.total} rows: ${c.provisioned + c.planned} ${report.isDryRun ? 'would be provisioned' : 'provisioned'}, ${c.queued} waiting for sync, ${c.nothingToDo} already done, ${c.failed} failed`,
+  ];
+  for (const r of report.rows.filter((x) => x.status === 'provisioned' || x.status === 'planned')) {
+    lines.push(
+      `  ✓ ${r.displayName ?? r.userPrincipalName} <${r.mail ?? r.userPrincipalName}> ${r.licences.join(', ')} [${r.usageLocation ?? '-'}] ${r.reason ?? ''}${r.notes.length ? ` — ${r.notes.join('; ')}` : ''}`,
+    );
+  }
+  for (const r of report.rows.filter((x) => x.status === 'queued'))
+    lines.push(`  … ${r.userPrincipalName}: not in Entra ID yet`);
+  for (const e of reportErrors(report)) {
+    lines.push(
+      `  ✗ line ${e.line}: ${e.user} mail=${e.mail || '-'} licence=${e.licence || '-'} usageLocation=${e.usageLocation || '-'}: ${e.error}`,
+    );
+  }
+  lines.push('Licence summary:');
+  for (const l of report.licences)
+    lines.push(`  ${l.skuPartNumber}: ${l.consumed} consumed, ${l.remaining} remaining of ${l.enabled}`);
+  for (const w of report.warnings) lines.push(`  ⚠ ${w}`);
+  return lines;
+}
+
+async function run(args: readonly string[], io: CliIo): Promise<number> {
+  const options = parse(args);
+  const lines = parseJoinersCsv(await readFile(options.from, 'utf8'));
+  const config = loadConfig();
+  const logger = pino({ level: config.logLevel === 'info' ? 'error' : config.logLevel }, pino.destination(2));
+  const services = await createServices(config, { logger });
+  try {
+    const provisioning = services.provisioning;
+    if (!provisioning) throw new Error('Provisioning is not configured: set PROVISIONING_CONFIG_FILE');
+    const report = await provisioning.batch.run(lines, {
+      requester: {
+        aadObjectId: `cli:${userInfo().username}`,
+        tenantId: config.tenant.id,
+        displayName: `lifecycle CLI (${userInfo().username})`,
+      },
+      source: options.from,
+      isDryRun: !options.isExecute,
+      ...(options.concurrency && { concurrency: options.concurrency }),
+      onRow: (row, done, total) => {
+        io.err(
+          `[${done}/${total}] line ${row.line} ${row.userPrincipalName || '(no UPN)'}: ${row.status}${row.error ? ` — ${row.error}` : ''}`,
+        );
+      },
+    });
+    if (options.isExecute) await provisioning.reports.send(report);
+    if (options.isJson) io.out(JSON.stringify(report, null, 2));
+    else for (const line of reportText(report)) io.out(line);
+    return countRows(report).failed > 0 ? 2 : 0;
+  } finally {
+    await services.coordinator.idle();
+    await services.store.close();
+  }
+}
+
+export const provisionCli: CliCommand = {
+  summary: 'Provision joiners from a CSV (name, UPN, employee type): dry run unless --execute',
+  usage: 'lifecycle provision --from joiners.csv [--execute] [--concurrency N] [--json]',
+  run,
+};
