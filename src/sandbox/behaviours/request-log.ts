@@ -20,6 +20,12 @@ export interface RequestLogEntry {
   appId: string | null;
   /** Short name of a write (e.g. 'user.disable', 'exo.Remove-MailboxPermission'); null for reads. */
   operation: string | null;
+  /**
+   * What a write acted on, for "applied once per target" checks: the Exchange cmdlet's Identity and
+   * User/Trustee, SharePoint's siteUrl and loginName, else the Graph path (which names the object).
+   * Null for reads.
+   */
+  target: string | null;
   requestId: string;
   /** request-id of the enclosing `$batch`, when the request was a batch item. */
   batchRequestId: string | null;

@@ -91,6 +91,7 @@ export class Pipeline {
         outcome: outcome.kind === 'response' ? kind : outcome.kind,
         appId: req.caller?.appId ?? null,
         operation,
+        target: operation === null ? null : writeTarget(req),
         requestId: req.requestId,
         batchRequestId,
         durationMs: Math.round(performance.now() - started),
@@ -199,6 +200,30 @@ export class Pipeline {
     // A transport failure inside a batch surfaces as a gateway timeout of that item.
     return { status: 504, body: { error: { code: 'GatewayTimeout', message: 'The request timed out.' } } };
   }
+}
+
+/** A write's target from its body (Exchange, SharePoint) or its path (Graph names objects in the path). */
+function writeTarget(req: SandboxRequest): string {
+  const body = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<string, unknown>;
+  const cmdlet = body['CmdletInput'];
+  const parameters =
+    typeof cmdlet === 'object' && cmdlet !== null
+      ? (cmdlet as Record<string, unknown>)['Parameters']
+      : undefined;
+  if (typeof parameters === 'object' && parameters !== null) {
+    const p = Object.fromEntries(
+      Object.entries(parameters as Record<string, unknown>).map(([k, v]) => [k.toLowerCase(), v]),
+    );
+    return ['identity', 'user', 'trustee']
+      .map((k) => p[k])
+      .filter((v) => v !== undefined)
+      .map((v) => (typeof v === 'string' ? v.toLowerCase() : JSON.stringify(v)))
+      .join('|');
+  }
+  if (typeof body['siteUrl'] === 'string') {
+    return `${body['siteUrl'].toLowerCase()}|${String(body['loginName']).toLowerCase()}`;
+  }
+  return req.path.toLowerCase();
 }
 
 function isJson(contentType: string | undefined): boolean {
