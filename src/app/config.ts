@@ -66,6 +66,8 @@ const envSchema = z.object({
   AD_BASE_DN: z.string().optional(),
   AD_DISABLED_OU: z.string().optional(),
   AD_CA_FILE: z.string().optional(),
+  /** Name to check in the DC's certificate when AD_URL holds an IP address. */
+  AD_TLS_SERVER_NAME: z.string().optional(),
 
   // Store.
   DATABASE_URL: z.string().optional(),
@@ -142,6 +144,7 @@ export interface AppConfig {
         baseDn: string;
         disabledOuDn: string | undefined;
         caPem: string | undefined;
+        tlsServerName: string | undefined;
       }
     | undefined;
   store: { databaseUrl: string | undefined; dataDir: string };
@@ -277,6 +280,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
             baseDn: e.AD_BASE_DN,
             disabledOuDn: e.AD_DISABLED_OU,
             caPem: readText(e.AD_CA_FILE),
+            tlsServerName: e.AD_TLS_SERVER_NAME,
           }
         : undefined,
     store: { databaseUrl: e.DATABASE_URL, dataDir: e.DATA_DIR },

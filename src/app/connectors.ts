@@ -82,6 +82,7 @@ export function buildConnectors(config: AppConfig, logger: Logger): Connectors {
         baseDn: ad.baseDn,
         ...(ad.disabledOuDn && { disabledOuDn: ad.disabledOuDn }),
         ...(ad.caPem && { tlsCa: ad.caPem }),
+        ...(ad.tlsServerName && { tlsServerName: ad.tlsServerName }),
         logger,
       }),
     }),
