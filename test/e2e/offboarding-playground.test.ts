@@ -86,7 +86,7 @@ describe('offboarding through the Agents Playground', () => {
     });
     const sent = stack.bot.store;
     expect(
-      (await sent.conversations.get(`notice-sent:${requestId}:${U.meganBowen}`)) as unknown,
+      (await sent.conversations.get(`notice-sent:${requestId}:${U.meganBowen}`)),
     ).toMatchObject({ channel: expect.stringMatching(/teams|email/) });
     expect(await auditTypes(requestId)).toEqual(
       expect.arrayContaining(['request.created', 'request.approved', 'request.running']),
