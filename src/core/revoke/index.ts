@@ -15,6 +15,7 @@ export {
   maxTargetMailboxes,
   parseRevokeInput,
   permissionTypes,
+  revokeInputOf,
   revokeInputSchema,
   ticketIdPattern,
   type PermissionType,

@@ -89,3 +89,18 @@ export function parseRevokeInput(raw: unknown): RevokeInput {
   }
   return input;
 }
+
+function fieldOf(value: unknown, name: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined;
+}
+
+/**
+ * The revoke request carried by any flow's input, so one registered step group serves every flow: a
+ * stand-alone revoke run stores a `RevokeInput`; an offboarding run stores its leaver, whose rights of
+ * every kind on every mailbox (shared included) are removed.
+ */
+export function revokeInputOf(input: unknown): RevokeInput {
+  const leaverUpn = fieldOf(fieldOf(input, 'leaver'), 'userPrincipalName');
+  if (typeof leaverUpn === 'string') return parseRevokeInput({ user: leaverUpn });
+  return parseRevokeInput(input);
+}

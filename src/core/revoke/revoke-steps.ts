@@ -9,7 +9,7 @@ import type { Mailbox } from '../ports/mailbox.js';
 import { ok, type Change, type Step, type StepContext } from '../step.js';
 import { AdaptiveLimiter } from './adaptive-limiter.js';
 import { discoverPermissions, type DiscoveryDeps } from './discovery.js';
-import type { RevokeInput } from './input.js';
+import { revokeInputOf, type RevokeInput } from './input.js';
 import type { LocalChange } from './inventory-records.js';
 import type { PermissionInventory } from './permission-inventory.js';
 import { categoriesFor, permissionKey, type FoundPermission, type RevokeCategory } from './permissions.js';
@@ -32,8 +32,12 @@ const titles: Record<RevokeCategory, string> = {
 };
 
 export interface RevokeStepGroupOptions<TInput> {
-  /** The flow's input as a revoke request (offboarding: the leaver, every kind, every mailbox). */
-  select: (input: TInput) => RevokeInput;
+  /**
+   * The flow's input as a revoke request. Default `revokeInputOf`: a stored `RevokeInput`, or an
+   * offboarding input's leaver (every kind, every mailbox). The Runner registers a step id once, so the
+   * one group it holds must understand every flow's input.
+   */
+  select?: (input: TInput) => RevokeInput;
   /** Needed for "every mailbox" FullAccess and calendar discovery. */
   inventory?: PermissionInventory;
   /** Steps of the surrounding flow that must finish first. */
@@ -114,6 +118,7 @@ export function toChange(user: string, permission: FoundPermission): Change {
 }
 
 function revokeStep<TInput>(category: RevokeCategory, options: RevokeStepGroupOptions<TInput>): Step<TInput> {
+  const select = options.select ?? ((input: TInput): RevokeInput => revokeInputOf(input));
   const depsOf = (ctx: StepContext<TInput>): DiscoveryDeps => {
     const deps: DiscoveryDeps = {
       mailbox: ctx.ports.mailbox,
@@ -127,7 +132,7 @@ function revokeStep<TInput>(category: RevokeCategory, options: RevokeStepGroupOp
     system: 'exchange',
     title: titles[category],
     async plan(ctx) {
-      const input = options.select(ctx.input);
+      const input = select(ctx.input);
       if (!categoriesFor(input).includes(category)) return [];
       const discoveryOptions =
         options.inventoryMaxStalenessMs === undefined
@@ -152,7 +157,7 @@ function revokeStep<TInput>(category: RevokeCategory, options: RevokeStepGroupOp
     },
     async verify(changes, ctx) {
       if (changes.length === 0) return ok();
-      const input = options.select(ctx.input);
+      const input = select(ctx.input);
       const planned = new Set(changes.map((change) => change.key));
       const mailboxes = changes.map((change) => changeDataSchema.parse(change.data).mailbox);
       const discovery = await discoverPermissions(input, depsOf(ctx), {
@@ -185,9 +190,9 @@ export function buildRevokeStepGroup<TInput>(options: RevokeStepGroupOptions<TIn
   return (Object.keys(revokeStepIds) as RevokeCategory[]).map((category) => revokeStep(category, options));
 }
 
-/** The steps of the stand-alone revoke flow, whose input is the parsed `RevokeInput`. */
+/** The steps of the stand-alone revoke flow (input: a `RevokeInput`; offboarding inputs work too). */
 export function revokeSteps(
   options: Omit<RevokeStepGroupOptions<RevokeInput>, 'select'> = {},
 ): Step<RevokeInput>[] {
-  return buildRevokeStepGroup({ ...options, select: (input) => input });
+  return buildRevokeStepGroup<RevokeInput>(options);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../../src/core/errors.js';
-import { parseRevokeInput } from '../../../../src/core/revoke/index.js';
+import { parseRevokeInput, revokeInputOf } from '../../../../src/core/revoke/index.js';
 
 describe('parseRevokeInput', () => {
   it('applies the defaults: every permission type, every mailbox, shared mailboxes included', () => {
@@ -47,5 +47,34 @@ describe('parseRevokeInput', () => {
   it('refuses more target mailboxes than the cap', () => {
     const targetMailboxes = Array.from({ length: 501 }, (_, i) => `m${i}@contoso.com`);
     expect(() => parseRevokeInput({ user: 'ada@contoso.com', targetMailboxes })).toThrow(/targetMailboxes/);
+  });
+});
+
+describe('revokeInputOf', () => {
+  it('reads a stored revoke request back unchanged', () => {
+    const stored = parseRevokeInput({
+      user: 'ada@contoso.com',
+      permissionTypes: ['send_as'],
+      ticketId: 'T-1',
+    });
+    expect(revokeInputOf(JSON.parse(JSON.stringify(stored)))).toEqual(stored);
+  });
+
+  it("turns an offboarding input into a request for all of the leaver's rights", () => {
+    const offboarding = {
+      requestId: 'REQ-1',
+      leaver: { id: 'x', userPrincipalName: 'Ada@Contoso.com' },
+      options: {},
+    };
+    expect(revokeInputOf(offboarding)).toEqual({
+      user: 'ada@contoso.com',
+      permissionTypes: ['full_access', 'send_as', 'send_on_behalf', 'calendar'],
+      removeFromShared: true,
+    });
+  });
+
+  it('refuses anything else with a clear message', () => {
+    expect(() => revokeInputOf({ leaver: {} })).toThrow(InvalidInputError);
+    expect(() => revokeInputOf('ada@contoso.com')).toThrow(/Invalid revoke request/);
   });
 });
