@@ -4,7 +4,7 @@
  * RecordingGateway because TestAdapter cannot continue conversations.
  */
 import { TestAdapter, type Activity } from 'botbuilder';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { loadConfig } from '../../src/app/config.js';
 import { createServices, type Services } from '../../src/app/wiring.js';
 import type { Store } from '../../src/core/ports/store.js';
@@ -67,7 +67,10 @@ export interface BotHarness {
   close(): Promise<void>;
 }
 
-export async function startBotHarness(env: Record<string, string> = {}): Promise<BotHarness> {
+export async function startBotHarness(
+  env: Record<string, string> = {},
+  options: { logger?: Logger } = {},
+): Promise<BotHarness> {
   const sandbox = await startSandbox({ port: 0 });
   const store = await openMemoryStore();
   const gateway = new RecordingGateway();
@@ -78,7 +81,11 @@ export async function startBotHarness(env: Record<string, string> = {}): Promise
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const services = await createServices(config, { store, gateway, logger: pino({ level: 'silent' }) });
+  const services = await createServices(config, {
+    store,
+    gateway,
+    logger: options.logger ?? pino({ level: 'silent' }),
+  });
   const adapter = new TestAdapter(async (ctx) => {
     await services.app.run(ctx);
   });
