@@ -1,0 +1,211 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Activity } from 'botbuilder';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { pendingKind } from '../../src/core/provision/index.js';
+import { skuIds } from '../../src/sandbox/index.js';
+import { makeUser } from '../../src/sandbox/seed/builders.js';
+import { provisionVerbs } from '../../src/teams/cards/provision-request.data.js';
+import { fileDownloadInfoType } from '../../src/teams/actions/provision-file.js';
+import {
+  actionsOf,
+  cardIn,
+  personas,
+  startBotHarness,
+  tenantId,
+  textOf,
+  type BotHarness,
+} from '../support/bot-harness.js';
+import { itChannelId, simulateMailboxProvisioning, writeTestMapping } from './provision-harness.js';
+
+const files = new Map<string, string>();
+
+describe('provision through the bot (TestAdapter, sandbox, real connectors and store)', () => {
+  let bot: BotHarness;
+  let stopMailboxes: () => void;
+  let fileServer: Server;
+  let fileBase = '';
+
+  const addJoiner = (alias: string, extra: { department?: string; employeeType?: string } = {}): void => {
+    bot.sandbox.state.seed((t) => {
+      t.directory.addUser(
+        makeUser(t.info, { id: crypto.randomUUID(), alias, displayName: alias.replace('.', ' '), ...extra }),
+      );
+    });
+  };
+  const licences = (upn: string): string[] =>
+    (bot.sandbox.state.directory.getUser(upn)?.assignedLicenses ?? []).map((l) => l.skuId.toLowerCase());
+  const sendFile = async (
+    name: string,
+    path: string,
+    conversationId = 'personal-isaiah',
+  ): Promise<Partial<Activity>[]> => {
+    await bot.adapter.processActivity({
+      type: 'message',
+      channelId: 'msteams',
+      serviceUrl: 'https://smba.example.test/teams/',
+      from: {
+        id: personas.operator.id,
+        name: personas.operator.name,
+        aadObjectId: personas.operator.aadObjectId,
+      },
+      recipient: { id: '28:lifecycle-bot', name: 'Lifecycle' },
+      conversation: { id: conversationId, isGroup: false, conversationType: 'personal', tenantId, name: '' },
+      channelData: { tenant: { id: tenantId } },
+      attachments: [
+        {
+          contentType: fileDownloadInfoType,
+          name,
+          content: { downloadUrl: `${fileBase}${path}`, uniqueId: 'f-1', fileType: 'csv' },
+        },
+      ],
+    });
+    const out: Partial<Activity>[] = [];
+    for (let next = bot.adapter.activeQueue.shift(); next; next = bot.adapter.activeQueue.shift())
+      out.push(next);
+    return out;
+  };
+
+  beforeAll(async () => {
+    bot = await startBotHarness({
+      PROVISIONING_CONFIG_FILE: writeTestMapping(),
+      IT_CHANNEL_CONVERSATION_ID: itChannelId,
+    });
+    stopMailboxes = simulateMailboxProvisioning(bot.sandbox, 0);
+    fileServer = createServer((req, res) => {
+      const body = files.get(req.url ?? '');
+      res.writeHead(body === undefined ? 404 : 200, { 'content-type': 'text/csv' });
+      res.end(body ?? 'not found');
+    });
+    await new Promise<void>((resolve) => fileServer.listen(0, '127.0.0.1', resolve));
+    fileBase = `http://127.0.0.1:${(fileServer.address() as AddressInfo).port}`;
+    await bot.store.conversations.save(`conversation:${itChannelId}`, {
+      conversation: { id: itChannelId, isGroup: true, conversationType: 'channel', tenantId },
+      serviceUrl: 'https://smba.example.test/teams/',
+      channelId: 'msteams',
+    });
+  }, 60_000);
+  afterAll(async () => {
+    stopMailboxes();
+    await bot.services.provisioning?.background.idle();
+    fileServer.close();
+    await bot.close();
+  });
+  beforeEach(() => {
+    bot.sandbox.reset();
+  });
+
+  it('asks for a UPN when none is given and refuses anything that is not one', async () => {
+    expect(textOf(await bot.say(personas.operator, 'provision'))).toContain('Whom should I provision?');
+    expect(textOf(await bot.say(personas.operator, 'provision ray kim please'))).toContain(
+      'takes one user principal name',
+    );
+  });
+
+  it('refuses people outside the requesters group', async () => {
+    const replies = await bot.say(personas.ordinary, 'provision ray.kim@contoso.com');
+    expect(textOf(replies)).toBe('Only members of the requesters group can ask for a provision.');
+    expect(licences('ray.kim@contoso.com')).toEqual([]);
+  });
+
+  it('previews licence, reason, usage location and mailbox, then provisions on Confirm', async () => {
+    const card = cardIn(await bot.say(personas.operator, 'provision sofia.rossi@contoso.com'));
+    const text = JSON.stringify(card);
+    expect(text).toContain('Joiner provisioning: Sofia Rossi');
+    expect(text).toContain('EXCHANGESTANDARD');
+    expect(text).toContain('extensionAttribute1 is EXO (rule 2)');
+    expect(text).toContain('US (from default)');
+    expect(text).toContain('mailbox expected');
+    const confirm = actionsOf(card).find((a) => a.title === 'Confirm');
+    expect(confirm?.verb).toBe(provisionVerbs.confirm);
+    expect(licences('sofia.rossi@contoso.com')).toEqual([]);
+
+    const other = await bot.click(personas.operator2, provisionVerbs.confirm, confirm?.data ?? {});
+    expect(other.body?.value).toBe('Only the requester can confirm this request.');
+
+    const { body } = await bot.click(personas.operator, provisionVerbs.confirm, confirm?.data ?? {});
+    expect(body?.type).toBe('application/vnd.microsoft.card.adaptive');
+    await bot.services.coordinator.idle();
+    expect(licences('sofia.rossi@contoso.com')).toEqual([skuIds.EXCHANGESTANDARD]);
+    expect(bot.sandbox.state.directory.getUser('sofia.rossi@contoso.com')?.usageLocation).toBe('US');
+    const summary = bot.gateway.messages.map((m) => JSON.stringify(bot.gateway.cardOf(m))).join('\n');
+    expect(summary).toContain('Check the mailbox is ready');
+    const request = await bot.store.requests.get(String(confirm?.data['requestId']));
+    expect(request?.state).toBe('completed');
+  });
+
+  it('offers a rehire’s disabled account for reactivation, and says so', async () => {
+    const card = cardIn(await bot.say(personas.operator, 'provision christie.cline@contoso.com'));
+    const text = JSON.stringify(card);
+    expect(text).toContain('Rehire: Christie Cline');
+    expect(text).toContain('disabled: will be reactivated');
+    expect(text).toContain('Reactivate the former account (rehire)');
+    const confirm = actionsOf(card).find((a) => a.title === 'Confirm');
+    await bot.click(personas.operator, provisionVerbs.confirm, confirm?.data ?? {});
+    await bot.services.coordinator.idle();
+    expect(bot.sandbox.state.directory.getUser('christie.cline@contoso.com')?.accountEnabled).toBe(true);
+    expect(licences('christie.cline@contoso.com')).toEqual([skuIds.ENTERPRISEPACK]);
+  });
+
+  it('queues a joiner who is not in Entra ID yet', async () => {
+    const replies = await bot.say(personas.operator, 'provision late.joiner@contoso.com');
+    expect(textOf(replies)).toContain('not in Entra ID yet');
+    expect((await bot.store.queue.get(pendingKind, 'late.joiner@contoso.com'))?.status).toBe('pending');
+  });
+
+  it('refuses when the mapped SKU has no free seats', async () => {
+    addJoiner('first.analyst', { department: 'Analytics' });
+    addJoiner('second.analyst', { department: 'Analytics' });
+    const card = cardIn(await bot.say(personas.operator, 'provision first.analyst@contoso.com'));
+    const confirm = actionsOf(card).find((a) => a.title === 'Confirm');
+    await bot.click(personas.operator, provisionVerbs.confirm, confirm?.data ?? {});
+    await bot.services.coordinator.idle();
+    expect(licences('first.analyst@contoso.com')).toEqual([skuIds.POWER_BI_PRO]);
+    const replies = await bot.say(personas.operator, 'provision second.analyst@contoso.com');
+    expect(textOf(replies)).toContain('No free seats of POWER_BI_PRO (20 of 20 used)');
+    expect(cardIn(replies)).toBeUndefined();
+  });
+
+  it('reads a CSV sent in a 1:1 chat: dry-run report, Confirm runs it and reports to the IT channel', async () => {
+    files.set(
+      '/joiners.csv',
+      'CN,UserPrincipalName,EmployeeType\nRay Kim,ray.kim@contoso.com,E\nBad,nope,E\n',
+    );
+    const replies = await sendFile('joiners.csv', '/joiners.csv');
+    const card = cardIn(replies);
+    expect(JSON.stringify(card)).toContain('Provisioning dry run: 1 of 2 would be provisioned');
+    expect(JSON.stringify(card)).toContain('line 3: userPrincipalName is not a user principal name');
+    expect(licences('ray.kim@contoso.com')).toEqual([]);
+    const confirm = actionsOf(card).find((a) => a.title === 'Confirm');
+    expect(confirm?.verb).toBe(provisionVerbs.batchConfirm);
+
+    const stranger = await bot.click(personas.operator2, provisionVerbs.batchConfirm, confirm?.data ?? {});
+    expect(stranger.body?.value).toBe(
+      'Only the person who sent the file can confirm it; nothing was changed.',
+    );
+    const sent = bot.gateway.messages.length;
+    const { body } = await bot.click(personas.operator, provisionVerbs.batchConfirm, confirm?.data ?? {});
+    expect(body?.value).toContain('Provisioning 2 joiners from joiners.csv');
+    await bot.services.provisioning?.background.idle();
+    await bot.services.coordinator.idle();
+    expect(licences('ray.kim@contoso.com')).toEqual([skuIds.SPE_E3]);
+    const reports = bot.gateway.messages.slice(sent);
+    expect(reports.map((m) => m.conversationId)).toContain(itChannelId);
+    const itCard = JSON.stringify(
+      bot.gateway.cardOf(reports.find((m) => m.conversationId === itChannelId) ?? reports[0]!),
+    );
+    expect(itCard).toContain('Provisioning report: 1 of 2 provisioned');
+    expect(itCard).toContain('Ray Kim');
+
+    const replay = await bot.click(personas.operator, provisionVerbs.batchConfirm, confirm?.data ?? {});
+    expect(replay.body?.value).toBe('This batch was already confirmed or has expired; nothing was changed.');
+  });
+
+  it('answers files it cannot use with a clear message and changes nothing', async () => {
+    files.set('/empty.csv', 'Name,Department\nRay,Sales\n');
+    expect(textOf(await sendFile('empty.csv', '/empty.csv'))).toContain('The header has no UPN column');
+    expect(textOf(await sendFile('photo.png', '/photo.png'))).toContain('I can read CSV files');
+    expect(textOf(await sendFile('gone.csv', '/gone.csv'))).toContain('could not be downloaded (HTTP 404)');
+    expect(bot.sandbox.requestLog.find({ appliedOnly: true })).toHaveLength(0);
+  });
+});
