@@ -22,8 +22,8 @@ export interface RequestLogEntry {
   operation: string | null;
   /**
    * What a write acted on, for "applied once per target" checks: the Exchange cmdlet's Identity and
-   * User/Trustee, SharePoint's siteUrl and loginName, else the Graph path (which names the object).
-   * Null for reads.
+   * User/Trustee with the names of the other parameters, SharePoint's siteUrl and loginName, else the
+   * Graph path (which names the object). Null for reads.
    */
   target: string | null;
   requestId: string;

@@ -214,11 +214,15 @@ function writeTarget(req: SandboxRequest): string {
     const p = Object.fromEntries(
       Object.entries(parameters as Record<string, unknown>).map(([k, v]) => [k.toLowerCase(), v]),
     );
-    return ['identity', 'user', 'trustee']
+    const objects = ['identity', 'user', 'trustee']
       .map((k) => p[k])
       .filter((v) => v !== undefined)
-      .map((v) => (typeof v === 'string' ? v.toLowerCase() : JSON.stringify(v)))
-      .join('|');
+      .map((v) => (typeof v === 'string' ? v.toLowerCase() : JSON.stringify(v)));
+    // Set-Mailbox changes different settings of one mailbox in separate calls: name the settings too.
+    const settings = Object.keys(p)
+      .filter((k) => !['identity', 'user', 'trustee', 'confirm'].includes(k))
+      .sort();
+    return [...objects, settings.join(',')].join('|');
   }
   if (typeof body['siteUrl'] === 'string') {
     return `${body['siteUrl'].toLowerCase()}|${String(body['loginName']).toLowerCase()}`;
