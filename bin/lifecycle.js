@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const built = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));
+const built = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 if (existsSync(built)) {
   await import(pathToFileURL(built).href);
 } else {

@@ -55,9 +55,12 @@ export async function startProvisionHarness(
     mapping?: Record<string, unknown>;
     mailboxDelayMs?: number;
     env?: Record<string, string>;
+    /** Changes to the tenant before the services start (the mapping is validated against its SKUs). */
+    prepare?: (sandbox: Sandbox) => void;
   } = {},
 ): Promise<ProvisionHarness> {
   const sandbox = await startSandbox({ port: 0, ...options.sandbox });
+  options.prepare?.(sandbox);
   const store = await openMemoryStore();
   const gateway = new RecordingGateway();
   const config = loadConfig({
