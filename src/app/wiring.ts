@@ -20,6 +20,7 @@ import { openStore } from '../store/index.js';
 import { buildProvisioning, type ProvisioningServices } from '../provision/provision-services.js';
 import { registerProvisionRoutes } from '../teams/provision-routes.js';
 import type { AppConfig } from './config.js';
+import { answerBadTokensWith401 } from './bot-token-errors.js';
 import { buildConnectors } from './connectors.js';
 import { allSteps, flowRunners } from './flows.js';
 import { createHttpApp, listen } from './http-server.js';
@@ -88,6 +89,7 @@ export async function createServices(
     }));
   const connectors = buildConnectors(config, logger);
   const adapter = new TeamsAdapter(botAuthConfig(config));
+  if (!config.bot.isAnonymous) answerBadTokensWith401(adapter);
   const botAppId = config.bot.appId ?? '';
   const gateway = options.gateway ?? new CloudAdapterGateway(adapter, botAppId);
   const notifier = new TeamsNotifier({
