@@ -109,6 +109,7 @@ async function onMessage(ctx: TurnContext, deps: BotDeps): Promise<void> {
     return;
   }
   if (!actor) {
+    await auditUnidentified(ctx, deps, command.name);
     await ctx.sendActivity('I could not tell who you are, so I can only show help.');
     return;
   }
@@ -150,6 +151,21 @@ function trustedActor(ctx: TurnContext, deps: BotDeps): Principal | null {
     return null;
   }
   return actor;
+}
+
+/** A command from someone the bot can't trust (another tenant, no Entra id): refused and audited. */
+async function auditUnidentified(ctx: TurnContext, deps: BotDeps, action: string): Promise<void> {
+  const claimed = actorOf(ctx);
+  await deps.store.audit.append({
+    at: new Date().toISOString(),
+    type: 'action.refused',
+    ...(claimed && { actor: claimed }),
+    details: {
+      action,
+      code: claimed ? 'cross-tenant' : 'unidentified',
+      reason: 'The activity does not identify a user of this tenant.',
+    },
+  });
 }
 
 /** Turns unexpected errors into a short message; the log gets the error name and message only. */
