@@ -9,8 +9,12 @@ import { choicesCard } from '../cards/simple-cards.js';
 
 const maxQueryLength = 256;
 
-const hasControlCharacters = (text: string): boolean =>
-  Array.from({ length: text.length }, (_, i) => text.charCodeAt(i)).some((c) => c < 0x20);
+/**
+ * Names and UPNs: letters, marks, digits, spaces and `. ' ’ _ @ + - #` (`O'Brien`, `#EXT#` guests).
+ * Anything else (quotes, brackets, `*`, `;`, `$`, `\`, control characters) is not a person and would
+ * only reach the directory search as noise, so it is refused with a clear message.
+ */
+const lookupQuery = /^[\p{L}\p{M}\p{N} .'’_@+#-]+$/u;
 
 export async function offboardCommand(
   ctx: TurnContext,
@@ -24,7 +28,7 @@ export async function offboardCommand(
     );
     return;
   }
-  if (query.length > maxQueryLength || hasControlCharacters(query)) {
+  if (query.length > maxQueryLength || !lookupQuery.test(query)) {
     await ctx.sendActivity('That is not a user name or UPN I can look up; nothing was changed.');
     return;
   }
