@@ -8,7 +8,8 @@ export interface MailboxInfo {
   primarySmtpAddress: string;
   userPrincipalName?: string;
   displayName: string;
-  recipientTypeDetails: RecipientType | string;
+  /** A `RecipientType`, or another Exchange recipient type (e.g. `DiscoveryMailbox`) passed through. */
+  recipientTypeDetails: string;
   /** Exchange DN, used by the GrantSendOnBehalfTo filter. */
   distinguishedName?: string;
   isDirSynced: boolean;
