@@ -175,6 +175,19 @@ describe('permission inventory', () => {
     expect(candidates.fullAccess.map((r) => r.mailbox)).toContain('diego.siciliani@contoso.com');
   });
 
+  it("sees another instance's write-through at its next refresh", async () => {
+    const clock = new ShiftedClock();
+    const a = inventoryWith(clock);
+    const b = inventoryWith(clock);
+    await a.refresh();
+    await b.load();
+    const user = await adeleUser();
+    expect(b.candidatesFor(user).fullAccess.map((r) => r.mailbox)).toContain('megan.bowen@contoso.com');
+    await a.recordChange('megan.bowen@contoso.com', { kind: 'full-access', op: 'remove', trustee: adele });
+    await b.refresh();
+    expect(b.candidatesFor(user).fullAccess.map((r) => r.mailbox)).not.toContain('megan.bowen@contoso.com');
+  });
+
   it('re-checks candidates live: a right removed behind its back is not reported', async () => {
     await h.inventory.refresh();
     const state = h.sandbox.state;

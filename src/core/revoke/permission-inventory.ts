@@ -59,6 +59,8 @@ export class PermissionInventory {
   private readonly records = new Map<string, InventoryRecord>();
   private chunkCount: number;
   private lastListedAt: number | undefined;
+  /** `updatedAt` of the stored meta that memory reflects: another instance's write changes it. */
+  private syncedAt: number | undefined;
   private readonly dirty = new Set<number>();
   private writing: Promise<void> = Promise.resolve();
   private inflight: Promise<RefreshReport | undefined> | undefined;
@@ -77,9 +79,11 @@ export class PermissionInventory {
   async load(): Promise<void> {
     const meta = inventoryMetaSchema.safeParse(await this.options.state.get(`${this.prefix}meta`));
     this.records.clear();
+    this.syncedAt = undefined;
     if (!meta.success) return;
     this.chunkCount = meta.data.chunkCount;
     this.lastListedAt = meta.data.lastListedAt;
+    this.syncedAt = meta.data.updatedAt;
     const chunks = await Promise.all(
       Array.from({ length: this.chunkCount }, (_, index) => this.options.state.get(this.chunkKey(index))),
     );
@@ -90,13 +94,20 @@ export class PermissionInventory {
     }
   }
 
+  /** Reloads only when the stored inventory changed since this instance last read or wrote it. */
+  private async sync(): Promise<void> {
+    const meta = inventoryMetaSchema.safeParse(await this.options.state.get(`${this.prefix}meta`));
+    const storedAt = meta.success ? meta.data.updatedAt : undefined;
+    if (storedAt === undefined || storedAt !== this.syncedAt) await this.load();
+  }
+
   /**
    * Reloads from the store, pages through every mailbox and scans the new and stale ones. Scans start
    * while later pages are still being fetched.
    */
   async refresh(): Promise<RefreshReport> {
     const startedAt = this.options.clock.now();
-    await this.load();
+    await this.sync();
     const maxAgeMs = this.options.maxAgeMs ?? 24 * 60 * 60 * 1000;
     const report: RefreshReport = {
       listed: 0,
@@ -174,20 +185,15 @@ export class PermissionInventory {
     return undefined;
   }
 
-  /** Applies a change made by our own run to the stored record at once (read-modify-write of one chunk). */
+  /** Applies a change made by our own run to the stored record at once. */
   async recordChange(mailbox: string, change: LocalChange): Promise<void> {
+    await this.sync();
     const key = mailbox.toLowerCase();
-    const chunk = chunkOf(key, this.chunkCount);
-    const stored = inventoryChunkSchema.safeParse((await this.options.state.get(this.chunkKey(chunk))) ?? []);
-    const records = stored.success ? stored.data : [];
-    const index = records.findIndex((record) => record.mailbox === key);
-    const current = records[index] ?? this.records.get(key);
+    const current = this.records.get(key);
     if (!current) return; // not inventoried yet: the next refresh scans it live
-    const updated = applyLocalChange(current, change);
-    this.records.set(key, updated);
-    if (index >= 0) records[index] = updated;
-    else records.push(updated);
-    await this.serialise(() => this.options.state.set(this.chunkKey(chunk), records));
+    this.records.set(key, applyLocalChange(current, change));
+    this.dirty.add(chunkOf(key, this.chunkCount));
+    await this.flush();
   }
 
   private async scanAndStore(
@@ -258,13 +264,12 @@ export class PermissionInventory {
         );
         await this.options.state.set(this.chunkKey(chunk), records);
       }
-      const meta: InventoryMeta = {
-        version: 1,
-        chunkCount: this.chunkCount,
-        updatedAt: this.options.clock.now(),
-      };
+      // Strictly increasing, so two writes in one millisecond still tell other instances to reload.
+      const updatedAt = Math.max(this.options.clock.now(), (this.syncedAt ?? 0) + 1);
+      const meta: InventoryMeta = { version: 1, chunkCount: this.chunkCount, updatedAt };
       if (this.lastListedAt !== undefined) meta.lastListedAt = this.lastListedAt;
       await this.options.state.set(`${this.prefix}meta`, meta);
+      this.syncedAt = updatedAt;
     });
   }
 
