@@ -24,6 +24,8 @@ export function allSteps(): Step[] {
 export function flowRunners(flows: {
   offboard: OffboardFlow;
   provision?: ProvisionFlow;
+  /** Called when an offboarding run finished (schedules the deletion after N days). */
+  onOffboardFinished?: FlowRunner['onFinished'];
 }): Partial<Record<LifecycleRequest['kind'], FlowRunner>> {
   const provision = flows.provision;
   return {
@@ -41,6 +43,7 @@ export function flowRunners(flows: {
         const url = spo?.changes[0]?.data['webUrl'];
         return typeof url === 'string' ? [{ title: 'OneDrive of the leaver', url }] : [];
       },
+      ...(flows.onOffboardFinished && { onFinished: flows.onOffboardFinished }),
     },
   };
 }

@@ -6,14 +6,16 @@ import { hostname } from 'node:os';
 import type { Server } from 'node:http';
 import { TeamsAdapter, type Application } from '@microsoft/teams-ai';
 import type { Logger } from 'pino';
+import { BulkOffboard } from '../core/offboard/bulk-offboard.js';
 import { OffboardFlow } from '../core/offboard/offboard-flow.js';
+import { processDueDeletions, scheduleDeletion } from '../core/offboard/scheduled-deletion.js';
 import { Policy } from '../core/policy/policy.js';
 import { systemClock, type Ports } from '../core/ports/index.js';
 import type { Store } from '../core/ports/store.js';
 import { RequestService } from '../core/requests/request-service.js';
 import { Runner } from '../core/runner/runner.js';
 import { createBotApplication } from '../teams/bot-app.js';
-import type { BotDeps } from '../teams/bot-deps.js';
+import type { BotDeps, BulkServices } from '../teams/bot-deps.js';
 import { CloudAdapterGateway, type ConversationGateway } from '../teams/conversation-gateway.js';
 import { TeamsNotifier } from '../teams/teams-notifier.js';
 import { openStore } from '../store/index.js';
@@ -21,6 +23,7 @@ import { buildProvisioning, type ProvisioningServices } from '../provision/provi
 import { registerProvisionRoutes } from '../teams/provision-routes.js';
 import type { AppConfig } from './config.js';
 import { answerBadTokensWith401 } from './bot-token-errors.js';
+import { BulkRunner } from './bulk-offboard-runner.js';
 import { buildConnectors } from './connectors.js';
 import { allSteps, flowRunners } from './flows.js';
 import { createHttpApp, listen } from './http-server.js';
@@ -68,6 +71,7 @@ export interface Services {
   logger: Logger;
   /** Joiner provisioning; null when no licence mapping is configured. */
   provisioning: ProvisioningServices | null;
+  ports: Ports;
 }
 
 /**
@@ -110,13 +114,6 @@ export async function createServices(
     clock: systemClock,
     tenantId: config.tenant.id,
   });
-  const offboard = new OffboardFlow({
-    ports,
-    requests: store.requests,
-    requestService,
-    policy,
-    ...(config.ad?.disabledOuDn && { disabledOuDn: config.ad.disabledOuDn }),
-  });
   const runner = new Runner({
     store,
     steps: allSteps(),
@@ -124,6 +121,14 @@ export async function createServices(
     owner: options.instanceId ?? config.instanceId ?? `${hostname()}:${config.port}`,
     leaseMs: config.runner.leaseMs,
     logger,
+  });
+  const offboard = new OffboardFlow({
+    ports,
+    requests: store.requests,
+    requestService,
+    policy,
+    limiter: runner.systemLimiter,
+    ...(config.ad?.disabledOuDn && { disabledOuDn: config.ad.disabledOuDn }),
   });
   const provisioning = await buildProvisioning(
     {
@@ -139,10 +144,30 @@ export async function createServices(
     store,
     runner,
     requestService,
-    flows: flowRunners({ offboard, ...(provisioning && { provision: provisioning.flow }) }),
+    flows: flowRunners({
+      offboard,
+      ...(provisioning && { provision: provisioning.flow }),
+      onOffboardFinished: async (request, _run, status) => {
+        const days = offboard.inputFor(request).options.deleteAfterDays;
+        if (days !== null && (status === 'completed' || status === 'completed-with-errors')) {
+          await scheduleDeletion({ store, clock: systemClock }, request, days);
+        }
+      },
+    }),
     gateway,
     logger,
   });
+  const bulk: BulkServices = {
+    offboard: new BulkOffboard({
+      ports,
+      policy,
+      offboard,
+      requestService,
+      requests: store.requests,
+      audit: store.audit,
+    }),
+    runner: new BulkRunner({ store, runner, requestService, offboard, logger }),
+  };
   const deps: BotDeps = {
     store,
     requestService,
@@ -152,6 +177,7 @@ export async function createServices(
     gateway,
     logger,
     tenantId: config.tenant.id,
+    bulk,
     ...(config.approvalsConversationId && {
       approvalsConversationKey: `conversation:${config.approvalsConversationId}`,
     }),
@@ -167,11 +193,14 @@ export async function createServices(
     if (context.activity.type === 'message')
       await context.sendActivity('Something went wrong; nothing further was changed.');
   };
-  return { deps, app, adapter, store, coordinator, logger, provisioning };
+  return { deps, app, adapter, store, coordinator, logger, provisioning, ports };
 }
 
 export async function startBot(config: AppConfig, options: StartOptions = {}): Promise<RunningBot> {
-  const { app, adapter, store, coordinator, logger, provisioning } = await createServices(config, options);
+  const { app, adapter, store, coordinator, logger, provisioning, deps, ports } = await createServices(
+    config,
+    options,
+  );
   const http = createHttpApp({
     adapter,
     handle: async (context) => {
@@ -191,6 +220,20 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   };
   resume();
   const timer = setInterval(resume, options.resumeIntervalMs ?? config.runner.resumeIntervalMs);
+  const deletions = setInterval(() => {
+    void processDueDeletions({
+      store,
+      identity: ports.identity,
+      policy: deps.policy,
+      clock: systemClock,
+    }).catch((error: unknown) => {
+      logger.error(
+        { err: error instanceof Error ? error.message : String(error) },
+        'scheduled deletions failed',
+      );
+    });
+  }, 60_000);
+  deletions.unref();
   timer.unref();
   provisioning?.worker.start();
 
@@ -201,6 +244,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     logger,
     async close() {
       clearInterval(timer);
+      clearInterval(deletions);
       await provisioning?.worker.stop();
       await provisioning?.background.idle();
       await closeServer(server);
