@@ -7,7 +7,8 @@
  * journal. Every run must complete with each change made on the target exactly once.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cp, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,8 +74,6 @@ const template = join(root, 'template');
 
 function scenario(name: string, kills: number[]): Scenario {
   const dir = join(root, name);
-  cpSync(template, join(dir, 'data'), { recursive: true });
-  writeFileSync(join(dir, 'target.jsonl'), '');
   return {
     name,
     kills,
@@ -83,6 +82,12 @@ function scenario(name: string, kills: number[]): Scenario {
     targetFile: join(dir, 'target.jsonl'),
     reportFile: join(dir, 'report.json'),
   };
+}
+
+/** Copies the template store (asynchronously: a long synchronous copy would stall the test worker). */
+async function prepare(s: Scenario): Promise<void> {
+  await cp(template, s.dataDir, { recursive: true });
+  await writeFile(s.targetFile, '');
 }
 
 const report = (s: Scenario): CrashReport => JSON.parse(readFileSync(s.reportFile, 'utf8')) as CrashReport;
@@ -109,11 +114,13 @@ beforeAll(async () => {
   expect(setup, setup.stderr).toMatchObject({ code: 0 });
 
   baseline = scenario('baseline', []);
+  await prepare(baseline);
   baseline.exits.push(await child(['run', baseline.dataDir, baseline.targetFile, '0', baseline.reportFile]));
 
   for (const n of singleKills) crashed.push(scenario(`kill-${n}`, [n]));
   for (const kills of doubleKills) crashed.push(scenario(`kill-${kills.join('-')}`, kills));
   await inPool(crashed, async (s) => {
+    await prepare(s);
     for (const killAt of s.kills) {
       s.exits.push(await child(['run', s.dataDir, s.targetFile, String(killAt), s.reportFile]));
     }
@@ -125,7 +132,7 @@ beforeAll(async () => {
   );
   await inPool(batches, async (batch) => {
     const list = join(root, `resume-${crashed.indexOf(batch[0]!)}.json`);
-    writeFileSync(
+    await writeFile(
       list,
       JSON.stringify(
         batch.map(({ dataDir, targetFile, reportFile }) => ({ dataDir, targetFile, reportFile })),
