@@ -14,7 +14,7 @@ import type { Store } from '../../src/core/ports/store.js';
 import type { ProvisioningServices } from '../../src/provision/provision-services.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
 import { makeMailbox, makeUser, type UserSpec } from '../../src/sandbox/seed/builders.js';
-import { openMemoryStore } from '../../src/store/index.js';
+import { openMemoryStore, openStore } from '../../src/store/index.js';
 import { RecordingGateway } from '../support/recording-gateway.js';
 
 export const itChannelId = '19:it-channel@thread.tacv2';
@@ -57,11 +57,13 @@ export async function startProvisionHarness(
     env?: Record<string, string>;
     /** Changes to the tenant before the services start (the mapping is validated against its SKUs). */
     prepare?: (sandbox: Sandbox) => void;
+    /** A PGlite data folder (to reopen the same store after a restart); default in memory. */
+    dataDir?: string;
   } = {},
 ): Promise<ProvisionHarness> {
   const sandbox = await startSandbox({ port: 0, ...options.sandbox });
   options.prepare?.(sandbox);
-  const store = await openMemoryStore();
+  const store = options.dataDir ? await openStore({ dataDir: options.dataDir }) : await openMemoryStore();
   const gateway = new RecordingGateway();
   const config = loadConfig({
     LIFECYCLE_MODE: 'sandbox',

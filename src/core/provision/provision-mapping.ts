@@ -71,7 +71,7 @@ export const provisioningConfigSchema = z
         /** Joiners not yet in Entra are retried for this long, then reported. */
         horizonHours: z
           .number()
-          .min(0.01)
+          .positive()
           .max(24 * 30)
           .default(24),
         firstRetryMinutes: z
