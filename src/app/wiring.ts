@@ -72,6 +72,9 @@ export interface Services {
   /** Joiner provisioning; null when no licence mapping is configured. */
   provisioning: ProvisioningServices | null;
   ports: Ports;
+  /** Bulk offboarding (Teams and the command line). */
+  bulk: BulkServices;
+  runner: Runner;
 }
 
 /**
@@ -193,7 +196,7 @@ export async function createServices(
     if (context.activity.type === 'message')
       await context.sendActivity('Something went wrong; nothing further was changed.');
   };
-  return { deps, app, adapter, store, coordinator, logger, provisioning, ports };
+  return { deps, app, adapter, store, coordinator, logger, provisioning, ports, bulk, runner };
 }
 
 export async function startBot(config: AppConfig, options: StartOptions = {}): Promise<RunningBot> {

@@ -1,10 +1,13 @@
 /** Everything the Teams surface needs, built once by the composition root. */
 import type { Logger } from 'pino';
 import type { OffboardFlow } from '../core/offboard/offboard-flow.js';
+import type { RevokeFlow } from '../core/revoke-flow/revoke-flow.js';
 import type { Policy } from '../core/policy/policy.js';
 import type { Store } from '../core/ports/store.js';
 import type { RequestService } from '../core/requests/request-service.js';
+import type { BulkRunner } from '../app/bulk-offboard-runner.js';
 import type { RunCoordinator } from '../app/run-coordinator.js';
+import type { BulkOffboard } from '../core/offboard/bulk-offboard.js';
 import type { ConversationGateway } from './conversation-gateway.js';
 import type { ProvisionBotDeps } from './provision-routes.js';
 
@@ -13,6 +16,8 @@ export interface BotDeps {
   requestService: RequestService;
   policy: Policy;
   offboard: OffboardFlow;
+  /** Mailbox permission removal. */
+  revoke?: RevokeFlow;
   coordinator: RunCoordinator;
   gateway: ConversationGateway;
   logger: Logger;
@@ -20,6 +25,13 @@ export interface BotDeps {
   tenantId: string;
   /** Where approval cards also go (an approvals channel), as a stored conversation key. */
   approvalsConversationKey?: string;
+  /** Bulk offboarding: preview, approval, execution. */
+  bulk?: BulkServices;
   /** Joiner provisioning, when a licence mapping is configured. */
   provision?: ProvisionBotDeps;
+}
+
+export interface BulkServices {
+  offboard: BulkOffboard;
+  runner: BulkRunner;
 }

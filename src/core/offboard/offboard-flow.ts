@@ -10,6 +10,7 @@ import type { IdentityUser } from '../ports/identity.js';
 import type { RequestStore } from '../ports/store.js';
 import type { RequestService } from '../requests/request-service.js';
 import { buildPlan } from '../runner/build-plan.js';
+import type { SystemLimiter } from '../runner/system-limits.js';
 import type { Plan, Step } from '../step.js';
 import { chooseDelegate, toPersonRef } from './delegate-choice.js';
 import {
@@ -36,6 +37,11 @@ export interface OffboardFlowDeps {
   requestService: RequestService;
   policy: Policy;
   disabledOuDn?: string;
+  /**
+   * The Runner's per-system limiter, so plan reads share its caps: many plans at once (bulk) stay
+   * within the same budget as the runs.
+   */
+  limiter?: SystemLimiter;
   /** Extra steps for the leaver's rights on other mailboxes (the revoke flow). */
   revokeSteps?: (input: OffboardInput) => Step<OffboardInput>[];
 }
@@ -182,7 +188,10 @@ export class OffboardFlow {
     const input = this.inputFor(request);
     const ctx = { input, ports: this.deps.ports, signal: new AbortController().signal };
     const [plan, warnings] = await Promise.all([
-      buildPlan(this.steps(request), ctx, { clock: this.deps.ports.clock }),
+      buildPlan(this.steps(request), ctx, {
+        clock: this.deps.ports.clock,
+        ...(this.deps.limiter && { limiter: this.deps.limiter }),
+      }),
       offboardWarnings(input, this.deps.ports),
     ]);
     return {

@@ -1,0 +1,58 @@
+/**
+ * Leavers CSV: a `upn` column (also `userPrincipalName`, `user`, `mail`, `email`) and an optional
+ * `delegate` column (also `delegateUpn`, `delegate_upn`), header names case-insensitive, `,` or `;`
+ * separated, other columns ignored. A file whose first cell is already a UPN has no header: its first
+ * column is the leaver and its second, when present, the delegate.
+ */
+import { parse } from 'csv-parse/sync';
+import { isUpnLike, type BulkEntry } from '../core/offboard/bulk-input.js';
+
+export const maxLeaversCsvBytes = 1024 * 1024;
+export const maxLeaversCsvRows = 5000;
+
+const upnHeaders = new Set(['upn', 'userprincipalname', 'user', 'mail', 'email', 'leaver']);
+const delegateHeaders = new Set(['delegate', 'delegateupn', 'delegate_upn', 'delegate upn']);
+
+export class LeaversCsvError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LeaversCsvError';
+  }
+}
+
+export function parseLeaversCsv(text: string): BulkEntry[] {
+  if (Buffer.byteLength(text, 'utf8') > maxLeaversCsvBytes)
+    throw new LeaversCsvError('The file is larger than 1 MB.');
+  let records: string[][];
+  try {
+    records = parse(text.replace(/^\uFEFF/, ''), {
+      skip_empty_lines: true,
+      relax_column_count: true,
+      trim: true,
+      delimiter: [',', ';'],
+    });
+  } catch (error) {
+    throw new LeaversCsvError(
+      `The file is not valid CSV: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  const first = records[0];
+  if (!first) throw new LeaversCsvError('The file is empty.');
+  const hasHeader = !isUpnLike(first[0]?.trim() ?? '');
+  const columns = hasHeader ? first.map((h) => h.trim().toLowerCase()) : [];
+  const upnColumn = hasHeader ? columns.findIndex((c) => upnHeaders.has(c)) : 0;
+  const delegateColumn = hasHeader ? columns.findIndex((c) => delegateHeaders.has(c)) : 1;
+  if (upnColumn < 0) throw new LeaversCsvError('The header has no UPN column (upn or userPrincipalName).');
+  const rows = hasHeader ? records.slice(1) : records;
+  if (rows.length > maxLeaversCsvRows)
+    throw new LeaversCsvError(`The file has more than ${maxLeaversCsvRows} rows.`);
+  const offset = hasHeader ? 2 : 1;
+  return rows.map((row, i) => {
+    const delegate = delegateColumn >= 0 ? row[delegateColumn]?.trim() : undefined;
+    return {
+      line: i + offset,
+      userPrincipalName: row[upnColumn]?.trim() ?? '',
+      ...(delegate !== undefined && delegate !== '' && { delegate }),
+    };
+  });
+}

@@ -1,0 +1,176 @@
+/**
+ * `lifecycle offboard --from leavers.csv [--execute]`: a dry run by default (every leaver's plan
+ * against live state, and totals); with `--execute` a bulk request is recorded (requester: the CLI
+ * operator, who holds the app's own rights) and every leaver runs through the Runner, whose
+ * per-system limits keep the batch inside the throttling budgets. Progress goes to stderr, the plan
+ * and the report to stdout (text or `--json`). Protected accounts are never offboarded from here:
+ * they need two approvers in Teams.
+ */
+import { readFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { loadConfig } from '../app/config.js';
+import { parseLeaversCsv } from '../app/bulk-leavers-csv.js';
+import type { BulkReport, BulkResult } from '../app/bulk-offboard-runner.js';
+import { createServices } from '../app/wiring.js';
+import type { Principal } from '../core/model.js';
+import { totalsOf, type BulkItem, type BulkPreview } from '../core/offboard/bulk-offboard.js';
+import { CliUsageError, type CliCommand, type CliIo } from './cli-command.js';
+import { progressBar } from './offboard-progress.js';
+
+interface Options {
+  from: string;
+  isExecute: boolean;
+  isJson: boolean;
+  concurrency?: number;
+}
+
+function parse(args: readonly string[]): Options {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      options: {
+        from: { type: 'string' },
+        execute: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        concurrency: { type: 'string' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    throw new CliUsageError(error instanceof Error ? error.message : String(error));
+  }
+  if (!values.from) throw new CliUsageError('--from <leavers.csv> is required');
+  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)) {
+    throw new CliUsageError('--concurrency must be a whole number from 1 to 256');
+  }
+  return {
+    from: values.from,
+    isExecute: values.execute,
+    isJson: values.json,
+    ...(concurrency && { concurrency }),
+  };
+}
+
+/** Protected leavers need two approvers: refused on the command line. */
+function withoutProtected(preview: BulkPreview): BulkPreview {
+  const items = preview.items.map((i): BulkItem =>
+    i.status === 'ready' && i.isProtected
+      ? { ...i, status: 'refused', message: 'protected account: offboard it from Teams (two approvers)' }
+      : i,
+  );
+  return { ...preview, items, totals: totalsOf(items) };
+}
+
+export function planText(preview: BulkPreview, isDryRun: boolean): string[] {
+  const t = preview.totals;
+  const lines: string[] = [isDryRun ? 'Dry run (nothing changed; add --execute to apply)' : 'Plan'];
+  for (const item of preview.items) {
+    if (item.status === 'ready') {
+      const plan = preview.plans.get(item.userPrincipalName.toLowerCase());
+      const steps = (plan?.steps ?? [])
+        .filter((s) => s.changes.length > 0)
+        .map((s) => `${s.stepId}${s.changes.length > 1 ? `×${s.changes.length}` : ''}`);
+      lines.push(
+        `  ✓ line ${item.line} ${item.userPrincipalName} → delegate ${item.delegate?.userPrincipalName ?? 'none'}: ${item.changeCount} changes in ${item.stepCount} steps`,
+        `      ${steps.join(', ')}`,
+      );
+    } else {
+      lines.push(
+        `  ${item.status === 'nothing-to-do' ? '·' : '✗'} line ${item.line} ${item.userPrincipalName}: ${item.status}${item.message ? ` (${item.message})` : ''}`,
+      );
+    }
+  }
+  lines.push(
+    `${t.listed} listed: ${t.ready} to offboard (${t.changes} changes), ${t.nothingToDo} already done, ${t.refused} refused, ${t.notFound} not found, ${t.invalid} invalid`,
+  );
+  return lines;
+}
+
+export function reportText(report: BulkReport): string[] {
+  const by = (s: BulkResult['status']): number => report.results.filter((r) => r.status === s).length;
+  const lines = [
+    `Bulk offboarding ${report.requestId}: ${report.status} in ${(report.wallMs / 1000).toFixed(1)} s`,
+  ];
+  for (const r of report.results) {
+    const counts = r.counts
+      ? ` (${r.counts.done} done, ${r.counts.failed} failed, ${r.counts.skipped} skipped)`
+      : '';
+    lines.push(
+      `  ${r.status === 'completed' ? '✓' : '✗'} ${r.userPrincipalName} ${r.requestId ?? ''}: ${r.status}${counts}${r.error ? ` — ${r.error}` : ''}`,
+    );
+  }
+  lines.push(
+    `${report.results.length} leavers: ${by('completed')} completed, ${by('completed-with-errors')} with errors, ${by('failed')} failed, ${by('not-started')} not started`,
+  );
+  return lines;
+}
+
+async function run(args: readonly string[], io: CliIo): Promise<number> {
+  const options = parse(args);
+  const entries = parseLeaversCsv(await readFile(options.from, 'utf8'));
+  const config = loadConfig();
+  const logger = pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }, pino.destination(2));
+  const services = await createServices(config, { logger });
+  const actor: Principal = {
+    aadObjectId: `cli:${userInfo().username}`,
+    tenantId: config.tenant.id,
+    displayName: `lifecycle CLI (${userInfo().username})`,
+  };
+  try {
+    const planning = progressBar(io, 'Planning');
+    const prepared = await services.bulk.offboard.prepare(actor, entries, {
+      isRequesterChecked: false,
+      onItem: (_item, done, total) => {
+        planning.update(done, total);
+      },
+    });
+    planning.finish();
+    if (prepared.kind === 'too-many') {
+      io.err(
+        `${options.from} lists ${prepared.count} leavers; the policy allows ${prepared.max} per request (MAX_USERS_PER_REQUEST). Nothing was changed.`,
+      );
+      return 2;
+    }
+    if (prepared.kind === 'refused') {
+      io.err(`${prepared.message} Nothing was changed.`);
+      return 2;
+    }
+    const preview = withoutProtected(prepared.preview);
+    if (!options.isExecute || preview.totals.ready === 0) {
+      if (options.isJson)
+        io.out(JSON.stringify({ dryRun: true, items: preview.items, totals: preview.totals }, null, 2));
+      else for (const line of planText(preview, true)) io.out(line);
+      return preview.totals.refused + preview.totals.notFound + preview.totals.invalid > 0 ? 2 : 0;
+    }
+    const parent = await services.bulk.offboard.createRequest(actor, preview, `CLI ${options.from}`, 0);
+    const confirmed = await services.deps.requestService.confirm(actor, parent.id, parent.version);
+    if (!confirmed.isDone) throw new Error(confirmed.message);
+    const bar = progressBar(io, 'Offboarding');
+    const report = await services.bulk.runner.execute(confirmed.request, {
+      ...(options.concurrency && { maxConcurrentRuns: options.concurrency }),
+      onResult: (_result, done, total) => {
+        bar.update(done, total);
+      },
+    });
+    bar.finish();
+    if (options.isJson) io.out(JSON.stringify({ dryRun: false, totals: preview.totals, report }, null, 2));
+    else for (const line of [...planText(preview, false), ...reportText(report)]) io.out(line);
+    return report.status === 'completed' &&
+      preview.totals.refused + preview.totals.notFound + preview.totals.invalid === 0
+      ? 0
+      : 2;
+  } finally {
+    await services.coordinator.idle();
+    await services.store.close();
+  }
+}
+
+export const offboardCli: CliCommand = {
+  summary: 'Offboard leavers from a CSV (upn[,delegate]): dry run unless --execute',
+  usage: 'lifecycle offboard --from leavers.csv [--execute] [--concurrency N] [--json]',
+  run,
+};
