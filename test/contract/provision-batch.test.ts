@@ -169,6 +169,12 @@ describe('joiner provisioning against the sandbox (real connectors, runner and s
       .filter((e) => e.path.includes(christie.id))
       .map((e) => e.operation);
     expect(order.indexOf('user.enable')).toBeLessThan(order.indexOf('licence.assign'));
+
+    const writes = h.sandbox.requestLog.find({ appliedOnly: true }).length;
+    const again = await run(csv('Christie Cline,christie.rehire@contoso.com,Employee,E0999,Retail'));
+    expect(again.rows[0]?.status).toBe('nothing-to-do');
+    expect(again.rows[0]?.notes.join(' ')).toContain('a rehire already reactivated');
+    expect(h.sandbox.requestLog.find({ appliedOnly: true })).toHaveLength(writes);
   });
 
   it('reports each bad row with its line and reason and provisions the others', async () => {

@@ -75,6 +75,16 @@ async function formerAccount(
   return { former: matches[0] ?? null };
 }
 
+/** The one enabled account with this employeeId, when the row's UPN is not in Entra (re-runs after a rehire). */
+async function sameEmployee(
+  deps: DecisionDeps,
+  employeeId: string | undefined,
+): Promise<IdentityUser | null> {
+  if (!employeeId) return null;
+  const matches = (await deps.ports.identity.findByEmployeeId(employeeId)).filter((u) => u.accountEnabled);
+  return matches.length === 1 ? (matches[0] ?? null) : null;
+}
+
 export async function decideProvisioning(
   deps: DecisionDeps,
   row: Pick<JoinerRow, 'userPrincipalName'> & Partial<JoinerRow>,
@@ -102,10 +112,19 @@ export async function decideProvisioning(
     } else if (named) {
       target = named;
     } else {
-      return {
-        kind: 'not-synced',
-        message: `${row.userPrincipalName} is not in Entra ID yet (not synced): queued for a later attempt`,
-      };
+      const reactivated = await sameEmployee(deps, employeeId);
+      if (reactivated) {
+        target = reactivated;
+        notes.push(
+          `${row.userPrincipalName} is not in Entra ID, but employeeId ${employeeId ?? ''} belongs to the active account ` +
+            `${reactivated.userPrincipalName} (a rehire already reactivated): that account is used`,
+        );
+      } else {
+        return {
+          kind: 'not-synced',
+          message: `${row.userPrincipalName} is not in Entra ID yet (not synced): queued for a later attempt`,
+        };
+      }
     }
   }
 
