@@ -9,7 +9,7 @@ import type { Principal } from '../core/model.js';
 import {
   approveRequest,
   cancelRequest,
-  confirmRequest,
+  confirmFor,
   rejectRequest,
   retryFailed,
   type ActionResult,
@@ -22,6 +22,8 @@ import { helpCard } from './cards/simple-cards.js';
 import { verbs } from './cards/verbs.js';
 import { parseCommand } from './commands/command-catalog.js';
 import { offboardCommand } from './commands/offboard-command.js';
+import { registerBulkOffboardRoutes } from './commands/offboard-bulk.js';
+import { revokeCommand } from './commands/revoke-command.js';
 import { cancelCommand, historyCommand, statusCommand } from './commands/request-commands.js';
 
 /** The latest conversation reference: its service URL and bot id seed new 1:1 chats. */
@@ -65,21 +67,26 @@ export function createBotApplication(deps: BotDeps, options: BotOptions = {}): A
       return result;
     });
   };
-  action(verbs.offboardConfirm, confirmRequest);
+  action(verbs.offboardConfirm, confirmFor(verbs.offboardConfirm));
+  action(verbs.revokeConfirm, confirmFor(verbs.revokeConfirm));
   action(verbs.requestApprove, approveRequest);
   action(verbs.requestReject, rejectRequest);
   action(verbs.requestCancel, cancelRequest);
   action(verbs.runRetryFailed, retryFailed);
-  app.adaptiveCards.actionExecute(verbs.offboardChoose, async (ctx, _state, data) => {
-    const actor = trustedActor(ctx, deps);
-    const parsed = chooseUserSchema.safeParse(data);
-    if (!actor || !parsed.success) return 'This card is malformed; nothing was changed.';
-    await guard(deps, verbs.offboardChoose, async () => {
-      await offboardCommand(ctx, deps, actor, parsed.data.userPrincipalName);
-      return '';
+  const choose = (verb: string, what: string, command: typeof offboardCommand): void => {
+    app.adaptiveCards.actionExecute(verb, async (ctx, _state, data) => {
+      const actor = trustedActor(ctx, deps);
+      const parsed = chooseUserSchema.safeParse(data);
+      if (!actor || !parsed.success) return 'This card is malformed; nothing was changed.';
+      await guard(deps, verb, async () => {
+        await command(ctx, deps, actor, parsed.data.userPrincipalName);
+        return '';
+      });
+      return `Preparing ${what} ${parsed.data.userPrincipalName}.`;
     });
-    return `Preparing the offboarding of ${parsed.data.userPrincipalName}.`;
-  });
+  };
+  choose(verbs.offboardChoose, 'the offboarding of', offboardCommand);
+  choose(verbs.revokeChoose, 'the permission removal for', revokeCommand);
 
   app.conversationUpdate('membersAdded', async (ctx) => {
     const botId = ctx.activity.recipient.id;
@@ -88,6 +95,7 @@ export function createBotApplication(deps: BotDeps, options: BotOptions = {}): A
     }
   });
 
+  registerBulkOffboardRoutes(app, deps, guard);
   options.extend?.(app, deps);
 
   app.activity('message', async (ctx) => {
@@ -117,6 +125,9 @@ async function onMessage(ctx: TurnContext, deps: BotDeps): Promise<void> {
     switch (command.name) {
       case 'offboard':
         await offboardCommand(ctx, deps, actor, command.argument);
+        break;
+      case 'revoke':
+        await revokeCommand(ctx, deps, actor, command.argument);
         break;
       case 'status':
         await statusCommand(ctx, deps, command.argument);

@@ -39,7 +39,7 @@ function isAllowedUrl(url: URL): boolean {
   );
 }
 
-async function download(url: string): Promise<string> {
+export async function download(url: string): Promise<string> {
   const parsed = new URL(url);
   if (!isAllowedUrl(parsed)) throw new CsvFormatError('The file link is not an https link.');
   const response = await fetch(parsed, { redirect: 'error', signal: AbortSignal.timeout(30_000) });
