@@ -64,16 +64,13 @@ export class PendingWorker {
       const items = await queue.claimDue(pendingKind, clock.now(), this.options.batchSize ?? 20);
       for (const item of items) {
         const payload = item.payload as PendingPayload;
-        const report = await this.options.batch.run(
-          [{ line: 1, row: payload.row }],
-          {
-            requester: { ...this.options.requester, displayName: payload.requestedBy },
-            source: `pending queue (attempt ${item.attempts})`,
-            isDryRun: false,
-            onNotSynced: 'report',
-            concurrency: 1,
-          },
-        );
+        const report = await this.options.batch.run([{ line: 1, row: payload.row }], {
+          requester: { ...this.options.requester, displayName: payload.requestedBy },
+          source: `pending queue (attempt ${item.attempts})`,
+          isDryRun: false,
+          onNotSynced: 'report',
+          concurrency: 1,
+        });
         const row = report.rows[0];
         if (row?.status !== 'queued') {
           await queue.complete(item.id);
