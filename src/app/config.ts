@@ -46,6 +46,8 @@ const envSchema = z.object({
   // The Microsoft 365 tenant the bot manages.
   TENANT_ID: guid.optional(),
   TENANT_DOMAIN: z.string().default('contoso.com'),
+  /** Organisation name in reports (the revoke summary's `company`). */
+  ORGANISATION_NAME: z.string().max(200).default('Contoso'),
   CLIENT_ID: z.string().optional(),
   CLIENT_SECRET: z.string().optional(),
   CLIENT_CERT_FILE: z.string().optional(),
@@ -122,6 +124,7 @@ export interface AppConfig {
   tenant: {
     id: string;
     domain: string;
+    organisationName: string;
     clientId: string | undefined;
     clientSecret: string | undefined;
     certificatePem: string | undefined;
@@ -255,6 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     tenant: {
       id: e.TENANT_ID ?? '11111111-1111-4111-8111-111111111111',
       domain: e.TENANT_DOMAIN,
+      organisationName: e.ORGANISATION_NAME,
       clientId: e.CLIENT_ID ?? (isSandbox ? '22222222-2222-4222-8222-222222222222' : undefined),
       clientSecret:
         e.CLIENT_SECRET ?? (isSandbox && !e.CLIENT_CERT_FILE ? 'lifecycle-sandbox-secret' : undefined),

@@ -7,10 +7,11 @@ import type { OffboardFlow } from '../core/offboard/offboard-flow.js';
 import { spoGrantDelegate } from '../core/offboard/onedrive-steps.js';
 import type { LifecycleRequest } from '../core/model.js';
 import { provisionStepList, type ProvisionFlow } from '../core/provision/index.js';
+import type { RevokeFlow } from '../core/revoke-flow/revoke-flow.js';
 import type { Step } from '../core/step.js';
 import type { FlowRunner } from './run-coordinator.js';
 
-export function allSteps(): Step[] {
+export function allSteps(extra: readonly Step[] = []): Step[] {
   const offboard = [
     ...Object.values(adSteps),
     ...Object.values(entraSteps),
@@ -18,7 +19,7 @@ export function allSteps(): Step[] {
     notifyDelegate,
     spoGrantDelegate,
   ];
-  return [...offboard, ...provisionStepList];
+  return [...offboard, ...provisionStepList, ...extra];
 }
 
 export function flowRunners(flows: {
@@ -26,9 +27,18 @@ export function flowRunners(flows: {
   provision?: ProvisionFlow;
   /** Called when an offboarding run finished (schedules the deletion after N days). */
   onOffboardFinished?: FlowRunner['onFinished'];
+  revoke?: { flow: RevokeFlow; onFinished: NonNullable<FlowRunner['onFinished']> };
 }): Partial<Record<LifecycleRequest['kind'], FlowRunner>> {
   const provision = flows.provision;
+  const revoke = flows.revoke;
   return {
+    ...(revoke && {
+      revoke: {
+        plan: (request) => revoke.flow.plan(request),
+        runInput: (request) => revoke.flow.inputFor(request),
+        onFinished: revoke.onFinished,
+      },
+    }),
     ...(provision && {
       provision: {
         plan: (request) => provision.plan(request),

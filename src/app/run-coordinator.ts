@@ -13,7 +13,7 @@ import { retryFailedSteps } from '../core/runner/retry-failed.js';
 import type { Runner, RunOutcome } from '../core/runner/runner.js';
 import { summariseRun } from '../core/runner/summarise-run.js';
 import type { Plan } from '../core/step.js';
-import { cardAttachment, renderCard } from '../teams/cards/render-card.js';
+import { cardAttachment, renderCard, type AdaptiveCardJson } from '../teams/cards/render-card.js';
 import { progressCardData, summaryCardData, type SummaryLink } from '../teams/cards/run-card-data.js';
 import progressTemplate from '../teams/cards/run-progress.card.json' with { type: 'json' };
 import summaryTemplate from '../teams/cards/run-summary.card.json' with { type: 'json' };
@@ -26,8 +26,15 @@ export interface FlowRunner {
   runInput(request: LifecycleRequest): unknown;
   /** Links for the summary card (OneDrive…), from the run's journal. */
   links?(run: RunRecord): SummaryLink[];
-  /** Called once when the run finished (reports, webhooks). Never throws. */
-  onFinished?(request: LifecycleRequest, run: RunRecord, status: RunStatus): Promise<void>;
+  /**
+   * Called once when the run finished (reports, webhooks, scheduling); may return extra cards to post
+   * after the summary (the revoke summary with counts per type).
+   */
+  onFinished?(
+    request: LifecycleRequest,
+    run: RunRecord,
+    status: RunStatus,
+  ): Promise<object[] | undefined | void>;
 }
 
 export interface RunCoordinatorDeps {
@@ -170,7 +177,23 @@ export class RunCoordinator {
         this.deps.logger.warn({ err: errorSummary(error), runId: run.id }, 'could not post the summary card');
       }
     }
-    await flow.onFinished?.(current, run, outcome.status);
+    let extraCards: object[] = [];
+    try {
+      extraCards = (await flow.onFinished?.(current, run, outcome.status)) ?? [];
+    } catch (error) {
+      this.deps.logger.error({ err: errorSummary(error), runId: run.id }, 'finishing the run failed');
+    }
+    for (const card of extraCards) {
+      if (!progress.location) break;
+      try {
+        await this.deps.gateway.send(
+          progress.location.reference,
+          MessageFactory.attachment(cardAttachment(card as AdaptiveCardJson)),
+        );
+      } catch (error) {
+        this.deps.logger.warn({ err: errorSummary(error), runId: run.id }, 'could not post a summary card');
+      }
+    }
   }
 
   private async progressCard(runId: string): Promise<object> {

@@ -4,6 +4,7 @@
  */
 import type { Store } from '../core/ports/store.js';
 import { summariseRun } from '../core/runner/summarise-run.js';
+import { revokeSummaryKey } from './revoke-wiring.js';
 
 export async function exportRequest(store: Store, requestId: string) {
   const request = await store.requests.get(requestId);
@@ -11,6 +12,8 @@ export async function exportRequest(store: Store, requestId: string) {
   const run = request.runId ? await store.runs.get(request.runId) : null;
   const journal = run ? await store.journal.list(run.id) : [];
   const audit = await store.audit.list({ requestId, limit: 1000 });
+  /** The mailbox part in the revoke summary's shape (revoke runs and offboarding with that option). */
+  const mailboxPermissions = (await store.state.get(revokeSummaryKey(requestId))) ?? null;
   return {
     exportedAt: new Date().toISOString(),
     request,
@@ -23,6 +26,7 @@ export async function exportRequest(store: Store, requestId: string) {
       plan: run.plan,
       journal,
     },
+    mailboxPermissions,
     audit,
   };
 }

@@ -8,6 +8,8 @@ import { TeamsAdapter, type Application } from '@microsoft/teams-ai';
 import type { Logger } from 'pino';
 import { BulkOffboard } from '../core/offboard/bulk-offboard.js';
 import { OffboardFlow } from '../core/offboard/offboard-flow.js';
+import { revokeSummaryCard } from '../teams/cards/revoke-card-render.js';
+import { buildRevoke, revokeStepsForOffboarding } from './revoke-wiring.js';
 import { processDueDeletions, scheduleDeletion } from '../core/offboard/scheduled-deletion.js';
 import { Policy } from '../core/policy/policy.js';
 import { systemClock, type Ports } from '../core/ports/index.js';
@@ -117,9 +119,18 @@ export async function createServices(
     clock: systemClock,
     tenantId: config.tenant.id,
   });
+  const revoke = buildRevoke({
+    ports,
+    store,
+    requestService,
+    policy,
+    company: config.tenant.organisationName,
+    ticketWebhook: config.ticketWebhook,
+    logger,
+  });
   const runner = new Runner({
     store,
-    steps: allSteps(),
+    steps: allSteps(revoke.steps),
     ports,
     owner: options.instanceId ?? config.instanceId ?? `${hostname()}:${config.port}`,
     leaseMs: config.runner.leaseMs,
@@ -131,6 +142,7 @@ export async function createServices(
     requestService,
     policy,
     limiter: runner.systemLimiter,
+    revokeSteps: revokeStepsForOffboarding(revoke),
     ...(config.ad?.disabledOuDn && { disabledOuDn: config.ad.disabledOuDn }),
   });
   const provisioning = await buildProvisioning(
@@ -150,11 +162,20 @@ export async function createServices(
     flows: flowRunners({
       offboard,
       ...(provisioning && { provision: provisioning.flow }),
-      onOffboardFinished: async (request, _run, status) => {
+      onOffboardFinished: async (request, run, status) => {
         const days = offboard.inputFor(request).options.deleteAfterDays;
         if (days !== null && (status === 'completed' || status === 'completed-with-errors')) {
           await scheduleDeletion({ store, clock: systemClock }, request, days);
         }
+        await revoke.finish(request, run, status);
+        return undefined;
+      },
+      revoke: {
+        flow: revoke.flow,
+        onFinished: async (request, run, status) => {
+          const summary = await revoke.finish(request, run, status);
+          return summary ? [revokeSummaryCard(request.id, summary)] : [];
+        },
       },
     }),
     gateway,
@@ -176,6 +197,7 @@ export async function createServices(
     requestService,
     policy,
     offboard,
+    revoke: revoke.flow,
     coordinator,
     gateway,
     logger,

@@ -4,6 +4,8 @@
  * approves, the bot reports progress and the summary, and the sandbox shows every change.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportRequest } from '../../src/app/run-export.js';
+import { validateRevokeSummary } from '../../src/revoke/index.js';
 import { seeded, skuIds } from '../../src/sandbox/index.js';
 import { startDevStack, type DevStack } from '../support/dev-stack.js';
 import { expectOffboarded } from '../support/offboard-assertions.js';
@@ -85,9 +87,12 @@ describe('offboarding through the Agents Playground', () => {
       isRevokeExpected: true,
     });
     const sent = stack.bot.store;
-    expect(
-      (await sent.conversations.get(`notice-sent:${requestId}:${U.meganBowen}`)),
-    ).toMatchObject({ channel: expect.stringMatching(/teams|email/) });
+    expect(await sent.conversations.get(`notice-sent:${requestId}:${U.meganBowen}`)).toMatchObject({
+      channel: expect.stringMatching(/teams|email/),
+    });
+    const exported = await exportRequest(stack.bot.store, requestId);
+    expect(validateRevokeSummary(exported?.mailboxPermissions)).toEqual({ isValid: true });
+    expect(exported?.mailboxPermissions).toMatchObject({ verification: { all_permissions_cleared: true } });
     expect(await auditTypes(requestId)).toEqual(
       expect.arrayContaining(['request.created', 'request.approved', 'request.running']),
     );

@@ -3,6 +3,7 @@
  * a card (or a short message) and leaves long work to the run coordinator.
  */
 import { TurnContext } from 'botbuilder';
+import { InvalidInputError } from '../../core/errors.js';
 import type { LifecycleRequest, Principal } from '../../core/model.js';
 import type { Decision } from '../../core/requests/request-service.js';
 import type { Plan } from '../../core/step.js';
@@ -50,11 +51,30 @@ function outcomeText(decision: Extract<Decision, { isDone: false }>): string {
   return decision.message;
 }
 
+/** The flow behind a request kind: how it reads the confirmation card and plans. */
+function flowOf(deps: BotDeps, kind: LifecycleRequest['kind']) {
+  if (kind === 'offboard') return deps.offboard;
+  if (kind === 'revoke' && deps.revoke) return deps.revoke;
+  return null;
+}
+
+/** Confirm verbs per kind: a card of one kind can't confirm a request of another. */
+const confirmVerbKinds: Record<string, LifecycleRequest['kind']> = {
+  'offboard.confirm': 'offboard',
+  'revoke.confirm': 'revoke',
+};
+
+export function confirmFor(verb: string) {
+  return (ctx: TurnContext, deps: BotDeps, actor: Principal | null, raw: unknown) =>
+    confirmRequest(ctx, deps, actor, raw, confirmVerbKinds[verb] ?? 'offboard');
+}
+
 export async function confirmRequest(
   ctx: TurnContext,
   deps: BotDeps,
   actor: Principal | null,
   raw: unknown,
+  kind: LifecycleRequest['kind'] = 'offboard',
 ): Promise<ActionResult> {
   const parsed = parseRequestAction(raw);
   if (!actor)
@@ -63,13 +83,16 @@ export async function confirmRequest(
   const { requestId, version } = parsed.data;
   if (version === undefined)
     return refused(deps, actor, 'confirm', 'This card has no version; nothing was changed.', raw);
+  const flow = flowOf(deps, kind);
+  if (!flow) return refused(deps, actor, 'confirm', `${kind} requests are not enabled on this bot.`, raw);
   const form = parsed.data as Record<string, unknown>;
-  const decision = await deps.requestService.confirm(actor, requestId, version, async (request) => ({
-    ...(await deps.offboard.readChoices(request, form)),
-  }));
+  const decision = await deps.requestService.confirm(actor, requestId, version, async (request) => {
+    if (request.kind !== kind) throw new InvalidInputError('This card does not belong to this request.');
+    return { ...(await flow.readChoices(request, form)) };
+  });
   if (!decision.isDone) return outcomeText(decision);
   const request = decision.request;
-  const plan = await deps.offboard.plan(request);
+  const plan = await flow.plan(request);
   await deps.store.state.set(planKey(request.id), plan);
   if (request.state === 'approved') {
     await deps.coordinator.start(request, TurnContext.getConversationReference(ctx.activity));

@@ -5,6 +5,8 @@
 export const verbs = {
   offboardConfirm: 'offboard.confirm',
   offboardChoose: 'offboard.choose',
+  revokeConfirm: 'revoke.confirm',
+  revokeChoose: 'revoke.choose',
   requestCancel: 'request.cancel',
   requestApprove: 'request.approve',
   requestReject: 'request.reject',
