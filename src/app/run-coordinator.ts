@@ -34,7 +34,7 @@ export interface FlowRunner {
     request: LifecycleRequest,
     run: RunRecord,
     status: RunStatus,
-  ): Promise<object[] | undefined | void>;
+  ): Promise<object[] | undefined>;
 }
 
 export interface RunCoordinatorDeps {
