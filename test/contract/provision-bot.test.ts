@@ -209,3 +209,43 @@ describe('provision through the bot (TestAdapter, sandbox, real connectors and s
     expect(bot.sandbox.requestLog.find({ appliedOnly: true })).toHaveLength(0);
   });
 });
+
+describe('provision when the policy requires approval', () => {
+  let bot: BotHarness;
+  let stopMailboxes: () => void;
+  beforeAll(async () => {
+    bot = await startBotHarness({
+      PROVISIONING_CONFIG_FILE: writeTestMapping(),
+      APPROVAL_REQUIRED_PROVISION: 'true',
+    });
+    stopMailboxes = simulateMailboxProvisioning(bot.sandbox, 0);
+  }, 60_000);
+  afterAll(async () => {
+    stopMailboxes();
+    await bot.close();
+  });
+
+  it('waits for an approver (never the requester) before anything changes', async () => {
+    const card = cardIn(await bot.say(personas.operator, 'provision tomas.novak@contoso.com'));
+    expect(JSON.stringify(card)).toContain('One approver after you confirm');
+    const confirm = actionsOf(card).find((a) => a.title === 'Confirm');
+    const confirmed = await bot.click(personas.operator, provisionVerbs.confirm, confirm?.data ?? {});
+    const approval = cardIn(confirmed.replies);
+    expect(JSON.stringify(approval)).toContain('Joiner provisioning of Tomas Novak: approval needed');
+    const approve = actionsOf(approval).find((a) => a.title === 'Approve');
+    expect(approve).toBeDefined();
+
+    const self = await bot.click(personas.operator, approve?.verb ?? '', approve?.data ?? {});
+    expect(self.body?.value).toContain('Four eyes');
+    expect(licences(bot, 'tomas.novak@contoso.com')).toEqual([]);
+
+    await bot.click(personas.approver, approve?.verb ?? '', approve?.data ?? {});
+    await bot.services.coordinator.idle();
+    expect(licences(bot, 'tomas.novak@contoso.com')).toEqual([skuIds.SPE_E3]);
+    expect(bot.sandbox.state.directory.getUser('tomas.novak@contoso.com')?.usageLocation).toBe('US');
+  });
+});
+
+function licences(bot: BotHarness, upn: string): string[] {
+  return (bot.sandbox.state.directory.getUser(upn)?.assignedLicenses ?? []).map((l) => l.skuId.toLowerCase());
+}
