@@ -193,6 +193,14 @@ function withSandboxDefaults(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 const readText = (path: string | undefined): string | undefined =>
   path ? readFileSync(path, 'utf8') : undefined;
 
+/** Only the store's settings, for tools that read the store and nothing else (`lifecycle export`). */
+export function loadStoreConfig(env: NodeJS.ProcessEnv = process.env): AppConfig['store'] {
+  const parsed = envSchema.pick({ DATABASE_URL: true, DATA_DIR: true }).safeParse(env);
+  if (!parsed.success)
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  return { databaseUrl: parsed.data.DATABASE_URL, dataDir: parsed.data.DATA_DIR };
+}
+
 /** Parse and cross-check the environment. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const isSandboxMode = env['LIFECYCLE_MODE'] === 'sandbox';
