@@ -74,6 +74,8 @@ export interface OpenOptions {
   personaId?: string;
   viewport?: { width: number; height: number };
   deviceScaleFactor?: number;
+  /** Runs on the new page before it loads the playground (to add routes). */
+  beforeGoto?: (page: Page) => Promise<void>;
 }
 
 /** Generous: the sandbox adds realistic latency and CI machines are slow. */
@@ -132,6 +134,7 @@ export class PlaygroundPage {
     }
     const page = await context.newPage();
     page.setDefaultTimeout(UI_TIMEOUT_MS);
+    await options.beforeGoto?.(page);
     // The UI receives the bot's messages over this socket: wait until it is open before anything is sent.
     const socket = page.waitForEvent('websocket', {
       predicate: (ws) => ws.url().includes('/_ws_conversation/'),
