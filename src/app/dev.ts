@@ -1,13 +1,17 @@
 /**
  * `npm run dev`: the sandbox tenant, the bot in sandbox mode (PGlite data folder) and the Microsoft 365
  * Agents Playground, in one command. Ctrl-C stops everything. Ports: bot 3978, playground 56150,
- * sandbox 4010 (PORT, PLAYGROUND_PORT, SANDBOX_PORT override them).
+ * sandbox 4010 (PORT, PLAYGROUND_PORT, SANDBOX_PORT override them). PLAYGROUND_USER=<upn> starts the
+ * playground as another persona (the approver, the manager).
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startSandbox } from '../sandbox/index.js';
 import { loadConfig } from './config.js';
+import { playgroundConfigFor } from './playground-persona.js';
 import { createLogger } from './logger.js';
 import { startBot } from './wiring.js';
 
@@ -30,6 +34,12 @@ const playgroundBin = join(
   dirname(playgroundPackage),
   (require(playgroundPackage) as { bin: Record<string, string> }).bin['agentsplayground'] ?? 'dist/cli.js',
 );
+const projectRoot = join(import.meta.dirname, '../..');
+const configPath = playgroundConfigFor(
+  projectRoot,
+  env['PLAYGROUND_USER'],
+  mkdtempSync(join(tmpdir(), 'lifecycle-playground-')),
+);
 const playground = spawn(
   process.execPath,
   [
@@ -42,7 +52,15 @@ const playground = spawn(
     String(playgroundPort),
     '--disable-telemetry',
   ],
-  { stdio: 'inherit', env: { ...env, TEAMSAPPTESTER_BROWSER: env['TEAMSAPPTESTER_BROWSER'] ?? 'none' } },
+  {
+    stdio: 'inherit',
+    cwd: projectRoot,
+    env: {
+      ...env,
+      TEAMSAPPTESTER_BROWSER: env['TEAMSAPPTESTER_BROWSER'] ?? 'none',
+      M365_AGENTS_PLAYGROUND_CONFIG_PATH: configPath,
+    },
+  },
 );
 
 logger.info(

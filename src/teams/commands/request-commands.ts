@@ -6,7 +6,8 @@ import { summariseRun } from '../../core/runner/summarise-run.js';
 import { exportRequest } from '../../app/run-export.js';
 import type { BotDeps } from '../bot-deps.js';
 import { statusText } from '../cards/plan-card-data.js';
-import { cancelById } from '../actions/request-actions.js';
+import { approvalCard, cancelById } from '../actions/request-actions.js';
+import { cardAttachment } from '../cards/render-card.js';
 
 function requestIdFrom(argument: string): string | null {
   const id = argument.split(' ')[0]?.toUpperCase() ?? '';
@@ -57,6 +58,11 @@ export async function statusCommand(ctx: TurnContext, deps: BotDeps, argument: s
   const audit = await deps.store.audit.list({ requestId: id, limit: 10 });
   if (audit.length > 0) lines.push(`Last events: ${audit.map((e) => e.type).join(', ')}`);
   await ctx.sendActivity(lines.join('\n\n'));
+  if (request.state === 'awaiting-approval') {
+    // The approval card again, e.g. for an approver who wasn't in the conversation it was posted to.
+    // Clicking it goes through the same guards as the original.
+    await ctx.sendActivity({ attachments: [cardAttachment(await approvalCard(deps, request))] });
+  }
 }
 
 export async function historyCommand(ctx: TurnContext, deps: BotDeps, argument: string): Promise<void> {

@@ -168,6 +168,14 @@ describe('offboarding through the card verbs (TestAdapter, real connectors again
     expect(textOf(await bot.say(personas.operator, 'history adele.vance@contoso.com'))).toContain(request.id);
   });
 
+  it('shows the approval card again with status while a request awaits approval', async () => {
+    const { requestId } = await approvalFor('nestor.wilke@contoso.com');
+    const replies = await bot.say(personas.approver2, `status ${requestId}`);
+    expect(textOf(replies)).toContain('Waiting for approval');
+    const approve = actionsOf(cardIn(replies)).find((a) => a.title === 'Approve');
+    expect(approve?.data['requestId']).toBe(requestId);
+  });
+
   it('cancels by command', async () => {
     const { requestId } = await requestCard('joni.sherman@contoso.com');
     expect(textOf(await bot.say(personas.operator, `cancel ${requestId}`))).toContain('cancelled');

@@ -1,7 +1,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allVerbs } from '../../../src/teams/cards/verbs.js';
+import { bulkVerbs } from '../../../src/teams/cards/offboard-bulk.data.js';
+import { provisionVerbs } from '../../../src/teams/cards/provision-request.data.js';
+import { allVerbs as coreVerbs } from '../../../src/teams/cards/verbs.js';
+
+/** Every verb the bot's cards use: the request verbs and those of the provisioning and bulk cards. */
+const allVerbs: readonly string[] = [
+  ...coreVerbs,
+  ...Object.values(provisionVerbs),
+  ...Object.values(bulkVerbs),
+];
 import { personas, startBotHarness, type BotHarness } from '../../support/bot-harness.js';
 
 const cardsDir = join(import.meta.dirname, '../../../src/teams/cards');
