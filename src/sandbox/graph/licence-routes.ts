@@ -1,6 +1,7 @@
 /** Licences: `subscribedSkus`, `assignLicense` (with the documented failures) and `licenseDetails`. */
 import type { RouteContext, RouteDefinition, SandboxResponse } from '../http/service.js';
-import type { AssignedLicense } from '../state/directory-types.js';
+import { makeMailbox } from '../seed/builders.js';
+import type { AssignedLicense, UserRecord } from '../state/directory-types.js';
 import { fail, ok } from './errors.js';
 import { requireUser } from './lookup.js';
 import { userRead } from './users-routes.js';
@@ -156,6 +157,7 @@ function assignLicense(rc: RouteContext): SandboxResponse {
         : 'licence.change',
   );
   const updated = rc.tenant.directory.updateUser(user.id, { assignedLicenses: next });
+  provisionMailboxIfLicensed(rc, updated);
   const full = fullUserJson(rc.tenant, updated);
   return ok({
     '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users/$entity',
@@ -166,6 +168,23 @@ function assignLicense(rc: RouteContext): SandboxResponse {
     city: full['city'],
     companyName: full['companyName'],
   });
+}
+
+/**
+ * Exchange Online creates a mailbox once a licence with an enabled Exchange plan is assigned (a cloud
+ * user without one). The sandbox creates it at once; its calendar grants still follow the consistency
+ * delays of their own.
+ */
+function provisionMailboxIfLicensed(rc: RouteContext, user: UserRecord): void {
+  if (rc.tenant.exchange.getMailbox(user.id)) return;
+  const hasExchange = rc.tenant.directory.effectiveLicenses(user).some((l) => {
+    const disabled = new Set(l.disabledPlans.map((p) => p.toLowerCase()));
+    return (rc.tenant.getSku(l.skuId)?.servicePlans ?? []).some(
+      (plan) =>
+        plan.servicePlanName.startsWith('EXCHANGE_S_') && !disabled.has(plan.servicePlanId.toLowerCase()),
+    );
+  });
+  if (hasExchange) rc.tenant.exchange.addMailbox(makeMailbox(rc.tenant.info, user, {}));
 }
 
 export const licenceRoutes: RouteDefinition[] = [
