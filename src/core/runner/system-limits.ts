@@ -1,11 +1,16 @@
 /** Bounded concurrency per target system, shared by every run one Runner executes. */
 import type { SystemId } from '../step.js';
 
-/** Calls in flight per system. Teams and mail are small because their rate limits are per tenant. */
+/**
+ * Calls in flight per system. Teams and mail are small because their rate limits are per tenant.
+ * Exchange: 8, the top of the practical 4–8 parallel calls per tenant; at ~500 ms per cmdlet, 4 in
+ * flight (8 cmdlets/s) left a bulk run at a fifth of the documented 200 cmdlets/5 s budget
+ * (bench/offboard-bulk.bench.ts); 429s above the budget are absorbed by Retry-After retries.
+ */
 export const defaultSystemLimits: Readonly<Record<SystemId, number>> = {
   ad: 4,
   entra: 8,
-  exchange: 4,
+  exchange: 8,
   sharepoint: 4,
   teams: 2,
   mail: 2,
