@@ -159,7 +159,7 @@ export class BulkOffboard {
     }));
     const plans = new Map<string, Plan>();
     let done = 0;
-    const planned = await mapPool(entries, this.deps.planConcurrency ?? 8, async (entry) => {
+    const planned = await mapPool(entries, this.deps.planConcurrency ?? 16, async (entry) => {
       const { item, plan } = await this.prepareOne(actor, entry);
       if (plan) plans.set(item.userPrincipalName.toLowerCase(), plan);
       options.onItem?.(item, ++done, entries.length);
