@@ -14,6 +14,7 @@ import { processDueDeletions, scheduleDeletion } from '../core/offboard/schedule
 import { Policy } from '../core/policy/policy.js';
 import { systemClock, type Ports } from '../core/ports/index.js';
 import type { Store } from '../core/ports/store.js';
+import type { SystemId } from '../core/step.js';
 import { RequestService } from '../core/requests/request-service.js';
 import { Runner } from '../core/runner/runner.js';
 import { createBotApplication } from '../teams/bot-app.js';
@@ -49,6 +50,8 @@ export interface StartOptions {
   resumeIntervalMs?: number;
   /** Lease owner id; stable across restarts of one instance. Default host name and port. */
   instanceId?: string;
+  /** Calls in flight per target system (runs and plan reads); unset systems keep the Runner's defaults. */
+  systemLimits?: Partial<Record<SystemId, number>>;
 }
 
 function botAuthConfig(config: AppConfig): Record<string, string> {
@@ -134,6 +137,7 @@ export async function createServices(
     ports,
     owner: options.instanceId ?? config.instanceId ?? `${hostname()}:${config.port}`,
     leaseMs: config.runner.leaseMs,
+    ...(options.systemLimits && { systemLimits: options.systemLimits }),
     logger,
   });
   const offboard = new OffboardFlow({
