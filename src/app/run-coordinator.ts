@@ -11,6 +11,7 @@ import type { RunRecord, RunStatus, Store } from '../core/ports/store.js';
 import type { RequestService } from '../core/requests/request-service.js';
 import { retryFailedSteps } from '../core/runner/retry-failed.js';
 import type { Runner, RunOutcome } from '../core/runner/runner.js';
+import type { FinishedRunStatus } from '../core/runner/events.js';
 import { summariseRun } from '../core/runner/summarise-run.js';
 import type { Plan } from '../core/step.js';
 import { cardAttachment, renderCard, type AdaptiveCardJson } from '../teams/cards/render-card.js';
@@ -30,11 +31,7 @@ export interface FlowRunner {
    * Called once when the run finished (reports, webhooks, scheduling); may return extra cards to post
    * after the summary (the revoke summary with counts per type).
    */
-  onFinished?(
-    request: LifecycleRequest,
-    run: RunRecord,
-    status: RunStatus,
-  ): Promise<object[] | undefined>;
+  onFinished?(request: LifecycleRequest, run: RunRecord, status: RunStatus): Promise<object[] | undefined>;
 }
 
 export interface RunCoordinatorDeps {
@@ -44,7 +41,17 @@ export interface RunCoordinatorDeps {
   flows: Partial<Record<LifecycleRequest['kind'], FlowRunner>>;
   gateway: ConversationGateway;
   logger: Logger;
+  /**
+   * How long a request may stay `running` without a run, or with a finished run and no summary, before
+   * the resume poll finishes what its (crashed) starter began. Default 30 s: the runner lease.
+   */
+  strandedAfterMs?: number;
 }
+
+/** Where a request's progress card goes, saved before its run exists so a crash can't lose it. */
+const progressReferenceKey = (requestId: string): string => `progress:${requestId}`;
+const finishedStatuses: readonly string[] = ['completed', 'completed-with-errors', 'failed', 'cancelled'];
+const isFinished = (status: RunStatus): status is FinishedRunStatus => finishedStatuses.includes(status);
 
 interface StoredProgress {
   location?: ProgressLocation;
@@ -54,27 +61,54 @@ interface StoredProgress {
 export class RunCoordinator {
   private readonly reporter: ProgressReporter;
   private readonly running = new Map<string, Promise<void>>();
+  /** Runs this process is creating (planning, posting the card). */
+  private readonly starting = new Set<string>();
+  /** Resume passes in flight: shutdown waits for the runs they execute, as for launched runs. */
+  private readonly resuming = new Set<Promise<number>>();
 
   constructor(private readonly deps: RunCoordinatorDeps) {
     this.reporter = new ProgressReporter(deps.gateway, deps.logger);
   }
 
-  /** Start an approved request: plan against live state, store the run, post progress, execute. */
+  /**
+   * Start an approved request: claim it for a new run id (state `running`), then plan against live
+   * state, store the run, post progress and execute. Planning reads live systems and can fail or be cut
+   * short by a crash; the claimed request then waits for the resume poll (`resumeAbandoned`) instead
+   * of staying `approved` with no run forever.
+   */
   async start(request: LifecycleRequest, reference: Partial<ConversationReference>): Promise<string> {
+    this.flowFor(request);
+    const runId = randomUUID();
+    await this.deps.store.conversations.save(progressReferenceKey(request.id), reference);
+    const claimed = await this.deps.requestService.setState(request.id, 'running', { runId });
+    if (!claimed.isDone) throw new Error(`Request ${request.id} could not start: ${claimed.message}`);
+    this.starting.add(runId);
+    try {
+      await this.createRun(claimed.request, runId, reference);
+    } catch (error) {
+      this.deps.logger.warn(
+        { err: errorSummary(error), requestId: request.id },
+        'could not start the run now; the resume poll starts it',
+      );
+    } finally {
+      this.starting.delete(runId);
+    }
+    return runId;
+  }
+
+  /**
+   * Plan, post the progress card, then store the run with the card's location: a queued run always
+   * knows its card, so whichever instance claims it updates that message.
+   */
+  private async createRun(
+    request: LifecycleRequest,
+    runId: string,
+    reference: Partial<ConversationReference>,
+  ): Promise<void> {
     const flow = this.flowFor(request);
     const plan = await flow.plan(request);
-    const runId = randomUUID();
-    await this.deps.store.runs.create({
-      id: runId,
-      requestId: request.id,
-      status: 'queued',
-      plan,
-      input: flow.runInput(request),
-    });
-    const started = await this.deps.requestService.setState(request.id, 'running', { runId });
-    const current = started.isDone ? started.request : request;
     const progress: StoredProgress = { startedAt: Date.now() };
-    const card = renderCard(progressTemplate, progressCardData(current, summariseRun(plan, []), 0));
+    const card = renderCard(progressTemplate, progressCardData(request, summariseRun(plan, []), 0));
     try {
       const activityId = await this.deps.gateway.send(
         reference,
@@ -87,9 +121,58 @@ export class RunCoordinator {
         'could not post the progress card',
       );
     }
-    await this.deps.store.runs.setProgress(runId, progress);
+    await this.deps.store.runs.create({
+      id: runId,
+      requestId: request.id,
+      status: 'queued',
+      plan,
+      input: flow.runInput(request),
+      progress,
+    });
+    // Cancelled while planning: the run starts cancelled and skips every step.
+    const current = await this.deps.store.requests.get(request.id);
+    if (current?.state === 'cancelled') await this.deps.store.runs.requestCancel(runId);
     this.launch(runId);
-    return runId;
+  }
+
+  /**
+   * Requests a crashed (or failed) start left `running` without a run get their run; runs that
+   * finished while their executor died before the summary get their summary and request state.
+   */
+  private async resumeStranded(): Promise<void> {
+    const strandedAfterMs = this.deps.strandedAfterMs ?? 30_000;
+    const now = Date.now();
+    for (const request of await this.deps.store.requests.listByState(['running'], 500)) {
+      const runId = request.runId;
+      const isBusy = runId !== undefined && (this.running.has(runId) || this.starting.has(runId));
+      if (!runId || isBusy || now - Date.parse(request.updatedAt) < strandedAfterMs) continue;
+      this.starting.add(runId);
+      try {
+        const run = await this.deps.store.runs.get(runId);
+        if (!run) {
+          const reference = (await this.deps.store.conversations.get(progressReferenceKey(request.id))) as
+            Partial<ConversationReference> | undefined;
+          this.deps.logger.info(
+            { requestId: request.id, runId },
+            'starting a run a crashed start left behind',
+          );
+          await this.createRun(request, runId, reference ?? {});
+        } else if (
+          isFinished(run.status) &&
+          now - Date.parse(run.finishedAt ?? run.updatedAt) >= strandedAfterMs
+        ) {
+          this.deps.logger.info({ requestId: request.id, runId }, 'finishing a run whose executor stopped');
+          await this.finishRun(runId, run.status);
+        }
+      } catch (error) {
+        this.deps.logger.warn(
+          { err: errorSummary(error), requestId: request.id },
+          'resuming a stranded request failed',
+        );
+      } finally {
+        this.starting.delete(runId);
+      }
+    }
   }
 
   /** Re-open failed steps and run them again. */
@@ -106,6 +189,21 @@ export class RunCoordinator {
 
   /** Claim and execute every runnable run (queued, or abandoned by a dead process). */
   async resumeAbandoned(): Promise<number> {
+    const work = this.resumeAll();
+    this.resuming.add(work);
+    try {
+      return await work;
+    } finally {
+      this.resuming.delete(work);
+    }
+  }
+
+  private async resumeAll(): Promise<number> {
+    try {
+      await this.resumeStranded();
+    } catch (error) {
+      this.deps.logger.warn({ err: errorSummary(error) }, 'resuming stranded requests failed');
+    }
     let count = 0;
     for (;;) {
       const claimed = await this.deps.runner.executeNext({
@@ -119,9 +217,11 @@ export class RunCoordinator {
     }
   }
 
-  /** Resolves when every run started by this process has finished (for tests and shutdown). */
+  /** Resolves when every run this process started or resumed has finished (for tests and shutdown). */
   async idle(): Promise<void> {
-    while (this.running.size > 0) await Promise.all(this.running.values());
+    while (this.running.size > 0 || this.resuming.size > 0) {
+      await Promise.allSettled([...this.running.values(), ...this.resuming]);
+    }
   }
 
   private launch(runId: string): void {
@@ -149,12 +249,17 @@ export class RunCoordinator {
   }
 
   private async afterRun(outcome: RunOutcome): Promise<void> {
-    if (outcome.kind !== 'finished') return;
-    const found = await this.locate(outcome.runId);
+    if (outcome.kind === 'finished') await this.finishRun(outcome.runId, outcome.status);
+  }
+
+  /**
+   * Final progress, summary, flow hooks, then the request's state last: a request still `running`
+   * with a finished run means this was cut short, and the resume poll does it again.
+   */
+  private async finishRun(runId: string, status: FinishedRunStatus): Promise<void> {
+    const found = await this.locate(runId);
     if (!found) return;
-    const { run, request, progress } = found;
-    const finished = await this.deps.requestService.setState(request.id, outcome.status);
-    const current = finished.isDone ? finished.request : request;
+    const { run, request: current, progress } = found;
     if (progress.location) {
       await this.reporter.finish(run.id, progress.location, () => this.progressCard(run.id));
     }
@@ -162,7 +267,7 @@ export class RunCoordinator {
     const flow = this.flowFor(current);
     const data = summaryCardData(
       current,
-      outcome.status,
+      status,
       summary,
       Date.now() - progress.startedAt,
       flow.links?.(run) ?? [],
@@ -179,7 +284,7 @@ export class RunCoordinator {
     }
     let extraCards: object[] = [];
     try {
-      extraCards = (await flow.onFinished?.(current, run, outcome.status)) ?? [];
+      extraCards = (await flow.onFinished?.(current, run, status)) ?? [];
     } catch (error) {
       this.deps.logger.error({ err: errorSummary(error), runId: run.id }, 'finishing the run failed');
     }
@@ -194,6 +299,12 @@ export class RunCoordinator {
         this.deps.logger.warn({ err: errorSummary(error), runId: run.id }, 'could not post a summary card');
       }
     }
+    const finished = await this.deps.requestService.setState(current.id, status);
+    if (!finished.isDone)
+      this.deps.logger.warn(
+        { requestId: current.id, runId, reason: finished.message },
+        'request state not updated',
+      );
   }
 
   private async progressCard(runId: string): Promise<object> {

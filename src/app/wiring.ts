@@ -184,6 +184,7 @@ export async function createServices(
     }),
     gateway,
     logger,
+    strandedAfterMs: config.runner.leaseMs,
   });
   const bulk: BulkServices = {
     offboard: new BulkOffboard({

@@ -24,6 +24,14 @@ export interface StartedOffboarding {
   approvedSeq: number;
 }
 
+export interface PendingApproval {
+  upn: string;
+  conversationId: string;
+  requestId: string;
+  approvalCardId: string;
+  approve: { verb: string; data: Record<string, unknown> };
+}
+
 /**
  * `botUrl` is asked for every activity, so a test can send each one to another instance (a proxy or
  * a restarted bot).
@@ -34,6 +42,36 @@ export async function startOffboarding(
   upn: string,
   conversationId: string,
 ): Promise<StartedOffboarding> {
+  const pending = await requestOffboarding(endpoint, botUrl, upn, conversationId);
+  const approvedSeq = endpoint.sequence;
+  const approved = await approveOffboarding(endpoint, botUrl, pending);
+  if (approved.status !== 200) throw new Error(`approve ${upn}: HTTP ${approved.status}`);
+  return { upn, conversationId, requestId: pending.requestId, approvedSeq };
+}
+
+/** Clicks Approve on the approval card. */
+export function approveOffboarding(
+  endpoint: ConnectorEndpoint,
+  botUrl: () => string,
+  pending: PendingApproval,
+): ReturnType<ConnectorEndpoint['click']> {
+  return endpoint.click(
+    botUrl(),
+    approverUser,
+    pending.conversationId,
+    pending.approvalCardId,
+    pending.approve.verb,
+    pending.approve.data,
+  );
+}
+
+/** `offboard <upn>`, then Confirm: resolves when the approval card is there. */
+export async function requestOffboarding(
+  endpoint: ConnectorEndpoint,
+  botUrl: () => string,
+  upn: string,
+  conversationId: string,
+): Promise<PendingApproval> {
   const status = await endpoint.say(botUrl(), operatorUser, conversationId, `offboard ${upn}`);
   if (status >= 300) throw new Error(`offboard ${upn}: HTTP ${status}`);
   const requestCard = await endpoint.waitFor(
@@ -59,17 +97,7 @@ export async function startOffboarding(
   );
   const approve = actionOf(endpoint.cardOf(approvalCard) ?? {}, 'Approve');
   if (!approve) throw new Error(`no Approve on the approval card for ${upn}`);
-  const approvedSeq = endpoint.sequence;
-  const approved = await endpoint.click(
-    botUrl(),
-    approverUser,
-    conversationId,
-    approvalCard.id,
-    approve.verb,
-    approve.data,
-  );
-  if (approved.status !== 200) throw new Error(`approve ${upn}: HTTP ${approved.status}`);
-  return { upn, conversationId, requestId, approvedSeq };
+  return { upn, conversationId, requestId, approvalCardId: approvalCard.id, approve };
 }
 
 /** The summary card of a request, once posted. */

@@ -12,6 +12,8 @@ export interface RunCheck {
   requestId: string;
   status: RunRecord['status'];
   problems: string[];
+  /** Steps that failed, with the error they ended on. */
+  failures: string[];
   /** Change attempts that failed and were retried within the run (from the journal). */
   retriedAttempts: number;
   /** Changes recorded from a fresh plan after a crash left them in doubt. */
@@ -76,6 +78,7 @@ export async function checkRun(
       requestId: '',
       status: 'failed',
       problems: ['run missing'],
+      failures: [],
       retriedAttempts: 0,
       reconciled: 0,
     };
@@ -86,6 +89,9 @@ export async function checkRun(
     requestId: run.requestId,
     status: run.status,
     problems: [...checkJournal(run, journal), ...checkAudit(run, journal, events, requestTypes)],
+    failures: journal
+      .filter((e) => e.changeKey === undefined && e.phase === 'failed')
+      .map((e) => `${e.stepId}: ${e.error?.message ?? 'failed'}`),
     retriedAttempts: journal.filter((e) => e.changeKey !== undefined && e.phase === 'failed').length,
     reconciled: journal.filter(
       (e) =>

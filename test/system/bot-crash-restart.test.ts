@@ -17,8 +17,9 @@ import { BotProcess } from '../support/bot-process.js';
 import { ConnectorEndpoint } from '../support/connector-endpoint.js';
 import { freePort } from '../support/free-port.js';
 import {
+  approveOffboarding,
   progressCardsOf,
-  startOffboarding,
+  requestOffboarding,
   summaryOf,
   type StartedOffboarding,
 } from '../support/offboard-conversation.js';
@@ -86,21 +87,42 @@ describe(`bot process killed ${killCount} times during ${leaverCount} offboardin
 
   it('resumes every run after each SIGKILL, on the same progress message, applying each change once', async () => {
     const random = prng(seed);
+    let interruptedApprovals = 0;
     const leavers = (sandbox.generated?.userIds ?? [])
       .filter((_, i) => i % 3 === 2)
       .slice(0, leaverCount)
       .map((id) => sandbox.state.directory.getUser(id)?.userPrincipalName ?? id);
-    const started: StartedOffboarding[] = await Promise.all(
-      leavers.map((upn, i) => startOffboarding(endpoint, () => bot.url, upn, `crash-chat-${i}`)),
+    const pending = await Promise.all(
+      leavers.map((upn, i) => requestOffboarding(endpoint, () => bot.url, upn, `crash-chat-${i}`)),
     );
+    const approvedSeq = endpoint.sequence;
+    const started: StartedOffboarding[] = pending.map((p) => ({ ...p, approvedSeq }));
+    // The approvals race the first kill: the approving turn plans and starts the run.
+    const approvals = pending.map(async (p) => {
+      try {
+        return (await approveOffboarding(endpoint, () => bot.url, p)).status;
+      } catch {
+        return 0;
+      }
+    });
     // Each restart: which runs were still unfinished when it was killed, and where the endpoint stood.
     const restarts: { seq: number; unfinished: string[] }[] = [];
     for (let kill = 0; kill < killCount; kill++) {
-      await new Promise((resolve) => setTimeout(resolve, 500 + Math.floor(random() * 4000)));
+      const delayMs = kill === 0 ? 200 + Math.floor(random() * 1500) : 500 + Math.floor(random() * 4000);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
       await bot.kill();
       const unfinished = started.filter((s) => !summaryOf(endpoint, s)).map((s) => s.requestId);
       restarts.push({ seq: endpoint.sequence, unfinished });
       await bot.start();
+      if (kill === 0) {
+        // An approver whose click failed with the bot clicks again (refused if it was approved already).
+        const statuses = await Promise.all(approvals);
+        interruptedApprovals = statuses.filter((status) => status !== 200).length;
+        for (const [i, status] of statuses.entries()) {
+          const p = pending[i];
+          if (status !== 200 && p) await approveOffboarding(endpoint, () => bot.url, p);
+        }
+      }
     }
     for (const s of started) {
       await endpoint.waitFor(
@@ -141,7 +163,7 @@ describe(`bot process killed ${killCount} times during ${leaverCount} offboardin
     }
     expect(duplicateWrites(sandbox.requestLog.all(), repeatableOperations)).toEqual([]);
     console.info(
-      `crash figures ${JSON.stringify({ runs: started.length, kills: killCount, killedMidRun: killedMidRun.length, starts: bot.starts })}`,
+      `crash figures ${JSON.stringify({ runs: started.length, kills: killCount, killedMidRun: killedMidRun.length, interruptedApprovals, starts: bot.starts })}`,
     );
   }, 420_000);
 });
