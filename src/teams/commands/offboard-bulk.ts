@@ -4,7 +4,7 @@
  * once on a blast-radius card (count, protected accounts highlighted; two approvers when one is in
  * it), then the batch runs in the background with one progress card, updated at most every 2 s.
  */
-import { MessageFactory, TurnContext } from 'botbuilder';
+import { ActivityTypes, MessageFactory, TurnContext } from 'botbuilder';
 import type { Application } from '@microsoft/teams-ai';
 import { LeaversCsvError, parseLeaversCsv } from '../../app/bulk-leavers-csv.js';
 import type { BulkResult } from '../../app/bulk-offboard-runner.js';
@@ -109,6 +109,7 @@ export async function bulkOffboardCommand(
     await ctx.sendActivity(found);
     return;
   }
+  await ctx.sendActivity({ type: ActivityTypes.Typing });
   const result = await bulk.offboard.prepare(actor, found.entries);
   if (result.kind === 'refused') {
     await ctx.sendActivity(await audited(deps, actor, 'offboard.bulk', result.message));

@@ -1,5 +1,5 @@
 /** `offboard <upn | name>`: resolve, check the policy, preview the plan, ask for confirmation. */
-import type { TurnContext } from 'botbuilder';
+import { ActivityTypes, type TurnContext } from 'botbuilder';
 import type { Principal } from '../../core/model.js';
 import type { BotDeps } from '../bot-deps.js';
 import requestTemplate from '../cards/offboard-request.card.json' with { type: 'json' };
@@ -32,6 +32,8 @@ export async function offboardCommand(
     await ctx.sendActivity('That is not a user name or UPN I can look up; nothing was changed.');
     return;
   }
+  // Resolving and planning against live state takes seconds: show "typing" at once.
+  await ctx.sendActivity({ type: ActivityTypes.Typing });
   const result = await deps.offboard.prepare(actor, query);
   switch (result.kind) {
     case 'refused':
