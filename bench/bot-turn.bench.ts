@@ -1,0 +1,243 @@
+/**
+ * Bot turn latency: from an incoming activity on the bot's HTTP endpoint to the first reply, with 50
+ * users talking at once. The bot runs as in `npm run dev` (sandbox mode, real CloudAdapter, real
+ * connectors against the sandbox with service-like latency, PGlite in memory); activities carry a
+ * `serviceUrl` pointing at a small local Bot Connector stub that records every reply.
+ *
+ *   npm run bench:bot -- [--users 50] [--rounds 4] [--graph-ms 100] [--exchange-ms 500] [--jitter 0.2]
+ *
+ * Each user sends `help` and `offboard <a different generated user>` in turns, waiting for the first
+ * reply before the next message. The naive strategy is the same conversation served one message at a
+ * time with one call in flight per system. Writes bench/results/bot-turn.json.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { loadConfig } from '../src/app/config.js';
+import { startBot } from '../src/app/wiring.js';
+import { startSandbox, type Sandbox } from '../src/sandbox/index.js';
+import { openMemoryStore } from '../src/store/index.js';
+import {
+  defaultLatency,
+  latencyBehaviours,
+  naiveLimits,
+  percentile,
+  round,
+  writeResult,
+  type LatencyProfile,
+} from './offboard-bench-support.js';
+
+const { values } = parseArgs({
+  options: {
+    users: { type: 'string', default: '50' },
+    rounds: { type: 'string', default: '4' },
+    'graph-ms': { type: 'string', default: String(defaultLatency.graph) },
+    'exchange-ms': { type: 'string', default: String(defaultLatency.exchange) },
+    'sharepoint-ms': { type: 'string', default: String(defaultLatency.sharepoint) },
+    'login-ms': { type: 'string', default: String(defaultLatency.login) },
+    jitter: { type: 'string', default: '0.2' },
+  },
+});
+const userCount = Number(values.users);
+const rounds = Number(values.rounds);
+const profile: LatencyProfile = {
+  graph: Number(values['graph-ms']),
+  exchange: Number(values['exchange-ms']),
+  sharepoint: Number(values['sharepoint-ms']),
+  login: Number(values['login-ms']),
+  jitter: Number(values.jitter),
+};
+const tenantId = '11111111-1111-4111-8111-111111111111';
+const requesters = [
+  { aadObjectId: '10000000-0000-4000-8000-000000000013', name: 'Isaiah Langer' },
+  { aadObjectId: '10000000-0000-4000-8000-000000000014', name: 'Miriam Graham' },
+];
+
+/** A Bot Connector stub: answers replies and records when the first one for each activity arrived. */
+class ConnectorStub {
+  /** First activity of any kind (typing included): what the user first sees. */
+  readonly firstActivityAt = new Map<string, number>();
+  readonly firstReplyAt = new Map<string, number>();
+  private waiters = new Map<string, () => void>();
+  private server: Server | undefined;
+  url = '';
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      void this.handle(req).then((body) => {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify(body));
+      });
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server?.address() as AddressInfo).port}/`;
+  }
+
+  /** Resolves when the first reply to `activityId` arrived (or at once if it did). */
+  replied(activityId: string): Promise<void> {
+    if (this.firstReplyAt.has(activityId)) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.set(activityId, resolve));
+  }
+
+  private async handle(req: IncomingMessage): Promise<object> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const at = performance.now();
+    const match = /\/v3\/conversations\/[^/]+\/activities\/([^/?]+)/.exec(req.url ?? '');
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as {
+      replyToId?: string;
+      type?: string;
+    };
+    const replyTo = body.replyToId ?? (match ? decodeURIComponent(match[1] ?? '') : undefined);
+    if (replyTo && !this.firstActivityAt.has(replyTo)) this.firstActivityAt.set(replyTo, at);
+    if (replyTo && body.type !== 'typing' && !this.firstReplyAt.has(replyTo)) {
+      this.firstReplyAt.set(replyTo, at);
+      this.waiters.get(replyTo)?.();
+      this.waiters.delete(replyTo);
+    }
+    return { id: randomUUID() };
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server?.close(() => {
+        resolve();
+      });
+      this.server?.closeAllConnections();
+    });
+  }
+}
+
+interface Workload {
+  latencies: { help: number[]; offboard: number[]; offboardFirstActivity: number[]; offboardTurn: number[] };
+  wallMs: number;
+}
+
+async function runWorkload(sandbox: Sandbox, isNaive: boolean, leavers: string[]): Promise<Workload> {
+  const stub = new ConnectorStub();
+  await stub.start();
+  const store = await openMemoryStore();
+  const config = loadConfig({
+    LIFECYCLE_MODE: 'sandbox',
+    SANDBOX_URL: sandbox.baseUrl,
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+  });
+  const bot = await startBot(config, {
+    store,
+    logger: pino({ level: 'silent' }),
+    resumeIntervalMs: 3_600_000,
+    ...(isNaive && { systemLimits: naiveLimits }),
+  });
+  const endpoint = `http://127.0.0.1:${bot.port}/api/messages`;
+  const latencies: Workload['latencies'] = {
+    help: [],
+    offboard: [],
+    offboardFirstActivity: [],
+    offboardTurn: [],
+  };
+  let next = 0;
+  /** First message (card or text) latency; also records the first activity and the whole turn. */
+  const send = async (user: number, text: string): Promise<number> => {
+    const id = randomUUID();
+    const who = requesters[user % requesters.length] ?? requesters[0];
+    const activity = {
+      type: 'message',
+      id,
+      text,
+      channelId: 'msteams',
+      serviceUrl: stub.url,
+      timestamp: new Date().toISOString(),
+      from: { id: `29:bench-${user}`, name: who?.name, aadObjectId: who?.aadObjectId },
+      recipient: { id: '28:lifecycle-bot', name: 'Lifecycle' },
+      conversation: { id: `a:bench-${user}`, conversationType: 'personal', tenantId },
+      channelData: { tenant: { id: tenantId } },
+    };
+    const started = performance.now();
+    const replied = stub.replied(id);
+    const response = await fetch(endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(activity),
+    });
+    await response.arrayBuffer();
+    const turnMs = performance.now() - started;
+    await replied;
+    if (text.startsWith('offboard')) {
+      latencies.offboardTurn.push(turnMs);
+      latencies.offboardFirstActivity.push((stub.firstActivityAt.get(id) ?? performance.now()) - started);
+    }
+    return (stub.firstReplyAt.get(id) ?? performance.now()) - started;
+  };
+  const conversation = async (user: number): Promise<void> => {
+    for (let r = 0; r < rounds; r++) {
+      if (r % 2 === 0) latencies.help.push(await send(user, 'help'));
+      else latencies.offboard.push(await send(user, `offboard ${leavers[next++ % leavers.length] ?? ''}`));
+    }
+  };
+  const started = performance.now();
+  if (isNaive) for (let u = 0; u < userCount; u++) await conversation(u);
+  else await Promise.all(Array.from({ length: userCount }, (_, u) => conversation(u)));
+  const wallMs = performance.now() - started;
+  await bot.close();
+  await store.close();
+  await stub.close();
+  return { latencies, wallMs };
+}
+
+const summary = (xs: number[]) => ({
+  count: xs.length,
+  p50Ms: round(percentile(xs, 50)),
+  p99Ms: round(percentile(xs, 99)),
+  maxMs: round(Math.max(...xs)),
+});
+
+const sandbox = await startSandbox({
+  port: 0,
+  tenant: { users: userCount * rounds + 10 },
+  behaviours: { latency: latencyBehaviours(profile), throttling: { enabled: true } },
+});
+try {
+  const ids = sandbox.generated?.userIds ?? [];
+  const leavers = ids.map((id) => sandbox.state.directory.getUser(id)?.userPrincipalName ?? id);
+  const snapshot = sandbox.snapshot();
+  const optimised = await runWorkload(sandbox, false, leavers);
+  sandbox.restore(snapshot);
+  const naive = await runWorkload(sandbox, true, leavers);
+  const result = {
+    users: userCount,
+    rounds,
+    latencyMs: profile,
+    concurrent: {
+      wallMs: round(optimised.wallMs),
+      help: summary(optimised.latencies.help),
+      offboard: summary(optimised.latencies.offboard),
+      offboardFirstActivity: summary(optimised.latencies.offboardFirstActivity),
+      offboardTurn: summary(optimised.latencies.offboardTurn),
+    },
+    naiveSequential: {
+      wallMs: round(naive.wallMs),
+      help: summary(naive.latencies.help),
+      offboard: summary(naive.latencies.offboard),
+      offboardFirstActivity: summary(naive.latencies.offboardFirstActivity),
+      offboardTurn: summary(naive.latencies.offboardTurn),
+    },
+    speedUpOfWorkload: round(naive.wallMs / optimised.wallMs, 1),
+  };
+  const line = (name: string, s: ReturnType<typeof summary>): string =>
+    `${name} p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms (n=${s.count})`;
+  process.stdout.write(
+    [
+      `bot turn latency, ${userCount} users at once × ${rounds} messages (graph ${profile.graph} ms, exchange ${profile.exchange} ms)`,
+      `  concurrent: ${line('help', result.concurrent.help)}; ${line('offboard card', result.concurrent.offboard)}; ${line('offboard first activity', result.concurrent.offboardFirstActivity)}; ${line('offboard HTTP turn', result.concurrent.offboardTurn)}; workload ${round(optimised.wallMs / 1000, 1)} s`,
+      `  naive (one message at a time, one call per system): ${line('help', result.naiveSequential.help)}; ${line('offboard card', result.naiveSequential.offboard)}; workload ${round(naive.wallMs / 1000, 1)} s`,
+      `  workload speed-up ×${result.speedUpOfWorkload}`,
+      `wrote ${writeResult('bot-turn', result)}`,
+      '',
+    ].join('\n'),
+  );
+} finally {
+  await sandbox.close();
+}
