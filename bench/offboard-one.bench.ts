@@ -138,21 +138,15 @@ try {
 
   // Naive run: attribute every round trip to its step.
   const windows = new Map<string, { from: number; to: number }>();
-  const naive = await execute(
-    naiveRunner(bench.services, steps),
-    request,
-    chained(plan),
-    {
-      onEvent: (e) => {
-        if (e.type === 'step-started')
-          windows.set(e.stepId, { from: lastSeq(), to: Number.MAX_SAFE_INTEGER });
-        if (e.type === 'step-finished') {
-          const w = windows.get(e.stepId);
-          windows.set(e.stepId, { from: w?.from ?? lastSeq(), to: lastSeq() });
-        }
-      },
+  const naive = await execute(naiveRunner(bench.services, steps), request, chained(plan), {
+    onEvent: (e) => {
+      if (e.type === 'step-started') windows.set(e.stepId, { from: lastSeq(), to: Number.MAX_SAFE_INTEGER });
+      if (e.type === 'step-finished') {
+        const w = windows.get(e.stepId);
+        windows.set(e.stepId, { from: w?.from ?? lastSeq(), to: lastSeq() });
+      }
     },
-  );
+  });
   const log = roundTrips(sandbox.requestLog.all());
   // A step's changes are independent (the Runner applies them concurrently within its system's
   // limit); its reads (read-before, verification) are counted one after another.
