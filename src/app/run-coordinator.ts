@@ -253,7 +253,7 @@ export class RunCoordinator {
   }
 
   /**
-   * Final progress, summary, flow hooks, then the request's state last: a request still `running`
+   * Final progress, flow hooks, summary, then the request's state last: a request still `running`
    * with a finished run means this was cut short, and the resume poll does it again.
    */
   private async finishRun(runId: string, status: FinishedRunStatus): Promise<void> {
@@ -265,6 +265,13 @@ export class RunCoordinator {
     }
     const summary = summariseRun(run.plan, await this.deps.store.journal.list(run.id));
     const flow = this.flowFor(current);
+    // The flow's own results (summary JSON, deletion schedule) exist before anyone sees the summary.
+    let extraCards: object[] = [];
+    try {
+      extraCards = (await flow.onFinished?.(current, run, status)) ?? [];
+    } catch (error) {
+      this.deps.logger.error({ err: errorSummary(error), runId: run.id }, 'finishing the run failed');
+    }
     const data = summaryCardData(
       current,
       status,
@@ -281,12 +288,6 @@ export class RunCoordinator {
       } catch (error) {
         this.deps.logger.warn({ err: errorSummary(error), runId: run.id }, 'could not post the summary card');
       }
-    }
-    let extraCards: object[] = [];
-    try {
-      extraCards = (await flow.onFinished?.(current, run, status)) ?? [];
-    } catch (error) {
-      this.deps.logger.error({ err: errorSummary(error), runId: run.id }, 'finishing the run failed');
     }
     for (const card of extraCards) {
       if (!progress.location) break;
