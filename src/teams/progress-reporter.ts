@@ -57,8 +57,8 @@ export class ProgressReporter {
     entry.build = undefined;
     if (!build) return;
     entry.lastSentAt = Date.now();
+    if (this.pending.get(runId) !== entry) return;
     await this.write(location, build);
-    if (!this.pending.has(runId)) return;
   }
 
   private async write(location: ProgressLocation, build: CardBuilder): Promise<void> {
