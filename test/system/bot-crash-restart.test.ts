@@ -72,7 +72,8 @@ describe(`bot process killed ${killCount} times during ${leaverCount} offboardin
       sandboxUrl: sandbox.baseUrl,
       instanceId: 'lifecycle-crash-1',
       dataDir,
-      env: { RESUME_INTERVAL_MS: '1000' },
+      // A restarted instance waits for its own leases to lapse (see docs/reliability.md): keep them short.
+      env: { RESUME_INTERVAL_MS: '1000', RUN_LEASE_MS: '8000' },
     });
     await bot.start();
   });
