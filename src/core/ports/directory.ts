@@ -23,10 +23,7 @@ export interface DirectoryAccount {
 }
 
 export type DirectoryLookup =
-  | { userPrincipalName: string }
-  | { sAMAccountName: string }
-  | { employeeId: string }
-  | { dn: string };
+  { userPrincipalName: string } | { sAMAccountName: string } | { employeeId: string } | { dn: string };
 
 export interface Directory {
   /** Find one user; null when absent. Throws `ConflictError` when the lookup is ambiguous. */
