@@ -82,6 +82,8 @@ const envSchema = z.object({
   PROTECTED_UPNS: csv,
   PROTECTED_ACCOUNT_POLICY: z.enum(['refuse', 'second-approval']).default('second-approval'),
   INCIDENT_RESPONDER_GROUP_IDS: csv,
+  /** May read requests, history and exports (auditors). */
+  AUDITOR_GROUP_IDS: csv,
   APPROVAL_REQUIRED_OFFBOARD: bool(true),
   APPROVAL_REQUIRED_REVOKE: bool(true),
   APPROVAL_REQUIRED_PROVISION: bool(false),
@@ -158,6 +160,7 @@ export interface AppConfig {
     protectedUserPrincipalNames: string[];
     protectedAccountPolicy: 'refuse' | 'second-approval';
     incidentResponderGroupIds: string[];
+    auditorGroupIds: string[];
     isApprovalRequired: { offboard: boolean; revoke: boolean; provision: boolean };
     maxUsersPerRequest: number;
   };
@@ -303,6 +306,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       protectedUserPrincipalNames: e.PROTECTED_UPNS,
       protectedAccountPolicy: e.PROTECTED_ACCOUNT_POLICY,
       incidentResponderGroupIds: e.INCIDENT_RESPONDER_GROUP_IDS,
+      auditorGroupIds: e.AUDITOR_GROUP_IDS,
       isApprovalRequired: {
         offboard: e.APPROVAL_REQUIRED_OFFBOARD,
         revoke: e.APPROVAL_REQUIRED_REVOKE,

@@ -15,6 +15,12 @@ export function actorOf(context: TurnContext): Principal | null {
   return { aadObjectId, tenantId, ...(from.name && { displayName: from.name }) };
 }
 
+/** The tenant an activity comes from (conversation or channel data), if any. */
+export function tenantOf(context: TurnContext): string | undefined {
+  const channelData: unknown = context.activity.channelData;
+  return context.activity.conversation.tenantId ?? tenantFromChannelData(channelData);
+}
+
 function tenantFromChannelData(channelData: unknown): string | undefined {
   if (typeof channelData !== 'object' || channelData === null) return undefined;
   const id = (channelData as TenantChannelData).tenant?.id;

@@ -15,7 +15,7 @@ import {
   type ActionResult,
 } from './actions/request-actions.js';
 import { chooseUserSchema } from './actions/action-data.js';
-import { actorOf } from './actor.js';
+import { actorOf, tenantOf } from './actor.js';
 import type { BotDeps } from './bot-deps.js';
 import { cardAttachment } from './cards/render-card.js';
 import { helpCard } from './cards/simple-cards.js';
@@ -130,11 +130,22 @@ async function onMessage(ctx: TurnContext, deps: BotDeps): Promise<void> {
         await revokeCommand(ctx, deps, actor, command.argument);
         break;
       case 'status':
-        await statusCommand(ctx, deps, command.argument);
+      case 'history': {
+        const mayRead = await deps.policy.canRead(actor);
+        if (!mayRead.isAllowed) {
+          await deps.store.audit.append({
+            at: new Date().toISOString(),
+            type: 'action.refused',
+            actor,
+            details: { action: command.name, reason: mayRead.reason },
+          });
+          await ctx.sendActivity(mayRead.reason);
+          break;
+        }
+        if (command.name === 'status') await statusCommand(ctx, deps, command.argument);
+        else await historyCommand(ctx, deps, command.argument);
         break;
-      case 'history':
-        await historyCommand(ctx, deps, command.argument);
-        break;
+      }
       case 'cancel':
         await cancelCommand(ctx, deps, actor, command.argument);
         break;
@@ -195,7 +206,8 @@ async function guard(deps: BotDeps, what: string, work: () => Promise<ActionResu
 
 async function rememberConversation(ctx: TurnContext, deps: BotDeps): Promise<void> {
   const activity = ctx.activity;
-  if (!activity.conversation.id) return;
+  // Only conversations of the served tenant: another tenant's activity must not become a template.
+  if (!activity.conversation.id || tenantOf(ctx) !== deps.tenantId) return;
   const reference = TurnContext.getConversationReference(activity);
   await deps.store.conversations.save(`conversation:${activity.conversation.id}`, reference);
   await deps.store.conversations.save(lastReferenceKey, reference);

@@ -18,6 +18,8 @@ export interface PolicyConfig {
   incidentResponderGroupIds: readonly string[];
   /** Cap on the number of users in one bulk request. */
   maxUsersPerRequest: number;
+  /** May read requests, history and exports without asking or approving. */
+  auditorGroupIds?: readonly string[];
 }
 
 /** Group ids the principal belongs to (direct or transitive, as the adapter can tell). */
@@ -75,6 +77,25 @@ export class Policy {
     if (this.config.protectedUserPrincipalNames.some((p) => p.toLowerCase() === upn)) return true;
     const groups = await this.groupsOf(subject.id);
     return intersects(groups, this.config.protectedGroupIds);
+  }
+
+  /** Requesters, approvers, incident responders and auditors may read requests, history and exports. */
+  async canRead(actor: Principal): Promise<PolicyDecision> {
+    const groups = await this.groupsOf(actor.aadObjectId);
+    const readers = [
+      ...this.config.requesterGroupIds,
+      ...this.config.approverGroupIds,
+      ...this.config.incidentResponderGroupIds,
+      ...(this.config.auditorGroupIds ?? []),
+    ];
+    return intersects(groups, readers)
+      ? allow
+      : deny('Only requesters, approvers and auditors can read requests.');
+  }
+
+  /** Member of the approvers group (no four-eyes rule: for cancel and retry, not for approving). */
+  async isApprover(actor: Principal): Promise<boolean> {
+    return intersects(await this.groupsOf(actor.aadObjectId), this.config.approverGroupIds);
   }
 
   async canApprove(actor: Principal, request: LifecycleRequest): Promise<PolicyDecision> {

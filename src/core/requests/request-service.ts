@@ -89,7 +89,7 @@ export class RequestService {
       if (request.state !== 'awaiting-confirmation') return this.refuse('wrong-state', stateMessage(request));
       const options = choose ? await choose(request) : request.options;
       const next: RequestState = request.approvalsRequired > 0 ? 'awaiting-approval' : 'approved';
-      return this.transition(request, next, { options });
+      return this.transition(request, next, { options }, actor);
     });
   }
 
@@ -124,10 +124,10 @@ export class RequestService {
   async cancel(actor: Principal, id: string, version?: number): Promise<Decision> {
     return this.decide('cancel', actor, id, version, async (request) => {
       const isRequester = request.requester.aadObjectId === actor.aadObjectId;
-      const isApprover = isRequester ? false : (await this.deps.policy.canApprove(actor, request)).isAllowed;
+      const isApprover = isRequester ? false : await this.deps.policy.isApprover(actor);
       if (!isRequester && !isApprover)
         return this.refuse('forbidden', 'Only the requester or an approver can cancel.');
-      return this.transition(request, 'cancelled', {});
+      return this.transition(request, 'cancelled', {}, actor);
     });
   }
 
@@ -202,6 +202,7 @@ export class RequestService {
     request: LifecycleRequest,
     state: RequestState,
     patch: Partial<LifecycleRequest>,
+    by?: Principal,
   ): Promise<Decision> {
     if (state !== request.state && !canTransition(request.state, state)) {
       return this.refuse('wrong-state', stateMessage(request), request);
@@ -214,7 +215,7 @@ export class RequestService {
         'Someone else acted on this request at the same moment; refresh and retry.',
       );
     const last = stored.approvals.at(-1);
-    const actor = last && patch.approvals ? last.approver : stored.requester;
+    const actor = by ?? (last && patch.approvals ? last.approver : stored.requester);
     await this.audit(`request.${state === request.state ? 'approval-recorded' : state}`, stored, actor, {
       from: request.state,
       to: state,

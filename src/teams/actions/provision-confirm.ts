@@ -1,4 +1,5 @@
 /** `provision.confirm`: the requester confirms the preview; the run starts now or after approval. */
+import { InvalidInputError } from '../../core/errors.js';
 import { TurnContext } from 'botbuilder';
 import type { Principal } from '../../core/model.js';
 import type { BotDeps } from '../bot-deps.js';
@@ -30,10 +31,19 @@ export async function confirmProvision(
     });
     return message;
   }
-  const decision = await deps.requestService.confirm(actor, parsed.data.requestId, parsed.data.version);
+  const decision = await deps.requestService.confirm(
+    actor,
+    parsed.data.requestId,
+    parsed.data.version,
+    (request) => {
+      // Checked inside the guarded transition: a card of another kind confirms nothing (and is audited).
+      if (request.kind !== 'provision')
+        throw new InvalidInputError('This is not a provisioning request; nothing was changed.');
+      return Promise.resolve(request.options);
+    },
+  );
   if (!decision.isDone) return decision.message;
   const request = decision.request;
-  if (request.kind !== 'provision') return 'This is not a provisioning request; nothing was changed.';
   const plan = await provision.flow.plan(request);
   await deps.store.state.set(`plan:${request.id}`, plan);
   if (request.state === 'approved') {

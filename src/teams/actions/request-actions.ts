@@ -4,6 +4,7 @@
  */
 import { TurnContext } from 'botbuilder';
 import { InvalidInputError } from '../../core/errors.js';
+import { isBulkRequest } from '../../core/offboard/bulk-offboard.js';
 import type { LifecycleRequest, Principal } from '../../core/model.js';
 import type { Decision } from '../../core/requests/request-service.js';
 import type { Plan } from '../../core/step.js';
@@ -87,7 +88,9 @@ export async function confirmRequest(
   if (!flow) return refused(deps, actor, 'confirm', `${kind} requests are not enabled on this bot.`, raw);
   const form = parsed.data as Record<string, unknown>;
   const decision = await deps.requestService.confirm(actor, requestId, version, async (request) => {
-    if (request.kind !== kind) throw new InvalidInputError('This card does not belong to this request.');
+    if (request.kind !== kind || isBulkRequest(request)) {
+      throw new InvalidInputError('This card does not belong to this request.');
+    }
     return { ...(await flow.readChoices(request, form)) };
   });
   if (!decision.isDone) return outcomeText(decision);
@@ -129,6 +132,10 @@ export async function approveRequest(
   const { requestId, version } = parsed.data;
   if (version === undefined)
     return refused(deps, actor, 'approve', 'This card has no version; nothing was changed.', raw);
+  const target = await deps.requestService.get(requestId);
+  if (target && isBulkRequest(target)) {
+    return refused(deps, actor, 'approve', 'This is a bulk request: approve it on its own card.', raw);
+  }
   const decision = await deps.requestService.approve(actor, requestId, version);
   if (!decision.isDone) return outcomeText(decision);
   const request = decision.request;
@@ -153,7 +160,12 @@ export async function rejectRequest(
   if (version === undefined)
     return refused(deps, actor, 'reject', 'This card has no version; nothing was changed.', raw);
   const reason = typeof parsed.data['reason'] === 'string' ? parsed.data['reason'].trim() : '';
-  if (reason === '') return 'Please give a reason to reject; nothing was changed.';
+  if (reason === '')
+    return refused(deps, actor, 'reject', 'Please give a reason to reject; nothing was changed.', raw);
+  const target = await deps.requestService.get(requestId);
+  if (target && isBulkRequest(target)) {
+    return refused(deps, actor, 'reject', 'This is a bulk request: reject it on its own card.', raw);
+  }
   const decision = await deps.requestService.reject(actor, requestId, version, reason);
   if (!decision.isDone) return outcomeText(decision);
   return approvalCard(deps, decision.request);
@@ -200,7 +212,7 @@ export async function retryFailed(
   if (!request)
     return refused(deps, actor, 'retry-failed', `Request ${parsed.data.requestId} does not exist.`, raw);
   const isRequester = request.requester.aadObjectId === actor.aadObjectId;
-  const isApprover = !isRequester && (await deps.policy.canApprove(actor, request)).isAllowed;
+  const isApprover = !isRequester && (await deps.policy.isApprover(actor));
   if (!isRequester && !isApprover) {
     return refused(deps, actor, 'retry-failed', 'Only the requester or an approver can retry.', raw);
   }

@@ -1,6 +1,7 @@
 /** `status`, `history` and `cancel`. */
 import type { TurnContext } from 'botbuilder';
 import type { Principal } from '../../core/model.js';
+import { isBulkRequest } from '../../core/offboard/bulk-offboard.js';
 import { requestIdPattern } from '../../core/requests/request-id.js';
 import { summariseRun } from '../../core/runner/summarise-run.js';
 import { exportRequest } from '../../app/run-export.js';
@@ -58,7 +59,7 @@ export async function statusCommand(ctx: TurnContext, deps: BotDeps, argument: s
   const audit = await deps.store.audit.list({ requestId: id, limit: 10 });
   if (audit.length > 0) lines.push(`Last events: ${audit.map((e) => e.type).join(', ')}`);
   await ctx.sendActivity(lines.join('\n\n'));
-  if (request.state === 'awaiting-approval') {
+  if (request.state === 'awaiting-approval' && !isBulkRequest(request)) {
     // The approval card again, e.g. for an approver who wasn't in the conversation it was posted to.
     // Clicking it goes through the same guards as the original.
     await ctx.sendActivity({ attachments: [cardAttachment(await approvalCard(deps, request))] });
