@@ -212,9 +212,10 @@ describe(`fault soak: ${runCount} offboardings with ${faultRate * 100} % injecte
       }
       const durationMs = Date.now() - started;
       const runIds: string[] = [];
+      const unfinished: string[] = [];
       for (const id of requestIds) {
         const request = await store.requests.get(id);
-        expect(request?.state, `${id} (${request?.subject.userPrincipalName ?? ''})`).toBe('completed');
+        if (request?.state !== 'completed') unfinished.push(`${id}: ${request?.state ?? 'missing'}`);
         if (request?.runId) runIds.push(request.runId);
       }
 
@@ -247,8 +248,13 @@ describe(`fault soak: ${runCount} offboardings with ${faultRate * 100} % injecte
       if (reportFile) writeFileSync(reportFile, `${JSON.stringify(figures, null, 2)}\n`);
       console.info(`soak figures ${JSON.stringify(figures)}`);
 
+      expect(
+        checks
+          .filter((c) => c.status !== 'completed')
+          .map((c) => ({ requestId: c.requestId, status: c.status, failures: c.failures })),
+      ).toEqual([]);
+      expect(unfinished).toEqual([]);
       expect(new Set(runIds).size).toBe(runCount);
-      expect(checks.filter((c) => c.status !== 'completed')).toEqual([]);
       expect(checks.filter((c) => c.problems.length > 0)).toEqual([]);
       expect(duplicateWrites(log, repeatableOperations)).toEqual([]);
       // The soak must have met faults and throttling, or it proves nothing.
