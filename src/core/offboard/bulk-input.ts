@@ -37,7 +37,11 @@ export function parseLeaverList(text: string): BulkEntry[] {
 
 /** True when a command argument names several people (`a@x, b@x`) rather than one. */
 export function isLeaverList(argument: string): boolean {
-  return parseLeaverList(argument).length > 1 && /[,;\n]/.test(argument);
+  // Every item must look like a UPN: `a@x.com; Remove-Mailbox …` is not a list of leavers.
+  const entries = parseLeaverList(argument);
+  return (
+    entries.length > 1 && /[,;\n]/.test(argument) && entries.every((e) => isUpnLike(e.userPrincipalName))
+  );
 }
 
 /**
