@@ -32,7 +32,8 @@ export async function buildPlan<TInput>(
   const dependsOn = (step: Step<TInput>): string[] => (step.dependsOn ?? []).filter((id) => ids.has(id));
   assertAcyclic(steps.map((step) => ({ id: step.id, dependsOn: dependsOn(step) })));
 
-  const policy = resolveRetryPolicy(options.retry);
+  // A plan is read while someone waits for the preview: throttling counts against the attempts at once.
+  const policy = resolveRetryPolicy({ maxThrottledWaitMs: 0, ...options.retry });
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
   const limiter = options.limiter ?? new SystemLimiter();

@@ -8,9 +8,19 @@ export interface RetryPolicy {
   baseDelayMs: number;
   /** Backoff ceiling, in milliseconds. Retry-After is honoured even when longer. */
   maxDelayMs: number;
+  /**
+   * Total wait, in milliseconds, that throttling (the service pacing us) may impose on one call without
+   * using up `maxAttempts`; beyond it, throttled attempts count like any other failure.
+   */
+  maxThrottledWaitMs: number;
 }
 
-export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
+export const defaultRetryPolicy: RetryPolicy = {
+  maxAttempts: 5,
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+  maxThrottledWaitMs: 15 * 60_000,
+};
 
 /** A source of uniformly distributed numbers in [0, 1), injected so tests are reproducible. */
 export type RandomSource = () => number;
@@ -36,7 +46,7 @@ export function resolveRetryPolicy(overrides: Partial<RetryPolicy> | undefined):
   if (!Number.isInteger(policy.maxAttempts) || policy.maxAttempts < 1) {
     throw new RangeError(`maxAttempts must be a whole number of at least 1, got ${policy.maxAttempts}`);
   }
-  if (policy.baseDelayMs < 0 || policy.maxDelayMs < 0)
+  if (policy.baseDelayMs < 0 || policy.maxDelayMs < 0 || policy.maxThrottledWaitMs < 0)
     throw new RangeError('Retry delays must not be negative');
   return policy;
 }

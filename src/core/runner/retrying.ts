@@ -1,5 +1,5 @@
 /** The runner's retry loop: retryable failures only, Retry-After first, then jittered backoff. */
-import { isRetryable } from '../errors.js';
+import { isRetryable, ThrottledError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import { retryDelayMs, type RandomSource, type RetryPolicy } from './retry-policy.js';
 
@@ -18,22 +18,30 @@ export interface RetryOptions {
 
 export type RetriedResult<T> = AttemptResult<T> & { attempts: number };
 
-/** Runs `attempt(1)`, `attempt(2)`, … until success, a non-retryable failure, the budget or the signal. */
+/**
+ * Runs `attempt(1)`, `attempt(2)`, … until success, a non-retryable failure, the budget or the signal.
+ * Throttling does not use up the attempt budget while its total wait stays within
+ * `maxThrottledWaitMs`: several runs sharing one service budget are each told to wait again and again,
+ * and that is pacing, not a failing call.
+ */
 export async function retrying<T>(
   attempt: (n: number) => Promise<AttemptResult<T>>,
   options: RetryOptions,
 ): Promise<RetriedResult<T>> {
+  let failures = 0;
+  let throttledWaitMs = 0;
   for (let n = 1; ; n += 1) {
     const result = await attempt(n);
-    if (
-      result.ok ||
-      !isRetryable(result.error) ||
-      n >= options.policy.maxAttempts ||
-      options.signal.aborted
-    ) {
+    if (result.ok || !isRetryable(result.error) || options.signal.aborted) {
       return { ...result, attempts: n };
     }
     const delayMs = retryDelayMs(result.error, n, options.policy, options.random);
+    const isPaced =
+      result.error instanceof ThrottledError &&
+      throttledWaitMs + delayMs <= options.policy.maxThrottledWaitMs;
+    if (isPaced) throttledWaitMs += delayMs;
+    else failures += 1;
+    if (failures >= options.policy.maxAttempts) return { ...result, attempts: n };
     options.onRetry?.(result.error, n, delayMs);
     if (!(await sleepUnlessAborted(options.clock, delayMs, options.signal)))
       return { ...result, attempts: n };
