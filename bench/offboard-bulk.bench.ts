@@ -163,12 +163,15 @@ try {
   const journals = await Promise.all(
     report.results.flatMap((r) => (r.runId ? [deps.store.journal.list(r.runId)] : [])),
   );
-  const throttlingFailures = journals
-    .flat()
-    .filter((j) => j.phase === 'failed' && j.error?.code === 'throttled').length;
-  const failedSteps = journals
-    .flat()
-    .filter((j) => j.phase === 'failed')
+  // Change-level `failed` entries are attempts the Runner retried; a step-level one is a failed step.
+  const failedEntries = journals.flat().filter((j) => j.phase === 'failed');
+  const isThrottled = (j: (typeof failedEntries)[number]): boolean => j.error?.code === 'throttled';
+  const throttlingFailures = failedEntries.filter((j) => j.changeKey === undefined && isThrottled(j)).length;
+  const throttledAttemptsRetried = failedEntries.filter(
+    (j) => j.changeKey !== undefined && isThrottled(j),
+  ).length;
+  const failedSteps = failedEntries
+    .filter((j) => j.changeKey === undefined)
     .map((j) => `${j.stepId}: ${j.error?.message ?? ''}`);
 
   // Naive sequential strategy on a sample of other users: plan and run one leaver after another,
@@ -241,6 +244,7 @@ try {
       ratioToCeiling: round(runUsage.ceiling.idealMs / runMs, 3),
       throttledResponses: runUsage.throttled,
       throttlingFailures,
+      throttledAttemptsRetried,
       failedSteps: failedSteps.slice(0, 20),
     },
     naive: {
@@ -255,7 +259,7 @@ try {
       `bulk offboarding of ${users} users (throttling ×${scale}; graph ${profile.graph} ms, exchange ${profile.exchange} ms)`,
       `  planning ${round(planMs / 1000, 1)} s; execution ${round(runMs / 1000, 1)} s: ${by('completed')} completed, ${by('completed-with-errors')} with errors, ${by('failed')} failed`,
       `  throttle-bound ideal ${round(runUsage.ceiling.idealMs / 1000, 1)} s (${result.execution.bindingBudget}) → ${round(result.execution.ratioToCeiling * 100, 1)} % of the ceiling (target ≥ 80 %)`,
-      `  429s absorbed ${JSON.stringify(runUsage.throttled)}; throttling failures ${throttlingFailures}`,
+      `  429s absorbed ${JSON.stringify(runUsage.throttled)} (${throttledAttemptsRetried} change attempts retried by the Runner); throttling failures ${throttlingFailures}`,
       `  naive sequential: ${sampleSize} users in ${round(naiveSampleMs / 1000, 1)} s → ${round(naiveExtrapolatedMs / 1000)} s for ${users} → speed-up ×${result.naive.speedUpOfOptimised}`,
       `wrote ${writeResult('offboard-bulk', result)}`,
       '',
