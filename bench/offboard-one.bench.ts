@@ -5,18 +5,20 @@
  *   npm run bench:offboard -- [--user adele.vance@contoso.com] [--graph-ms 100] [--exchange-ms 500]
  *                             [--sharepoint-ms 300] [--login-ms 60] [--jitter 0] [--repeat 3]
  *
- * Method: the naive run executes the plan as a chain (each step after the previous one, one call in
- * flight per system), so every request in the sandbox log between a step's start and finish belongs
- * to that step. A step's cost is the sum of the configured latencies of its round trips; the critical
- * path is the longest dependency chain of the plan weighted by those costs. The sandbox is restored
- * to the same snapshot before every run. Writes bench/results/offboard-one.json.
+ * Method: an isolated run executes the plan as a chain (one step at a time, each with the Runner's
+ * own concurrency), so every request in the sandbox log between a step's start and finish belongs to
+ * that step. A step's cost is the time at least one of its calls was in flight, each call lasting its
+ * configured latency from its arrival (parallel calls count once, sequential ones add up); the
+ * critical path is the longest dependency chain of the plan weighted by those costs. The naive run is
+ * the same chain with one call in flight per system. The sandbox is restored to one snapshot before
+ * every run. Writes bench/results/offboard-one.json.
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import type { LifecycleRequest, Principal } from '../src/core/model.js';
 import type { Runner } from '../src/core/runner/runner.js';
 import { buildPlan } from '../src/core/runner/build-plan.js';
-import { defaultSystemLimits, SystemLimiter } from '../src/core/runner/system-limits.js';
+import { SystemLimiter } from '../src/core/runner/system-limits.js';
 import type { Plan, Step } from '../src/core/step.js';
 import { startSandbox } from '../src/sandbox/index.js';
 import {
@@ -136,37 +138,55 @@ try {
   );
   const naivePlanMs = performance.now() - naivePlanStarted;
 
-  // Naive run: attribute every round trip to its step.
-  const windows = new Map<string, { from: number; to: number }>();
-  const naive = await execute(naiveRunner(bench.services, steps), request, chained(plan), {
-    onEvent: (e) => {
-      if (e.type === 'step-started') windows.set(e.stepId, { from: lastSeq(), to: Number.MAX_SAFE_INTEGER });
-      if (e.type === 'step-finished') {
-        const w = windows.get(e.stepId);
-        windows.set(e.stepId, { from: w?.from ?? lastSeq(), to: lastSeq() });
-      }
-    },
-  });
-  const log = roundTrips(sandbox.requestLog.all());
-  // A step's changes are independent (the Runner applies them concurrently within its system's
-  // limit); its reads (read-before, verification) are counted one after another.
+  /** Runs the plan as a chain and returns each step's window in the request log. */
+  const chainedRun = async (r: Runner) => {
+    const windows = new Map<string, { from: number; to: number }>();
+    const outcome = await execute(r, request, chained(plan), {
+      onEvent: (e) => {
+        if (e.type === 'step-started')
+          windows.set(e.stepId, { from: lastSeq(), to: Number.MAX_SAFE_INTEGER });
+        if (e.type === 'step-finished') {
+          const w = windows.get(e.stepId);
+          windows.set(e.stepId, { from: w?.from ?? lastSeq(), to: lastSeq() });
+        }
+      },
+    });
+    return { outcome, windows };
+  };
+  const inWindow = (w: { from: number; to: number }) =>
+    roundTrips(sandbox.requestLog.all()).filter((e) => e.seq > w.from && e.seq <= w.to);
+
+  // Isolated run: one step at a time, each with the Runner's own concurrency. A step's cost is the
+  // time at least one of its calls was in flight, each call taking its configured latency from its
+  // arrival in the sandbox: calls the step makes in parallel count once, calls in sequence add up.
+  sandbox.restore(snapshot);
+  const isolated = await chainedRun(runner);
   const perStep = new Map<string, { calls: number; writes: number; sumMs: number; ms: number }>();
-  for (const [stepId, w] of windows) {
-    const entries = log.filter((e) => e.seq > w.from && e.seq <= w.to);
-    const writes = entries.filter((e) => e.operation !== null && e.operation !== 'token.issue');
-    const reads = entries.filter((e) => !writes.includes(e));
-    const system = plan.steps.find((p) => p.stepId === stepId)?.system ?? 'local';
-    const rounds = Math.ceil(writes.length / defaultSystemLimits[system]);
-    const writeMs = rounds * Math.max(0, ...writes.map((e) => latencyOf(e, profile)));
+  for (const [stepId, w] of isolated.windows) {
+    const entries = inWindow(w);
+    const intervals = entries
+      .map((e) => [Date.parse(e.time), Date.parse(e.time) + latencyOf(e, profile)] as const)
+      .sort((a, b) => a[0] - b[0]);
+    let busyMs = 0;
+    let end = -Infinity;
+    for (const [from, to] of intervals) {
+      if (to <= end) continue;
+      busyMs += to - Math.max(from, end);
+      end = to;
+    }
     perStep.set(stepId, {
       calls: entries.length,
-      writes: writes.length,
+      writes: entries.filter((e) => e.operation !== null && e.operation !== 'token.issue').length,
       sumMs: entries.reduce((n, e) => n + latencyOf(e, profile), 0),
-      ms: reads.reduce((n, e) => n + latencyOf(e, profile), 0) + writeMs,
+      ms: busyMs,
     });
   }
   const path = criticalPath(plan, (id) => perStep.get(id)?.ms ?? 0);
   const upper = criticalPath(plan, (id) => perStep.get(id)?.sumMs ?? 0);
+
+  // Naive run: the chain with one call in flight per system.
+  sandbox.restore(snapshot);
+  const naive = (await chainedRun(naiveRunner(bench.services, steps))).outcome;
   const sumOfCalls = [...perStep.values()].reduce((n, s) => n + s.sumMs, 0);
 
   // Optimised runs (the product's Runner), each from the same snapshot.
