@@ -2,9 +2,11 @@
  * The teams-ai Application: command routes, card verbs, welcome. Routes match in registration order
  * and the first match wins; invoke routes are checked first. Unknown input gets the help card.
  */
+import { randomUUID } from 'node:crypto';
 import { Application, TurnState } from '@microsoft/teams-ai';
 import { MemoryStorage, TurnContext, type Storage } from 'botbuilder';
 import type { TeamsAdapter } from '@microsoft/teams-ai';
+import { LifecycleError } from '../core/errors.js';
 import type { Principal } from '../core/model.js';
 import {
   approveRequest,
@@ -199,8 +201,11 @@ async function guard(deps: BotDeps, what: string, work: () => Promise<ActionResu
       error instanceof Error
         ? { name: error.name, message: error.message }
         : { name: 'Error', message: String(error) };
-    deps.logger.error({ err, what }, 'handler failed');
-    return `Something went wrong (${err.name}: ${err.message}). Nothing further was changed.`;
+    const reference = randomUUID().slice(0, 8);
+    deps.logger.error({ err, what, reference }, 'handler failed');
+    // Typed errors carry messages written for people; anything else stays in the log.
+    const detail = error instanceof LifecycleError ? error.message : `reference ${reference}`;
+    return `Something went wrong (${detail}). Nothing further was changed.`;
   }
 }
 
