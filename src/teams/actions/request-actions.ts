@@ -6,13 +6,12 @@ import { TurnContext } from 'botbuilder';
 import { InvalidInputError } from '../../core/errors.js';
 import { isBulkRequest } from '../../core/offboard/bulk-offboard.js';
 import type { LifecycleRequest, Principal } from '../../core/model.js';
-import type { Decision } from '../../core/requests/request-service.js';
 import type { Plan } from '../../core/step.js';
 import type { BotDeps } from '../bot-deps.js';
 import approvalTemplate from '../cards/approval.card.json' with { type: 'json' };
 import { approvalCardData } from '../cards/plan-card-data.js';
 import { cardAttachment, renderCard, type AdaptiveCardJson } from '../cards/render-card.js';
-import { parseRequestAction } from './action-data.js';
+import { parseRequestAction, type RequestActionData } from './action-data.js';
 
 export type ActionResult = AdaptiveCardJson | string;
 
@@ -48,8 +47,30 @@ async function refused(
   return message;
 }
 
-function outcomeText(decision: Extract<Decision, { isDone: false }>): string {
-  return decision.message;
+/** A card action's checked input: who (from the activity) and which request, or the refusal text (audited). */
+type CheckedAction =
+  | { ok: true; actor: Principal; data: RequestActionData; version: number | undefined }
+  | { ok: false; message: string };
+
+async function checkAction(
+  deps: BotDeps,
+  actor: Principal | null,
+  action: string,
+  raw: unknown,
+  isVersionRequired: boolean,
+): Promise<CheckedAction> {
+  const parsed = parseRequestAction(raw);
+  const problem = !actor
+    ? 'I could not tell who you are; nothing was changed.'
+    : !parsed.ok
+      ? parsed.message
+      : isVersionRequired && parsed.data.version === undefined
+        ? 'This card has no version; nothing was changed.'
+        : null;
+  if (problem !== null || !actor || !parsed.ok) {
+    return { ok: false, message: await refused(deps, actor, action, problem ?? 'malformed', raw) };
+  }
+  return { ok: true, actor, data: parsed.data, version: parsed.data.version };
 }
 
 /** The flow behind a request kind: how it reads the confirmation card and plans. */
@@ -77,23 +98,20 @@ export async function confirmRequest(
   raw: unknown,
   kind: LifecycleRequest['kind'] = 'offboard',
 ): Promise<ActionResult> {
-  const parsed = parseRequestAction(raw);
-  if (!actor)
-    return refused(deps, actor, 'confirm', 'I could not tell who you are; nothing was changed.', raw);
-  if (!parsed.ok) return refused(deps, actor, 'confirm', parsed.message, raw);
-  const { requestId, version } = parsed.data;
-  if (version === undefined)
-    return refused(deps, actor, 'confirm', 'This card has no version; nothing was changed.', raw);
+  const checked = await checkAction(deps, actor, 'confirm', raw, true);
+  if (!checked.ok) return checked.message;
+  const { actor: who, data, version = 0 } = checked;
+  const { requestId } = data;
   const flow = flowOf(deps, kind);
-  if (!flow) return refused(deps, actor, 'confirm', `${kind} requests are not enabled on this bot.`, raw);
-  const form = parsed.data as Record<string, unknown>;
-  const decision = await deps.requestService.confirm(actor, requestId, version, async (request) => {
+  if (!flow) return refused(deps, who, 'confirm', `${kind} requests are not enabled on this bot.`, raw);
+  const form = data as Record<string, unknown>;
+  const decision = await deps.requestService.confirm(who, requestId, version, async (request) => {
     if (request.kind !== kind || isBulkRequest(request)) {
       throw new InvalidInputError('This card does not belong to this request.');
     }
     return { ...(await flow.readChoices(request, form)) };
   });
-  if (!decision.isDone) return outcomeText(decision);
+  if (!decision.isDone) return decision.message;
   const request = decision.request;
   const plan = await flow.plan(request);
   await deps.store.state.set(planKey(request.id), plan);
@@ -125,19 +143,15 @@ export async function approveRequest(
   actor: Principal | null,
   raw: unknown,
 ): Promise<ActionResult> {
-  const parsed = parseRequestAction(raw);
-  if (!actor)
-    return refused(deps, actor, 'approve', 'I could not tell who you are; nothing was changed.', raw);
-  if (!parsed.ok) return refused(deps, actor, 'approve', parsed.message, raw);
-  const { requestId, version } = parsed.data;
-  if (version === undefined)
-    return refused(deps, actor, 'approve', 'This card has no version; nothing was changed.', raw);
-  const target = await deps.requestService.get(requestId);
+  const checked = await checkAction(deps, actor, 'approve', raw, true);
+  if (!checked.ok) return checked.message;
+  const { actor: who, data, version = 0 } = checked;
+  const target = await deps.requestService.get(data.requestId);
   if (target && isBulkRequest(target)) {
-    return refused(deps, actor, 'approve', 'This is a bulk request: approve it on its own card.', raw);
+    return refused(deps, who, 'approve', 'This is a bulk request: approve it on its own card.', raw);
   }
-  const decision = await deps.requestService.approve(actor, requestId, version);
-  if (!decision.isDone) return outcomeText(decision);
+  const decision = await deps.requestService.approve(who, data.requestId, version);
+  if (!decision.isDone) return decision.message;
   const request = decision.request;
   if (request.state === 'approved') {
     await deps.coordinator.start(request, TurnContext.getConversationReference(ctx.activity));
@@ -152,22 +166,18 @@ export async function rejectRequest(
   actor: Principal | null,
   raw: unknown,
 ): Promise<ActionResult> {
-  const parsed = parseRequestAction(raw);
-  if (!actor)
-    return refused(deps, actor, 'reject', 'I could not tell who you are; nothing was changed.', raw);
-  if (!parsed.ok) return refused(deps, actor, 'reject', parsed.message, raw);
-  const { requestId, version } = parsed.data;
-  if (version === undefined)
-    return refused(deps, actor, 'reject', 'This card has no version; nothing was changed.', raw);
-  const reason = typeof parsed.data['reason'] === 'string' ? parsed.data['reason'].trim() : '';
+  const checked = await checkAction(deps, actor, 'reject', raw, true);
+  if (!checked.ok) return checked.message;
+  const { actor: who, data, version = 0 } = checked;
+  const reason = typeof data['reason'] === 'string' ? data['reason'].trim() : '';
   if (reason === '')
-    return refused(deps, actor, 'reject', 'Please give a reason to reject; nothing was changed.', raw);
-  const target = await deps.requestService.get(requestId);
+    return refused(deps, who, 'reject', 'Please give a reason to reject; nothing was changed.', raw);
+  const target = await deps.requestService.get(data.requestId);
   if (target && isBulkRequest(target)) {
-    return refused(deps, actor, 'reject', 'This is a bulk request: reject it on its own card.', raw);
+    return refused(deps, who, 'reject', 'This is a bulk request: reject it on its own card.', raw);
   }
-  const decision = await deps.requestService.reject(actor, requestId, version, reason);
-  if (!decision.isDone) return outcomeText(decision);
+  const decision = await deps.requestService.reject(who, data.requestId, version, reason);
+  if (!decision.isDone) return decision.message;
   return approvalCard(deps, decision.request);
 }
 
@@ -177,11 +187,9 @@ export async function cancelRequest(
   actor: Principal | null,
   raw: unknown,
 ): Promise<ActionResult> {
-  const parsed = parseRequestAction(raw);
-  if (!actor)
-    return refused(deps, actor, 'cancel', 'I could not tell who you are; nothing was changed.', raw);
-  if (!parsed.ok) return refused(deps, actor, 'cancel', parsed.message, raw);
-  return cancelById(deps, actor, parsed.data.requestId, parsed.data.version);
+  const checked = await checkAction(deps, actor, 'cancel', raw, false);
+  if (!checked.ok) return checked.message;
+  return cancelById(deps, checked.actor, checked.data.requestId, checked.version);
 }
 
 export async function cancelById(
@@ -191,7 +199,7 @@ export async function cancelById(
   version?: number,
 ): Promise<string> {
   const decision = await deps.requestService.cancel(actor, requestId, version);
-  if (!decision.isDone) return outcomeText(decision);
+  if (!decision.isDone) return decision.message;
   await deps.coordinator.cancel(decision.request);
   return decision.request.runId
     ? `Cancelling ${requestId}: changes in flight finish, the remaining steps are skipped.`
@@ -204,27 +212,18 @@ export async function retryFailed(
   actor: Principal | null,
   raw: unknown,
 ): Promise<ActionResult> {
-  const parsed = parseRequestAction(raw);
-  if (!actor)
-    return refused(deps, actor, 'retry-failed', 'I could not tell who you are; nothing was changed.', raw);
-  if (!parsed.ok) return refused(deps, actor, 'retry-failed', parsed.message, raw);
-  const request = await deps.requestService.get(parsed.data.requestId);
-  if (!request)
-    return refused(deps, actor, 'retry-failed', `Request ${parsed.data.requestId} does not exist.`, raw);
-  const isRequester = request.requester.aadObjectId === actor.aadObjectId;
-  const isApprover = !isRequester && (await deps.policy.isApprover(actor));
-  if (!isRequester && !isApprover) {
-    return refused(deps, actor, 'retry-failed', 'Only the requester or an approver can retry.', raw);
-  }
+  const checked = await checkAction(deps, actor, 'retry-failed', raw, false);
+  if (!checked.ok) return checked.message;
+  const who = checked.actor;
+  const refuse = (message: string): Promise<string> => refused(deps, who, 'retry-failed', message, raw);
+  const request = await deps.requestService.get(checked.data.requestId);
+  if (!request) return refuse(`Request ${checked.data.requestId} does not exist.`);
+  const isRequester = request.requester.aadObjectId === who.aadObjectId;
+  const isApprover = !isRequester && (await deps.policy.isApprover(who));
+  if (!isRequester && !isApprover) return refuse('Only the requester or an approver can retry.');
   if (request.state !== 'completed-with-errors' && request.state !== 'failed') {
-    return refused(
-      deps,
-      actor,
-      'retry-failed',
-      `Request ${request.id} is ${request.state}: nothing to retry.`,
-      raw,
-    );
+    return refuse(`Request ${request.id} is ${request.state}: nothing to retry.`);
   }
-  await deps.coordinator.retryFailed(request, actor);
+  await deps.coordinator.retryFailed(request, who);
   return `Retrying the failed steps of ${request.id}; progress follows.`;
 }
