@@ -1,8 +1,8 @@
 /**
  * Debian's Chromium for browser tests, driven by playwright-core.
  *
- * `/usr/bin/chromium` is used as it is; when it (or the colour emoji font the cards' step markers
- * need) is missing, it is installed with apt-get (tests run as root on CI). Every launch gets a fresh
+ * `/usr/bin/chromium` is used as it is; when it (or a font the cards need) is missing, it is
+ * installed with apt-get (tests run as root on CI; the package list is in system-packages.ts). Every launch gets a fresh
  * profile: playwright's `launch()` passes its own temporary `--user-data-dir` and deletes it on close,
  * and each `newContext()` is an isolated browser profile on top of it (separate storage and cookies).
  * Requests to anything but the local machine are aborted, so a test never reaches the internet (the
@@ -11,11 +11,10 @@
  * `tryLaunchChromium` reports a skip reason when Chromium can't be installed or started, except with
  * CI=true, where it throws so the run fails.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
+import { CHROMIUM_COMPONENT, CHROMIUM_PATH, ensureComponent } from './system-packages.js';
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+export { CHROMIUM_PATH };
 
 export const CHROMIUM_ARGS: readonly string[] = [
   '--headless',
@@ -31,37 +30,11 @@ export const CHROMIUM_ARGS: readonly string[] = [
 /** Any http(s) URL whose host is not localhost or 127.0.0.1. */
 export const NON_LOCAL_URL = /^https?:\/\/(?!(?:localhost|127\.0\.0\.1)(?::\d+)?(?:\/|$))/;
 
-const EMOJI_FONT = '/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf';
-
 export type ChromiumLaunch = { browser: Browser } | { skipReason: string };
 
-function aptInstall(packages: string[]): { ok: boolean; output: string } {
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const run = (args: string[]) => spawnSync('apt-get', args, { encoding: 'utf8', timeout: 900_000, env });
-  let result = run(['install', '-y', '--no-install-recommends', ...packages]);
-  if (result.status !== 0) {
-    // A fresh machine has no package lists yet.
-    run(['update']);
-    result = run(['install', '-y', '--no-install-recommends', ...packages]);
-  }
-  return {
-    ok: result.status === 0,
-    output: `${result.error?.message ?? ''}${result.stderr ?? ''}`.slice(-1500),
-  };
-}
-
-/** Installs Chromium and the emoji font with apt-get when they are missing; throws when that fails. */
+/** Installs Chromium and its fonts with apt-get when any is missing; throws when that fails. */
 export function ensureChromiumInstalled(): void {
-  const missing = [
-    ...(existsSync(CHROMIUM_PATH) ? [] : ['chromium']),
-    ...(existsSync(EMOJI_FONT) ? [] : ['fonts-noto-color-emoji']),
-  ];
-  if (missing.length === 0) return;
-  const install = aptInstall(missing);
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`${CHROMIUM_PATH} is missing and apt-get could not install it: ${install.output}`);
-  }
-  // Without the font the emoji render as boxes: ugly screenshots, but the tests still work.
+  ensureComponent(CHROMIUM_COMPONENT);
 }
 
 /** Launches headless Chromium (installing it first when needed). */

@@ -2,16 +2,17 @@
  * A throwaway PostgreSQL cluster for tests and benchmarks, from Debian's `postgresql` package:
  * `initdb` + `pg_ctl` in a temporary folder, trust authentication, listening on a free port on
  * 127.0.0.1 only. When we run as root the server runs as the `postgres` user. When the binaries are
- * missing they are installed with apt-get. If the server cannot start, `startTestPostgres` returns
+ * missing they are installed with apt-get (the package list is in system-packages.ts). If the server cannot start, `startTestPostgres` returns
  * null (the caller skips) unless CI is 'true', where it throws (the run fails).
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { appendFile, chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { ensureComponent, POSTGRES_COMPONENT, postgresBinDir } from './system-packages.js';
 
 export interface TestPostgres {
   /** Connection string of the `postgres` database. */
@@ -31,8 +32,6 @@ export interface TestPostgresOptions {
   isDurable?: boolean;
 }
 
-const postgresRoot = '/usr/lib/postgresql';
-
 export async function startTestPostgres(options: TestPostgresOptions = {}): Promise<TestPostgres | null> {
   try {
     return await startCluster(options);
@@ -45,7 +44,9 @@ export async function startTestPostgres(options: TestPostgresOptions = {}): Prom
 }
 
 async function startCluster(options: TestPostgresOptions): Promise<TestPostgres> {
-  const bin = findBinaries() ?? installBinaries();
+  ensureComponent(POSTGRES_COMPONENT);
+  const bin = postgresBinDir();
+  if (bin === undefined) throw new Error('PostgreSQL is installed but no server binaries were found');
   const isRoot = process.getuid?.() === 0;
   const dir = await mkdtemp(join(tmpdir(), 'lifecycle-pg-'));
   const dataDir = join(dir, 'data');
@@ -135,34 +136,6 @@ async function startCluster(options: TestPostgresOptions): Promise<TestPostgres>
 /** The server refuses to run as root: as root, commands run as the `postgres` user. */
 function serverUserCommand(isRoot: boolean, command: string, args: readonly string[]): [string, string[]] {
   return isRoot ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, [...args]];
-}
-
-/** The bin folder of the newest installed PostgreSQL major version. */
-function findBinaries(): string | undefined {
-  if (!existsSync(postgresRoot)) return undefined;
-  const versions = readdirSync(postgresRoot)
-    .filter((name) => /^\d+$/.test(name) && existsSync(join(postgresRoot, name, 'bin', 'pg_ctl')))
-    .sort((a, b) => Number(b) - Number(a));
-  return versions[0] === undefined ? undefined : join(postgresRoot, versions[0], 'bin');
-}
-
-function installBinaries(): string {
-  const install = (): SpawnSyncReturns<string> =>
-    run('apt-get', ['install', '-y', '--no-install-recommends', 'postgresql'], {
-      DEBIAN_FRONTEND: 'noninteractive',
-    });
-  try {
-    install();
-  } catch (error) {
-    // A fresh machine may have no package lists yet.
-    console.warn(`apt-get install postgresql failed, updating package lists: ${(error as Error).message}`);
-    run('apt-get', ['update']);
-    install();
-  }
-  const bin = findBinaries();
-  if (bin === undefined)
-    throw new Error(`apt-get installed postgresql but no pg_ctl was found in ${postgresRoot}`);
-  return bin;
 }
 
 function run(

@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ensureComponent, SAMBA_COMPONENT } from './system-packages.js';
 
 export async function launch(dir: string): Promise<number> {
   const log = openSync(`${dir}/samba.out`, 'a');
@@ -24,20 +25,9 @@ export async function launch(dir: string): Promise<number> {
   }
 }
 
+/** Installs Samba's packages when anything the harness uses is missing (see system-packages.ts). */
 export function ensureSambaInstalled(): void {
-  if (hasCommand('samba') && hasCommand('samba-tool')) return;
-  const install = spawnSync(
-    'apt-get',
-    ['install', '-y', '--no-install-recommends', 'samba', 'samba-dsdb-modules', 'winbind', 'ldap-utils'],
-    { encoding: 'utf8', timeout: 600_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } },
-  );
-  if (install.status !== 0 || !hasCommand('samba')) {
-    throw new Error(`samba is not installed and apt-get failed: ${install.stderr.slice(-1000)}`);
-  }
-}
-
-function hasCommand(name: string): boolean {
-  return spawnSync('sh', ['-c', 'command -v "$1"', 'sh', name], { encoding: 'utf8' }).status === 0;
+  ensureComponent(SAMBA_COMPONENT);
 }
 
 export function assertPortFree(): void {
