@@ -13,7 +13,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { countRows, type BatchReport } from '../src/core/provision/index.js';
-import { parseJoinersCsv } from '../src/provision/joiners-csv.js';
+import { parseJoinersCsv } from '../src/core/provision/joiners-csv.js';
 import { startProvisionHarness } from '../test/contract/provision-harness.js';
 
 const rows = 500;

@@ -7,7 +7,7 @@ import type { OffboardFlow } from '../core/offboard/offboard-flow.js';
 import { spoGrantDelegate } from '../core/offboard/onedrive-steps.js';
 import type { LifecycleRequest } from '../core/model.js';
 import { provisionStepList, type ProvisionFlow } from '../core/provision/index.js';
-import type { RevokeFlow } from '../core/revoke-flow/revoke-flow.js';
+import type { RevokeFlow } from '../core/revoke/revoke-flow.js';
 import type { Step } from '../core/step.js';
 import type { FlowRunner } from './run-coordinator.js';
 

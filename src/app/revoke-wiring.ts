@@ -9,7 +9,7 @@ import type { Ports } from '../core/ports/index.js';
 import type { RunRecord, RunStatus, Store } from '../core/ports/store.js';
 import type { Policy } from '../core/policy/policy.js';
 import type { RequestService } from '../core/requests/request-service.js';
-import { RevokeFlow } from '../core/revoke-flow/revoke-flow.js';
+import { RevokeFlow } from '../core/revoke/revoke-flow.js';
 import {
   AdaptiveLimiter,
   buildRevokeStepGroup,
@@ -20,9 +20,8 @@ import {
 } from '../core/revoke/index.js';
 import type { LifecycleRequest } from '../core/model.js';
 import type { Step } from '../core/step.js';
-import { reportRevokeRun, TicketWebhook } from '../revoke/index.js';
-
-export const revokeSummaryKey = (requestId: string): string => `revoke-summary:${requestId}`;
+import { reportRevokeRun, revokeSummaryKey } from '../core/revoke/index.js';
+import { TicketWebhook } from '../connectors/webhook/index.js';
 
 export interface RevokeServices {
   /** Registered with the Runner; also the offboarding plan's revoke steps. */

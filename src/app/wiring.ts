@@ -22,7 +22,7 @@ import type { BotDeps, BulkServices } from '../teams/bot-deps.js';
 import { CloudAdapterGateway, type ConversationGateway } from '../teams/conversation-gateway.js';
 import { TeamsNotifier } from '../teams/teams-notifier.js';
 import { openStore } from '../store/index.js';
-import { buildProvisioning, type ProvisioningServices } from '../provision/provision-services.js';
+import { buildProvisioning, type ProvisioningServices } from './provisioning-wiring.js';
 import { registerProvisionRoutes } from '../teams/provision-routes.js';
 import type { AppConfig } from './config.js';
 import { answerBadTokensWith401 } from './bot-token-errors.js';

@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadStoreConfig } from '../app/config.js';
-import { exportRequest } from '../app/run-export.js';
+import { exportRequest } from '../core/runs/run-export.js';
 import { requestIdPattern } from '../core/requests/request-id.js';
 import { openStore } from '../store/index.js';
 import { CliUsageError, type CliCommand } from './cli-command.js';

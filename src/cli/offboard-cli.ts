@@ -11,7 +11,7 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { loadConfig } from '../app/config.js';
-import { parseLeaversCsv } from '../app/bulk-leavers-csv.js';
+import { parseLeaversCsv } from '../core/offboard/leavers-csv.js';
 import type { BulkReport, BulkResult } from '../app/bulk-offboard-runner.js';
 import { createServices } from '../app/wiring.js';
 import type { Principal } from '../core/model.js';

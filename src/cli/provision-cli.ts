@@ -10,7 +10,7 @@ import { pino } from 'pino';
 import { loadConfig } from '../app/config.js';
 import { createServices } from '../app/wiring.js';
 import { countRows, reportErrors, type BatchReport } from '../core/provision/index.js';
-import { parseJoinersCsv } from '../provision/joiners-csv.js';
+import { parseJoinersCsv } from '../core/provision/joiners-csv.js';
 import { CliUsageError, type CliCommand, type CliIo } from './cli-command.js';
 
 function parse(args: readonly string[]): {

@@ -1,7 +1,7 @@
 /** Everything the Teams surface needs, built once by the composition root. */
 import type { Logger } from 'pino';
 import type { OffboardFlow } from '../core/offboard/offboard-flow.js';
-import type { RevokeFlow } from '../core/revoke-flow/revoke-flow.js';
+import type { RevokeFlow } from '../core/revoke/revoke-flow.js';
 import type { Policy } from '../core/policy/policy.js';
 import type { Store } from '../core/ports/store.js';
 import type { RequestService } from '../core/requests/request-service.js';

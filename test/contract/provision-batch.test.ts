@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/core/model.js';
 import { pendingKind, type BatchReport } from '../../src/core/provision/index.js';
-import { parseJoinersCsv } from '../../src/provision/joiners-csv.js';
+import { parseJoinersCsv } from '../../src/core/provision/joiners-csv.js';
 import { seeded, skuIds } from '../../src/sandbox/index.js';
 import { itChannelId, startProvisionHarness, type ProvisionHarness } from './provision-harness.js';
 

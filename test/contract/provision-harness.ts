@@ -11,7 +11,7 @@ import { pino } from 'pino';
 import { loadConfig } from '../../src/app/config.js';
 import { createServices, type Services } from '../../src/app/wiring.js';
 import type { Store } from '../../src/core/ports/store.js';
-import type { ProvisioningServices } from '../../src/provision/provision-services.js';
+import type { ProvisioningServices } from '../../src/app/provisioning-wiring.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
 import { makeMailbox, makeUser, type UserSpec } from '../../src/sandbox/seed/builders.js';
 import { openMemoryStore, openStore } from '../../src/store/index.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/core/model.js';
 import { pendingKind } from '../../src/core/provision/index.js';
-import { parseJoinersCsv } from '../../src/provision/joiners-csv.js';
+import { parseJoinersCsv } from '../../src/core/provision/joiners-csv.js';
 import { skuIds } from '../../src/sandbox/index.js';
 import { itChannelId, startProvisionHarness } from './provision-harness.js';
 

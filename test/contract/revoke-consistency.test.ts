@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRevokeInput } from '../../src/core/revoke/index.js';
-import { reportRevokeRun } from '../../src/revoke/index.js';
+import { reportRevokeRun } from '../../src/core/revoke/index.js';
 import { runRevoke, startRevokeHarness, type RevokeHarness } from './revoke-harness.js';
 
 const adele = 'adele.vance@contoso.com';

@@ -13,15 +13,14 @@ import {
   discoverPermissions,
   parseRevokeInput,
   revokeSteps,
-  toRevokePreviewCardData,
   type FoundPermission,
 } from '../../src/core/revoke/index.js';
 import {
-  TicketWebhook,
-  reportRevokeRun,
-  validateRevokeSummary,
-  verifySignature,
-} from '../../src/revoke/index.js';
+  toRevokePreviewCardData,
+  toRevokeSummaryCardData,
+} from '../../src/teams/cards/revoke-summary.data.js';
+import { reportRevokeRun, validateRevokeSummary } from '../../src/core/revoke/index.js';
+import { TicketWebhook, verifySignature } from '../../src/connectors/webhook/index.js';
 import { runRevoke, startRevokeHarness, type RevokeHarness } from './revoke-harness.js';
 
 const adele = 'adele.vance@contoso.com';
@@ -115,7 +114,9 @@ describe('revoke against the sandbox', () => {
       all_permissions_cleared: true,
     });
     expect(summary.ticket_id).toBe('OFF-2026-015');
-    expect(report.card.headline).toBe('8 rights removed; verification found none left.');
+    expect(toRevokeSummaryCardData(report.summary).headline).toBe(
+      '8 rights removed; verification found none left.',
+    );
 
     // Others' rights on the same mailboxes are untouched.
     const supportAccess = await h.mailbox.listFullAccess('support@contoso.com');

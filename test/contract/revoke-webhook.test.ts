@@ -13,7 +13,7 @@ import {
   signatureHeader,
   timestampHeader,
   verifySignature,
-} from '../../src/revoke/index.js';
+} from '../../src/connectors/webhook/index.js';
 import { VirtualClock } from '../unit/core/revoke/virtual-clock.js';
 
 const secret = 'whsec-0123456789abcdef-contoso';

@@ -4,8 +4,8 @@
  * approves, the bot reports progress and the summary, and the sandbox shows every change.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportRequest } from '../../src/app/run-export.js';
-import { validateRevokeSummary } from '../../src/revoke/index.js';
+import { exportRequest } from '../../src/core/runs/run-export.js';
+import { validateRevokeSummary } from '../../src/core/revoke/index.js';
 import { seeded, skuIds } from '../../src/sandbox/index.js';
 import { startDevStack, type DevStack } from '../support/dev-stack.js';
 import { expectOffboarded } from '../support/offboard-assertions.js';

@@ -9,10 +9,12 @@ export type * from './clock.js';
 export type * from './directory.js';
 export type * from './files.js';
 export type * from './identity.js';
+export type * from './log.js';
 export type * from './mailbox.js';
 export type * from './notifier.js';
 export type * from './store.js';
 export { systemClock } from './clock.js';
+export { errorSummary, silentLog } from './log.js';
 
 /** The target systems a step may use. `directory` is absent when no on-premises AD is configured. */
 export interface Ports {

@@ -36,15 +36,6 @@ export {
   type RevokeCategory,
   type RevokeUser,
 } from './permissions.js';
-export {
-  revokeCategoryLabels,
-  toRevokePreviewCardData,
-  toRevokeSummaryCardData,
-  type RevokeCardGroup,
-  type RevokeCardItem,
-  type RevokePreviewCardData,
-  type RevokeSummaryCardData,
-} from './revoke-card-data.js';
 export { describePermission, type RevokeChangeData } from './revoke-change.js';
 export {
   buildRevokeStepGroup,
@@ -62,3 +53,19 @@ export {
   type RevokeSummary,
   type RevokeSummaryInput,
 } from './revoke-summary.js';
+export {
+  revokeSummaryKey,
+  reportRevokeRun,
+  type RevokeReport,
+  type RevokeReportSource,
+  type SummaryDelivery,
+  type WebhookDelivery,
+} from './revoke-report.js';
+export {
+  assertValidRevokeSummary,
+  loadRevokeSummarySchema,
+  revokeSummarySchemaPath,
+  validateRevokeSummary,
+  type SummaryValidation,
+} from './revoke-summary-schema.js';
+export { RevokeFlow, type RevokeFlowDeps, type RevokePrepareResult } from './revoke-flow.js';

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { MessageFactory, TurnContext, type Attachment } from 'botbuilder';
 import { z } from 'zod';
 import type { Principal } from '../../core/model.js';
-import { CsvFormatError, maxCsvBytes, parseJoinersCsv } from '../../provision/joiners-csv.js';
+import { CsvFormatError, maxCsvBytes, parseJoinersCsv } from '../../core/provision/joiners-csv.js';
 import type { BatchLine } from '../../core/provision/index.js';
 import type { BotDeps } from '../bot-deps.js';
 import reportTemplate from '../cards/provision-report.card.json' with { type: 'json' };

@@ -1,18 +1,13 @@
 /** Renders the revoke preview (request) and summary cards from the revoke core's card data. */
 import type { LifecycleRequest } from '../../core/model.js';
-import {
-  toRevokeSummaryCardData,
-  type RevokePreviewCardData,
-  type RevokeSummary,
-} from '../../core/revoke/index.js';
+import type { Discovery, RevokeSummary } from '../../core/revoke/index.js';
+import { toRevokePreviewCardData, toRevokeSummaryCardData } from './revoke-summary.data.js';
 import { renderCard, type AdaptiveCardJson } from './render-card.js';
 import requestTemplate from './revoke-request.card.json' with { type: 'json' };
 import summaryTemplate from './revoke-summary.card.json' with { type: 'json' };
 
-export function revokeRequestCard(
-  request: LifecycleRequest,
-  preview: RevokePreviewCardData,
-): AdaptiveCardJson {
+export function revokeRequestCard(request: LifecycleRequest, discovery: Discovery): AdaptiveCardJson {
+  const preview = toRevokePreviewCardData(discovery);
   const approvalNote =
     request.approvalsRequired === 0
       ? 'Not needed (incident response or policy)'

@@ -6,12 +6,12 @@
  */
 import { ActivityTypes, MessageFactory, TurnContext } from 'botbuilder';
 import type { Application } from '@microsoft/teams-ai';
-import { LeaversCsvError, parseLeaversCsv } from '../../app/bulk-leavers-csv.js';
+import { LeaversCsvError, parseLeaversCsv } from '../../core/offboard/leavers-csv.js';
 import type { BulkResult } from '../../app/bulk-offboard-runner.js';
 import type { LifecycleRequest, Principal } from '../../core/model.js';
 import { isLeaverList, parseLeaverList, type BulkEntry } from '../../core/offboard/bulk-input.js';
 import { isBulkRequest } from '../../core/offboard/bulk-offboard.js';
-import { CsvFormatError } from '../../provision/joiners-csv.js';
+import { CsvFormatError } from '../../core/provision/joiners-csv.js';
 import { download, fileAttachmentOf } from '../actions/provision-file.js';
 import { parseRequestAction } from '../actions/action-data.js';
 import { actorOf } from '../actor.js';

@@ -4,7 +4,7 @@ import type { Principal } from '../../core/model.js';
 import { isBulkRequest } from '../../core/offboard/bulk-offboard.js';
 import { requestIdPattern } from '../../core/requests/request-id.js';
 import { summariseRun } from '../../core/runner/summarise-run.js';
-import { exportRequest } from '../../app/run-export.js';
+import { exportRequest } from '../../core/runs/run-export.js';
 import type { BotDeps } from '../bot-deps.js';
 import { statusText } from '../cards/plan-card-data.js';
 import { approvalCard, cancelById } from '../actions/request-actions.js';

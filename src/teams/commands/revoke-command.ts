@@ -78,7 +78,7 @@ export async function revokeCommand(
       return;
     case 'ready':
       await ctx.sendActivity({
-        attachments: [cardAttachment(revokeRequestCard(result.request, result.preview))],
+        attachments: [cardAttachment(revokeRequestCard(result.request, result.discovery))],
       });
       return;
   }

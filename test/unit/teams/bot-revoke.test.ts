@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportRequest } from '../../../src/app/run-export.js';
-import { validateRevokeSummary } from '../../../src/revoke/index.js';
+import { exportRequest } from '../../../src/core/runs/run-export.js';
+import { validateRevokeSummary } from '../../../src/core/revoke/index.js';
 import { seeded } from '../../../src/sandbox/index.js';
 import {
   actionsOf,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LeaversCsvError, parseLeaversCsv } from '../../../../src/app/bulk-leavers-csv.js';
+import { LeaversCsvError, parseLeaversCsv } from '../../../../src/core/offboard/leavers-csv.js';
 import { checkEntries, isLeaverList, parseLeaverList } from '../../../../src/core/offboard/bulk-input.js';
 
 describe('bulk leaver input', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CsvFormatError, parseJoinersCsv } from '../../../../src/provision/joiners-csv.js';
+import { CsvFormatError, parseJoinersCsv } from '../../../../src/core/provision/joiners-csv.js';
 
 describe('joiner CSV', () => {
   it('reads the IDM export columns with any header case, keeps extra columns as attributes', () => {

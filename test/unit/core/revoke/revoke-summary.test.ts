@@ -4,12 +4,12 @@ import {
   buildRevokeSummary,
   revokeStepIds,
   toChange,
-  toRevokeSummaryCardData,
   type FoundPermission,
   type RevokeCategory,
 } from '../../../../src/core/revoke/index.js';
 import type { Plan } from '../../../../src/core/step.js';
-import { validateRevokeSummary } from '../../../../src/revoke/index.js';
+import { toRevokeSummaryCardData } from '../../../../src/teams/cards/revoke-summary.data.js';
+import { validateRevokeSummary } from '../../../../src/core/revoke/index.js';
 
 const found: FoundPermission[] = [
   {

@@ -5,7 +5,7 @@
  * column is the leaver and its second, when present, the delegate.
  */
 import { parse } from 'csv-parse/sync';
-import { isUpnLike, type BulkEntry } from '../core/offboard/bulk-input.js';
+import { isUpnLike, type BulkEntry } from './bulk-input.js';
 
 export const maxLeaversCsvBytes = 1024 * 1024;
 export const maxLeaversCsvRows = 5000;

@@ -2,9 +2,9 @@
  * The JSON export of a request and its run: who asked, who approved, every change with its
  * before/after state, and the audit trail. Used by `status <id> json` and `lifecycle export <id>`.
  */
-import type { Store } from '../core/ports/store.js';
-import { summariseRun } from '../core/runner/summarise-run.js';
-import { revokeSummaryKey } from './revoke-wiring.js';
+import type { Store } from '../ports/store.js';
+import { summariseRun } from '../runner/summarise-run.js';
+import { revokeSummaryKey } from '../revoke/index.js';
 
 export async function exportRequest(store: Store, requestId: string) {
   const request = await store.requests.get(requestId);

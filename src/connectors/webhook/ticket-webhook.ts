@@ -7,10 +7,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { InvalidInputError } from '../core/errors.js';
-import { systemClock, type Clock } from '../core/ports/clock.js';
-import type { RevokeSummary } from '../core/revoke/index.js';
-import { validateRevokeSummary } from './revoke-summary-validator.js';
+import { InvalidInputError } from '../../core/errors.js';
+import { systemClock, type Clock } from '../../core/ports/clock.js';
+import {
+  validateRevokeSummary,
+  type RevokeSummary,
+  type SummaryDelivery,
+  type WebhookDelivery,
+} from '../../core/revoke/index.js';
 import { deliveryHeader, signPayload, signatureHeader, timestampHeader } from './webhook-signature.js';
 
 export interface TicketWebhookOptions {
@@ -25,15 +29,6 @@ export interface TicketWebhookOptions {
   /** Backoff base and cap. Defaults 1 s and 30 s. */
   baseDelayMs?: number;
   maxDelayMs?: number;
-}
-
-export interface WebhookDelivery {
-  isDelivered: boolean;
-  attempts: number;
-  /** HTTP status of the last attempt, when there was a response. */
-  status?: number;
-  /** Why delivery failed (last attempt), for the run result and the card. */
-  error?: string;
 }
 
 function isLoopback(host: string): boolean {
@@ -52,7 +47,9 @@ type Attempt =
   | { kind: 'done'; status: number }
   | { kind: 'retry' | 'fatal'; status?: number; error: string; waitMs?: number };
 
-export class TicketWebhook {
+export type { WebhookDelivery };
+
+export class TicketWebhook implements SummaryDelivery {
   private readonly url: URL;
   private readonly clock: Clock;
 

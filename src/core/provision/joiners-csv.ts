@@ -4,7 +4,7 @@
  * per-row error and the others go on.
  */
 import { parse } from 'csv-parse/sync';
-import { joinerRowSchema, type BatchLine } from '../core/provision/index.js';
+import { joinerRowSchema, type BatchLine } from './index.js';
 
 /** Header aliases (lower-cased) → joiner field. Any other header is kept as an attribute. */
 const aliases: Record<

@@ -3,10 +3,10 @@
  * items, provisions those that appeared, reschedules the others with backoff, and reports the ones
  * that passed the horizon. The queue lives in the store, so waiting joiners survive restarts.
  */
-import type { Logger } from 'pino';
-import type { Clock } from '../core/ports/clock.js';
-import type { Principal } from '../core/model.js';
-import type { WorkQueue } from '../core/ports/store.js';
+import type { Clock } from '../ports/clock.js';
+import type { Log } from '../ports/log.js';
+import type { Principal } from '../model.js';
+import type { WorkQueue } from '../ports/store.js';
 import {
   nextPendingAttempt,
   pendingKind,
@@ -14,7 +14,7 @@ import {
   type PendingPayload,
   type ProvisionBatch,
   type ProvisioningConfig,
-} from '../core/provision/index.js';
+} from './index.js';
 
 export interface PendingWorkerOptions {
   queue: WorkQueue;
@@ -25,7 +25,7 @@ export interface PendingWorkerOptions {
   requester: Principal;
   /** Called with each finished attempt's report (provisioned, or given up). */
   onReport: (report: BatchReport) => Promise<void>;
-  logger: Logger;
+  logger: Log;
   /** Items per poll. */
   batchSize?: number;
 }

@@ -2,9 +2,13 @@
  * Pure data for the revoke cards (the Teams layer renders it): the preview shown before confirming and
  * the summary shown after the run. Strings are formatted here so templates stay logic-free.
  */
-import type { Discovery } from './discovery.js';
-import { revokeCategories, type FoundPermission, type RevokeCategory } from './permissions.js';
-import type { RevokeSummary } from './revoke-summary.js';
+import type { Discovery } from '../../core/revoke/discovery.js';
+import {
+  revokeCategories,
+  type FoundPermission,
+  type RevokeCategory,
+} from '../../core/revoke/permissions.js';
+import type { RevokeSummary } from '../../core/revoke/revoke-summary.js';
 
 export const revokeCategoryLabels: Record<RevokeCategory, string> = {
   full_access: 'Full Access',

@@ -4,14 +4,14 @@
  */
 import { MessageFactory } from 'botbuilder';
 import type { Logger } from 'pino';
-import type { Identity } from '../core/ports/identity.js';
-import type { ConversationStore } from '../core/ports/store.js';
-import type { BatchReport } from '../core/provision/index.js';
-import { cardAttachment, renderCard } from '../teams/cards/render-card.js';
-import reportTemplate from '../teams/cards/provision-report.card.json' with { type: 'json' };
-import { toProvisionReportData } from '../teams/cards/provision-report.data.js';
-import type { ConversationGateway } from '../teams/conversation-gateway.js';
-import { reportMailHtml } from './report-mail.js';
+import type { Identity } from '../../core/ports/identity.js';
+import type { ConversationStore } from '../../core/ports/store.js';
+import type { BatchReport } from '../../core/provision/index.js';
+import { cardAttachment, renderCard } from '../cards/render-card.js';
+import reportTemplate from '../cards/provision-report.card.json' with { type: 'json' };
+import { toProvisionReportData } from '../cards/provision-report.data.js';
+import type { ConversationGateway } from '../conversation-gateway.js';
+import { reportMailHtml } from './provision-report-mail.js';
 
 export interface ReportSenderOptions {
   gateway: ConversationGateway;

@@ -12,9 +12,9 @@ import type { RequestService } from '../core/requests/request-service.js';
 import type { Runner } from '../core/runner/runner.js';
 import type { ConversationGateway } from '../teams/conversation-gateway.js';
 import { BackgroundTasks, type ProvisionBotDeps } from '../teams/provision-routes.js';
-import { loadProvisioningMapping, sandboxMappingPath } from './mapping-file.js';
-import { PendingWorker } from './pending-worker.js';
-import { ReportSender } from './report-sender.js';
+import { loadProvisioningMapping, sandboxMappingPath } from './provisioning-mapping.js';
+import { PendingWorker } from '../core/provision/pending-worker.js';
+import { ReportSender } from '../teams/reports/provision-report-sender.js';
 
 export interface ProvisioningSettings {
   /** The mapping file; in sandbox mode the bundled sandbox mapping when unset. */

@@ -14,11 +14,10 @@ import {
   discoverPermissions,
   parseRevokeInput,
   permissionTypes,
-  toRevokePreviewCardData,
+  type Discovery,
   type DiscoveryDeps,
   type RevokeInput,
-  type RevokePreviewCardData,
-} from '../revoke/index.js';
+} from './index.js';
 import { buildPlan } from '../runner/build-plan.js';
 import type { Plan, Step } from '../step.js';
 
@@ -27,7 +26,7 @@ export type RevokePrepareResult =
   | { kind: 'ambiguous'; choices: IdentityUser[] }
   | { kind: 'not-found'; query: string; suggestions: IdentityUser[] }
   | { kind: 'nothing-to-do'; message: string }
-  | { kind: 'ready'; request: LifecycleRequest; preview: RevokePreviewCardData };
+  | { kind: 'ready'; request: LifecycleRequest; discovery: Discovery };
 
 export interface RevokeFlowDeps {
   ports: Ports;
@@ -56,8 +55,7 @@ export class RevokeFlow {
     if (!check.decision.isAllowed) return { kind: 'refused', message: check.decision.reason };
     const input = parseRevokeInput({ user: user.mail ?? user.userPrincipalName });
     const discovery = await discoverPermissions(input, this.deps.discovery);
-    const preview = toRevokePreviewCardData(discovery);
-    if (preview.isNothingToDo) {
+    if (discovery.permissions.length === 0) {
       return {
         kind: 'nothing-to-do',
         message: `${user.displayName} holds no permissions on other mailboxes: nothing to do.`,
@@ -70,7 +68,7 @@ export class RevokeFlow {
       requester: actor,
       approvalsRequired: check.approvalsRequired,
     });
-    return { kind: 'ready', request, preview };
+    return { kind: 'ready', request, discovery };
   }
 
   /** The card's choices, validated; the user always comes from the stored request, never the card. */

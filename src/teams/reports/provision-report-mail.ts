@@ -1,5 +1,5 @@
 /** The e-mail copy of a batch report, as the seed's report mail: a table, the errors, the licence summary. */
-import { countRows, reportErrors, type BatchReport } from '../core/provision/index.js';
+import { countRows, reportErrors, type BatchReport } from '../../core/provision/index.js';
 
 const escapeHtml = (text: string): string =>
   text.replace(
