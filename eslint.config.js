@@ -58,8 +58,33 @@ export default tseslint.config(
           patterns: [
             { group: forbiddenInCore, message: 'src/core is SDK-free: use a port.' },
             {
-              group: ['**/teams/**', '**/connectors/**', '**/store/**', '**/sandbox/**', '**/app/**'],
-              message: 'src/core imports nothing from teams, connectors, store, sandbox or app.',
+              group: [
+                '**/teams/**',
+                '**/connectors/**',
+                '**/store/**',
+                '**/sandbox/**',
+                '**/app/**',
+                '**/cli/**',
+              ],
+              message: 'src/core imports nothing outside itself.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The composition root is imported only by the entry points (src/app/main.ts, dev.ts, src/cli).
+    files: ['src/**/*.ts'],
+    ignores: ['src/core/**', 'src/app/**', 'src/cli/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/app/**'],
+              message: 'Only the entry points (src/app, src/cli) import the composition root in src/app.',
             },
           ],
         },

@@ -8,7 +8,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { loadConfig } from '../src/app/config.js';
-import { allSteps } from '../src/app/flows.js';
 import { createServices, type Services } from '../src/app/wiring.js';
 import type { Plan, Step } from '../src/core/step.js';
 import { Runner } from '../src/core/runner/runner.js';
@@ -108,7 +107,7 @@ export async function startServices(
  */
 export function naiveRunner(services: Services, steps: readonly Step[], owner = 'bench-naive'): Runner {
   const byId = new Map<string, Step>();
-  for (const s of [...allSteps(), ...steps]) byId.set(s.id, s);
+  for (const s of [...services.flows.steps(), ...steps]) byId.set(s.id, s);
   return new Runner({
     store: services.store,
     steps: [...byId.values()],

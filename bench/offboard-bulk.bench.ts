@@ -14,7 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import type { BulkResult } from '../src/app/bulk-offboard-runner.js';
+import type { BulkResult } from '../src/core/runs/bulk-run-service.js';
 import type { Principal } from '../src/core/model.js';
 import { childOptions } from '../src/core/offboard/bulk-offboard.js';
 import { buildPlan } from '../src/core/runner/build-plan.js';
@@ -203,7 +203,7 @@ try {
       requester: actor,
       approvalsRequired: 0,
     });
-    const steps = deps.offboard.steps(child) as unknown as Step[];
+    const steps = deps.offboard.stepsFor(child) as unknown as Step[];
     const chain = steps.map((s, i) => ({
       ...s,
       dependsOn: [...(s.dependsOn ?? []), ...(i > 0 ? [steps[i - 1]?.id ?? ''] : [])],

@@ -125,7 +125,7 @@ try {
   const planStarted = performance.now();
   const plan = await deps.offboard.plan(request);
   const planMs = performance.now() - planStarted;
-  const steps = deps.offboard.steps(request);
+  const steps = deps.offboard.stepsFor(request);
   const chainSteps: Step[] = steps.map((s, i) => ({
     ...(s as Step),
     dependsOn: [...(s.dependsOn ?? []), ...(i > 0 ? [steps[i - 1]?.id ?? ''] : [])],

@@ -40,14 +40,13 @@ export interface ProvisioningDeps {
   logger: Logger;
 }
 
-/** Null when provisioning is not configured (production without a mapping file). */
-export async function buildProvisioning(
-  settings: ProvisioningSettings,
-  deps: ProvisioningDeps,
-): Promise<ProvisioningServices | null> {
+/** The provisioning flow and its mapping; null when provisioning is not configured. */
+export async function loadProvisioningFlow(
+  settings: Pick<ProvisioningSettings, 'configFile' | 'isSandbox'>,
+  deps: Pick<ProvisioningDeps, 'ports' | 'store' | 'requestService' | 'policy'>,
+): Promise<{ mapping: ResolvedMapping; flow: ProvisionFlow } | null> {
   const path = settings.configFile ?? (settings.isSandbox ? sandboxMappingPath : undefined);
   if (!path) return null;
-  const logger = deps.logger.child({ component: 'provision' });
   const mapping = await loadProvisioningMapping(path, deps.ports.identity);
   const flow = new ProvisionFlow({
     ports: deps.ports,
@@ -56,6 +55,17 @@ export async function buildProvisioning(
     mapping,
     queue: deps.store.queue,
   });
+  return { mapping, flow };
+}
+
+/** The batch, the pending worker and the reports around a loaded provisioning flow. */
+export function buildProvisioning(
+  loaded: { mapping: ResolvedMapping; flow: ProvisionFlow },
+  settings: ProvisioningSettings,
+  deps: ProvisioningDeps,
+): ProvisioningServices {
+  const logger = deps.logger.child({ component: 'provision' });
+  const { mapping, flow } = loaded;
   const batch = new ProvisionBatch({
     ports: deps.ports,
     store: deps.store,

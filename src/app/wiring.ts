@@ -8,36 +8,37 @@ import { TeamsAdapter, type Application } from '@microsoft/teams-ai';
 import type { Logger } from 'pino';
 import { BulkOffboard } from '../core/offboard/bulk-offboard.js';
 import { OffboardFlow } from '../core/offboard/offboard-flow.js';
-import { revokeSummaryCard } from '../teams/cards/revoke-card-render.js';
-import { buildRevoke, revokeStepsForOffboarding } from './revoke-wiring.js';
-import { processDueDeletions, scheduleDeletion } from '../core/offboard/scheduled-deletion.js';
+import { buildRevoke } from './revoke-wiring.js';
+import { processDueDeletions } from '../core/offboard/scheduled-deletion.js';
 import { Policy } from '../core/policy/policy.js';
-import { systemClock, type Ports } from '../core/ports/index.js';
+import { errorSummary, systemClock, type Ports } from '../core/ports/index.js';
 import type { Store } from '../core/ports/store.js';
 import type { SystemId } from '../core/step.js';
 import { RequestService } from '../core/requests/request-service.js';
 import { Runner } from '../core/runner/runner.js';
+import { SystemLimiter } from '../core/runner/system-limits.js';
+import { FlowRegistry } from '../core/flows/registry.js';
+import { RunService } from '../core/runs/run-service.js';
+import { BulkRunService } from '../core/runs/bulk-run-service.js';
+import { TeamsRunReporter } from '../teams/run-reporter.js';
 import { createBotApplication } from '../teams/bot-app.js';
 import type { BotDeps, BulkServices } from '../teams/bot-deps.js';
 import { CloudAdapterGateway, type ConversationGateway } from '../teams/conversation-gateway.js';
 import { TeamsNotifier } from '../teams/teams-notifier.js';
 import { openStore } from '../store/index.js';
-import { buildProvisioning, type ProvisioningServices } from './provisioning-wiring.js';
+import { buildProvisioning, loadProvisioningFlow, type ProvisioningServices } from './provisioning-wiring.js';
 import { registerProvisionRoutes } from '../teams/provision-routes.js';
 import type { AppConfig } from './config.js';
 import { answerBadTokensWith401 } from './bot-token-errors.js';
-import { BulkRunner } from './bulk-offboard-runner.js';
 import { buildConnectors } from './connectors.js';
-import { allSteps, flowRunners } from './flows.js';
 import { createHttpApp, listen } from './http-server.js';
 import { createLogger } from './logger.js';
 import { membershipCache } from './membership-cache.js';
-import { RunCoordinator } from './run-coordinator.js';
 
 export interface RunningBot {
   port: number;
   store: Store;
-  coordinator: RunCoordinator;
+  coordinator: RunService;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -72,7 +73,7 @@ export interface Services {
   app: Application;
   adapter: TeamsAdapter;
   store: Store;
-  coordinator: RunCoordinator;
+  coordinator: RunService;
   logger: Logger;
   /** Joiner provisioning; null when no licence mapping is configured. */
   provisioning: ProvisioningServices | null;
@@ -80,6 +81,7 @@ export interface Services {
   /** Bulk offboarding (Teams and the command line). */
   bulk: BulkServices;
   runner: Runner;
+  flows: FlowRegistry;
 }
 
 /**
@@ -131,59 +133,60 @@ export async function createServices(
     ticketWebhook: config.ticketWebhook,
     logger,
   });
-  const runner = new Runner({
-    store,
-    steps: allSteps(revoke.steps),
-    ports,
-    owner: options.instanceId ?? config.instanceId ?? `${hostname()}:${config.port}`,
-    leaseMs: config.runner.leaseMs,
-    ...(options.systemLimits && { systemLimits: options.systemLimits }),
-    logger,
-  });
+  // Plan reads and runs share one per-system limiter, so many plans at once stay within the budgets.
+  const limiter = new SystemLimiter(options.systemLimits);
   const offboard = new OffboardFlow({
     ports,
     requests: store.requests,
     requestService,
     policy,
-    limiter: runner.systemLimiter,
-    revokeSteps: revokeStepsForOffboarding(revoke),
+    limiter,
+    revoke: revoke.forOffboarding,
+    deletions: { store },
     ...(config.ad?.disabledOuDn && { disabledOuDn: config.ad.disabledOuDn }),
   });
-  const provisioning = await buildProvisioning(
-    {
-      configFile: config.provisioningConfigFile,
-      isSandbox: config.mode === 'sandbox',
-      tenantId: config.tenant.id,
-      itChannelConversationId: config.notices.itChannelConversationId,
-      senderUserPrincipalName: config.notices.senderUserPrincipalName,
-    },
-    { ports, store, runner, requestService, policy, gateway, logger },
-  );
-  const coordinator = new RunCoordinator({
+  const provisionSettings = {
+    configFile: config.provisioningConfigFile,
+    isSandbox: config.mode === 'sandbox',
+    tenantId: config.tenant.id,
+    itChannelConversationId: config.notices.itChannelConversationId,
+    senderUserPrincipalName: config.notices.senderUserPrincipalName,
+  };
+  const provisionFlow = await loadProvisioningFlow(provisionSettings, {
+    ports,
+    store,
+    requestService,
+    policy,
+  });
+  const flows = new FlowRegistry([offboard, revoke.flow, ...(provisionFlow ? [provisionFlow.flow] : [])]);
+  const runner = new Runner({
+    store,
+    steps: flows.steps(),
+    ports,
+    owner: options.instanceId ?? config.instanceId ?? `${hostname()}:${config.port}`,
+    leaseMs: config.runner.leaseMs,
+    limiter,
+    logger,
+  });
+  const provisioning =
+    provisionFlow &&
+    buildProvisioning(provisionFlow, provisionSettings, {
+      ports,
+      store,
+      runner,
+      requestService,
+      policy,
+      gateway,
+      logger,
+    });
+  const coordinator = new RunService({
     store,
     runner,
     requestService,
-    flows: flowRunners({
-      offboard,
-      ...(provisioning && { provision: provisioning.flow }),
-      onOffboardFinished: async (request, run, status) => {
-        const days = offboard.inputFor(request).options.deleteAfterDays;
-        if (days !== null && (status === 'completed' || status === 'completed-with-errors')) {
-          await scheduleDeletion({ store, clock: systemClock }, request, days);
-        }
-        await revoke.finish(request, run, status);
-        return undefined;
-      },
-      revoke: {
-        flow: revoke.flow,
-        onFinished: async (request, run, status) => {
-          const summary = await revoke.finish(request, run, status);
-          return summary ? [revokeSummaryCard(request.id, summary)] : [];
-        },
-      },
-    }),
-    gateway,
-    logger,
+    flows,
+    reporter: new TeamsRunReporter(gateway, logger),
+    clock: systemClock,
+    log: logger,
     strandedAfterMs: config.runner.leaseMs,
   });
   const bulk: BulkServices = {
@@ -195,7 +198,15 @@ export async function createServices(
       requests: store.requests,
       audit: store.audit,
     }),
-    runner: new BulkRunner({ store, runner, requestService, offboard, logger }),
+    runner: new BulkRunService({
+      store,
+      runner,
+      requestService,
+      offboard,
+      clock: systemClock,
+      log: logger,
+      claimMs: Math.max(config.runner.leaseMs, 6_000),
+    }),
   };
   const deps: BotDeps = {
     store,
@@ -223,11 +234,11 @@ export async function createServices(
     if (context.activity.type === 'message')
       await context.sendActivity('Something went wrong; nothing further was changed.');
   };
-  return { deps, app, adapter, store, coordinator, logger, provisioning, ports, bulk, runner };
+  return { deps, app, adapter, store, coordinator, logger, provisioning, ports, bulk, runner, flows };
 }
 
 export async function startBot(config: AppConfig, options: StartOptions = {}): Promise<RunningBot> {
-  const { app, adapter, store, coordinator, logger, provisioning, deps, ports } = await createServices(
+  const { app, adapter, store, coordinator, logger, provisioning, deps, ports, bulk } = await createServices(
     config,
     options,
   );
@@ -245,7 +256,10 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
 
   const resume = (): void => {
     void coordinator.resumeAbandoned().catch((error: unknown) => {
-      logger.error({ err: error instanceof Error ? error.message : String(error) }, 'resuming runs failed');
+      logger.error({ err: errorSummary(error) }, 'resuming runs failed');
+    });
+    void bulk.runner.resumeAbandoned().catch((error: unknown) => {
+      logger.error({ err: errorSummary(error) }, 'resuming bulk offboardings failed');
     });
   };
   resume();
@@ -278,6 +292,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
       await provisioning?.worker.stop();
       await provisioning?.background.idle();
       await closeServer(server);
+      await bulk.runner.idle();
       await coordinator.idle();
       if (!options.store) await store.close();
     },

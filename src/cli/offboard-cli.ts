@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { loadConfig } from '../app/config.js';
 import { parseLeaversCsv } from '../core/offboard/leavers-csv.js';
-import type { BulkReport, BulkResult } from '../app/bulk-offboard-runner.js';
+import type { BulkReport, BulkResult } from '../core/runs/bulk-run-service.js';
 import { createServices } from '../app/wiring.js';
 import type { Principal } from '../core/model.js';
 import { totalsOf, type BulkItem, type BulkPreview } from '../core/offboard/bulk-offboard.js';

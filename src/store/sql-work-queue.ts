@@ -53,6 +53,30 @@ export class SqlWorkQueue implements WorkQueue {
     return rows.map(toQueueItem).sort((a, b) => a.id - b.id);
   }
 
+  async claimKey(kind: string, key: string, nowMs: number, claimMs: number): Promise<QueueItem | null> {
+    const rows = await this.db.query(
+      `UPDATE work_queue q SET status = 'claimed', attempts = q.attempts + 1, next_attempt_at_ms = $4,
+         updated_at = now()
+       WHERE q.id = (
+         SELECT id FROM work_queue
+         WHERE kind = $1 AND key = $2 AND status IN ('pending', 'claimed') AND next_attempt_at_ms <= $3
+         FOR UPDATE SKIP LOCKED
+       )
+       RETURNING ${columns}`,
+      [kind, key, nowMs, nowMs + claimMs],
+    );
+    return rows[0] === undefined ? null : toQueueItem(rows[0]);
+  }
+
+  async extendClaim(id: number, attempts: number, untilMs: number): Promise<boolean> {
+    const rows = await this.db.query(
+      `UPDATE work_queue SET next_attempt_at_ms = $3, updated_at = now()
+       WHERE id = $1 AND status = 'claimed' AND attempts = $2 RETURNING id`,
+      [id, attempts, untilMs],
+    );
+    return rows.length > 0;
+  }
+
   async complete(id: number): Promise<boolean> {
     const rows = await this.db.query(
       `UPDATE work_queue SET

@@ -5,8 +5,8 @@ import type { RevokeFlow } from '../core/revoke/revoke-flow.js';
 import type { Policy } from '../core/policy/policy.js';
 import type { Store } from '../core/ports/store.js';
 import type { RequestService } from '../core/requests/request-service.js';
-import type { BulkRunner } from '../app/bulk-offboard-runner.js';
-import type { RunCoordinator } from '../app/run-coordinator.js';
+import type { BulkRunService } from '../core/runs/bulk-run-service.js';
+import type { RunService } from '../core/runs/run-service.js';
 import type { BulkOffboard } from '../core/offboard/bulk-offboard.js';
 import type { ConversationGateway } from './conversation-gateway.js';
 import type { ProvisionBotDeps } from './provision-routes.js';
@@ -18,7 +18,7 @@ export interface BotDeps {
   offboard: OffboardFlow;
   /** Mailbox permission removal. */
   revoke?: RevokeFlow;
-  coordinator: RunCoordinator;
+  coordinator: RunService;
   gateway: ConversationGateway;
   logger: Logger;
   /** The tenant this bot serves. */
@@ -33,5 +33,5 @@ export interface BotDeps {
 
 export interface BulkServices {
   offboard: BulkOffboard;
-  runner: BulkRunner;
+  runner: BulkRunService;
 }

@@ -5,6 +5,7 @@
  */
 import { MessageFactory, type ConversationReference } from 'botbuilder';
 import type { Logger } from 'pino';
+import { errorSummary } from '../core/ports/log.js';
 import type { ConversationGateway } from './conversation-gateway.js';
 
 export interface ProgressLocation {
@@ -76,10 +77,4 @@ export class ProgressReporter {
       this.logger.warn({ err: errorSummary(error) }, 'progress card update failed');
     }
   }
-}
-
-export function errorSummary(error: unknown): { name: string; message: string } {
-  return error instanceof Error
-    ? { name: error.name, message: error.message }
-    : { name: 'Error', message: String(error) };
 }

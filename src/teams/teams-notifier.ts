@@ -11,7 +11,7 @@ import { lastReferenceKey } from './bot-app.js';
 import { cardAttachment, renderCard } from './cards/render-card.js';
 import noticeTemplate from './cards/delegate-notice.card.json' with { type: 'json' };
 import type { ConversationGateway } from './conversation-gateway.js';
-import { errorSummary } from './progress-reporter.js';
+import { errorSummary } from '../core/ports/log.js';
 
 export interface TeamsNotifierOptions {
   gateway: ConversationGateway;

@@ -126,6 +126,26 @@ export function describeQueueContract(_target: StoreTarget, shared: () => Opened
       expect(await queue.claimDue(kind, t0 + 10, 1)).toMatchObject([{ key: 'ada', payload: { n: 2 } }]);
     });
 
+    it('claims one item by key, and keeps a claim alive only for its holder', async () => {
+      const kind = uniqueId('offboard.bulk');
+      await queue.enqueue({ kind, key: 'REQ-1', payload: {}, notBeforeMs: t0 });
+      await queue.enqueue({ kind, key: 'REQ-2', payload: {}, notBeforeMs: t0 });
+      expect(await queue.claimKey(kind, 'REQ-1', t0 - 1, 1000)).toBeNull();
+      const held = await queue.claimKey(kind, 'REQ-1', t0, 1000);
+      expect(held).toMatchObject({ key: 'REQ-1', status: 'claimed', attempts: 1, nextAttemptAt: t0 + 1000 });
+      // Held: nobody else gets it, by key or by due time, and the other item stays pending.
+      expect(await queue.claimKey(kind, 'REQ-1', t0 + 500, 1000)).toBeNull();
+      expect(await queue.claimDue(kind, t0 + 500, 5, 10_000)).toMatchObject([{ key: 'REQ-2' }]);
+      expect(await queue.extendClaim(held!.id, held!.attempts, t0 + 5000)).toBe(true);
+      expect(await queue.claimDue(kind, t0 + 4000, 5, 1000)).toEqual([]);
+      // The claim lapses; a new holder takes it and the old one can no longer extend it.
+      const taken = await queue.claimKey(kind, 'REQ-1', t0 + 5000, 1000);
+      expect(taken).toMatchObject({ attempts: 2 });
+      expect(await queue.extendClaim(held!.id, held!.attempts, t0 + 9000)).toBe(false);
+      expect(await queue.complete(taken!.id)).toBe(true);
+      expect(await queue.claimKey(kind, 'REQ-1', t0 + 9000, 1000)).toBeNull();
+    });
+
     it('gives each due item to exactly one of many workers claiming in parallel', async () => {
       const kind = uniqueId('provision.await-sync');
       const keys = Array.from({ length: 50 }, (_, i) => `user-${i}@contoso.com`);

@@ -266,6 +266,25 @@ class MemoryWorkQueue implements WorkQueue {
     return due.map((q) => this.view(q.id));
   }
 
+  async claimKey(kind: string, key: string, nowMs: number, claimMs: number): Promise<QueueItem | null> {
+    const q = this.items.find((i) => i.kind === kind && i.key === key);
+    if (!q || (q.status !== 'pending' && q.status !== 'claimed') || q.nextAttemptAt > nowMs) return null;
+    Object.assign(q, {
+      status: 'claimed',
+      attempts: q.attempts + 1,
+      nextAttemptAt: nowMs + claimMs,
+      updatedAt: isoNow(),
+    });
+    return this.view(q.id);
+  }
+
+  async extendClaim(id: number, attempts: number, untilMs: number): Promise<boolean> {
+    const q = this.items[id - 1];
+    if (q?.status !== 'claimed' || q.attempts !== attempts) return false;
+    Object.assign(q, { nextAttemptAt: untilMs, updatedAt: isoNow() });
+    return true;
+  }
+
   async complete(id: number): Promise<boolean> {
     const q = this.items[id - 1];
     if (q?.status !== 'claimed') return false;

@@ -7,7 +7,7 @@ import type { LifecycleRequest, Principal, Subject } from '../model.js';
 import type { Policy } from '../policy/policy.js';
 import type { Ports } from '../ports/index.js';
 import type { IdentityUser } from '../ports/identity.js';
-import type { RequestStore } from '../ports/store.js';
+import type { RequestStore, RunRecord } from '../ports/store.js';
 import type { RequestService } from '../requests/request-service.js';
 import { buildPlan } from '../runner/build-plan.js';
 import type { SystemLimiter } from '../runner/system-limits.js';
@@ -19,7 +19,13 @@ import {
   type OffboardOptions,
   type PersonRef,
 } from './offboard-input.js';
-import { offboardSteps } from './offboard-plan.js';
+import { offboardStepCatalog, offboardSteps } from './offboard-plan.js';
+import { spoGrantDelegate } from './onedrive-steps.js';
+import { scheduleDeletion, type ScheduledDeletionDeps } from './scheduled-deletion.js';
+import type { Flow, FlowResult, SummaryLink } from '../flows/flow.js';
+import { assertPlannable } from '../flows/registry.js';
+import type { FinishedRunStatus } from '../runner/events.js';
+import type { RevokeRunFinisher } from '../revoke/revoke-finish.js';
 import { offboardWarnings } from './offboard-warnings.js';
 
 const repeatableStepIds = new Set(['entra.revoke-sessions', 'notify.delegate']);
@@ -42,8 +48,10 @@ export interface OffboardFlowDeps {
    * within the same budget as the runs.
    */
   limiter?: SystemLimiter;
-  /** Extra steps for the leaver's rights on other mailboxes (the revoke flow). */
-  revokeSteps?: (input: OffboardInput) => Step<OffboardInput>[];
+  /** The leaver's rights on other mailboxes: the revoke flow's steps and its end-of-run summary. */
+  revoke?: { steps: readonly Step<OffboardInput>[]; finisher: RevokeRunFinisher };
+  /** Where "delete after N days" is scheduled (the durable queue). */
+  deletions?: Pick<ScheduledDeletionDeps, 'store'>;
 }
 
 /** What the request stores as its options: the card's choices plus the chosen delegate. */
@@ -63,8 +71,13 @@ export function subjectOf(user: IdentityUser): Subject {
   };
 }
 
-export class OffboardFlow {
-  constructor(private readonly deps: OffboardFlowDeps) {}
+export class OffboardFlow implements Flow<OffboardInput> {
+  readonly kind = 'offboard';
+  readonly steps: readonly Step<OffboardInput>[];
+
+  constructor(private readonly deps: OffboardFlowDeps) {
+    this.steps = [...offboardStepCatalog, ...(deps.revoke?.steps ?? [])];
+  }
 
   async prepare(actor: Principal, query: string): Promise<PrepareResult> {
     const mayRequest = await this.deps.policy.canRequest(actor, 'offboard');
@@ -178,9 +191,10 @@ export class OffboardFlow {
     };
   }
 
-  steps(request: LifecycleRequest): Step<OffboardInput>[] {
+  /** The steps this request's plan uses (a subset of `steps`, by its options and the leaver). */
+  stepsFor(request: LifecycleRequest): Step<OffboardInput>[] {
     const input = this.inputFor(request);
-    return offboardSteps(input, this.deps.ports, { revokeSteps: this.deps.revokeSteps?.(input) ?? [] });
+    return offboardSteps(input, this.deps.ports, { revokeSteps: this.deps.revoke?.steps ?? [] });
   }
 
   /** Read-only dry run against live state, with the warnings attached to their steps. */
@@ -188,18 +202,44 @@ export class OffboardFlow {
     const input = this.inputFor(request);
     const ctx = { input, ports: this.deps.ports, signal: new AbortController().signal };
     const [plan, warnings] = await Promise.all([
-      buildPlan(this.steps(request), ctx, {
+      buildPlan(this.stepsFor(request), ctx, {
         clock: this.deps.ports.clock,
         ...(this.deps.limiter && { limiter: this.deps.limiter }),
       }),
       offboardWarnings(input, this.deps.ports),
     ]);
-    return {
+    return assertPlannable(this, {
       steps: plan.steps.map((s) => {
         const extra = warnings[s.stepId] ?? [];
         return extra.length > 0 ? { ...s, warnings: [...(s.warnings ?? []), ...extra] } : s;
       }),
-    };
+    });
+  }
+
+  /** The leaver's OneDrive, when it was shared with the delegate. */
+  links(run: RunRecord): SummaryLink[] {
+    const spo = run.plan.steps.find((s) => s.stepId === spoGrantDelegate.id);
+    const url = spo?.changes[0]?.data['webUrl'];
+    return typeof url === 'string' ? [{ title: 'OneDrive of the leaver', url }] : [];
+  }
+
+  /** Schedules "delete after N days" and writes the mailbox-rights summary when that option ran. */
+  async onFinished(
+    request: LifecycleRequest,
+    run: RunRecord,
+    status: FinishedRunStatus,
+  ): Promise<FlowResult[]> {
+    const days = this.inputFor(request).options.deleteAfterDays;
+    const isDone = status === 'completed' || status === 'completed-with-errors';
+    if (days !== null && isDone && this.deps.deletions) {
+      await scheduleDeletion(
+        { store: this.deps.deletions.store, clock: this.deps.ports.clock },
+        request,
+        days,
+      );
+    }
+    await this.deps.revoke?.finisher.finish(request, run, status);
+    return [];
   }
 
   private draft(

@@ -32,6 +32,32 @@ import { notifyDelegate } from './notice-step.js';
 import type { OffboardInput } from './offboard-input.js';
 import { spoGrantDelegate } from './onedrive-steps.js';
 
+/**
+ * Every step an offboarding can plan, besides the revoke steps it borrows from the revoke flow. The
+ * flow declares these (and the registry gives them to the runner); `offboardSteps` picks from them.
+ */
+export const offboardStepCatalog: readonly Step<OffboardInput>[] = [
+  adResetPassword,
+  adDisableAccount,
+  adStampDescription,
+  adHideFromAddressLists,
+  adRemoveGroups,
+  adMoveToDisabledOu,
+  entraResetPassword,
+  entraBlockSignIn,
+  entraRevokeSessions,
+  exoGrantDelegate,
+  exoConvertToShared,
+  exoLitigationHold,
+  exoForwarding,
+  exoAutoReply,
+  exoHideFromAddressLists,
+  spoGrantDelegate,
+  entraRemoveGroups,
+  entraRemoveLicences,
+  notifyDelegate,
+];
+
 /** A copy of `step` whose dependencies are exactly `dependsOn` (filtered to the steps in the plan). */
 function after<T>(step: Step<T>, dependsOn: readonly string[]): Step<T> {
   return { ...step, dependsOn: [...new Set([...(step.dependsOn ?? []), ...dependsOn])] };

@@ -153,6 +153,16 @@ export interface WorkQueue {
    */
   claimDue(kind: string, nowMs: number, limit: number, claimMs?: number): Promise<QueueItem[]>;
   /**
+   * Claim the item of `kind` with `key` when it is due (as `claimDue`); null when it is absent, not
+   * due, finished, or claimed by someone else with a live claim.
+   */
+  claimKey(kind: string, key: string, nowMs: number, claimMs: number): Promise<QueueItem | null>;
+  /**
+   * Keep a claim alive: a claimed item whose attempt count still equals `attempts` (nobody claimed it
+   * since) gets its claim extended to `untilMs`. False when the claim was lost.
+   */
+  extendClaim(id: number, attempts: number, untilMs: number): Promise<boolean>;
+  /**
    * Mark a claimed item done (or pending again if it was enqueued meanwhile). False when the item is
    * not claimed (already finished or unknown).
    */

@@ -10,12 +10,14 @@ import type { Ports } from '../ports/index.js';
 import type { WorkQueue } from '../ports/store.js';
 import type { RequestService } from '../requests/request-service.js';
 import { buildPlan } from '../runner/build-plan.js';
-import type { Plan } from '../step.js';
+import type { Plan, Step } from '../step.js';
 import { decideProvisioning, type ProvisionDraft } from './provision-decision.js';
 import type { JoinerRow, ProvisionInput } from './provision-input.js';
 import type { ResolvedMapping } from './provision-mapping.js';
 import { enqueuePending } from './provision-pending.js';
 import { provisionStepList } from './provision-steps.js';
+import type { Flow } from '../flows/flow.js';
+import { assertPlannable } from '../flows/registry.js';
 import { stockWarnings } from './seat-stock.js';
 
 export type ProvisionPrepareResult =
@@ -50,7 +52,10 @@ export function provisionSubjectOf(user: IdentityUser): Subject {
   };
 }
 
-export class ProvisionFlow {
+export class ProvisionFlow implements Flow<ProvisionInput> {
+  readonly kind = 'provision';
+  readonly steps: readonly Step<ProvisionInput>[] = provisionStepList;
+
   constructor(private readonly deps: ProvisionFlowDeps) {}
 
   get mapping(): ResolvedMapping {
@@ -125,9 +130,9 @@ export class ProvisionFlow {
   async plan(request: LifecycleRequest): Promise<Plan> {
     const input = this.inputFor(request);
     const ctx = { input, ports: this.deps.ports, signal: new AbortController().signal };
-    const plan = await buildPlan(provisionStepList, ctx, { clock: this.deps.ports.clock });
+    const plan = await buildPlan(this.steps, ctx, { clock: this.deps.ports.clock });
     const inherited = (request.options as unknown as StoredProvisionOptions).inheritedSkus;
-    return {
+    return assertPlannable(this, {
       steps: plan.steps.map((s) =>
         s.stepId === 'entra.assign-licences' && inherited.length > 0
           ? {
@@ -139,7 +144,7 @@ export class ProvisionFlow {
             }
           : s,
       ),
-    };
+    });
   }
 
   private draftRequest(

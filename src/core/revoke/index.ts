@@ -69,3 +69,4 @@ export {
   type SummaryValidation,
 } from './revoke-summary-schema.js';
 export { RevokeFlow, type RevokeFlowDeps, type RevokePrepareResult } from './revoke-flow.js';
+export { RevokeRunFinisher, type RevokeFinishDeps } from './revoke-finish.js';

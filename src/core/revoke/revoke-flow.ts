@@ -10,15 +10,14 @@ import type { Policy } from '../policy/policy.js';
 import type { Ports } from '../ports/index.js';
 import type { IdentityUser } from '../ports/identity.js';
 import type { RequestService } from '../requests/request-service.js';
-import {
-  discoverPermissions,
-  parseRevokeInput,
-  permissionTypes,
-  type Discovery,
-  type DiscoveryDeps,
-  type RevokeInput,
-} from './index.js';
+import { discoverPermissions, type Discovery, type DiscoveryDeps } from './discovery.js';
+import { parseRevokeInput, permissionTypes, type RevokeInput } from './input.js';
 import { buildPlan } from '../runner/build-plan.js';
+import type { FinishedRunStatus } from '../runner/events.js';
+import type { Flow, FlowResult } from '../flows/flow.js';
+import { assertPlannable } from '../flows/registry.js';
+import type { RunRecord } from '../ports/store.js';
+import type { RevokeRunFinisher } from './revoke-finish.js';
 import type { Plan, Step } from '../step.js';
 
 export type RevokePrepareResult =
@@ -33,12 +32,19 @@ export interface RevokeFlowDeps {
   discovery: DiscoveryDeps;
   requestService: RequestService;
   policy: Policy;
-  /** The registered revoke steps (one group per Runner). */
+  /** The revoke step group (one per process; offboarding plans the same objects). */
   steps: readonly Step<RevokeInput>[];
+  /** Builds, stores and sends the summary JSON when a run ends. */
+  finisher: RevokeRunFinisher;
 }
 
-export class RevokeFlow {
-  constructor(private readonly deps: RevokeFlowDeps) {}
+export class RevokeFlow implements Flow<RevokeInput> {
+  readonly kind = 'revoke';
+  readonly steps: readonly Step<RevokeInput>[];
+
+  constructor(private readonly deps: RevokeFlowDeps) {
+    this.steps = deps.steps;
+  }
 
   async prepare(actor: Principal, query: string): Promise<RevokePrepareResult> {
     const mayRequest = await this.deps.policy.canRequest(actor, 'revoke');
@@ -102,7 +108,16 @@ export class RevokeFlow {
       ports: this.deps.ports,
       signal: new AbortController().signal,
     };
-    return buildPlan(this.deps.steps, ctx, { clock: this.deps.ports.clock });
+    return assertPlannable(this, await buildPlan(this.steps, ctx, { clock: this.deps.ports.clock }));
+  }
+
+  async onFinished(
+    request: LifecycleRequest,
+    run: RunRecord,
+    status: FinishedRunStatus,
+  ): Promise<FlowResult[]> {
+    const summary = await this.deps.finisher.finish(request, run, status);
+    return summary ? [{ kind: 'revoke-summary', summary }] : [];
   }
 }
 

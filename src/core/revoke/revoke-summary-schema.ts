@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import type { RevokeSummary } from './index.js';
+import type { RevokeSummary } from './revoke-summary.js';
 
 const schemaFile = join('schemas', 'revoke-summary.schema.json');
 

@@ -36,6 +36,8 @@ export interface RunnerOptions {
   random?: RandomSource;
   /** Calls in flight per target system, over all runs of this Runner. Unset systems use the defaults. */
   systemLimits?: Partial<Record<SystemId, number>>;
+  /** A limiter built beforehand (flows share it for plan reads); `systemLimits` is then ignored. */
+  limiter?: SystemLimiter;
   retry?: Partial<RetryPolicy>;
   /** Lease length in milliseconds. Default 30 s. */
   leaseMs?: number;
@@ -75,7 +77,7 @@ export class Runner {
     this.clock = options.clock ?? options.ports.clock;
     this.random = options.random ?? Math.random;
     this.retry = resolveRetryPolicy(options.retry);
-    this.limiter = new SystemLimiter(options.systemLimits);
+    this.limiter = options.limiter ?? new SystemLimiter(options.systemLimits);
     this.leaseMs = options.leaseMs ?? 30_000;
     this.heartbeatMs = options.heartbeatMs ?? Math.floor(this.leaseMs / 4);
     this.logger = options.logger ?? silentLogger;

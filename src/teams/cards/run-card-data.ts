@@ -1,6 +1,7 @@
 /** Data for the progress and summary cards, folded from the plan and the journal. */
 import type { LifecycleRequest } from '../../core/model.js';
 import type { RunStatus } from '../../core/ports/store.js';
+import type { SummaryLink } from '../../core/flows/flow.js';
 import type { RunSummary, StepProgressStatus } from '../../core/runner/summarise-run.js';
 
 const icons: Record<StepProgressStatus, string> = {
@@ -64,11 +65,6 @@ const finalTexts: Record<Exclude<RunStatus, 'queued' | 'running'>, { text: strin
   failed: { text: 'Failed', color: 'Attention' },
   cancelled: { text: 'Cancelled', color: 'Warning' },
 };
-
-export interface SummaryLink {
-  title: string;
-  url: string;
-}
 
 export function summaryCardData(
   request: LifecycleRequest,

@@ -7,7 +7,7 @@
 import { ActivityTypes, MessageFactory, TurnContext } from 'botbuilder';
 import type { Application } from '@microsoft/teams-ai';
 import { LeaversCsvError, parseLeaversCsv } from '../../core/offboard/leavers-csv.js';
-import type { BulkResult } from '../../app/bulk-offboard-runner.js';
+import type { BulkResult } from '../../core/runs/bulk-run-service.js';
 import type { LifecycleRequest, Principal } from '../../core/model.js';
 import { isLeaverList, parseLeaverList, type BulkEntry } from '../../core/offboard/bulk-input.js';
 import { isBulkRequest } from '../../core/offboard/bulk-offboard.js';

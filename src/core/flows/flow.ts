@@ -1,0 +1,56 @@
+/**
+ * The flow contract, declared once. A flow (offboard, revoke, provision) owns its steps, turns a
+ * request into a plan and the runner's input, and finishes its own results when the run ends. The
+ * Teams layer and the command line talk to flows only through this shape and their `prepare`.
+ */
+import type { LifecycleRequest, Principal, RequestKind } from '../model.js';
+import type { IdentityUser } from '../ports/identity.js';
+import type { RunRecord } from '../ports/store.js';
+import type { RevokeSummary } from '../revoke/revoke-summary.js';
+import type { FinishedRunStatus } from '../runner/events.js';
+import type { Plan, Step } from '../step.js';
+
+/** What a flow's `prepare` answers; each flow narrows it to the kinds it can return. */
+export type PrepareOutcome<TReady extends object> =
+  | { kind: 'refused'; message: string }
+  | { kind: 'ambiguous'; choices: IdentityUser[] }
+  | { kind: 'not-found'; query: string; suggestions: IdentityUser[] }
+  | { kind: 'nothing-to-do'; message: string }
+  | { kind: 'queued'; message: string }
+  | ({ kind: 'ready'; request: LifecycleRequest } & TReady);
+
+/** A link for the summary (the leaver's OneDrive…), taken from the run's plan. */
+export interface SummaryLink {
+  title: string;
+  url: string;
+}
+
+/** A result a flow produces when its run ends, shown after the summary. */
+export type FlowResult = { kind: 'revoke-summary'; summary: RevokeSummary };
+
+export interface Flow<TInput = unknown> {
+  readonly kind: RequestKind;
+  /**
+   * Every step the flow can plan. The registry built from the flows is the runner's only list of
+   * steps, so a step that can be previewed can always be run.
+   */
+  readonly steps: readonly Step<TInput>[];
+  /** Read-only dry run against live state. */
+  plan(request: LifecycleRequest): Promise<Plan>;
+  /** What the steps see, from the stored request (never from card data). */
+  inputFor(request: LifecycleRequest): TInput;
+  /**
+   * The confirmation card's choices, validated against the stored request; throws InvalidInputError
+   * with a message for the requester. Flows without choices leave it out.
+   */
+  readChoices?(request: LifecycleRequest, form: Record<string, unknown>): Promise<object>;
+  /** Links for the summary, from the run's plan. */
+  links?(run: RunRecord): SummaryLink[];
+  /** Called once when the run finished (reports, webhooks, scheduling), before the summary is shown. */
+  onFinished?(request: LifecycleRequest, run: RunRecord, status: FinishedRunStatus): Promise<FlowResult[]>;
+}
+
+/** The flows' `prepare`, for the surfaces that start requests. */
+export interface Preparing<TQuery, TReady extends object> {
+  prepare(actor: Principal, query: TQuery): Promise<PrepareOutcome<TReady>>;
+}

@@ -1,0 +1,286 @@
+/**
+ * The run use case: turns approved requests into runs, executes them with the shared Runner, shows
+ * progress through the `RunReporter` port, finishes each flow's results, and resumes what a crash left
+ * behind (a request claimed without a run, or a run finished without its summary) as well as runs a
+ * dead instance held. Time comes from the injected clock.
+ */
+import { randomUUID } from 'node:crypto';
+import { ConflictError } from '../errors.js';
+import type { FlowRegistry } from '../flows/registry.js';
+import type { LifecycleRequest, Principal } from '../model.js';
+import type { Clock } from '../ports/clock.js';
+import { errorSummary, type Log } from '../ports/log.js';
+import type { RunRecord, RunStatus, Store } from '../ports/store.js';
+import type { RequestService } from '../requests/request-service.js';
+import type { FinishedRunStatus } from '../runner/events.js';
+import { retryFailedSteps } from '../runner/retry-failed.js';
+import type { Runner, RunOutcome } from '../runner/runner.js';
+import { summariseRun } from '../runner/summarise-run.js';
+import type { FlowResult } from '../flows/flow.js';
+import type { RunReporter, RunView } from './run-reporter.js';
+
+export interface RunServiceDeps {
+  store: Store;
+  runner: Runner;
+  requestService: RequestService;
+  flows: FlowRegistry;
+  reporter: RunReporter;
+  clock: Clock;
+  log: Log;
+  /** New run ids; default random UUIDs. */
+  newRunId?: () => string;
+  /**
+   * How long a request may stay `running` without a run, or with a finished run and no summary, before
+   * the resume poll finishes what its (crashed) starter began. Default 30 s: the runner lease.
+   */
+  strandedAfterMs?: number;
+}
+
+/** Where a request's progress goes, saved before its run exists so a crash can't lose it. */
+const reportTargetKey = (requestId: string): string => `progress:${requestId}`;
+const finishedStatuses: readonly string[] = ['completed', 'completed-with-errors', 'failed', 'cancelled'];
+const isFinished = (status: RunStatus): status is FinishedRunStatus => finishedStatuses.includes(status);
+
+/** Stored with the run (JSON). */
+interface StoredProgress {
+  location?: object;
+  startedAt: number;
+}
+
+export class RunService {
+  private readonly running = new Map<string, Promise<void>>();
+  /** Runs this process is creating (planning, showing the first progress). */
+  private readonly starting = new Set<string>();
+  /** Resume passes in flight: shutdown waits for the runs they execute, as for launched runs. */
+  private readonly resuming = new Set<Promise<number>>();
+
+  constructor(private readonly deps: RunServiceDeps) {}
+
+  /**
+   * Start an approved request: claim it for a new run id (state `running`), then plan against live
+   * state, store the run, show progress and execute. Planning reads live systems and can fail or be
+   * cut short by a crash; the claimed request then waits for the resume poll (`resumeAbandoned`)
+   * instead of staying `approved` with no run forever. `target` is where progress is shown.
+   */
+  async start(request: LifecycleRequest, target: object): Promise<string> {
+    this.deps.flows.flowFor(request);
+    const runId = this.deps.newRunId?.() ?? randomUUID();
+    await this.deps.store.conversations.save(reportTargetKey(request.id), target);
+    const claimed = await this.deps.requestService.setState(request.id, 'running', { runId });
+    if (!claimed.isDone) throw new ConflictError(`Request ${request.id} could not start: ${claimed.message}`);
+    this.starting.add(runId);
+    try {
+      await this.createRun(claimed.request, runId, target);
+    } catch (error) {
+      this.deps.log.warn(
+        { err: errorSummary(error), requestId: request.id },
+        'could not start the run now; the resume poll starts it',
+      );
+    } finally {
+      this.starting.delete(runId);
+    }
+    return runId;
+  }
+
+  /** Re-open failed steps and run them again. */
+  async retryFailed(request: LifecycleRequest, actor: Principal): Promise<void> {
+    if (!request.runId) throw new ConflictError(`Request ${request.id} has no run to retry.`);
+    await retryFailedSteps(this.deps.store, request.runId, { actor });
+    await this.deps.requestService.setState(request.id, 'running');
+    this.launch(request.runId);
+  }
+
+  async cancel(request: LifecycleRequest): Promise<void> {
+    if (request.runId) await this.deps.runner.cancel(request.runId);
+  }
+
+  /** Claim and execute every runnable run (queued, or abandoned by a dead process). */
+  async resumeAbandoned(): Promise<number> {
+    const work = this.resumeAll();
+    this.resuming.add(work);
+    try {
+      return await work;
+    } finally {
+      this.resuming.delete(work);
+    }
+  }
+
+  /** Resolves when every run this process started or resumed has finished (for tests and shutdown). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0 || this.resuming.size > 0) {
+      await Promise.allSettled([...this.running.values(), ...this.resuming]);
+    }
+  }
+
+  /**
+   * Plan, show the first progress, then store the run with where it is shown: a queued run always
+   * knows its progress message, so whichever instance claims it updates that message.
+   */
+  private async createRun(request: LifecycleRequest, runId: string, target: object): Promise<void> {
+    const flow = this.deps.flows.flowFor(request);
+    const plan = await flow.plan(request);
+    const progress: StoredProgress = { startedAt: this.deps.clock.now() };
+    try {
+      const location = await this.deps.reporter.open(target, {
+        request,
+        summary: summariseRun(plan, []),
+        elapsedMs: 0,
+      });
+      if (location) progress.location = location;
+    } catch (error) {
+      this.deps.log.warn({ err: errorSummary(error), requestId: request.id }, 'could not show the progress');
+    }
+    await this.deps.store.runs.create({
+      id: runId,
+      requestId: request.id,
+      status: 'queued',
+      plan,
+      input: flow.inputFor(request),
+      progress,
+    });
+    // Cancelled while planning: the run starts cancelled and skips every step.
+    const current = await this.deps.store.requests.get(request.id);
+    if (current?.state === 'cancelled') await this.deps.store.runs.requestCancel(runId);
+    this.launch(runId);
+  }
+
+  /**
+   * Requests a crashed (or failed) start left `running` without a run get their run; runs that
+   * finished while their executor died before the summary get their summary and request state.
+   */
+  private async resumeStranded(): Promise<void> {
+    const strandedAfterMs = this.deps.strandedAfterMs ?? 30_000;
+    const now = this.deps.clock.now();
+    for (const request of await this.deps.store.requests.listByState(['running'], 500)) {
+      const runId = request.runId;
+      const isBusy = runId !== undefined && (this.running.has(runId) || this.starting.has(runId));
+      if (!runId || isBusy || !this.deps.flows.has(request.kind)) continue;
+      if (now - Date.parse(request.updatedAt) < strandedAfterMs) continue;
+      this.starting.add(runId);
+      try {
+        const run = await this.deps.store.runs.get(runId);
+        if (!run) {
+          const target = (await this.deps.store.conversations.get(reportTargetKey(request.id))) as
+            object | undefined;
+          this.deps.log.info({ requestId: request.id, runId }, 'starting a run a crashed start left behind');
+          await this.createRun(request, runId, target ?? {});
+        } else if (
+          isFinished(run.status) &&
+          now - Date.parse(run.finishedAt ?? run.updatedAt) >= strandedAfterMs
+        ) {
+          this.deps.log.info({ requestId: request.id, runId }, 'finishing a run whose executor stopped');
+          await this.finishRun(runId, run.status);
+        }
+      } catch (error) {
+        this.deps.log.warn(
+          { err: errorSummary(error), requestId: request.id },
+          'resuming a stranded request failed',
+        );
+      } finally {
+        this.starting.delete(runId);
+      }
+    }
+  }
+
+  private async resumeAll(): Promise<number> {
+    try {
+      await this.resumeStranded();
+    } catch (error) {
+      this.deps.log.warn({ err: errorSummary(error) }, 'resuming stranded requests failed');
+    }
+    let count = 0;
+    for (;;) {
+      const claimed = await this.deps.runner.executeNext({
+        onEvent: (e) => {
+          this.onEvent(e.runId);
+        },
+      });
+      if (!claimed) return count;
+      count++;
+      await this.afterRun(claimed);
+    }
+  }
+
+  private launch(runId: string): void {
+    if (this.running.has(runId)) return;
+    const work = this.deps.runner
+      .execute(runId, {
+        onEvent: () => {
+          this.onEvent(runId);
+        },
+      })
+      .then((outcome) => this.afterRun(outcome))
+      .catch((error: unknown) => {
+        this.deps.log.error({ err: errorSummary(error), runId }, 'run failed to execute');
+      })
+      .finally(() => this.running.delete(runId));
+    this.running.set(runId, work);
+  }
+
+  private onEvent(runId: string): void {
+    void this.locate(runId).then((found) => {
+      if (found?.progress.location) {
+        this.deps.reporter.update(runId, found.progress.location, () => this.view(runId));
+      }
+    });
+  }
+
+  private async afterRun(outcome: RunOutcome): Promise<void> {
+    if (outcome.kind === 'finished') await this.finishRun(outcome.runId, outcome.status);
+  }
+
+  /**
+   * The flow's results, the summary, then the request's state last: a request still `running` with a
+   * finished run means this was cut short, and the resume poll does it again.
+   */
+  private async finishRun(runId: string, status: FinishedRunStatus): Promise<void> {
+    const found = await this.locate(runId);
+    if (!found) return;
+    const { run, request, progress } = found;
+    const flow = this.deps.flows.flowFor(request);
+    // The flow's own results (summary JSON, deletion schedule) exist before anyone sees the summary.
+    let results: FlowResult[] = [];
+    try {
+      results = (await flow.onFinished?.(request, run, status)) ?? [];
+    } catch (error) {
+      this.deps.log.error({ err: errorSummary(error), runId }, 'finishing the run failed');
+    }
+    if (progress.location) {
+      const view = await this.view(runId);
+      await this.deps.reporter.finish(runId, progress.location, {
+        ...view,
+        status,
+        links: flow.links?.(run) ?? [],
+        results,
+      });
+    }
+    const finished = await this.deps.requestService.setState(request.id, status);
+    if (!finished.isDone) {
+      this.deps.log.warn(
+        { requestId: request.id, runId, reason: finished.message },
+        'request state not updated',
+      );
+    }
+  }
+
+  private async view(runId: string): Promise<RunView> {
+    const found = await this.locate(runId);
+    if (!found) throw new ConflictError(`Run ${runId} is gone from the store`);
+    return {
+      request: found.request,
+      summary: summariseRun(found.run.plan, await this.deps.store.journal.list(runId)),
+      elapsedMs: this.deps.clock.now() - found.progress.startedAt,
+    };
+  }
+
+  private async locate(
+    runId: string,
+  ): Promise<{ run: RunRecord; request: LifecycleRequest; progress: StoredProgress } | null> {
+    const run = await this.deps.store.runs.get(runId);
+    if (!run) return null;
+    const request = await this.deps.store.requests.get(run.requestId);
+    if (!request) return null;
+    const progress = (run.progress ?? { startedAt: Date.parse(run.createdAt) }) as StoredProgress;
+    return { run, request, progress };
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * The Teams side of the `RunReporter` port: one progress card per run, updated in place (coalesced),
+ * then the summary card and a card for each of the flow's results (the revoke summary).
+ */
+import { MessageFactory, type ConversationReference } from 'botbuilder';
+import type { Logger } from 'pino';
+import type { FlowResult } from '../core/flows/flow.js';
+import { errorSummary } from '../core/ports/log.js';
+import type { FinishedRunView, RunReporter, RunView } from '../core/runs/run-reporter.js';
+import { cardAttachment, renderCard, type AdaptiveCardJson } from './cards/render-card.js';
+import { revokeSummaryCard } from './cards/revoke-card-render.js';
+import { progressCardData, summaryCardData } from './cards/run-card-data.js';
+import progressTemplate from './cards/run-progress.card.json' with { type: 'json' };
+import summaryTemplate from './cards/run-summary.card.json' with { type: 'json' };
+import type { ConversationGateway } from './conversation-gateway.js';
+import { ProgressReporter, type ProgressLocation } from './progress-reporter.js';
+
+export class TeamsRunReporter implements RunReporter {
+  private readonly progress: ProgressReporter;
+
+  constructor(
+    private readonly gateway: ConversationGateway,
+    private readonly logger: Logger,
+  ) {
+    this.progress = new ProgressReporter(gateway, logger);
+  }
+
+  async open(target: object, view: RunView): Promise<ProgressLocation | undefined> {
+    const reference = target as Partial<ConversationReference>;
+    const activityId = await this.gateway.send(
+      reference,
+      MessageFactory.attachment(cardAttachment(progressCard(view))),
+    );
+    return activityId ? { reference, activityId } : undefined;
+  }
+
+  update(runId: string, location: object, view: () => Promise<RunView>): void {
+    this.progress.schedule(runId, location as ProgressLocation, async () => progressCard(await view()));
+  }
+
+  async finish(runId: string, location: object, view: FinishedRunView): Promise<void> {
+    const at = location as ProgressLocation;
+    await this.progress.finish(runId, at, () => Promise.resolve(progressCard(view)));
+    const summary = summaryCardData(view.request, view.status, view.summary, view.elapsedMs, view.links);
+    const cards = [renderCard(summaryTemplate, summary), ...view.results.map((r) => resultCard(view, r))];
+    for (const card of cards) {
+      try {
+        await this.gateway.send(at.reference, MessageFactory.attachment(cardAttachment(card)));
+      } catch (error) {
+        this.logger.warn({ err: errorSummary(error), runId }, 'could not post a summary card');
+      }
+    }
+  }
+}
+
+function progressCard(view: RunView): AdaptiveCardJson {
+  return renderCard(progressTemplate, progressCardData(view.request, view.summary, view.elapsedMs));
+}
+
+function resultCard(view: RunView, result: FlowResult): AdaptiveCardJson {
+  switch (result.kind) {
+    case 'revoke-summary':
+      return revokeSummaryCard(view.request.id, result.summary);
+  }
+}
