@@ -2,13 +2,16 @@ import { describe, expect, it } from 'vitest';
 import {
   DnSyntaxError,
   escapeDnValue,
+  firstRdn,
   formatRdn,
   isSameDn,
   isWithin,
+  parentDn,
   parseDn,
   parseRdn,
   splitFirstRdn,
-} from '../../../../src/connectors/ldap/dn.js';
+} from '../../../../src/core/directory/dn.js';
+import { InvalidInputError } from '../../../../src/core/errors.js';
 
 describe('RFC 4514 DN value escaping', () => {
   it.each([
@@ -88,5 +91,70 @@ describe('subtree checks compare whole RDNs', () => {
     expect(isWithin('CN=evil\\,x,DC=lifecycle,DC=test', 'DC=lifecycle,DC=test')).toBe(true);
     expect(isWithin('CN=evil\\,DC=lifecycle,DC=other', 'DC=lifecycle,DC=test')).toBe(false);
     expect(isWithin('OU=x\\,DC=lifecycle\\,DC=test,DC=elsewhere', 'DC=lifecycle,DC=test')).toBe(false);
+  });
+});
+
+describe('parent DN and first RDN', () => {
+  const staff = 'OU=Staff,DC=lifecycle,DC=test';
+
+  it.each([
+    ['an escaped comma', 'CN=Lovelace\\, Ada', 'Lovelace, Ada'],
+    ['two escaped commas', 'CN=Lovelace\\, Ada\\, Countess', 'Lovelace, Ada, Countess'],
+    ['an escaped backslash', 'CN=a\\\\b', 'a\\b'],
+    ['an escaped backslash before an escaped comma', 'CN=a\\\\\\,b', 'a\\,b'],
+    ['an escaped backslash at the end', 'CN=ends\\\\', 'ends\\'],
+    ['a hex-escaped comma', 'CN=Lovelace\\2C Ada', 'Lovelace, Ada'],
+    ['a hex-escaped backslash and comma', 'CN=a\\5C\\2Cb', 'a\\,b'],
+    ['an escaped plus sign', 'CN=C\\+\\+ Team', 'C++ Team'],
+    ['a hex-escaped plus sign', 'CN=C\\2B\\2B Team', 'C++ Team'],
+    ['inner spaces', 'CN=Ada  King Lovelace', 'Ada  King Lovelace'],
+    ['an escaped leading space', 'CN=\\ Ada', ' Ada'],
+    ['a hex-escaped trailing space', 'CN=Ada\\20', 'Ada '],
+  ])('keeps the whole RDN of a name with %s', (_case, rdn, value) => {
+    const dn = `${rdn},${staff}`;
+    expect(parentDn(dn)).toBe(staff);
+    expect(firstRdn(dn)).toBe(rdn);
+    expect(parseRdn(firstRdn(dn))).toEqual({ type: 'CN', value });
+  });
+
+  it('drops the spaces some servers write after the separating commas', () => {
+    expect(parentDn('CN=Lovelace\\, Ada, OU=Staff, DC=lifecycle, DC=test')).toBe(staff);
+    expect(firstRdn('CN=Lovelace\\, Ada, OU=Staff')).toBe('CN=Lovelace\\, Ada');
+  });
+
+  it('gives the parent of an OU nested in an OU whose name holds a comma', () => {
+    const disabled = 'OU=Leavers\\, 2026,OU=Disabled,DC=lifecycle,DC=test';
+    expect(parentDn(`CN=Lovelace\\, Ada,${disabled}`)).toBe(disabled);
+    expect(parentDn(disabled)).toBe('OU=Disabled,DC=lifecycle,DC=test');
+  });
+
+  it('compares a parent with the configured OU whatever the case and escaping style', () => {
+    const dn = 'CN=Lovelace\\, Ada,OU=Disabled\\2C Leavers,DC=lifecycle,DC=test';
+    expect(isSameDn(parentDn(dn), 'ou=disabled\\, leavers,dc=LIFECYCLE,dc=test')).toBe(true);
+    expect(isSameDn(parentDn(dn), 'OU=Disabled,DC=lifecycle,DC=test')).toBe(false);
+  });
+
+  it.each(['CN=Solo', 'CN=Lovelace\\, Ada', 'DC=test'])(
+    'refuses to take the parent of %j, which has none',
+    (dn) => {
+      expect(() => parentDn(dn)).toThrow(DnSyntaxError);
+      expect(() => firstRdn(dn)).toThrow(DnSyntaxError);
+    },
+  );
+
+  it('reports a malformed DN as invalid input that no retry can fix', () => {
+    let thrown: unknown;
+    try {
+      parentDn('CN=a\\');
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(InvalidInputError);
+    expect(thrown).toMatchObject({
+      name: 'DnSyntaxError',
+      code: 'invalid-input',
+      retryable: false,
+      message: 'The distinguished name ends with a lone backslash',
+    });
   });
 });
