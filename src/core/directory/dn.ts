@@ -36,24 +36,34 @@ export function formatRdn(rdn: Rdn): string {
   return `${rdn.type}=${escapeDnValue(rdn.value)}`;
 }
 
-/** Splits a DN into its RDN strings (still escaped) at unescaped commas. */
+/**
+ * Splits a DN into its RDN strings (still escaped) at unescaped commas. Spaces around an RDN are
+ * dropped, but never an escaped one: `CN=Ada\ ,OU=x` keeps its trailing `\ `.
+ */
 export function splitDn(dn: string): string[] {
   const parts: string[] = [];
   let current = '';
+  /** Length of `current` up to the end of its last escape pair, which trimming must not cut into. */
+  let escapedLength = 0;
+  const endRdn = (): void => {
+    parts.push((current.slice(0, escapedLength) + current.slice(escapedLength).trimEnd()).trimStart());
+    current = '';
+    escapedLength = 0;
+  };
   for (let i = 0; i < dn.length; i++) {
     const ch = dn.charAt(i);
     if (ch === '\\') {
       if (i + 1 >= dn.length) throw new DnSyntaxError('ends with a lone backslash');
       current += ch + dn.charAt(i + 1);
+      escapedLength = current.length;
       i++;
     } else if (ch === ',') {
-      parts.push(current.trim());
-      current = '';
+      endRdn();
     } else {
       current += ch;
     }
   }
-  parts.push(current.trim());
+  endRdn();
   if (parts.some((p) => p === '')) throw new DnSyntaxError('has an empty RDN');
   return parts;
 }
@@ -65,17 +75,19 @@ export function parseRdn(rdn: string): Rdn {
   const type = rdn.slice(0, eq).trim();
   if (!/^[A-Za-z][A-Za-z0-9-]*$|^\d+(\.\d+)*$/.test(type))
     throw new DnSyntaxError('has an invalid attribute type');
-  const raw = rdn.slice(eq + 1);
+  // Whole code points, so a character outside the BMP is not cut into two lone surrogates.
+  const raw = Array.from(rdn.slice(eq + 1));
   const bytes: number[] = [];
   for (let i = 0; i < raw.length; i++) {
-    const ch = raw.charAt(i);
+    const ch = raw[i] ?? '';
     if (ch === '\\') {
-      const pair = raw.slice(i + 1, i + 3);
+      const pair = raw.slice(i + 1, i + 3).join('');
+      const next = raw[i + 1];
       if (/^[0-9a-fA-F]{2}$/.test(pair)) {
         bytes.push(parseInt(pair, 16));
         i += 2;
-      } else if (i + 1 < raw.length) {
-        bytes.push(...Buffer.from(raw.charAt(i + 1), 'utf8'));
+      } else if (next !== undefined) {
+        bytes.push(...Buffer.from(next, 'utf8'));
         i += 1;
       } else {
         throw new DnSyntaxError('ends with a lone backslash');

@@ -110,6 +110,8 @@ describe('parent DN and first RDN', () => {
     ['inner spaces', 'CN=Ada  King Lovelace', 'Ada  King Lovelace'],
     ['an escaped leading space', 'CN=\\ Ada', ' Ada'],
     ['a hex-escaped trailing space', 'CN=Ada\\20', 'Ada '],
+    ['an escaped trailing space', 'CN=Ada\\ ', 'Ada '],
+    ['escaped spaces at both ends', 'CN=\\  Ada \\ ', '  Ada  '],
   ])('keeps the whole RDN of a name with %s', (_case, rdn, value) => {
     const dn = `${rdn},${staff}`;
     expect(parentDn(dn)).toBe(staff);
@@ -120,6 +122,21 @@ describe('parent DN and first RDN', () => {
   it('drops the spaces some servers write after the separating commas', () => {
     expect(parentDn('CN=Lovelace\\, Ada, OU=Staff, DC=lifecycle, DC=test')).toBe(staff);
     expect(firstRdn('CN=Lovelace\\, Ada, OU=Staff')).toBe('CN=Lovelace\\, Ada');
+  });
+
+  it('keeps an escaped trailing space while dropping the unescaped one after it', () => {
+    expect(firstRdn('CN=Ada\\  , OU=Staff')).toBe('CN=Ada\\ ');
+    expect(parseDn('CN=Ada\\  ,OU=Staff\\ ')).toEqual([
+      { type: 'CN', value: 'Ada ' },
+      { type: 'OU', value: 'Staff ' },
+    ]);
+    expect(isSameDn(`CN=${escapeDnValue('Ada ')},${staff}`, `CN=Ada\\20,${staff}`)).toBe(true);
+  });
+
+  it('round-trips names outside the Basic Multilingual Plane', () => {
+    const dn = `CN=${escapeDnValue('Ada 👩‍💻 𝔏ovelace')},${staff}`;
+    expect(parseRdn(firstRdn(dn)).value).toBe('Ada 👩‍💻 𝔏ovelace');
+    expect(parseRdn('CN=\\F0\\9F\\98\\80').value).toBe('😀');
   });
 
   it('gives the parent of an OU nested in an OU whose name holds a comma', () => {
