@@ -2,7 +2,8 @@
  * On-premises AD steps, used when the leaver is synced from AD. AD is the source of authority for
  * synced users: blocking sign-in in Entra alone would be reverted by the next sync.
  */
-import { NotFoundError } from '../errors.js';
+import { isSameDn, parentDn } from '../directory/dn.js';
+import { InvalidInputError, NotFoundError } from '../errors.js';
 import type { DirectoryAccount, Directory } from '../ports/directory.js';
 import { fail, ok, type Change, type Step, type StepContext } from '../step.js';
 import type { OffboardInput } from './offboard-input.js';
@@ -147,7 +148,8 @@ export const adRemoveGroups: Step<OffboardInput> = {
 
 /**
  * Last of all: moving a synced user out of the sync scope deletes the cloud user and its mailbox,
- * so every cloud step must have finished (see `offboardSteps`).
+ * so every cloud step must have finished (see `offboardSteps`). Parent OUs are taken with the RFC 4514
+ * parser: AD names such as `CN=Lovelace\, Ada` hold escaped commas.
  */
 export const adMoveToDisabledOu: Step<OffboardInput> = {
   id: 'ad.move-to-disabled-ou',
@@ -157,8 +159,8 @@ export const adMoveToDisabledOu: Step<OffboardInput> = {
     const target = ctx.input.disabledOuDn;
     if (!target) return [];
     const account = await requireAccount(ctx);
-    const parent = account.dn.slice(account.dn.indexOf(',') + 1);
-    if (parent.toLowerCase() === target.toLowerCase()) return [];
+    const parent = parentDn(account.dn);
+    if (isSameDn(parent, target)) return [];
     return [
       {
         key: 'move',
@@ -170,8 +172,24 @@ export const adMoveToDisabledOu: Step<OffboardInput> = {
   },
   apply: (change, ctx) => directoryOf(ctx).move(dnOf(change), String(change.data['target'])),
   async verify(_changes, ctx) {
+    const target = ctx.input.disabledOuDn;
+    if (!target) return ok();
     const account = await findAccount(ctx);
-    const target = ctx.input.disabledOuDn?.toLowerCase() ?? '';
-    return account?.dn.toLowerCase().endsWith(target) ? ok() : fail('The account is not in the Disabled OU');
+    return account && isSameDn(parentDn(account.dn), target)
+      ? ok()
+      : fail('The account is not in the Disabled OU');
+  },
+  /**
+   * Back to the OU recorded at plan time. The account is looked up again: the move changed its DN.
+   * Back in sync scope, the next sync restores the soft-deleted cloud user (Entra keeps it 30 days).
+   */
+  async undo(change, ctx) {
+    const original = (change.before as { parentDn?: unknown } | undefined)?.parentDn;
+    if (typeof original !== 'string') {
+      throw new InvalidInputError('The move has no recorded original OU to return the account to');
+    }
+    const account = await requireAccount(ctx);
+    if (isSameDn(parentDn(account.dn), original)) return;
+    await directoryOf(ctx).move(account.dn, original);
   },
 };
