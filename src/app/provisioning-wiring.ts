@@ -48,7 +48,7 @@ export async function buildProvisioning(
   const path = settings.configFile ?? (settings.isSandbox ? sandboxMappingPath : undefined);
   if (!path) return null;
   const logger = deps.logger.child({ component: 'provision' });
-  const mapping = await loadProvisioningMapping(path, deps.ports.identity);
+  const mapping = await loadProvisioningMapping(path, deps.ports.licences);
   const flow = new ProvisionFlow({
     ports: deps.ports,
     requestService: deps.requestService,
@@ -66,7 +66,7 @@ export async function buildProvisioning(
   const reports = new ReportSender({
     gateway: deps.gateway,
     conversations: deps.store.conversations,
-    identity: deps.ports.identity,
+    messaging: deps.ports.messaging,
     ...(settings.itChannelConversationId && {
       itChannelKey: `conversation:${settings.itChannelConversationId}`,
     }),

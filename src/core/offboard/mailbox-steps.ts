@@ -161,7 +161,7 @@ export const exoAutoReply: Step<OffboardInput> = {
   async plan(ctx) {
     const text = ctx.input.options.autoReply;
     if (!text) return [];
-    const current = await ctx.ports.identity.getAutomaticReplies(ctx.input.leaver.id);
+    const current = await ctx.ports.autoReplies.getAutomaticReplies(ctx.input.leaver.id);
     if (current.status === 'alwaysEnabled' && current.externalReplyMessage === text) return [];
     return [
       { key: 'auto-reply', description: 'Turn on the automatic reply', data: { text }, before: current },
@@ -169,7 +169,7 @@ export const exoAutoReply: Step<OffboardInput> = {
   },
   apply: (change, ctx) => {
     const text = String(change.data['text']);
-    return ctx.ports.identity.setAutomaticReplies(ctx.input.leaver.id, {
+    return ctx.ports.autoReplies.setAutomaticReplies(ctx.input.leaver.id, {
       status: 'alwaysEnabled',
       internalReplyMessage: text,
       externalReplyMessage: text,
@@ -177,7 +177,7 @@ export const exoAutoReply: Step<OffboardInput> = {
     });
   },
   async verify(_changes, ctx) {
-    const current = await ctx.ports.identity.getAutomaticReplies(ctx.input.leaver.id);
+    const current = await ctx.ports.autoReplies.getAutomaticReplies(ctx.input.leaver.id);
     return current.status === 'alwaysEnabled' ? ok() : fail('The automatic reply is off');
   },
 };
