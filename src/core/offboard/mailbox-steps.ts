@@ -154,9 +154,13 @@ export const exoForwarding: Step<OffboardInput> = {
   },
 };
 
+/**
+ * Through Graph (`/users/{id}/mailboxSettings`), not the Exchange admin API: it takes a Graph slot. The
+ * id keeps its `exo.` prefix because step ids are stored in journals and cards.
+ */
 export const exoAutoReply: Step<OffboardInput> = {
   id: 'exo.auto-reply',
-  system: 'exchange',
+  system: 'entra',
   title: 'Set the automatic reply',
   async plan(ctx) {
     const text = ctx.input.options.autoReply;
