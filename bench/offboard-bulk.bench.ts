@@ -179,7 +179,7 @@ try {
   process.stderr.write(`naive sample of ${sampleSize} leavers…\n`);
   const naiveStarted = performance.now();
   for (const id of generated.slice(users, users + sampleSize)) {
-    const user = await ports.identity.getUser(upnOf(id));
+    const user = await ports.users.getUser(upnOf(id));
     if (!user) continue;
     const child = await deps.requestService.create({
       kind: 'offboard',

@@ -8,17 +8,16 @@ import type { TokenSource } from '../connectors/auth/token-provider.js';
 import { ExchangeAdminClient } from '../connectors/exchange/exchange-admin-client.js';
 import { ExchangeMailbox } from '../connectors/exchange/exchange-mailbox.js';
 import { createGraphConnection } from '../connectors/graph/graph-client-factory.js';
-import { GraphIdentity } from '../connectors/graph/graph-identity.js';
+import { createGraphIdentity, type GraphIdentity } from '../connectors/graph/graph-identity.js';
 import { LdapDirectory } from '../connectors/ldap/ldap-directory.js';
 import { SharePointFiles } from '../connectors/sharepoint/sharepoint-files.js';
 import type { Directory } from '../core/ports/directory.js';
 import type { Files } from '../core/ports/files.js';
-import type { Identity } from '../core/ports/identity.js';
 import type { Mailbox } from '../core/ports/mailbox.js';
 import type { AppConfig } from './config.js';
 
-export interface Connectors {
-  identity: Identity;
+/** The Entra ID capability ports (`users`, `accounts`, …) and the other systems' ports. */
+export interface Connectors extends GraphIdentity {
   mailbox: Mailbox;
   files: Files;
   directory?: Directory;
@@ -65,7 +64,7 @@ export function buildConnectors(config: AppConfig, logger: Logger): Connectors {
   });
   const ad = config.ad;
   return {
-    identity: new GraphIdentity({ connection: graph, logger }),
+    ...createGraphIdentity({ connection: graph, logger }),
     mailbox: new ExchangeMailbox({ client: exchange, logger }),
     files: new SharePointFiles({
       graph,

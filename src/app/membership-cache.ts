@@ -1,18 +1,18 @@
 /** Group membership for the policy, cached briefly: every card click checks roles. */
-import type { Identity } from '../core/ports/identity.js';
+import type { Groups } from '../core/ports/groups.js';
 import type { GroupLookup } from '../core/policy/policy.js';
 
-export function membershipCache(identity: Identity, ttlMs: number): GroupLookup {
+export function membershipCache(groups: Pick<Groups, 'listMemberships'>, ttlMs: number): GroupLookup {
   const cache = new Map<string, { at: number; groups: Promise<ReadonlySet<string>> }>();
   return (userId) => {
     const now = Date.now();
     const hit = cache.get(userId);
     if (hit && now - hit.at < ttlMs) return hit.groups;
-    const groups = identity
+    const memberships = groups
       .listMemberships(userId)
       .then((list) => new Set(list.map((g) => g.id)) as ReadonlySet<string>);
-    cache.set(userId, { at: now, groups });
-    groups.catch(() => cache.delete(userId));
-    return groups;
+    cache.set(userId, { at: now, groups: memberships });
+    memberships.catch(() => cache.delete(userId));
+    return memberships;
   };
 }

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseProvisioningConfig, resolveMapping, type ResolvedMapping } from '../core/provision/index.js';
-import type { Identity } from '../core/ports/identity.js';
+import type { Licences } from '../core/ports/licences.js';
 
 /** The mapping used in sandbox mode when no file is configured (matches the seeded SKUs). */
 export const sandboxMappingPath =
@@ -16,7 +16,7 @@ export const sandboxMappingPath =
 
 export async function loadProvisioningMapping(
   path: string,
-  identity: Pick<Identity, 'listSubscribedSkus'>,
+  licences: Pick<Licences, 'listSubscribedSkus'>,
 ): Promise<ResolvedMapping> {
   let raw: unknown;
   try {
@@ -26,5 +26,5 @@ export async function loadProvisioningMapping(
     throw new Error(`Cannot read the provisioning configuration ${path}: ${message}`, { cause: error });
   }
   const config = parseProvisioningConfig(raw, `provisioning configuration ${path}`);
-  return resolveMapping(config, await identity.listSubscribedSkus());
+  return resolveMapping(config, await licences.listSubscribedSkus());
 }

@@ -47,7 +47,7 @@ export async function loadProvisioningFlow(
 ): Promise<{ mapping: ResolvedMapping; flow: ProvisionFlow } | null> {
   const path = settings.configFile ?? (settings.isSandbox ? sandboxMappingPath : undefined);
   if (!path) return null;
-  const mapping = await loadProvisioningMapping(path, deps.ports.identity);
+  const mapping = await loadProvisioningMapping(path, deps.ports.licences);
   const flow = new ProvisionFlow({
     ports: deps.ports,
     requestService: deps.requestService,
@@ -76,7 +76,7 @@ export function buildProvisioning(
   const reports = new ReportSender({
     gateway: deps.gateway,
     conversations: deps.store.conversations,
-    identity: deps.ports.identity,
+    messaging: deps.ports.messaging,
     ...(settings.itChannelConversationId && {
       itChannelKey: `conversation:${settings.itChannelConversationId}`,
     }),

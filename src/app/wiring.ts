@@ -109,14 +109,14 @@ export async function createServices(
   const notifier = new TeamsNotifier({
     gateway,
     conversations: store.conversations,
-    identity: connectors.identity,
+    messaging: connectors.messaging,
     tenantId: config.tenant.id,
     teamsAppId: config.bot.teamsAppId,
     senderUserPrincipalName: config.notices.senderUserPrincipalName,
     logger,
   });
   const ports: Ports = { ...connectors, notifier, clock: systemClock };
-  const policy = new Policy(config.policy, membershipCache(connectors.identity, 60_000));
+  const policy = new Policy(config.policy, membershipCache(connectors.groups, 60_000));
   const requestService = new RequestService({
     requests: store.requests,
     audit: store.audit,
@@ -267,7 +267,8 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   const deletions = setInterval(() => {
     void processDueDeletions({
       store,
-      identity: ports.identity,
+      users: ports.users,
+      accounts: ports.accounts,
       policy: deps.policy,
       clock: systemClock,
     }).catch((error: unknown) => {

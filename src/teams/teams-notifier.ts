@@ -4,7 +4,7 @@
  */
 import type { ConversationReference } from 'botbuilder';
 import type { Logger } from 'pino';
-import type { Identity } from '../core/ports/identity.js';
+import type { Messaging } from '../core/ports/messaging.js';
 import type { DelegateNotice, Notifier, NoticeResult } from '../core/ports/notifier.js';
 import type { ConversationStore } from '../core/ports/store.js';
 import { lastReferenceKey } from './bot-app.js';
@@ -16,7 +16,7 @@ import { errorSummary } from '../core/ports/log.js';
 export interface TeamsNotifierOptions {
   gateway: ConversationGateway;
   conversations: ConversationStore;
-  identity: Identity;
+  messaging: Messaging;
   tenantId: string;
   /** Manifest id of the Teams app, to install it for delegates who never used it. */
   teamsAppId: string | undefined;
@@ -96,7 +96,7 @@ export class TeamsNotifier implements Notifier {
         .join('')}</ul>`,
       `<p>Asked by ${escapeHtml(notice.requestedBy)} · request ${escapeHtml(notice.requestId)} · until ${escapeHtml(notice.until ?? 'no end date')}</p>`,
     ].join('');
-    await this.options.identity.sendMail(sender, {
+    await this.options.messaging.sendMail(sender, {
       to: [to],
       subject: `You now look after ${notice.leaver.displayName}'s work`,
       html,
@@ -109,7 +109,7 @@ export class TeamsNotifier implements Notifier {
     const stored = (await this.options.conversations.get(key)) as Partial<ConversationReference> | undefined;
     if (stored) return stored;
     if (this.options.teamsAppId) {
-      await this.options.identity.installTeamsApp(userId, this.options.teamsAppId);
+      await this.options.messaging.installTeamsApp(userId, this.options.teamsAppId);
     }
     const template = (await this.options.conversations.get(lastReferenceKey)) as
       Partial<ConversationReference> | undefined;

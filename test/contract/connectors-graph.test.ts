@@ -1,6 +1,7 @@
 /**
- * The Identity port on GraphIdentity, run through msal-node and the Graph SDK against the sandbox,
- * every operation with read-back (through the connector and through the sandbox's state).
+ * The Entra ID capability ports on Graph (createGraphIdentity), run through msal-node and the Graph
+ * SDK against the sandbox, every operation with read-back (through the connector and through the
+ * sandbox's state).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../src/core/errors.js';
@@ -28,65 +29,65 @@ const stateUser = (id: string) => h.sandbox.state.directory.getUser(id);
 
 describe('GraphIdentity: lookups', () => {
   it('gets a user by id, UPN and mail, and null when absent', async () => {
-    const byId = await h.identity.getUser(U.adeleVance);
+    const byId = await h.users.getUser(U.adeleVance);
     expect(byId).toMatchObject({
       userPrincipalName: 'adele.vance@contoso.com',
       displayName: 'Adele Vance',
       isSynced: false,
       employeeId: 'E1001',
     });
-    expect((await h.identity.getUser('adele.vance@contoso.com'))?.id).toBe(U.adeleVance);
-    expect(await h.identity.getUser('10000000-0000-4000-8000-999999999999')).toBeNull();
-    expect(await h.identity.getUser('nobody@contoso.com')).toBeNull();
+    expect((await h.users.getUser('adele.vance@contoso.com'))?.id).toBe(U.adeleVance);
+    expect(await h.users.getUser('10000000-0000-4000-8000-999999999999')).toBeNull();
+    expect(await h.users.getUser('nobody@contoso.com')).toBeNull();
   });
 
   it('reports synced users with their on-premises names', async () => {
-    expect(await h.identity.getUser(U.gradyArchie)).toMatchObject({
+    expect(await h.users.getUser(U.gradyArchie)).toMatchObject({
       isSynced: true,
       onPremisesSamAccountName: 'grady.archie',
     });
   });
 
   it('resolves free text: exact name, namesakes as choices, unknown with suggestions', async () => {
-    expect(await h.identity.resolveUser('Adele Vance')).toMatchObject({
+    expect(await h.users.resolveUser('Adele Vance')).toMatchObject({
       kind: 'found',
       user: { id: U.adeleVance },
     });
-    expect(await h.identity.resolveUser('adele.vance@contoso.com')).toMatchObject({
+    expect(await h.users.resolveUser('adele.vance@contoso.com')).toMatchObject({
       kind: 'found',
       user: { id: U.adeleVance },
     });
-    expect(await h.identity.resolveUser(U.gradyArchie)).toMatchObject({
+    expect(await h.users.resolveUser(U.gradyArchie)).toMatchObject({
       kind: 'found',
       user: { id: U.gradyArchie },
     });
-    const namesakes = await h.identity.resolveUser('Alex Johnson');
+    const namesakes = await h.users.resolveUser('Alex Johnson');
     expect(namesakes.kind).toBe('ambiguous');
     expect(namesakes.kind === 'ambiguous' && namesakes.choices.map((u) => u.id).sort()).toEqual([
       U.alexJohnsonSales,
       U.alexJohnsonFinance,
     ]);
-    const unknown = await h.identity.resolveUser('Adele Vancey-Smythe');
+    const unknown = await h.users.resolveUser('Adele Vancey-Smythe');
     expect(unknown.kind).toBe('not-found');
     expect(unknown.kind === 'not-found' && unknown.suggestions.map((u) => u.id)).toContain(U.adeleVance);
-    const typo = await h.identity.resolveUser('adele.vanse@contoso.com');
+    const typo = await h.users.resolveUser('adele.vanse@contoso.com');
     expect(typo.kind === 'not-found' && typo.suggestions.map((u) => u.id)).toContain(U.adeleVance);
   });
 
   it('finds users by employee id', async () => {
-    expect((await h.identity.findByEmployeeId('E1003')).map((u) => u.id)).toEqual([U.gradyArchie]);
-    expect(await h.identity.findByEmployeeId('E9999')).toEqual([]);
+    expect((await h.users.findByEmployeeId('E1003')).map((u) => u.id)).toEqual([U.gradyArchie]);
+    expect(await h.users.findByEmployeeId('E9999')).toEqual([]);
   });
 
   it('reads manager, manager chain and direct reports; no manager is null', async () => {
-    expect((await h.identity.getManager(U.adeleVance))?.id).toBe(U.meganBowen);
-    expect(await h.identity.getManager(U.saraDavis)).toBeNull();
-    expect((await h.identity.getManagerChain(U.adeleVance)).map((u) => u.id)).toEqual([
+    expect((await h.users.getManager(U.adeleVance))?.id).toBe(U.meganBowen);
+    expect(await h.users.getManager(U.saraDavis)).toBeNull();
+    expect((await h.users.getManagerChain(U.adeleVance)).map((u) => u.id)).toEqual([
       U.meganBowen,
       U.saraDavis,
     ]);
-    expect((await h.identity.getManagerChain(U.adeleVance, 1)).map((u) => u.id)).toEqual([U.meganBowen]);
-    expect((await h.identity.getDirectReports(U.meganBowen)).map((u) => u.id)).toEqual(
+    expect((await h.users.getManagerChain(U.adeleVance, 1)).map((u) => u.id)).toEqual([U.meganBowen]);
+    expect((await h.users.getDirectReports(U.meganBowen)).map((u) => u.id)).toEqual(
       expect.arrayContaining([U.adeleVance, U.johannaLorenz]),
     );
   });
@@ -94,16 +95,16 @@ describe('GraphIdentity: lookups', () => {
 
 describe('GraphIdentity: sign-in', () => {
   it('disables and re-enables an account, idempotently', async () => {
-    await h.identity.setAccountEnabled(U.adeleVance, false);
-    await h.identity.setAccountEnabled(U.adeleVance, false);
-    expect((await h.identity.getUser(U.adeleVance))?.accountEnabled).toBe(false);
-    await h.identity.setAccountEnabled(U.adeleVance, true);
+    await h.accounts.setAccountEnabled(U.adeleVance, false);
+    await h.accounts.setAccountEnabled(U.adeleVance, false);
+    expect((await h.users.getUser(U.adeleVance))?.accountEnabled).toBe(false);
+    await h.accounts.setAccountEnabled(U.adeleVance, true);
     expect(stateUser(U.adeleVance)?.accountEnabled).toBe(true);
   });
 
   it('revokes sign-in sessions', async () => {
     const before = Date.parse(stateUser(U.adeleVance)?.signInSessionsValidFromDateTime ?? '');
-    await h.identity.revokeSignInSessions(U.adeleVance);
+    await h.accounts.revokeSignInSessions(U.adeleVance);
     expect(Date.parse(stateUser(U.adeleVance)?.signInSessionsValidFromDateTime ?? '')).toBeGreaterThan(
       before,
     );
@@ -111,18 +112,18 @@ describe('GraphIdentity: sign-in', () => {
 
   it('resets the password of cloud-only users and refuses synced users', async () => {
     const before = stateUser(U.adeleVance)?.lastPasswordChangeDateTime;
-    await h.identity.resetPassword(U.adeleVance);
+    await h.accounts.resetPassword(U.adeleVance);
     expect(stateUser(U.adeleVance)?.lastPasswordChangeDateTime).not.toBe(before);
     expect(stateUser(U.adeleVance)?.forceChangePasswordNextSignIn).toBe(true);
     const synced = stateUser(U.gradyArchie)?.lastPasswordChangeDateTime;
-    await expect(h.identity.resetPassword(U.gradyArchie)).rejects.toBeInstanceOf(ConflictError);
+    await expect(h.accounts.resetPassword(U.gradyArchie)).rejects.toBeInstanceOf(ConflictError);
     expect(stateUser(U.gradyArchie)?.lastPasswordChangeDateTime).toBe(synced);
   });
 
   it('sets the usage location and refuses a malformed one', async () => {
-    await h.identity.setUsageLocation(U.tomasNovak, 'de');
-    expect((await h.identity.getUser(U.tomasNovak))?.usageLocation).toBe('DE');
-    await expect(h.identity.setUsageLocation(U.tomasNovak, 'Germany')).rejects.toBeInstanceOf(
+    await h.accounts.setUsageLocation(U.tomasNovak, 'de');
+    expect((await h.users.getUser(U.tomasNovak))?.usageLocation).toBe('DE');
+    await expect(h.accounts.setUsageLocation(U.tomasNovak, 'Germany')).rejects.toBeInstanceOf(
       InvalidInputError,
     );
   });
@@ -130,14 +131,14 @@ describe('GraphIdentity: sign-in', () => {
 
 describe('GraphIdentity: licences', () => {
   it('reads direct and group-inherited licences and the seat stock', async () => {
-    const licences = await h.identity.getLicences(U.adeleVance);
+    const licences = await h.licences.getLicences(U.adeleVance);
     expect(licences).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ skuId: skuIds.SPE_E3, assignedByGroup: null }),
         expect.objectContaining({ skuId: skuIds.EMSPREMIUM, assignedByGroup: G.licensingEms }),
       ]),
     );
-    const skus = await h.identity.listSubscribedSkus();
+    const skus = await h.licences.listSubscribedSkus();
     const e3 = skus.find((s) => s.skuId === skuIds.SPE_E3);
     expect(e3?.enabledUnits).toBeGreaterThan(0);
     expect(e3?.consumedUnits).toBeGreaterThan(0);
@@ -145,34 +146,34 @@ describe('GraphIdentity: licences', () => {
 
   it('removes and re-assigns a direct licence, idempotently, and moves the stock', async () => {
     const consumed = async () =>
-      (await h.identity.listSubscribedSkus()).find((s) => s.skuId === skuIds.POWER_BI_PRO)?.consumedUnits ??
+      (await h.licences.listSubscribedSkus()).find((s) => s.skuId === skuIds.POWER_BI_PRO)?.consumedUnits ??
       -1;
     const before = await consumed();
-    await h.identity.assignLicences(U.adeleVance, [], [skuIds.POWER_BI_PRO]);
-    await h.identity.assignLicences(U.adeleVance, [], [skuIds.POWER_BI_PRO]);
-    expect((await h.identity.getLicences(U.adeleVance)).some((l) => l.skuId === skuIds.POWER_BI_PRO)).toBe(
+    await h.licences.assignLicences(U.adeleVance, [], [skuIds.POWER_BI_PRO]);
+    await h.licences.assignLicences(U.adeleVance, [], [skuIds.POWER_BI_PRO]);
+    expect((await h.licences.getLicences(U.adeleVance)).some((l) => l.skuId === skuIds.POWER_BI_PRO)).toBe(
       false,
     );
     expect(await consumed()).toBe(before - 1);
-    await h.identity.assignLicences(U.adeleVance, [{ skuId: skuIds.POWER_BI_PRO }], []);
-    expect((await h.identity.getLicences(U.adeleVance)).some((l) => l.skuId === skuIds.POWER_BI_PRO)).toBe(
+    await h.licences.assignLicences(U.adeleVance, [{ skuId: skuIds.POWER_BI_PRO }], []);
+    expect((await h.licences.getLicences(U.adeleVance)).some((l) => l.skuId === skuIds.POWER_BI_PRO)).toBe(
       true,
     );
   });
 
   it('refuses to remove a group-inherited licence directly', async () => {
-    await expect(h.identity.assignLicences(U.adeleVance, [], [skuIds.EMSPREMIUM])).rejects.toBeInstanceOf(
+    await expect(h.licences.assignLicences(U.adeleVance, [], [skuIds.EMSPREMIUM])).rejects.toBeInstanceOf(
       ConflictError,
     );
   });
 
   it('needs a usage location before assigning', async () => {
     await expect(
-      h.identity.assignLicences(U.sofiaRossi, [{ skuId: skuIds.EXCHANGESTANDARD }], []),
+      h.licences.assignLicences(U.sofiaRossi, [{ skuId: skuIds.EXCHANGESTANDARD }], []),
     ).rejects.toBeInstanceOf(ConflictError);
-    await h.identity.setUsageLocation(U.sofiaRossi, 'US');
-    await h.identity.assignLicences(U.sofiaRossi, [{ skuId: skuIds.EXCHANGESTANDARD }], []);
-    expect((await h.identity.getLicences(U.sofiaRossi)).map((l) => l.skuId)).toEqual([
+    await h.accounts.setUsageLocation(U.sofiaRossi, 'US');
+    await h.licences.assignLicences(U.sofiaRossi, [{ skuId: skuIds.EXCHANGESTANDARD }], []);
+    expect((await h.licences.getLicences(U.sofiaRossi)).map((l) => l.skuId)).toEqual([
       skuIds.EXCHANGESTANDARD,
     ]);
   });
@@ -180,7 +181,7 @@ describe('GraphIdentity: licences', () => {
 
 describe('GraphIdentity: groups', () => {
   it('lists every membership with its kind, none skipped', async () => {
-    const memberships = await h.identity.listMemberships(U.adeleVance);
+    const memberships = await h.groups.listMemberships(U.adeleVance);
     const byId = new Map(memberships.map((m) => [m.id, m]));
     expect(byId.get(G.salesTeam)).toMatchObject({ kind: 'microsoft365', isTeam: true });
     expect(byId.get(G.retailSecurity)).toMatchObject({
@@ -196,21 +197,17 @@ describe('GraphIdentity: groups', () => {
   });
 
   it('removes and re-adds a cloud membership, idempotently, with read-back', async () => {
-    await h.identity.removeGroupMember(G.retailSecurity, U.adeleVance);
-    await h.identity.removeGroupMember(G.retailSecurity, U.adeleVance);
-    expect((await h.identity.listMemberships(U.adeleVance)).some((m) => m.id === G.retailSecurity)).toBe(
-      false,
-    );
-    await h.identity.addGroupMember(G.retailSecurity, U.adeleVance);
-    await h.identity.addGroupMember(G.retailSecurity, U.adeleVance);
-    expect((await h.identity.listMemberships(U.adeleVance)).some((m) => m.id === G.retailSecurity)).toBe(
-      true,
-    );
+    await h.groups.removeGroupMember(G.retailSecurity, U.adeleVance);
+    await h.groups.removeGroupMember(G.retailSecurity, U.adeleVance);
+    expect((await h.groups.listMemberships(U.adeleVance)).some((m) => m.id === G.retailSecurity)).toBe(false);
+    await h.groups.addGroupMember(G.retailSecurity, U.adeleVance);
+    await h.groups.addGroupMember(G.retailSecurity, U.adeleVance);
+    expect((await h.groups.listMemberships(U.adeleVance)).some((m) => m.id === G.retailSecurity)).toBe(true);
   });
 
   it('refuses dynamic, synced and mail-enabled groups with ConflictError and changes nothing', async () => {
     for (const group of [G.allSalesDynamic, G.salesSynced, G.salesDistribution]) {
-      await expect(h.identity.removeGroupMember(group, U.adeleVance), group).rejects.toBeInstanceOf(
+      await expect(h.groups.removeGroupMember(group, U.adeleVance), group).rejects.toBeInstanceOf(
         ConflictError,
       );
     }
@@ -220,7 +217,7 @@ describe('GraphIdentity: groups', () => {
 
 describe('GraphIdentity: mail, Teams, deletion', () => {
   it('sets and reads back scheduled automatic replies', async () => {
-    await h.identity.setAutomaticReplies(U.adeleVance, {
+    await h.autoReplies.setAutomaticReplies(U.adeleVance, {
       status: 'scheduled',
       externalAudience: 'all',
       internalReplyMessage: '<p>Adele has left. Contact Megan Bowen.</p>',
@@ -228,7 +225,7 @@ describe('GraphIdentity: mail, Teams, deletion', () => {
       scheduledStartDateTime: '2026-12-31T17:00:00.000Z',
       scheduledEndDateTime: '2027-03-31T17:00:00.000Z',
     });
-    expect(await h.identity.getAutomaticReplies(U.adeleVance)).toEqual({
+    expect(await h.autoReplies.getAutomaticReplies(U.adeleVance)).toEqual({
       status: 'scheduled',
       externalAudience: 'all',
       internalReplyMessage: '<p>Adele has left. Contact Megan Bowen.</p>',
@@ -240,7 +237,7 @@ describe('GraphIdentity: mail, Teams, deletion', () => {
 
   it('sends mail from the bot mailbox', async () => {
     const count = h.sandbox.state.teams.sentMail().length;
-    await h.identity.sendMail(U.lifecycleBot, {
+    await h.messaging.sendMail(U.lifecycleBot, {
       to: ['megan.bowen@contoso.com'],
       subject: 'Handover of Adele Vance',
       html: '<p>You now have access.</p>',
@@ -249,29 +246,29 @@ describe('GraphIdentity: mail, Teams, deletion', () => {
     expect(sent).toHaveLength(count + 1);
     expect(JSON.stringify(sent.at(-1))).toContain('Handover of Adele Vance');
     await expect(
-      h.identity.sendMail(U.lifecycleBot, { to: ['not an address'], subject: 'x', html: 'x' }),
+      h.messaging.sendMail(U.lifecycleBot, { to: ['not an address'], subject: 'x', html: 'x' }),
     ).rejects.toBeInstanceOf(InvalidInputError);
   });
 
   it('installs the Teams app once; a second install reports false', async () => {
-    expect(await h.identity.installTeamsApp(U.meganBowen, seeded.teamsApp.manifestId)).toBe(true);
-    expect(await h.identity.installTeamsApp(U.meganBowen, seeded.teamsApp.manifestId)).toBe(false);
+    expect(await h.messaging.installTeamsApp(U.meganBowen, seeded.teamsApp.manifestId)).toBe(true);
+    expect(await h.messaging.installTeamsApp(U.meganBowen, seeded.teamsApp.manifestId)).toBe(false);
     expect(h.sandbox.state.teams.installedApps(U.meganBowen).map((a) => a.teamsAppId)).toContain(
       seeded.teamsApp.catalogId,
     );
     await expect(
-      h.identity.installTeamsApp(U.meganBowen, '99999999-9999-4999-8999-999999999999'),
+      h.messaging.installTeamsApp(U.meganBowen, '99999999-9999-4999-8999-999999999999'),
     ).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('deletes and restores a user, both idempotently', async () => {
-    await h.identity.deleteUser(U.christieCline);
-    await h.identity.deleteUser(U.christieCline);
-    expect(await h.identity.getUser(U.christieCline)).toBeNull();
-    await h.identity.restoreUser(U.christieCline);
-    await h.identity.restoreUser(U.christieCline);
-    expect((await h.identity.getUser(U.christieCline))?.displayName).toBe('Christie Cline');
-    await expect(h.identity.deleteUser('10000000-0000-4000-8000-999999999999')).rejects.toBeInstanceOf(
+    await h.accounts.deleteUser(U.christieCline);
+    await h.accounts.deleteUser(U.christieCline);
+    expect(await h.users.getUser(U.christieCline)).toBeNull();
+    await h.accounts.restoreUser(U.christieCline);
+    await h.accounts.restoreUser(U.christieCline);
+    expect((await h.users.getUser(U.christieCline))?.displayName).toBe('Christie Cline');
+    await expect(h.accounts.deleteUser('10000000-0000-4000-8000-999999999999')).rejects.toBeInstanceOf(
       NotFoundError,
     );
   });
@@ -300,8 +297,8 @@ describe('Graph $batch helper', () => {
 
 describe('Graph connector logs', () => {
   it('carry request ids and never a token, assertion, secret or password', async () => {
-    await h.identity.resetPassword(U.adeleVance);
-    await h.identity.getUser(U.adeleVance);
+    await h.accounts.resetPassword(U.adeleVance);
+    await h.users.getUser(U.adeleVance);
     const graphLines = h.logLines.filter((line) => line.includes('"graph request"'));
     expect(graphLines.length).toBeGreaterThan(0);
     expect(
@@ -325,10 +322,10 @@ const HOSTILE = [
 describe('GraphIdentity: hostile input', () => {
   it('resolves hostile text to nothing and leaves the tenant untouched', async () => {
     for (const value of HOSTILE) {
-      const result = await settle(h.identity.resolveUser(value));
+      const result = await settle(h.users.resolveUser(value));
       if (result instanceof Error) expect(result, value).toBeInstanceOf(InvalidInputError);
       else expect(result.kind === 'found', value).toBe(false);
-      const byEmployeeId = await settle(h.identity.findByEmployeeId(value));
+      const byEmployeeId = await settle(h.users.findByEmployeeId(value));
       if (byEmployeeId instanceof Error) expect(byEmployeeId, value).toBeInstanceOf(InvalidInputError);
       else expect(byEmployeeId, value).toEqual([]);
     }
@@ -337,18 +334,16 @@ describe('GraphIdentity: hostile input', () => {
 
   it("escapes a quote so O'Brien is a value, not syntax", async () => {
     // A match-nothing lookup proves the filter parsed: an unescaped quote would be a 400.
-    expect(await h.identity.getUser("o'brien@contoso.com")).toBeNull();
-    expect(await h.identity.findByEmployeeId("E1001' or employeeId eq 'E1003")).toEqual([]);
+    expect(await h.users.getUser("o'brien@contoso.com")).toBeNull();
+    expect(await h.users.findByEmployeeId("E1001' or employeeId eq 'E1003")).toEqual([]);
   });
 
   it('refuses NUL and very long values with InvalidInputError before any request', async () => {
     const before = h.sandbox.requestLog.all().length;
-    await expect(h.identity.resolveUser('Adele\u0000Vance')).rejects.toBeInstanceOf(InvalidInputError);
-    await expect(h.identity.getUser('adele.vance@contoso.com\u0000')).rejects.toBeInstanceOf(
-      InvalidInputError,
-    );
-    await expect(h.identity.resolveUser('A'.repeat(5000))).rejects.toBeInstanceOf(InvalidInputError);
-    await expect(h.identity.removeGroupMember("x' or 1 eq 1", U.adeleVance)).rejects.toBeInstanceOf(
+    await expect(h.users.resolveUser('Adele\u0000Vance')).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(h.users.getUser('adele.vance@contoso.com\u0000')).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(h.users.resolveUser('A'.repeat(5000))).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(h.groups.removeGroupMember("x' or 1 eq 1", U.adeleVance)).rejects.toBeInstanceOf(
       InvalidInputError,
     );
     expect(h.sandbox.requestLog.all().length).toBe(before);
@@ -356,15 +351,15 @@ describe('GraphIdentity: hostile input', () => {
 
   it('stores a hostile reply text verbatim on the target and changes nothing else', async () => {
     const hostile = "x' or 1 eq 1 <b>*)(objectClass=*)</b> a\\,b; Remove-Mailbox x";
-    await h.identity.setAutomaticReplies(U.adeleVance, {
+    await h.autoReplies.setAutomaticReplies(U.adeleVance, {
       status: 'alwaysEnabled',
       internalReplyMessage: hostile,
       externalAudience: 'none',
     });
-    expect((await h.identity.getAutomaticReplies(U.adeleVance)).internalReplyMessage).toBe(hostile);
+    expect((await h.autoReplies.getAutomaticReplies(U.adeleVance)).internalReplyMessage).toBe(hostile);
     const withHostile = JSON.stringify(h.sandbox.snapshot());
     h.sandbox.restore(initial);
-    await h.identity.setAutomaticReplies(U.adeleVance, {
+    await h.autoReplies.setAutomaticReplies(U.adeleVance, {
       status: 'alwaysEnabled',
       internalReplyMessage: 'plain',
       externalAudience: 'none',

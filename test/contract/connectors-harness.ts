@@ -14,18 +14,18 @@ import {
   createGraphConnection,
   type GraphConnection,
 } from '../../src/connectors/graph/graph-client-factory.js';
-import { GraphIdentity } from '../../src/connectors/graph/graph-identity.js';
+import { createGraphIdentity, type GraphIdentity } from '../../src/connectors/graph/graph-identity.js';
 import { SharePointFiles } from '../../src/connectors/sharepoint/sharepoint-files.js';
 import { startSandbox, type BehaviourOverrides, type Sandbox } from '../../src/sandbox/index.js';
 
-export interface ConnectorHarness {
+/** The Entra ID capability ports (`users`, `accounts`, …) on Graph, and the other connectors. */
+export interface ConnectorHarness extends GraphIdentity {
   sandbox: Sandbox;
   logger: Logger;
   /** Every line the connectors logged (JSON). */
   logLines: string[];
   auth: EntraAppAuth;
   graph: GraphConnection;
-  identity: GraphIdentity;
   exchange: ExchangeAdminClient;
   mailbox: ExchangeMailbox;
   files: SharePointFiles;
@@ -83,7 +83,7 @@ export async function startConnectorHarness(
     logLines,
     auth,
     graph,
-    identity: new GraphIdentity({ connection: graph, logger }),
+    ...createGraphIdentity({ connection: graph, logger }),
     exchange,
     mailbox: new ExchangeMailbox({ client: exchange, logger }),
     files,

@@ -58,7 +58,7 @@ describe('under throttling', () => {
       U.isaiahLanger,
       U.miriamGraham,
     ];
-    const users = await Promise.all(ids.map((id) => h.identity.getUser(id)));
+    const users = await Promise.all(ids.map((id) => h.users.getUser(id)));
     expect(users.map((u) => u?.id)).toEqual(ids);
     expect(throttledCount('graph'), 'graph 429s').toBeGreaterThan(0);
     const byRequest = new Map<string, LoggedAttempt[]>();

@@ -10,7 +10,7 @@ import { EXCHANGE_SCOPE, GRAPH_SCOPE } from '../../src/connectors/auth/resource-
 import { ExchangeAdminClient } from '../../src/connectors/exchange/exchange-admin-client.js';
 import { ExchangeMailbox } from '../../src/connectors/exchange/exchange-mailbox.js';
 import { createGraphConnection } from '../../src/connectors/graph/graph-client-factory.js';
-import { GraphIdentity } from '../../src/connectors/graph/graph-identity.js';
+import { createGraphIdentity } from '../../src/connectors/graph/graph-identity.js';
 import type { RetryPolicy } from '../../src/connectors/http/retrying-fetch.js';
 import { SharePointFiles } from '../../src/connectors/sharepoint/sharepoint-files.js';
 import { ConflictError } from '../../src/core/errors.js';
@@ -86,7 +86,7 @@ export async function startRevokeHarness(options: RevokeHarnessOptions = {}): Pr
   });
   const mailbox = new ExchangeMailbox({ client: exchange, logger });
   const ports: Ports = {
-    identity: new GraphIdentity({ connection: graph, logger }),
+    ...createGraphIdentity({ connection: graph, logger }),
     mailbox,
     files: new SharePointFiles({
       graph,

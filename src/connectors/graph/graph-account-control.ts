@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../core/errors.js';
+import type { Accounts } from '../../core/ports/accounts.js';
 import type { GraphApi } from './graph-api.js';
 import { assertObjectId, buildQueryString, userKeySegment } from './odata-query.js';
 import { randomPassword } from './random-password.js';
@@ -8,7 +9,7 @@ const syncStateSchema = z.object({ id: z.string(), onPremisesSyncEnabled: z.bool
 const deletedItemSchema = z.object({ id: z.string() });
 
 /** Sign-in and lifecycle writes on a user: enable/disable, sessions, password, usage location, delete. */
-export class GraphAccountControl {
+export class GraphAccountControl implements Accounts {
   constructor(private readonly api: GraphApi) {}
 
   /** PATCH accountEnabled (User.EnableDisableAccount.All + User.Read.All). Idempotent. */

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { NotFoundError } from '../../core/errors.js';
-import type { GroupMembership } from '../../core/ports/identity.js';
+import type { GroupMembership, Groups } from '../../core/ports/groups.js';
 import type { GraphApi } from './graph-api.js';
 import { GRAPH_PUBLIC_BASE_URL, GRAPH_VERSION } from './graph-client-factory.js';
 import { graphMessageMatches } from './graph-errors.js';
@@ -12,7 +12,7 @@ const MEMBERSHIP_SELECT =
   'id,displayName,groupTypes,mailEnabled,securityEnabled,onPremisesSyncEnabled,isAssignableToRole,resourceProvisioningOptions';
 
 /** Direct group and role memberships, classified; cloud membership changes through `/$ref`. */
-export class GraphGroups {
+export class GraphGroups implements Groups {
   constructor(
     private readonly api: GraphApi,
     private readonly logger: Logger,

@@ -1,5 +1,5 @@
 import { ConflictError, InvalidInputError } from '../../core/errors.js';
-import type { LicenceAssignment, SubscribedSku } from '../../core/ports/identity.js';
+import type { LicenceAssignment, Licences, SubscribedSku } from '../../core/ports/licences.js';
 import type { GraphApi } from './graph-api.js';
 import { graphMessageMatches } from './graph-errors.js';
 import { licenceDetailSchema, subscribedSkuSchema, userLicencesSchema } from './graph-schemas.js';
@@ -36,7 +36,7 @@ export function toLicenceAssignments(
 }
 
 /** Licence reads (licenseAssignmentStates, subscribedSkus) and direct assignment changes. */
-export class GraphLicences {
+export class GraphLicences implements Licences {
   constructor(private readonly api: GraphApi) {}
 
   async getLicences(userId: string): Promise<LicenceAssignment[]> {

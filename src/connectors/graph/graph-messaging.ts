@@ -1,76 +1,16 @@
 import { InvalidInputError, NotFoundError } from '../../core/errors.js';
-import type { AutomaticReplies, MailMessage } from '../../core/ports/identity.js';
+import type { MailMessage, Messaging } from '../../core/ports/messaging.js';
 import type { GraphApi } from './graph-api.js';
 import { GRAPH_PUBLIC_BASE_URL, GRAPH_VERSION } from './graph-client-factory.js';
 import { graphStatusOf } from './graph-errors.js';
-import { automaticRepliesSchema, installedAppSchema, teamsAppSchema } from './graph-schemas.js';
+import { installedAppSchema, teamsAppSchema } from './graph-schemas.js';
 import { assertObjectId, buildQueryString, eqFilter, userKeySegment } from './odata-query.js';
 
-const STATUSES = ['disabled', 'alwaysEnabled', 'scheduled'] as const;
-const AUDIENCES = ['none', 'contactsOnly', 'all'] as const;
 const ADDRESS = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
 
-/** Graph answers `Scheduled` or `scheduled` depending on version; the port uses camelCase. */
-function normalise<T extends string>(value: string | null | undefined, allowed: readonly T[]): T | undefined {
-  if (value === null || value === undefined) return undefined;
-  return allowed.find((candidate) => candidate.toLowerCase() === value.toLowerCase());
-}
-
-function utc(dateTime: string | undefined): { dateTime: string; timeZone: string } | undefined {
-  if (dateTime === undefined) return undefined;
-  const ms = Date.parse(dateTime);
-  if (Number.isNaN(ms)) throw new InvalidInputError(`Not a date-time: ${JSON.stringify(dateTime)}`);
-  return { dateTime: new Date(ms).toISOString().replace('Z', ''), timeZone: 'UTC' };
-}
-
-/** Mailbox settings (automatic replies), mail sending and the Teams app install for a user. */
-export class GraphMessaging {
+/** Mail sending and the Teams app install for a user. */
+export class GraphMessaging implements Messaging {
   constructor(private readonly api: GraphApi) {}
-
-  async getAutomaticReplies(userId: string): Promise<AutomaticReplies> {
-    const setting = await this.api.get(
-      `/users${userKeySegment(userId)}/mailboxSettings/automaticRepliesSetting`,
-      automaticRepliesSchema,
-      {
-        what: `Read automatic replies of ${userId}`,
-      },
-    );
-    const status = normalise(setting.status, STATUSES);
-    if (status === undefined)
-      throw new InvalidInputError(`Unknown automatic replies status ${setting.status}`);
-    return {
-      status,
-      externalAudience: normalise(setting.externalAudience, AUDIENCES),
-      internalReplyMessage: setting.internalReplyMessage ?? undefined,
-      externalReplyMessage: setting.externalReplyMessage ?? undefined,
-      scheduledStartDateTime: toIso(setting.scheduledStartDateTime),
-      scheduledEndDateTime: toIso(setting.scheduledEndDateTime),
-    };
-  }
-
-  /** PATCH mailboxSettings (MailboxSettings.ReadWrite). Same body → same state. */
-  async setAutomaticReplies(userId: string, replies: AutomaticReplies): Promise<void> {
-    if (
-      replies.status === 'scheduled' &&
-      (replies.scheduledStartDateTime === undefined || replies.scheduledEndDateTime === undefined)
-    ) {
-      throw new InvalidInputError('Scheduled automatic replies need a start and an end');
-    }
-    await this.api.patch(
-      `/users${userKeySegment(userId)}/mailboxSettings`,
-      {
-        automaticRepliesSetting: {
-          status: replies.status,
-          externalAudience: replies.externalAudience,
-          internalReplyMessage: replies.internalReplyMessage,
-          externalReplyMessage: replies.externalReplyMessage,
-          scheduledStartDateTime: utc(replies.scheduledStartDateTime),
-          scheduledEndDateTime: utc(replies.scheduledEndDateTime),
-        },
-      },
-      { what: `Set automatic replies of ${userId}` },
-    );
-  }
 
   /** Mail.Send. Not idempotent: retried only on 429, when the service did not accept it. */
   async sendMail(fromUserId: string, message: MailMessage): Promise<void> {
@@ -126,13 +66,4 @@ export class GraphMessaging {
       throw error;
     }
   }
-}
-
-function toIso(value: { dateTime: string; timeZone?: string | null } | null | undefined): string | undefined {
-  if (value === null || value === undefined) return undefined;
-  const zone = value.timeZone ?? 'UTC';
-  const text =
-    /Z$|[+-]\d\d:\d\d$/.test(value.dateTime) || zone !== 'UTC' ? value.dateTime : `${value.dateTime}Z`;
-  const ms = Date.parse(text);
-  return Number.isNaN(ms) ? value.dateTime : new Date(ms).toISOString();
 }

@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../../core/errors.js';
-import type { IdentityUser, UserSearchResult } from '../../core/ports/identity.js';
+import type { IdentityUser } from '../../core/ports/identity.js';
+import type { UserSearchResult, Users } from '../../core/ports/users.js';
 import type { GraphApi } from './graph-api.js';
 import { graphUserSchema, toIdentityUser, USER_SELECT } from './graph-schemas.js';
 import {
@@ -18,7 +19,7 @@ const MAX_SUGGESTIONS = 5;
 const DEFAULT_CHAIN_DEPTH = 10;
 
 /** Read-only user lookups: by key, free text, employee id, manager chain and direct reports. */
-export class GraphUserDirectory {
+export class GraphUserDirectory implements Users {
   constructor(private readonly api: GraphApi) {}
 
   async getUser(idOrUpn: string): Promise<IdentityUser | null> {

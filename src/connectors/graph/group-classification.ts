@@ -1,4 +1,4 @@
-import type { GroupKind, GroupMembership } from '../../core/ports/identity.js';
+import type { GroupKind, GroupMembership } from '../../core/ports/groups.js';
 import type { DirectoryObject } from './graph-schemas.js';
 
 const GROUP_TYPE = '#microsoft.graph.group';

@@ -1,4 +1,5 @@
-import type { IdentityUser, UserSearchResult } from '../../core/ports/identity.js';
+import type { IdentityUser } from '../../core/ports/identity.js';
+import type { UserSearchResult } from '../../core/ports/users.js';
 
 export type QueryShape = 'object-id' | 'address' | 'display-name';
 

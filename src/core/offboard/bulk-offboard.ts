@@ -249,8 +249,7 @@ export class BulkOffboard {
       changeCount: 0,
       stepCount: 0,
     };
-    const { identity } = this.deps.ports;
-    const user = await identity.getUser(entry.userPrincipalName);
+    const user = await this.deps.ports.users.getUser(entry.userPrincipalName);
     if (!user) return { item: { ...base, status: 'not-found', message: 'no such user in the tenant' } };
     const subject = subjectOf(user);
     const withSubject = { ...base, userPrincipalName: user.userPrincipalName, subject };
@@ -302,8 +301,8 @@ export class BulkOffboard {
     user: IdentityUser,
     upn: string | undefined,
   ): Promise<{ delegate: PersonRef | null; note: string } | string> {
-    if (upn === undefined) return chooseDelegate(user.id, this.deps.ports.identity, this.deps.requests);
-    const delegate = await this.deps.ports.identity.getUser(upn);
+    if (upn === undefined) return chooseDelegate(user.id, this.deps.ports.users, this.deps.requests);
+    const delegate = await this.deps.ports.users.getUser(upn);
     if (!delegate) return `the delegate ${upn} was not found`;
     if (delegate.id === user.id) return 'the leaver cannot be their own delegate';
     if (!delegate.accountEnabled) return `the delegate ${delegate.displayName} is disabled`;

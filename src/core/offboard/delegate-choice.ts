@@ -2,7 +2,8 @@
  * Who receives the leaver's mailbox and OneDrive: the manager by default; when the manager is also
  * leaving (disabled, or with an open offboarding request), the next manager up the chain.
  */
-import type { IdentityUser, Identity } from '../ports/identity.js';
+import type { IdentityUser } from '../ports/identity.js';
+import type { Users } from '../ports/users.js';
 import type { RequestStore } from '../ports/store.js';
 import type { PersonRef } from './offboard-input.js';
 
@@ -31,10 +32,10 @@ async function isLeaving(user: IdentityUser, requests: RequestStore): Promise<bo
 
 export async function chooseDelegate(
   leaverId: string,
-  identity: Identity,
+  users: Pick<Users, 'getManagerChain'>,
   requests: RequestStore,
 ): Promise<DelegateChoice> {
-  const chain = await identity.getManagerChain(leaverId, 5);
+  const chain = await users.getManagerChain(leaverId, 5);
   const first = chain[0];
   if (!first) return { delegate: null, note: 'No manager is recorded: enter a delegate, or leave it empty.' };
   const skipped: string[] = [];

@@ -7,7 +7,7 @@ import type { OffboardInput } from './offboard-input.js';
 type Ctx = StepContext<OffboardInput>;
 
 async function requireUser(ctx: Ctx): Promise<IdentityUser> {
-  const user = await ctx.ports.identity.getUser(ctx.input.leaver.id);
+  const user = await ctx.ports.users.getUser(ctx.input.leaver.id);
   if (!user)
     throw new NotFoundError(`User ${ctx.input.leaver.userPrincipalName} no longer exists in Entra ID`);
   return user;
@@ -23,7 +23,7 @@ export const entraResetPassword: Step<OffboardInput> = {
     if (user.isSynced || !user.accountEnabled) return [];
     return [{ key: 'password', description: 'Set a random password', data: {} }];
   },
-  apply: (_change, ctx) => ctx.ports.identity.resetPassword(ctx.input.leaver.id),
+  apply: (_change, ctx) => ctx.ports.accounts.resetPassword(ctx.input.leaver.id),
   verify: () => Promise.resolve(ok()),
 };
 
@@ -48,12 +48,12 @@ export const entraBlockSignIn: Step<OffboardInput> = {
       },
     ];
   },
-  apply: (_change, ctx) => ctx.ports.identity.setAccountEnabled(ctx.input.leaver.id, false),
+  apply: (_change, ctx) => ctx.ports.accounts.setAccountEnabled(ctx.input.leaver.id, false),
   async verify(_changes, ctx) {
     const user = await requireUser(ctx);
     return user.accountEnabled ? fail('Sign-in is still allowed') : ok();
   },
-  undo: (_change, ctx) => ctx.ports.identity.setAccountEnabled(ctx.input.leaver.id, true),
+  undo: (_change, ctx) => ctx.ports.accounts.setAccountEnabled(ctx.input.leaver.id, true),
 };
 
 export const entraRevokeSessions: Step<OffboardInput> = {
@@ -65,7 +65,7 @@ export const entraRevokeSessions: Step<OffboardInput> = {
     Promise.resolve([
       { key: 'revoke', description: 'Invalidate refresh tokens and session cookies', data: {} },
     ]),
-  apply: (_change, ctx) => ctx.ports.identity.revokeSignInSessions(ctx.input.leaver.id),
+  apply: (_change, ctx) => ctx.ports.accounts.revokeSignInSessions(ctx.input.leaver.id),
   verify: () => Promise.resolve(ok()),
 };
 
@@ -79,7 +79,7 @@ export const entraRemoveGroups: Step<OffboardInput> = {
   title: 'Remove cloud group memberships',
   async plan(ctx) {
     if (!ctx.input.options.removeGroups) return [];
-    const groups = await ctx.ports.identity.listMemberships(ctx.input.leaver.id);
+    const groups = await ctx.ports.groups.listMemberships(ctx.input.leaver.id);
     return groups
       .filter((g) => !g.isDynamic && !g.isSynced && !g.isMailEnabled)
       .map((g) => ({
@@ -89,15 +89,14 @@ export const entraRemoveGroups: Step<OffboardInput> = {
       }));
   },
   apply: (change, ctx) =>
-    ctx.ports.identity.removeGroupMember(String(change.data['groupId']), ctx.input.leaver.id),
+    ctx.ports.groups.removeGroupMember(String(change.data['groupId']), ctx.input.leaver.id),
   async verify(changes, ctx) {
-    const groups = await ctx.ports.identity.listMemberships(ctx.input.leaver.id);
+    const groups = await ctx.ports.groups.listMemberships(ctx.input.leaver.id);
     const ids = new Set(groups.map((g) => g.id));
     const left = changes.filter((c) => ids.has(String(c.data['groupId'])));
     return left.length === 0 ? ok() : fail(`Still a member of ${left.length} group(s)`);
   },
-  undo: (change, ctx) =>
-    ctx.ports.identity.addGroupMember(String(change.data['groupId']), ctx.input.leaver.id),
+  undo: (change, ctx) => ctx.ports.groups.addGroupMember(String(change.data['groupId']), ctx.input.leaver.id),
 };
 
 /** Direct licences only; group-inherited ones are reported (they go when the group membership goes). */
@@ -107,7 +106,7 @@ export const entraRemoveLicences: Step<OffboardInput> = {
   title: 'Remove licences',
   async plan(ctx) {
     if (!ctx.input.options.removeLicences) return [];
-    const licences = await ctx.ports.identity.getLicences(ctx.input.leaver.id);
+    const licences = await ctx.ports.licences.getLicences(ctx.input.leaver.id);
     return licences
       .filter((l) => l.assignedByGroup === null)
       .map((l) => ({
@@ -118,15 +117,15 @@ export const entraRemoveLicences: Step<OffboardInput> = {
       }));
   },
   apply: (change, ctx) =>
-    ctx.ports.identity.assignLicences(ctx.input.leaver.id, [], [String(change.data['skuId'])]),
+    ctx.ports.licences.assignLicences(ctx.input.leaver.id, [], [String(change.data['skuId'])]),
   async verify(changes, ctx) {
-    const licences = await ctx.ports.identity.getLicences(ctx.input.leaver.id);
+    const licences = await ctx.ports.licences.getLicences(ctx.input.leaver.id);
     const direct = new Set(licences.filter((l) => l.assignedByGroup === null).map((l) => l.skuId));
     const left = changes.filter((c) => direct.has(String(c.data['skuId'])));
     return left.length === 0 ? ok() : fail(`${left.length} licence(s) still assigned`);
   },
   undo: (change: Change, ctx) => {
     const before = change.before as { skuId: string; disabledPlans: string[] };
-    return ctx.ports.identity.assignLicences(ctx.input.leaver.id, [before], []);
+    return ctx.ports.licences.assignLicences(ctx.input.leaver.id, [before], []);
   },
 };

@@ -154,14 +154,18 @@ export const exoForwarding: Step<OffboardInput> = {
   },
 };
 
+/**
+ * Through Graph (`/users/{id}/mailboxSettings`), not the Exchange admin API: it takes a Graph slot. The
+ * id keeps its `exo.` prefix because step ids are stored in journals and cards.
+ */
 export const exoAutoReply: Step<OffboardInput> = {
   id: 'exo.auto-reply',
-  system: 'exchange',
+  system: 'entra',
   title: 'Set the automatic reply',
   async plan(ctx) {
     const text = ctx.input.options.autoReply;
     if (!text) return [];
-    const current = await ctx.ports.identity.getAutomaticReplies(ctx.input.leaver.id);
+    const current = await ctx.ports.autoReplies.getAutomaticReplies(ctx.input.leaver.id);
     if (current.status === 'alwaysEnabled' && current.externalReplyMessage === text) return [];
     return [
       { key: 'auto-reply', description: 'Turn on the automatic reply', data: { text }, before: current },
@@ -169,7 +173,7 @@ export const exoAutoReply: Step<OffboardInput> = {
   },
   apply: (change, ctx) => {
     const text = String(change.data['text']);
-    return ctx.ports.identity.setAutomaticReplies(ctx.input.leaver.id, {
+    return ctx.ports.autoReplies.setAutomaticReplies(ctx.input.leaver.id, {
       status: 'alwaysEnabled',
       internalReplyMessage: text,
       externalReplyMessage: text,
@@ -177,7 +181,7 @@ export const exoAutoReply: Step<OffboardInput> = {
     });
   },
   async verify(_changes, ctx) {
-    const current = await ctx.ports.identity.getAutomaticReplies(ctx.input.leaver.id);
+    const current = await ctx.ports.autoReplies.getAutomaticReplies(ctx.input.leaver.id);
     return current.status === 'alwaysEnabled' ? ok() : fail('The automatic reply is off');
   },
 };

@@ -1,4 +1,5 @@
 /** The delegate's notice: what they got, links, until when, who asked. Runs after the grants. */
+import { UnavailableError } from '../errors.js';
 import type { DelegateNotice, NoticeResult } from '../ports/notifier.js';
 import { fail, ok, type Step } from '../step.js';
 import type { OffboardInput } from './offboard-input.js';
@@ -37,9 +38,17 @@ export const notifyDelegate: Step<OffboardInput> = {
     ];
   },
   async apply(change, ctx): Promise<NoticeResult> {
-    const result = await ctx.ports.notifier.notifyDelegate(change.data['notice'] as DelegateNotice);
-    if (result.channel === 'none')
-      throw new Error(`The notice could not be delivered: ${result.detail ?? 'no channel'}`);
+    const notice = change.data['notice'] as DelegateNotice;
+    const result = await ctx.ports.notifier.notifyDelegate(notice);
+    // Nothing was sent, so another attempt can't send the notice twice. A Teams failure is often
+    // transient (Bot Connector or Graph 5xx, throttling); a lasting one fails after the retries.
+    if (result.channel === 'none') {
+      const { displayName, userPrincipalName } = notice.delegate;
+      throw new UnavailableError(
+        `Couldn't deliver the handover notice to ${displayName} (${userPrincipalName}): ` +
+          (result.detail ?? 'no channel is available'),
+      );
+    }
     return result;
   },
   verify: (changes) => Promise.resolve(changes.length > 0 ? ok() : fail('No notice planned')),

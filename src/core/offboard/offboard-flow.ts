@@ -82,7 +82,7 @@ export class OffboardFlow implements Flow<OffboardInput> {
   async prepare(actor: Principal, query: string): Promise<PrepareResult> {
     const mayRequest = await this.deps.policy.canRequest(actor, 'offboard');
     if (!mayRequest.isAllowed) return { kind: 'refused', message: mayRequest.reason };
-    const found = await this.deps.ports.identity.resolveUser(query);
+    const found = await this.deps.ports.users.resolveUser(query);
     if (found.kind === 'ambiguous') return { kind: 'ambiguous', choices: found.choices };
     if (found.kind === 'not-found') return { kind: 'not-found', query, suggestions: found.suggestions };
     const user = found.user;
@@ -93,7 +93,7 @@ export class OffboardFlow implements Flow<OffboardInput> {
     );
     if (!check.decision.isAllowed) return { kind: 'refused', message: check.decision.reason };
 
-    const choice = await chooseDelegate(user.id, this.deps.ports.identity, this.deps.requests);
+    const choice = await chooseDelegate(user.id, this.deps.ports.users, this.deps.requests);
     const options: StoredOffboardOptions = { ...offboardOptionsSchema.parse({}), delegate: choice.delegate };
     const provisional: LifecycleRequest = this.draft(actor, user, options, check.approvalsRequired);
     const plan = await this.plan(provisional);
@@ -142,7 +142,7 @@ export class OffboardFlow implements Flow<OffboardInput> {
     ) {
       delegate = stored;
     } else if (delegateText !== undefined && delegateText !== '') {
-      const user = await this.deps.ports.identity.getUser(delegateText);
+      const user = await this.deps.ports.users.getUser(delegateText);
       if (!user) throw new InvalidInputError(`The delegate ${delegateText.slice(0, 80)} was not found.`);
       if (user.id === request.subject.id)
         throw new InvalidInputError('The leaver cannot be their own delegate.');
@@ -150,7 +150,7 @@ export class OffboardFlow implements Flow<OffboardInput> {
       delegate = toPersonRef(user);
     }
     if (parsed.data.forwardTo) {
-      const target = await this.deps.ports.identity.getUser(parsed.data.forwardTo);
+      const target = await this.deps.ports.users.getUser(parsed.data.forwardTo);
       if (!target)
         throw new InvalidInputError(
           `The forwarding address ${parsed.data.forwardTo} is not a user of this tenant.`,

@@ -7,7 +7,7 @@ import type { OffboardInput } from './offboard-input.js';
 
 export async function offboardWarnings(
   input: OffboardInput,
-  ports: Pick<Ports, 'identity' | 'mailbox' | 'directory'>,
+  ports: Pick<Ports, 'groups' | 'licences' | 'mailbox' | 'directory'>,
 ): Promise<Record<string, string[]>> {
   const warnings: Record<string, string[]> = {};
   const add = (stepId: string, text: string): void => {
@@ -16,7 +16,7 @@ export async function offboardWarnings(
   const { leaver, options } = input;
 
   if (options.removeGroups) {
-    const groups = await ports.identity.listMemberships(leaver.id);
+    const groups = await ports.groups.listMemberships(leaver.id);
     for (const g of groups) {
       if (g.isDynamic)
         add('entra.remove-groups', `${g.displayName} is dynamic: change the rule or the user's attributes`);
@@ -36,7 +36,7 @@ export async function offboardWarnings(
     }
   }
   if (options.removeLicences) {
-    const licences = await ports.identity.getLicences(leaver.id);
+    const licences = await ports.licences.getLicences(leaver.id);
     for (const l of licences.filter((x) => x.assignedByGroup !== null)) {
       add(
         'entra.remove-licences',

@@ -7,9 +7,10 @@
 import { describeError } from '../errors.js';
 import type { LifecycleRequest } from '../model.js';
 import type { Policy } from '../policy/policy.js';
-import type { Identity } from '../ports/identity.js';
+import type { Accounts } from '../ports/accounts.js';
 import type { Clock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
+import type { Users } from '../ports/users.js';
 
 export const deletionQueueKind = 'offboard.delete';
 
@@ -21,7 +22,8 @@ interface DeletionPayload {
 
 export interface ScheduledDeletionDeps {
   store: Pick<Store, 'queue' | 'audit' | 'requests'>;
-  identity: Identity;
+  users: Pick<Users, 'getUser'>;
+  accounts: Pick<Accounts, 'deleteUser'>;
   policy: Policy;
   clock: Clock;
 }
@@ -73,7 +75,7 @@ export async function processDueDeletions(deps: ScheduledDeletionDeps, limit = 2
         await deps.store.queue.complete(item.id);
         continue;
       }
-      await deps.identity.deleteUser(payload.userId);
+      await deps.accounts.deleteUser(payload.userId);
       await audit('deletion.applied', { restorableForDays: 30 });
       await deps.store.queue.complete(item.id);
       deleted++;
@@ -93,7 +95,7 @@ async function refusalReason(deps: ScheduledDeletionDeps, payload: DeletionPaylo
   if (!request || (request.state !== 'completed' && request.state !== 'completed-with-errors')) {
     return `the offboarding request is ${request?.state ?? 'gone'}`;
   }
-  const user = await deps.identity.getUser(payload.userId);
+  const user = await deps.users.getUser(payload.userId);
   if (!user) return 'the account no longer exists';
   if (user.accountEnabled) return 'the account was enabled again';
   if (await deps.policy.isProtected({ id: user.id, userPrincipalName: user.userPrincipalName })) {

@@ -53,7 +53,7 @@ export class ProvisionBatch {
 
   async run(lines: readonly BatchLine[], options: BatchOptions): Promise<BatchReport> {
     const startedAt = new Date(this.deps.ports.clock.now()).toISOString();
-    const skus = await this.deps.ports.identity.listSubscribedSkus();
+    const skus = await this.deps.ports.licences.listSubscribedSkus();
     const ledger = new SeatLedger(skus);
     const results: BatchRowResult[] = new Array<BatchRowResult>(lines.length);
     let next = 0;
@@ -73,7 +73,7 @@ export class ProvisionBatch {
       Math.min(options.concurrency ?? this.deps.mapping.config.batch.concurrency, lines.length),
     );
     await Promise.all(Array.from({ length: width }, worker));
-    const after = options.isDryRun ? skus : await this.deps.ports.identity.listSubscribedSkus();
+    const after = options.isDryRun ? skus : await this.deps.ports.licences.listSubscribedSkus();
     const mapped = [
       ...this.deps.mapping.rules.flatMap((r) => r.licences),
       ...(this.deps.mapping.default ?? []),

@@ -3,7 +3,8 @@
  * yet), detect a rehire, choose licences by the mapping and the usage location by the configured
  * source order, and compare with what the account already holds.
  */
-import type { IdentityUser, LicenceAssignment } from '../ports/identity.js';
+import type { IdentityUser } from '../ports/identity.js';
+import type { LicenceAssignment } from '../ports/licences.js';
 import type { Ports } from '../ports/index.js';
 import { toProvisionLicence, type JoinerRow, type ProvisionInput } from './provision-input.js';
 import {
@@ -33,7 +34,7 @@ export type ProvisionDecision =
   | { kind: 'ready'; draft: ProvisionDraft };
 
 export interface DecisionDeps {
-  ports: Pick<Ports, 'identity' | 'directory'>;
+  ports: Pick<Ports, 'users' | 'licences' | 'directory'>;
   mapping: ResolvedMapping;
 }
 
@@ -63,7 +64,7 @@ async function formerAccount(
   exceptId: string | undefined,
 ): Promise<{ former: IdentityUser | null; note?: string }> {
   if (!employeeId) return { former: null };
-  const matches = (await deps.ports.identity.findByEmployeeId(employeeId)).filter(
+  const matches = (await deps.ports.users.findByEmployeeId(employeeId)).filter(
     (u) => !u.accountEnabled && u.id !== exceptId,
   );
   if (matches.length > 1) {
@@ -81,7 +82,7 @@ async function sameEmployee(
   employeeId: string | undefined,
 ): Promise<IdentityUser | null> {
   if (!employeeId) return null;
-  const matches = (await deps.ports.identity.findByEmployeeId(employeeId)).filter((u) => u.accountEnabled);
+  const matches = (await deps.ports.users.findByEmployeeId(employeeId)).filter((u) => u.accountEnabled);
   return matches.length === 1 ? (matches[0] ?? null) : null;
 }
 
@@ -90,7 +91,7 @@ export async function decideProvisioning(
   row: Pick<JoinerRow, 'userPrincipalName'> & Partial<JoinerRow>,
   options: { mailboxPollMs: number },
 ): Promise<ProvisionDecision> {
-  const named = await deps.ports.identity.getUser(row.userPrincipalName);
+  const named = await deps.ports.users.getUser(row.userPrincipalName);
   const employeeId = row.employeeId ?? named?.employeeId;
   const notes: string[] = [];
   let target: IdentityUser;
@@ -152,7 +153,7 @@ export async function decideProvisioning(
         'configured: licences cannot be assigned without one',
     };
   }
-  const held: LicenceAssignment[] = await deps.ports.identity.getLicences(target.id);
+  const held: LicenceAssignment[] = await deps.ports.licences.getLicences(target.id);
   const heldIds = new Set(held.map((l) => l.skuId.toLowerCase()));
   const inherited = choice.licences.filter((l) =>
     held.some((h) => h.skuId.toLowerCase() === l.skuId.toLowerCase() && h.assignedByGroup !== null),

@@ -83,7 +83,7 @@ export class ProvisionFlow implements Flow<ProvisionInput> {
       'provision',
     );
     if (!check.decision.isAllowed) return { kind: 'refused', message: check.decision.reason };
-    const skus = await this.deps.ports.identity.listSubscribedSkus();
+    const skus = await this.deps.ports.licences.listSubscribedSkus();
     const empty = skus.filter(
       (s) => draft.newSkuIds.includes(s.skuId) && s.enabledUnits - s.consumedUnits <= 0,
     );

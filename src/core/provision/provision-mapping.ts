@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { InvalidInputError } from '../errors.js';
-import type { SubscribedSku } from '../ports/identity.js';
+import type { SubscribedSku } from '../ports/licences.js';
 
 /** Attributes a rule may test: Entra user properties and the on-premises extension attributes. */
 export const mappingAttributes = [

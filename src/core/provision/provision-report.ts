@@ -1,5 +1,5 @@
 /** The batch report: who got what, errors with the diagnostic fields, and seat stock per SKU. */
-import type { SubscribedSku } from '../ports/identity.js';
+import type { SubscribedSku } from '../ports/licences.js';
 import type { SeatLedger } from './seat-stock.js';
 
 export type BatchRowStatus = 'provisioned' | 'planned' | 'queued' | 'nothing-to-do' | 'failed' | 'invalid';

@@ -10,7 +10,7 @@ import type { ProvisionInput, ProvisionLicence } from './provision-input.js';
 type Ctx = StepContext<ProvisionInput>;
 
 async function requireUser(ctx: Ctx): Promise<IdentityUser> {
-  const user = await ctx.ports.identity.getUser(ctx.input.user.id);
+  const user = await ctx.ports.users.getUser(ctx.input.user.id);
   if (!user) throw new NotFoundError(`User ${ctx.input.user.userPrincipalName} does not exist in Entra ID`);
   return user;
 }
@@ -32,12 +32,12 @@ export const entraReactivateAccount: Step<ProvisionInput> = {
       },
     ];
   },
-  apply: (_change, ctx) => ctx.ports.identity.setAccountEnabled(ctx.input.user.id, true),
+  apply: (_change, ctx) => ctx.ports.accounts.setAccountEnabled(ctx.input.user.id, true),
   async verify(_changes, ctx) {
     const user = await requireUser(ctx);
     return user.accountEnabled ? ok() : fail('The account is still disabled');
   },
-  undo: (_change, ctx) => ctx.ports.identity.setAccountEnabled(ctx.input.user.id, false),
+  undo: (_change, ctx) => ctx.ports.accounts.setAccountEnabled(ctx.input.user.id, false),
 };
 
 export const entraSetUsageLocation: Step<ProvisionInput> = {
@@ -60,7 +60,7 @@ export const entraSetUsageLocation: Step<ProvisionInput> = {
     ];
   },
   apply: (change, ctx) =>
-    ctx.ports.identity.setUsageLocation(ctx.input.user.id, String(change.data['countryCode'])),
+    ctx.ports.accounts.setUsageLocation(ctx.input.user.id, String(change.data['countryCode'])),
   async verify(changes, ctx) {
     const user = await requireUser(ctx);
     const wanted = changes[0]?.data['countryCode'];
@@ -84,7 +84,7 @@ export const entraAssignLicences: Step<ProvisionInput> = {
   async plan(ctx) {
     if (ctx.input.licences.length === 0) return [];
     const held = new Set(
-      (await ctx.ports.identity.getLicences(ctx.input.user.id)).map((l) => l.skuId.toLowerCase()),
+      (await ctx.ports.licences.getLicences(ctx.input.user.id)).map((l) => l.skuId.toLowerCase()),
     );
     return ctx.input.licences
       .filter((l) => !held.has(l.skuId.toLowerCase()))
@@ -98,7 +98,7 @@ export const entraAssignLicences: Step<ProvisionInput> = {
   },
   apply: (change, ctx) => {
     const licence = licenceOf(change.data);
-    return ctx.ports.identity.assignLicences(
+    return ctx.ports.licences.assignLicences(
       ctx.input.user.id,
       [{ skuId: licence.skuId, disabledPlans: licence.disabledPlans }],
       [],
@@ -106,7 +106,7 @@ export const entraAssignLicences: Step<ProvisionInput> = {
   },
   async verify(changes, ctx) {
     const held = new Set(
-      (await ctx.ports.identity.getLicences(ctx.input.user.id)).map((l) => l.skuId.toLowerCase()),
+      (await ctx.ports.licences.getLicences(ctx.input.user.id)).map((l) => l.skuId.toLowerCase()),
     );
     const missing = changes.map((c) => licenceOf(c.data)).filter((l) => !held.has(l.skuId.toLowerCase()));
     return missing.length === 0
@@ -114,7 +114,7 @@ export const entraAssignLicences: Step<ProvisionInput> = {
       : fail(`Not assigned: ${missing.map((l) => l.skuPartNumber).join(', ')}`);
   },
   undo: (change, ctx) =>
-    ctx.ports.identity.assignLicences(ctx.input.user.id, [], [licenceOf(change.data).skuId]),
+    ctx.ports.licences.assignLicences(ctx.input.user.id, [], [licenceOf(change.data).skuId]),
 };
 
 /**

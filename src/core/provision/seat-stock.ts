@@ -2,7 +2,7 @@
  * Seat stock per SKU during a batch: free = enabled − consumed, read once from `subscribedSkus`, then
  * reserved row by row so concurrent rows never over-assign. A SKU at zero is no longer assigned.
  */
-import type { SubscribedSku } from '../ports/identity.js';
+import type { SubscribedSku } from '../ports/licences.js';
 
 export interface SkuStock {
   skuId: string;

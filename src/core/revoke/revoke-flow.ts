@@ -49,7 +49,7 @@ export class RevokeFlow implements Flow<RevokeInput> {
   async prepare(actor: Principal, query: string): Promise<RevokePrepareResult> {
     const mayRequest = await this.deps.policy.canRequest(actor, 'revoke');
     if (!mayRequest.isAllowed) return { kind: 'refused', message: mayRequest.reason };
-    const found = await this.deps.ports.identity.resolveUser(query);
+    const found = await this.deps.ports.users.resolveUser(query);
     if (found.kind === 'ambiguous') return { kind: 'ambiguous', choices: found.choices };
     if (found.kind === 'not-found') return { kind: 'not-found', query, suggestions: found.suggestions };
     const user = found.user;

@@ -4,7 +4,7 @@
  */
 import { MessageFactory } from 'botbuilder';
 import type { Logger } from 'pino';
-import type { Identity } from '../../core/ports/identity.js';
+import type { Messaging } from '../../core/ports/messaging.js';
 import type { ConversationStore } from '../../core/ports/store.js';
 import type { BatchReport } from '../../core/provision/index.js';
 import { cardAttachment, renderCard } from '../cards/render-card.js';
@@ -16,7 +16,7 @@ import { reportMailHtml } from './provision-report-mail.js';
 export interface ReportSenderOptions {
   gateway: ConversationGateway;
   conversations: ConversationStore;
-  identity: Pick<Identity, 'sendMail'>;
+  messaging: Pick<Messaging, 'sendMail'>;
   /** Stored conversation key of the IT channel (`conversation:<id>`). */
   itChannelKey?: string;
   /** Sender mailbox (UPN) and recipients of the e-mail copy. */
@@ -53,7 +53,7 @@ export class ReportSender {
     if (mail && mail.to.length > 0) {
       try {
         // sendMail is not idempotent: one attempt, no retry (a retry could send duplicates).
-        await this.options.identity.sendMail(mail.from, {
+        await this.options.messaging.sendMail(mail.from, {
           to: mail.to,
           subject: report.isDryRun ? 'Provisioning dry run' : 'Office 365 Provisioning Report',
           html: reportMailHtml(report),

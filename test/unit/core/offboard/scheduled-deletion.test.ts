@@ -40,7 +40,8 @@ describe('delete after N days (real Graph connector against the sandbox)', () =>
   function deps() {
     return {
       store: bot.store,
-      identity: bot.services.ports.identity,
+      users: bot.services.ports.users,
+      accounts: bot.services.ports.accounts,
       policy: bot.services.deps.policy,
       clock,
     };
@@ -57,7 +58,7 @@ describe('delete after N days (real Graph connector against the sandbox)', () =>
     expect(bot.sandbox.state.directory.getUser(U.christieCline)).toBeDefined();
     nowMs += 30 * 86_400_000 + 1000;
     expect(await processDueDeletions(deps())).toBe(1);
-    expect(await bot.services.ports.identity.getUser(U.christieCline)).toBeNull();
+    expect(await bot.services.ports.users.getUser(U.christieCline)).toBeNull();
     const types = (await bot.store.audit.list({ requestId: request.id })).map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(['deletion.scheduled', 'deletion.applied']));
   });
@@ -67,7 +68,7 @@ describe('delete after N days (real Graph connector against the sandbox)', () =>
     await scheduleDeletion(deps(), request, 1);
     nowMs += 2 * 86_400_000;
     expect(await processDueDeletions(deps())).toBe(0);
-    expect(await bot.services.ports.identity.getUser(U.rayKim)).not.toBeNull();
+    expect(await bot.services.ports.users.getUser(U.rayKim)).not.toBeNull();
     const cancelled = (await bot.store.audit.list({ requestId: request.id })).find(
       (e) => e.type === 'deletion.cancelled',
     );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../../src/core/errors.js';
-import type { SubscribedSku } from '../../../../src/core/ports/identity.js';
+import type { SubscribedSku } from '../../../../src/core/ports/licences.js';
 import {
   chooseLicences,
   chooseUsageLocation,

@@ -1,6 +1,17 @@
 /** Ports for runner tests whose steps talk to a test target instead: any use is a test bug. */
 import type { Clock } from '../../../../src/core/ports/clock.js';
-import type { Files, Identity, Mailbox, Notifier, Ports } from '../../../../src/core/ports/index.js';
+import type {
+  Accounts,
+  AutoReplies,
+  Files,
+  Groups,
+  Licences,
+  Mailbox,
+  Messaging,
+  Notifier,
+  Ports,
+  Users,
+} from '../../../../src/core/ports/index.js';
 
 function unused(name: string): object {
   return new Proxy(
@@ -15,7 +26,12 @@ function unused(name: string): object {
 
 export function unusedPorts(clock: Clock): Ports {
   return {
-    identity: unused('identity') as Identity,
+    users: unused('users') as Users,
+    accounts: unused('accounts') as Accounts,
+    groups: unused('groups') as Groups,
+    licences: unused('licences') as Licences,
+    autoReplies: unused('autoReplies') as AutoReplies,
+    messaging: unused('messaging') as Messaging,
     mailbox: unused('mailbox') as Mailbox,
     files: unused('files') as Files,
     notifier: unused('notifier') as Notifier,

@@ -1,0 +1,24 @@
+/** Entra ID (Microsoft Graph) group membership: what a user belongs to, and cloud membership changes. */
+
+export type GroupKind = 'security' | 'microsoft365' | 'distribution' | 'mail-enabled-security' | 'role';
+
+export interface GroupMembership {
+  id: string;
+  displayName: string;
+  kind: GroupKind;
+  /** Membership rule–driven: can't be removed, only reported. */
+  isDynamic: boolean;
+  /** Synced from AD: must be changed in AD. */
+  isSynced: boolean;
+  /** Mail-enabled security or distribution group: must be changed in Exchange. */
+  isMailEnabled: boolean;
+  /** Teams-enabled Microsoft 365 group. */
+  isTeam: boolean;
+}
+
+export interface Groups {
+  /** Direct group and directory role memberships, classified. */
+  listMemberships(userId: string): Promise<GroupMembership[]>;
+  removeGroupMember(groupId: string, userId: string): Promise<void>;
+  addGroupMember(groupId: string, userId: string): Promise<void>;
+}
