@@ -23,7 +23,6 @@ import { CloudAdapterGateway, type ConversationGateway } from '../teams/conversa
 import { TeamsNotifier } from '../teams/teams-notifier.js';
 import { openStore } from '../store/index.js';
 import { buildProvisioning, type ProvisioningServices } from './provisioning-wiring.js';
-import { registerProvisionRoutes } from '../teams/provision-routes.js';
 import type { AppConfig } from './config.js';
 import { answerBadTokensWith401 } from './bot-token-errors.js';
 import { BulkRunner } from './bulk-offboard-runner.js';
@@ -206,6 +205,7 @@ export async function createServices(
     coordinator,
     gateway,
     logger,
+    clock: systemClock,
     tenantId: config.tenant.id,
     bulk,
     ...(config.approvalsConversationId && {
@@ -213,11 +213,7 @@ export async function createServices(
     }),
     ...(provisioning && { provision: provisioning }),
   };
-  const app = createBotApplication(deps, {
-    adapter,
-    ...(botAppId && { botAppId }),
-    ...(provisioning && { extend: registerProvisionRoutes }),
-  });
+  const app = createBotApplication(deps, { adapter, ...(botAppId && { botAppId }) });
   adapter.onTurnError = async (context, error) => {
     logger.error({ err: { name: error.name, message: error.message } }, 'unhandled turn error');
     if (context.activity.type === 'message')
