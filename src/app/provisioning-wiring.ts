@@ -11,7 +11,8 @@ import { ProvisionBatch, ProvisionFlow, type ResolvedMapping } from '../core/pro
 import type { RequestService } from '../core/requests/request-service.js';
 import type { Runner } from '../core/runner/runner.js';
 import type { ConversationGateway } from '../teams/conversation-gateway.js';
-import { BackgroundTasks, type ProvisionBotDeps } from '../teams/provision-routes.js';
+import { BackgroundTasks } from '../teams/background-tasks.js';
+import type { ProvisionBotDeps } from '../teams/bot-deps.js';
 import { loadProvisioningMapping, sandboxMappingPath } from './provisioning-mapping.js';
 import { PendingWorker } from '../core/provision/pending-worker.js';
 import { ReportSender } from '../teams/reports/provision-report-sender.js';

@@ -27,7 +27,6 @@ import { CloudAdapterGateway, type ConversationGateway } from '../teams/conversa
 import { TeamsNotifier } from '../teams/teams-notifier.js';
 import { openStore } from '../store/index.js';
 import { buildProvisioning, loadProvisioningFlow, type ProvisioningServices } from './provisioning-wiring.js';
-import { registerProvisionRoutes } from '../teams/provision-routes.js';
 import type { AppConfig } from './config.js';
 import { answerBadTokensWith401 } from './bot-token-errors.js';
 import { buildConnectors } from './connectors.js';
@@ -217,6 +216,7 @@ export async function createServices(
     coordinator,
     gateway,
     logger,
+    clock: systemClock,
     tenantId: config.tenant.id,
     bulk,
     ...(config.approvalsConversationId && {
@@ -224,11 +224,7 @@ export async function createServices(
     }),
     ...(provisioning && { provision: provisioning }),
   };
-  const app = createBotApplication(deps, {
-    adapter,
-    ...(botAppId && { botAppId }),
-    ...(provisioning && { extend: registerProvisionRoutes }),
-  });
+  const app = createBotApplication(deps, { adapter, ...(botAppId && { botAppId }) });
   adapter.onTurnError = async (context, error) => {
     logger.error({ err: { name: error.name, message: error.message } }, 'unhandled turn error');
     if (context.activity.type === 'message')

@@ -1,5 +1,6 @@
 /** Everything the Teams surface needs, built once by the composition root. */
 import type { Logger } from 'pino';
+import type { Clock } from '../core/ports/clock.js';
 import type { OffboardFlow } from '../core/offboard/offboard-flow.js';
 import type { RevokeFlow } from '../core/revoke/revoke-flow.js';
 import type { Policy } from '../core/policy/policy.js';
@@ -8,8 +9,9 @@ import type { RequestService } from '../core/requests/request-service.js';
 import type { BulkRunService } from '../core/runs/bulk-run-service.js';
 import type { RunService } from '../core/runs/run-service.js';
 import type { BulkOffboard } from '../core/offboard/bulk-offboard.js';
+import type { BatchReport, ProvisionBatch, ProvisionFlow } from '../core/provision/index.js';
+import type { BackgroundTasks } from './background-tasks.js';
 import type { ConversationGateway } from './conversation-gateway.js';
-import type { ProvisionBotDeps } from './provision-routes.js';
 
 export interface BotDeps {
   store: Store;
@@ -21,6 +23,8 @@ export interface BotDeps {
   coordinator: RunService;
   gateway: ConversationGateway;
   logger: Logger;
+  /** The time of refusals the Teams surface audits. */
+  clock: Clock;
   /** The tenant this bot serves. */
   tenantId: string;
   /** Where approval cards also go (an approvals channel), as a stored conversation key. */
@@ -34,4 +38,11 @@ export interface BotDeps {
 export interface BulkServices {
   offboard: BulkOffboard;
   runner: BulkRunService;
+}
+
+export interface ProvisionBotDeps {
+  flow: ProvisionFlow;
+  batch: ProvisionBatch;
+  reports: { send(report: BatchReport): Promise<unknown> };
+  background: BackgroundTasks;
 }

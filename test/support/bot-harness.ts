@@ -3,7 +3,7 @@
  * store on in-memory PGlite), driven through botbuilder's TestAdapter. Proactive messages go to a
  * RecordingGateway because TestAdapter cannot continue conversations.
  */
-import { TestAdapter, type Activity } from 'botbuilder';
+import { TestAdapter, type Activity, type TurnContext } from 'botbuilder';
 import { pino, type Logger } from 'pino';
 import { loadConfig } from '../../src/app/config.js';
 import { createServices, type Services } from '../../src/app/wiring.js';
@@ -86,8 +86,27 @@ export async function startBotHarness(
     gateway,
     logger: options.logger ?? pino({ level: 'silent' }),
   });
+  const driver = botDriver(services.app);
+  return {
+    sandbox,
+    store,
+    services,
+    gateway,
+    ...driver,
+    async close() {
+      await services.coordinator.idle();
+      await store.close();
+      await sandbox.close();
+    },
+  };
+}
+
+export type BotDriver = Pick<BotHarness, 'adapter' | 'say' | 'click'>;
+
+/** Drives any bot application (the harness's, or one built with other deps or routes) through a TestAdapter. */
+export function botDriver(app: { run(ctx: TurnContext): Promise<unknown> }): BotDriver {
   const adapter = new TestAdapter(async (ctx) => {
-    await services.app.run(ctx);
+    await app.run(ctx);
   });
 
   const activity = (from: Persona, conversationId: string, tenant = tenantId): Partial<Activity> => ({
@@ -115,10 +134,6 @@ export async function startBotHarness(
   };
 
   return {
-    sandbox,
-    store,
-    services,
-    gateway,
     adapter,
     async say(from, text, conversationId = 'group-chat-1') {
       await adapter.processActivity({ ...activity(from, conversationId), type: 'message', text });
@@ -136,11 +151,6 @@ export async function startBotHarness(
       const response = all.find((a) => a.type === 'invokeResponse');
       const value = response?.value as { body?: { type?: string; value?: unknown } } | undefined;
       return { body: value?.body, replies: all.filter((a) => a.type !== 'invokeResponse') };
-    },
-    async close() {
-      await services.coordinator.idle();
-      await store.close();
-      await sandbox.close();
     },
   };
 }

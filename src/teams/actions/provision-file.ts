@@ -9,14 +9,13 @@ import { z } from 'zod';
 import type { Principal } from '../../core/model.js';
 import { CsvFormatError, maxCsvBytes, parseJoinersCsv } from '../../core/provision/joiners-csv.js';
 import type { BatchLine } from '../../core/provision/index.js';
-import type { BotDeps } from '../bot-deps.js';
 import reportTemplate from '../cards/provision-report.card.json' with { type: 'json' };
 import { toProvisionReportData } from '../cards/provision-report.data.js';
 import { cardAttachment, renderCard } from '../cards/render-card.js';
 import { provisionVerbs } from '../cards/provision-request.data.js';
+import type { Turn } from '../route.js';
 
 export const fileDownloadInfoType = 'application/vnd.microsoft.teams.file.download.info';
-export const batchConfirmVerb = provisionVerbs.batchConfirm;
 const batchKey = (id: string): string => `provision-batch:${id}`;
 
 const downloadInfoSchema = z.object({ downloadUrl: z.url(), fileType: z.string().optional() }).loose();
@@ -51,7 +50,9 @@ export async function download(url: string): Promise<string> {
   return text;
 }
 
-export async function onJoinersFile(ctx: TurnContext, deps: BotDeps, actor: Principal): Promise<void> {
+/** A joiners file in a 1:1 chat (the guard has checked that the sender may ask for provisioning). */
+export async function onJoinersFile(turn: Turn): Promise<void> {
+  const { ctx, deps, actor } = turn;
   const provision = deps.provision;
   const attachment = fileAttachmentOf(ctx.activity);
   if (!provision || !attachment) return;
@@ -65,11 +66,6 @@ export async function onJoinersFile(ctx: TurnContext, deps: BotDeps, actor: Prin
     await ctx.sendActivity(
       'I can read CSV files of joiners (name, UPN, employee type); nothing was changed.',
     );
-    return;
-  }
-  const may = await deps.policy.canRequest(actor, 'provision');
-  if (!may.isAllowed) {
-    await ctx.sendActivity(may.reason);
     return;
   }
   let lines: BatchLine[];
@@ -100,33 +96,21 @@ export async function onJoinersFile(ctx: TurnContext, deps: BotDeps, actor: Prin
   await deps.store.state.set(batchKey(batchId), stored);
   const card = renderCard(
     reportTemplate,
-    toProvisionReportData(preview, { verb: batchConfirmVerb, batchId }),
+    toProvisionReportData(preview, { verb: provisionVerbs.batchConfirm, batchId }),
   );
   await ctx.sendActivity({ attachments: [cardAttachment(card)] });
 }
 
 /** Confirm of a previewed file: only its requester, once (the stored batch is removed first). */
-export async function confirmJoinersBatch(
-  ctx: TurnContext,
-  deps: BotDeps,
-  actor: Principal | null,
-  raw: unknown,
-): Promise<string> {
+export async function confirmJoinersBatch(turn: Turn, data: { batchId: string }): Promise<string> {
+  const { ctx, deps, actor } = turn;
   const provision = deps.provision;
-  const parsed = z.object({ batchId: z.uuid() }).loose().safeParse(raw);
-  if (!actor || !parsed.success || !provision)
-    return 'This card is malformed or expired; nothing was changed.';
-  const key = batchKey(parsed.data.batchId);
+  if (!provision) return 'This card is malformed or expired; nothing was changed.';
+  const key = batchKey(data.batchId);
   const stored = (await deps.store.state.get(key)) as StoredBatch | undefined;
   if (!stored) return 'This batch was already confirmed or has expired; nothing was changed.';
   if (stored.requester.aadObjectId !== actor.aadObjectId) {
-    await deps.store.audit.append({
-      at: new Date().toISOString(),
-      type: 'action.refused',
-      actor,
-      details: { action: batchConfirmVerb, reason: 'not the requester' },
-    });
-    return 'Only the person who sent the file can confirm it; nothing was changed.';
+    return turn.refuse('Only the person who sent the file can confirm it; nothing was changed.');
   }
   await deps.store.state.delete(key);
   const reference = TurnContext.getConversationReference(ctx.activity);

@@ -1,19 +1,19 @@
 /**
- * Card verbs on requests: confirm, approve, reject, cancel, retry. Each answers the invoke at once with
- * a card (or a short message) and leaves long work to the run coordinator.
+ * Card verbs on requests: confirm, approve, reject, cancel, retry. The guard has checked the actor, the
+ * card data and its version; the request service checks who may act on the request. Each answers the
+ * invoke at once with a card (or a short message) and leaves long work to the run coordinator.
  */
 import { TurnContext } from 'botbuilder';
 import { InvalidInputError } from '../../core/errors.js';
 import { isBulkRequest } from '../../core/offboard/bulk-offboard.js';
-import type { LifecycleRequest, Principal } from '../../core/model.js';
+import type { LifecycleRequest, Principal, RequestKind } from '../../core/model.js';
 import type { Plan } from '../../core/step.js';
 import type { BotDeps } from '../bot-deps.js';
 import approvalTemplate from '../cards/approval.card.json' with { type: 'json' };
 import { approvalCardData } from '../cards/plan-card-data.js';
 import { cardAttachment, renderCard, type AdaptiveCardJson } from '../cards/render-card.js';
-import { parseRequestAction, type RequestActionData } from './action-data.js';
-
-export type ActionResult = AdaptiveCardJson | string;
+import type { Reply, Turn } from '../route.js';
+import type { RequestActionData, VersionedActionData } from './action-data.js';
 
 const planKey = (requestId: string): string => `plan:${requestId}`;
 
@@ -27,89 +27,36 @@ export async function approvalCard(
   return renderCard(approvalTemplate, approvalCardData(request, plan, isProtected, isActionable));
 }
 
-async function refused(
-  deps: BotDeps,
-  actor: Principal | null,
-  action: string,
-  message: string,
-  raw: unknown,
-): Promise<string> {
-  await deps.store.audit.append({
-    at: new Date().toISOString(),
-    type: 'action.refused',
-    ...(actor && { actor }),
-    details: {
-      action,
-      reason: message,
-      dataKeys: Object.keys(typeof raw === 'object' && raw !== null ? raw : {}).slice(0, 20),
-    },
-  });
-  return message;
+/** What confirming needs of a flow: the card's choices (validated) and the plan to approve. */
+interface Confirmable {
+  /** Throws InvalidInputError with a message for the requester. */
+  readChoices(request: LifecycleRequest, form: Record<string, unknown>): Promise<object>;
+  plan(request: LifecycleRequest): Promise<Plan>;
 }
 
-/** A card action's checked input: who (from the activity) and which request, or the refusal text (audited). */
-type CheckedAction =
-  | { ok: true; actor: Principal; data: RequestActionData; version: number | undefined }
-  | { ok: false; message: string };
-
-async function checkAction(
-  deps: BotDeps,
-  actor: Principal | null,
-  action: string,
-  raw: unknown,
-  isVersionRequired: boolean,
-): Promise<CheckedAction> {
-  const parsed = parseRequestAction(raw);
-  const problem = !actor
-    ? 'I could not tell who you are; nothing was changed.'
-    : !parsed.ok
-      ? parsed.message
-      : isVersionRequired && parsed.data.version === undefined
-        ? 'This card has no version; nothing was changed.'
-        : null;
-  if (problem !== null || !actor || !parsed.ok) {
-    return { ok: false, message: await refused(deps, actor, action, problem ?? 'malformed', raw) };
-  }
-  return { ok: true, actor, data: parsed.data, version: parsed.data.version };
-}
-
-/** The flow behind a request kind: how it reads the confirmation card and plans. */
-function flowOf(deps: BotDeps, kind: LifecycleRequest['kind']) {
+function flowOf(deps: BotDeps, kind: RequestKind): Confirmable | null {
   if (kind === 'offboard') return deps.offboard;
-  if (kind === 'revoke' && deps.revoke) return deps.revoke;
-  return null;
+  if (kind === 'revoke') return deps.revoke ?? null;
+  const provision = deps.provision;
+  if (!provision) return null;
+  // A joiner's licences and usage location were decided at preview: the card carries no choices.
+  return { readChoices: (request) => Promise.resolve(request.options), plan: (r) => provision.flow.plan(r) };
 }
 
-/** Confirm verbs per kind: a card of one kind can't confirm a request of another. */
-const confirmVerbKinds: Record<string, LifecycleRequest['kind']> = {
-  'offboard.confirm': 'offboard',
-  'revoke.confirm': 'revoke',
-};
-
-export function confirmFor(verb: string) {
-  return (ctx: TurnContext, deps: BotDeps, actor: Principal | null, raw: unknown) =>
-    confirmRequest(ctx, deps, actor, raw, confirmVerbKinds[verb] ?? 'offboard');
-}
-
+/** The requester confirms a preview; the card's kind must be the request's (checked in the transition). */
 export async function confirmRequest(
-  ctx: TurnContext,
-  deps: BotDeps,
-  actor: Principal | null,
-  raw: unknown,
-  kind: LifecycleRequest['kind'] = 'offboard',
-): Promise<ActionResult> {
-  const checked = await checkAction(deps, actor, 'confirm', raw, true);
-  if (!checked.ok) return checked.message;
-  const { actor: who, data, version = 0 } = checked;
-  const { requestId } = data;
+  turn: Turn,
+  data: VersionedActionData,
+  kind: RequestKind,
+): Promise<Reply> {
+  const { ctx, deps, actor } = turn;
   const flow = flowOf(deps, kind);
-  if (!flow) return refused(deps, who, 'confirm', `${kind} requests are not enabled on this bot.`, raw);
-  const form = data as Record<string, unknown>;
-  const decision = await deps.requestService.confirm(who, requestId, version, async (request) => {
+  if (!flow) return turn.refuse(`${kind} requests are not enabled on this bot.`);
+  const decision = await deps.requestService.confirm(actor, data.requestId, data.version, async (request) => {
     if (request.kind !== kind || isBulkRequest(request)) {
       throw new InvalidInputError('This card does not belong to this request.');
     }
-    return { ...(await flow.readChoices(request, form)) };
+    return { ...(await flow.readChoices(request, data)) };
   });
   if (!decision.isDone) return decision.message;
   const request = decision.request;
@@ -125,7 +72,8 @@ export async function confirmRequest(
   return approvalCard(deps, request, false);
 }
 
-async function postToApprovalsChannel(deps: BotDeps, card: AdaptiveCardJson): Promise<void> {
+/** Approval cards also go to the approvals channel, when one is configured and the app is installed there. */
+export async function postToApprovalsChannel(deps: BotDeps, card: AdaptiveCardJson): Promise<void> {
   if (!deps.approvalsConversationKey) return;
   const reference = await deps.store.conversations.get(deps.approvalsConversationKey);
   if (!reference) {
@@ -137,20 +85,51 @@ async function postToApprovalsChannel(deps: BotDeps, card: AdaptiveCardJson): Pr
   await deps.gateway.send(reference, { attachments: [cardAttachment(card)] });
 }
 
-export async function approveRequest(
-  ctx: TurnContext,
-  deps: BotDeps,
-  actor: Principal | null,
-  raw: unknown,
-): Promise<ActionResult> {
-  const checked = await checkAction(deps, actor, 'approve', raw, true);
-  if (!checked.ok) return checked.message;
-  const { actor: who, data, version = 0 } = checked;
-  const target = await deps.requestService.get(data.requestId);
-  if (target && isBulkRequest(target)) {
-    return refused(deps, who, 'approve', 'This is a bulk request: approve it on its own card.', raw);
+/**
+ * A batch is confirmed and decided on its own card, a single request on its own: the other kind of
+ * card is refused (audited). Returns the refusal, or null when the request is of the card's kind or
+ * unknown (the request service answers for a request that does not exist).
+ */
+export async function refuseOtherKind(
+  turn: Turn,
+  requestId: string,
+  isBulkCard: boolean,
+  doing: 'confirm' | 'approve' | 'reject',
+): Promise<string | null> {
+  const request = await turn.deps.requestService.get(requestId);
+  if (!request || isBulkRequest(request) === isBulkCard) return null;
+  const reason = isBulkCard
+    ? 'This is not a bulk request; nothing was changed.'
+    : `This is a bulk request: ${doing} it on its own card.`;
+  return turn.refuse(reason, { requestId });
+}
+
+/**
+ * Reject on a single-request or a bulk card: a reason is needed, the card's kind must be the
+ * request's, then the request service checks the approver and records the reason.
+ */
+export async function rejectOnCard(
+  turn: Turn,
+  data: VersionedActionData,
+  card: { isBulk: boolean; render: (request: LifecycleRequest) => Reply | Promise<Reply> },
+): Promise<Reply> {
+  const { requestId } = data;
+  const reason = typeof data['reason'] === 'string' ? data['reason'].trim() : '';
+  if (reason === '') {
+    return turn.refuse('Please give a reason to reject; nothing was changed.', { requestId });
   }
-  const decision = await deps.requestService.approve(who, data.requestId, version);
+  const wrong = await refuseOtherKind(turn, requestId, card.isBulk, 'reject');
+  if (wrong !== null) return wrong;
+  const decision = await turn.deps.requestService.reject(turn.actor, requestId, data.version, reason);
+  if (!decision.isDone) return decision.message;
+  return card.render(decision.request);
+}
+
+export async function approveRequest(turn: Turn, data: VersionedActionData): Promise<Reply> {
+  const { ctx, deps, actor } = turn;
+  const wrong = await refuseOtherKind(turn, data.requestId, false, 'approve');
+  if (wrong !== null) return wrong;
+  const decision = await deps.requestService.approve(actor, data.requestId, data.version);
   if (!decision.isDone) return decision.message;
   const request = decision.request;
   if (request.state === 'approved') {
@@ -160,36 +139,12 @@ export async function approveRequest(
   return approvalCard(deps, current);
 }
 
-export async function rejectRequest(
-  _ctx: TurnContext,
-  deps: BotDeps,
-  actor: Principal | null,
-  raw: unknown,
-): Promise<ActionResult> {
-  const checked = await checkAction(deps, actor, 'reject', raw, true);
-  if (!checked.ok) return checked.message;
-  const { actor: who, data, version = 0 } = checked;
-  const reason = typeof data['reason'] === 'string' ? data['reason'].trim() : '';
-  if (reason === '')
-    return refused(deps, who, 'reject', 'Please give a reason to reject; nothing was changed.', raw);
-  const target = await deps.requestService.get(data.requestId);
-  if (target && isBulkRequest(target)) {
-    return refused(deps, who, 'reject', 'This is a bulk request: reject it on its own card.', raw);
-  }
-  const decision = await deps.requestService.reject(who, data.requestId, version, reason);
-  if (!decision.isDone) return decision.message;
-  return approvalCard(deps, decision.request);
+export function rejectRequest(turn: Turn, data: VersionedActionData): Promise<Reply> {
+  return rejectOnCard(turn, data, { isBulk: false, render: (request) => approvalCard(turn.deps, request) });
 }
 
-export async function cancelRequest(
-  _ctx: TurnContext,
-  deps: BotDeps,
-  actor: Principal | null,
-  raw: unknown,
-): Promise<ActionResult> {
-  const checked = await checkAction(deps, actor, 'cancel', raw, false);
-  if (!checked.ok) return checked.message;
-  return cancelById(deps, checked.actor, checked.data.requestId, checked.version);
+export async function cancelRequest(turn: Turn, data: RequestActionData): Promise<Reply> {
+  return cancelById(turn.deps, turn.actor, data.requestId, data.version);
 }
 
 export async function cancelById(
@@ -206,24 +161,17 @@ export async function cancelById(
     : `Request ${requestId} is cancelled. Nothing was changed.`;
 }
 
-export async function retryFailed(
-  _ctx: TurnContext,
-  deps: BotDeps,
-  actor: Principal | null,
-  raw: unknown,
-): Promise<ActionResult> {
-  const checked = await checkAction(deps, actor, 'retry-failed', raw, false);
-  if (!checked.ok) return checked.message;
-  const who = checked.actor;
-  const refuse = (message: string): Promise<string> => refused(deps, who, 'retry-failed', message, raw);
-  const request = await deps.requestService.get(checked.data.requestId);
-  if (!request) return refuse(`Request ${checked.data.requestId} does not exist.`);
-  const isRequester = request.requester.aadObjectId === who.aadObjectId;
-  const isApprover = !isRequester && (await deps.policy.isApprover(who));
+export async function retryFailed(turn: Turn, data: RequestActionData): Promise<Reply> {
+  const { deps, actor } = turn;
+  const refuse = (reason: string): Promise<string> => turn.refuse(reason, { requestId: data.requestId });
+  const request = await deps.requestService.get(data.requestId);
+  if (!request) return refuse(`Request ${data.requestId} does not exist.`);
+  const isRequester = request.requester.aadObjectId === actor.aadObjectId;
+  const isApprover = !isRequester && (await deps.policy.isApprover(actor));
   if (!isRequester && !isApprover) return refuse('Only the requester or an approver can retry.');
   if (request.state !== 'completed-with-errors' && request.state !== 'failed') {
     return refuse(`Request ${request.id} is ${request.state}: nothing to retry.`);
   }
-  await deps.coordinator.retryFailed(request, who);
+  await deps.coordinator.retryFailed(request, actor);
   return `Retrying the failed steps of ${request.id}; progress follows.`;
 }

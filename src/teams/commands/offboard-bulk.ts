@@ -5,20 +5,19 @@
  * it), then the batch runs in the background with one progress card, updated at most every 2 s.
  */
 import { ActivityTypes, MessageFactory, TurnContext } from 'botbuilder';
-import type { Application } from '@microsoft/teams-ai';
 import { LeaversCsvError, parseLeaversCsv } from '../../core/offboard/leavers-csv.js';
 import type { BulkResult } from '../../core/runs/bulk-run-service.js';
-import type { LifecycleRequest, Principal } from '../../core/model.js';
+import type { LifecycleRequest } from '../../core/model.js';
 import { isLeaverList, parseLeaverList, type BulkEntry } from '../../core/offboard/bulk-input.js';
-import { isBulkRequest } from '../../core/offboard/bulk-offboard.js';
 import { CsvFormatError } from '../../core/provision/joiners-csv.js';
 import { download, fileAttachmentOf } from '../actions/provision-file.js';
-import { parseRequestAction } from '../actions/action-data.js';
-import { actorOf } from '../actor.js';
+import type { VersionedActionData } from '../actions/action-data.js';
+import { postToApprovalsChannel, refuseOtherKind, rejectOnCard } from '../actions/request-actions.js';
 import type { BotDeps, BulkServices } from '../bot-deps.js';
 import bulkTemplate from '../cards/offboard-bulk.card.json' with { type: 'json' };
-import { bulkCardData, bulkVerbs, type BulkProgress } from '../cards/offboard-bulk.data.js';
+import { bulkCardData, type BulkProgress } from '../cards/offboard-bulk.data.js';
 import { cardAttachment, renderCard, type AdaptiveCardJson } from '../cards/render-card.js';
+import type { Reply, Turn } from '../route.js';
 import { parseCommand } from './command-catalog.js';
 
 const progressIntervalMs = 2000;
@@ -36,29 +35,6 @@ function bulkCard(
   progress?: BulkProgress,
 ): AdaptiveCardJson {
   return renderCard(bulkTemplate, bulkCardData(request, isActionable, progress));
-}
-
-async function audited(
-  deps: BotDeps,
-  actor: Principal | null,
-  action: string,
-  message: string,
-  requestId?: string,
-): Promise<string> {
-  await deps.store.audit.append({
-    at: new Date().toISOString(),
-    type: 'action.refused',
-    ...(requestId && { requestId }),
-    ...(actor && { actor }),
-    details: { action, reason: message },
-  });
-  return message;
-}
-
-/** The actor when the activity comes from this tenant; null otherwise. */
-function trusted(ctx: TurnContext, deps: BotDeps): Principal | null {
-  const actor = actorOf(ctx);
-  return actor && actor.tenantId === deps.tenantId ? actor : null;
 }
 
 async function entriesOf(
@@ -86,24 +62,11 @@ async function entriesOf(
   }
 }
 
-export async function bulkOffboardCommand(
-  ctx: TurnContext,
-  deps: BotDeps,
-  bulk: BulkServices,
-): Promise<void> {
-  const actor = trusted(ctx, deps);
-  if (!actor) {
-    await ctx.sendActivity(
-      await audited(
-        deps,
-        actorOf(ctx),
-        'offboard.bulk',
-        'I could not tell who you are; nothing was changed.',
-      ),
-    );
-    return;
-  }
-  const argument = parseCommand(ctx.activity.text)?.argument ?? '';
+/** The typed list or CSV (the guard has checked that the sender may ask for an offboarding). */
+export async function bulkOffboardCommand(turn: Turn, argument: string): Promise<void> {
+  const { ctx, deps, actor } = turn;
+  const bulk = deps.bulk;
+  if (!bulk) return;
   const found = await entriesOf(ctx, argument);
   if (typeof found === 'string') {
     await ctx.sendActivity(found);
@@ -112,15 +75,12 @@ export async function bulkOffboardCommand(
   await ctx.sendActivity({ type: ActivityTypes.Typing });
   const result = await bulk.offboard.prepare(actor, found.entries);
   if (result.kind === 'refused') {
-    await ctx.sendActivity(await audited(deps, actor, 'offboard.bulk', result.message));
+    await ctx.sendActivity(await turn.refuse(result.message));
     return;
   }
   if (result.kind === 'too-many') {
     await ctx.sendActivity(
-      await audited(
-        deps,
-        actor,
-        'offboard.bulk',
+      await turn.refuse(
         `That is ${result.count} leavers; the policy allows ${result.max} per request. Split the list; nothing was changed.`,
       ),
     );
@@ -140,104 +100,33 @@ export async function bulkOffboardCommand(
   await ctx.sendActivity({ attachments: [cardAttachment(bulkCard(request, true))] });
 }
 
-async function confirmBulk(
-  ctx: TurnContext,
-  deps: BotDeps,
-  actor: Principal | null,
-  raw: unknown,
-): Promise<AdaptiveCardJson | string> {
-  const parsed = parseRequestAction(raw);
-  if (!actor)
-    return audited(deps, actor, bulkVerbs.confirm, 'I could not tell who you are; nothing was changed.');
-  if (!parsed.ok) return audited(deps, actor, bulkVerbs.confirm, parsed.message);
-  const { requestId, version } = parsed.data;
-  if (version === undefined)
-    return audited(
-      deps,
-      actor,
-      bulkVerbs.confirm,
-      'This card has no version; nothing was changed.',
-      requestId,
-    );
-  const existing = await deps.requestService.get(requestId);
-  if (existing && !isBulkRequest(existing))
-    return audited(
-      deps,
-      actor,
-      bulkVerbs.confirm,
-      'This is not a bulk request; nothing was changed.',
-      requestId,
-    );
-  const decision = await deps.requestService.confirm(actor, requestId, version);
+export async function confirmBulk(turn: Turn, data: VersionedActionData): Promise<Reply> {
+  const { ctx, deps, actor } = turn;
+  const wrong = await refuseOtherKind(turn, data.requestId, true, 'confirm');
+  if (wrong !== null) return wrong;
+  const decision = await deps.requestService.confirm(actor, data.requestId, data.version);
   if (!decision.isDone) return decision.message;
   const card = bulkCard(decision.request, true);
   await ctx.sendActivity({ attachments: [cardAttachment(card)] });
-  if (deps.approvalsConversationKey) {
-    const reference = await deps.store.conversations.get(deps.approvalsConversationKey);
-    if (reference) await deps.gateway.send(reference, { attachments: [cardAttachment(card)] });
-  }
+  await postToApprovalsChannel(deps, card);
   return bulkCard(decision.request, false);
 }
 
-async function approveBulk(
-  ctx: TurnContext,
-  deps: BotDeps,
-  bulk: BulkServices,
-  actor: Principal | null,
-  raw: unknown,
-): Promise<AdaptiveCardJson | string> {
-  const parsed = parseRequestAction(raw);
-  if (!actor)
-    return audited(deps, actor, bulkVerbs.approve, 'I could not tell who you are; nothing was changed.');
-  if (!parsed.ok) return audited(deps, actor, bulkVerbs.approve, parsed.message);
-  const { requestId, version } = parsed.data;
-  if (version === undefined)
-    return audited(
-      deps,
-      actor,
-      bulkVerbs.approve,
-      'This card has no version; nothing was changed.',
-      requestId,
-    );
-  const existing = await deps.requestService.get(requestId);
-  if (existing && !isBulkRequest(existing))
-    return audited(
-      deps,
-      actor,
-      bulkVerbs.approve,
-      'This is not a bulk request; nothing was changed.',
-      requestId,
-    );
-  const decision = await bulk.offboard.approve(actor, requestId, version);
+export async function approveBulk(turn: Turn, data: VersionedActionData): Promise<Reply> {
+  const { ctx, deps, actor } = turn;
+  const bulk = deps.bulk;
+  if (!bulk) return 'Bulk offboarding is not enabled on this bot.';
+  const wrong = await refuseOtherKind(turn, data.requestId, true, 'approve');
+  if (wrong !== null) return wrong;
+  const decision = await bulk.offboard.approve(actor, data.requestId, data.version);
   if (!decision.isDone) return decision.message;
   if (decision.request.state === 'approved')
     startBatch(deps, bulk, decision.request, TurnContext.getConversationReference(ctx.activity));
   return bulkCard(decision.request, true);
 }
 
-async function rejectBulk(
-  deps: BotDeps,
-  actor: Principal | null,
-  raw: unknown,
-): Promise<AdaptiveCardJson | string> {
-  const parsed = parseRequestAction(raw);
-  if (!actor)
-    return audited(deps, actor, bulkVerbs.reject, 'I could not tell who you are; nothing was changed.');
-  if (!parsed.ok) return audited(deps, actor, bulkVerbs.reject, parsed.message);
-  const { requestId, version } = parsed.data;
-  if (version === undefined)
-    return audited(
-      deps,
-      actor,
-      bulkVerbs.reject,
-      'This card has no version; nothing was changed.',
-      requestId,
-    );
-  const reason = typeof parsed.data['reason'] === 'string' ? parsed.data['reason'].trim() : '';
-  if (reason === '') return 'Please give a reason to reject; nothing was changed.';
-  const decision = await deps.requestService.reject(actor, requestId, version, reason);
-  if (!decision.isDone) return decision.message;
-  return bulkCard(decision.request, false);
+export function rejectBulk(turn: Turn, data: VersionedActionData): Promise<Reply> {
+  return rejectOnCard(turn, data, { isBulk: true, render: (request) => bulkCard(request, false) });
 }
 
 /** Runs the approved batch in the background; one progress card, updated at most every 2 s. */
@@ -316,35 +205,4 @@ function startBatch(
       'bulk offboarding failed',
     );
   });
-}
-
-type Guard = (
-  deps: BotDeps,
-  what: string,
-  work: () => Promise<AdaptiveCardJson | string>,
-) => Promise<AdaptiveCardJson | string>;
-
-/** Routes of the bulk flow; registered before the single-user `offboard` and the file routes. */
-export function registerBulkOffboardRoutes(app: Application, deps: BotDeps, guard: Guard): void {
-  const bulk = deps.bulk;
-  if (!bulk) return;
-  app.message(
-    (ctx) => Promise.resolve(ctx.activity.type === 'message' && isBulkOffboardText(ctx.activity.text)),
-    async (ctx) => {
-      const message = await guard(deps, 'offboard.bulk', async () => {
-        await bulkOffboardCommand(ctx, deps, bulk);
-        return '';
-      });
-      if (typeof message === 'string' && message !== '') await ctx.sendActivity(message);
-    },
-  );
-  app.adaptiveCards.actionExecute(bulkVerbs.confirm, (ctx, _state, data) =>
-    guard(deps, bulkVerbs.confirm, () => confirmBulk(ctx, deps, trusted(ctx, deps), data)),
-  );
-  app.adaptiveCards.actionExecute(bulkVerbs.approve, (ctx, _state, data) =>
-    guard(deps, bulkVerbs.approve, () => approveBulk(ctx, deps, bulk, trusted(ctx, deps), data)),
-  );
-  app.adaptiveCards.actionExecute(bulkVerbs.reject, (ctx, _state, data) =>
-    guard(deps, bulkVerbs.reject, () => rejectBulk(deps, trusted(ctx, deps), data)),
-  );
 }

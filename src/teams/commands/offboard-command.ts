@@ -1,11 +1,11 @@
 /** `offboard <upn | name>`: resolve, check the policy, preview the plan, ask for confirmation. */
-import { ActivityTypes, type TurnContext } from 'botbuilder';
-import type { Principal } from '../../core/model.js';
-import type { BotDeps } from '../bot-deps.js';
+import { ActivityTypes } from 'botbuilder';
 import requestTemplate from '../cards/offboard-request.card.json' with { type: 'json' };
 import { offboardRequestData } from '../cards/plan-card-data.js';
 import { cardAttachment, renderCard } from '../cards/render-card.js';
-import { choicesCard } from '../cards/simple-cards.js';
+import { verbs } from '../cards/verbs.js';
+import type { Turn } from '../route.js';
+import { answerNotReady } from './prepared-reply.js';
 
 const maxQueryLength = 256;
 
@@ -16,12 +16,8 @@ const maxQueryLength = 256;
  */
 const lookupQuery = /^[\p{L}\p{M}\p{N} .'’_@+#-]+$/u;
 
-export async function offboardCommand(
-  ctx: TurnContext,
-  deps: BotDeps,
-  actor: Principal,
-  query: string,
-): Promise<void> {
+export async function offboardCommand(turn: Turn, query: string): Promise<void> {
+  const { ctx, deps } = turn;
   if (query === '') {
     await ctx.sendActivity(
       'Who is leaving? Type `offboard <upn or name>`, for example `offboard adele.vance@contoso.com`.',
@@ -34,50 +30,18 @@ export async function offboardCommand(
   }
   // Resolving and planning against live state takes seconds: show "typing" at once.
   await ctx.sendActivity({ type: ActivityTypes.Typing });
-  const result = await deps.offboard.prepare(actor, query);
-  switch (result.kind) {
-    case 'refused':
-      await deps.store.audit.append({
-        at: new Date().toISOString(),
-        type: 'action.refused',
-        actor,
-        details: { action: 'offboard', reason: result.message },
-      });
-      await ctx.sendActivity(result.message);
-      return;
-    case 'nothing-to-do':
-      await ctx.sendActivity(result.message);
-      return;
-    case 'ambiguous':
-      await ctx.sendActivity({
-        attachments: [
-          cardAttachment(
-            choicesCard(`Several people match "${query}"`, 'Pick the one who is leaving:', result.choices),
-          ),
-        ],
-      });
-      return;
-    case 'not-found':
-      if (result.suggestions.length === 0) {
-        await ctx.sendActivity(`Nobody matches "${query}". Check the spelling or use the UPN.`);
-        return;
-      }
-      await ctx.sendActivity({
-        attachments: [
-          cardAttachment(
-            choicesCard(`Nobody is called "${query}"`, 'Did you mean one of these?', result.suggestions),
-          ),
-        ],
-      });
-      return;
-    case 'ready': {
-      const card = renderCard(
-        requestTemplate,
-        offboardRequestData(result.request, result.plan, result.delegateNote, result.isProtected),
-      );
-      await deps.store.state.set(`plan:${result.request.id}`, result.plan);
-      await ctx.sendActivity({ attachments: [cardAttachment(card)] });
-      return;
-    }
+  const result = await deps.offboard.prepare(turn.actor, query);
+  if (result.kind !== 'ready') {
+    await answerNotReady(turn, query, result, {
+      verb: verbs.offboardChoose,
+      question: 'Pick the one who is leaving:',
+    });
+    return;
   }
+  const card = renderCard(
+    requestTemplate,
+    offboardRequestData(result.request, result.plan, result.delegateNote, result.isProtected),
+  );
+  await deps.store.state.set(`plan:${result.request.id}`, result.plan);
+  await ctx.sendActivity({ attachments: [cardAttachment(card)] });
 }

@@ -1,21 +1,19 @@
-/** `status`, `history` and `cancel`. */
-import type { TurnContext } from 'botbuilder';
-import type { Principal } from '../../core/model.js';
+/** `status`, `history` and `cancel`. Their roles (reader, member) are checked by the guard. */
 import { isBulkRequest } from '../../core/offboard/bulk-offboard.js';
 import { requestIdPattern } from '../../core/requests/request-id.js';
 import { summariseRun } from '../../core/runner/summarise-run.js';
 import { exportRequest } from '../../core/runs/run-export.js';
-import type { BotDeps } from '../bot-deps.js';
 import { statusText } from '../cards/plan-card-data.js';
 import { approvalCard, cancelById } from '../actions/request-actions.js';
 import { cardAttachment } from '../cards/render-card.js';
+import type { Turn } from '../route.js';
 
 function requestIdFrom(argument: string): string | null {
   const id = argument.split(' ')[0]?.toUpperCase() ?? '';
   return requestIdPattern.test(id) ? id : null;
 }
 
-export async function statusCommand(ctx: TurnContext, deps: BotDeps, argument: string): Promise<void> {
+export async function statusCommand({ ctx, deps }: Turn, argument: string): Promise<void> {
   const id = requestIdFrom(argument);
   if (!id) {
     await ctx.sendActivity('Type `status <request id>`, for example `status REQ-20261123-ABCDEF`.');
@@ -66,7 +64,7 @@ export async function statusCommand(ctx: TurnContext, deps: BotDeps, argument: s
   }
 }
 
-export async function historyCommand(ctx: TurnContext, deps: BotDeps, argument: string): Promise<void> {
+export async function historyCommand({ ctx, deps }: Turn, argument: string): Promise<void> {
   const upn = argument.trim();
   if (upn === '' || upn.length > 256 || !upn.includes('@')) {
     await ctx.sendActivity('Type `history <upn>`, for example `history adele.vance@contoso.com`.');
@@ -86,12 +84,7 @@ export async function historyCommand(ctx: TurnContext, deps: BotDeps, argument: 
   await ctx.sendActivity([`Requests about ${upn}:`, ...lines].join('\n\n'));
 }
 
-export async function cancelCommand(
-  ctx: TurnContext,
-  deps: BotDeps,
-  actor: Principal,
-  argument: string,
-): Promise<void> {
+export async function cancelCommand({ ctx, deps, actor }: Turn, argument: string): Promise<void> {
   const id = requestIdFrom(argument);
   if (!id) {
     await ctx.sendActivity('Type `cancel <request id>`.');

@@ -1,0 +1,61 @@
+/**
+ * The answers the flows' `prepare` results share (offboard, revoke, provision) short of `ready`:
+ * refused (audited), nothing to do, several matches, nobody matches. The caller shows its own card
+ * for `ready`.
+ */
+import type { IdentityUser } from '../../core/ports/identity.js';
+import { cardAttachment } from '../cards/render-card.js';
+import { choicesCard } from '../cards/simple-cards.js';
+import type { Turn } from '../route.js';
+
+/** Results that need no lookup of a person (provision takes a UPN as given). */
+export type Settled = { kind: 'refused'; message: string } | { kind: 'nothing-to-do'; message: string };
+
+export type NotReady =
+  | Settled
+  | { kind: 'ambiguous'; choices: IdentityUser[] }
+  | { kind: 'not-found'; suggestions: IdentityUser[] };
+
+/** How a choices card for this command reads: its verb and the question it asks. */
+export interface Choosing {
+  verb: string;
+  question: string;
+}
+
+export async function answerNotReady(
+  turn: Turn,
+  query: string,
+  result: NotReady,
+  choosing: Choosing,
+): Promise<void>;
+export async function answerNotReady(turn: Turn, query: string, result: Settled): Promise<void>;
+export async function answerNotReady(
+  turn: Turn,
+  query: string,
+  result: NotReady,
+  choosing?: Choosing,
+): Promise<void> {
+  const { ctx } = turn;
+  const choices = (title: string, question: string, users: readonly IdentityUser[]) =>
+    ctx.sendActivity({
+      attachments: [cardAttachment(choicesCard(title, question, users, choosing?.verb))],
+    });
+  switch (result.kind) {
+    case 'refused':
+      await ctx.sendActivity(await turn.refuse(result.message));
+      return;
+    case 'nothing-to-do':
+      await ctx.sendActivity(result.message);
+      return;
+    case 'ambiguous':
+      await choices(`Several people match "${query}"`, choosing?.question ?? 'Pick one:', result.choices);
+      return;
+    case 'not-found':
+      if (result.suggestions.length === 0) {
+        await ctx.sendActivity(`Nobody matches "${query}". Check the spelling or use the UPN.`);
+        return;
+      }
+      await choices(`Nobody is called "${query}"`, 'Did you mean one of these?', result.suggestions);
+      return;
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * The route table: every command, message and card verb the bot answers, with the role it needs and,
+ * for verbs, the card data contract. `createBotApplication` registers it in this order and every
+ * route runs through the guard (`route-guard.ts`). teams-ai checks invoke routes first; among
+ * messages the first match wins, so the bulk list comes before `offboard` and files before commands.
+ */
+import type { TurnContext } from 'botbuilder';
+import { batchData, requestData, userChoiceData, versionedRequestData } from './actions/action-data.js';
+import { confirmJoinersBatch, fileAttachmentOf, onJoinersFile } from './actions/provision-file.js';
+import {
+  approveRequest,
+  cancelRequest,
+  confirmRequest,
+  rejectRequest,
+  retryFailed,
+} from './actions/request-actions.js';
+import type { BotDeps } from './bot-deps.js';
+import { bulkVerbs } from './cards/offboard-bulk.data.js';
+import { provisionVerbs } from './cards/provision-request.data.js';
+import { cardAttachment } from './cards/render-card.js';
+import { helpCard } from './cards/simple-cards.js';
+import { verbs } from './cards/verbs.js';
+import { parseCommand } from './commands/command-catalog.js';
+import {
+  approveBulk,
+  bulkOffboardCommand,
+  confirmBulk,
+  isBulkOffboardText,
+  rejectBulk,
+} from './commands/offboard-bulk.js';
+import { offboardCommand } from './commands/offboard-command.js';
+import { provisionCommand } from './commands/provision-command.js';
+import { cancelCommand, historyCommand, statusCommand } from './commands/request-commands.js';
+import { revokeCommand } from './commands/revoke-command.js';
+import { command, fallback, message, verb, type Route, type Turn } from './route.js';
+
+const withBulk = { isEnabled: (deps: BotDeps) => deps.bulk !== undefined };
+const withProvisioning = { isEnabled: (deps: BotDeps) => deps.provision !== undefined };
+
+export const routes: readonly Route[] = [
+  verb(verbs.offboardConfirm, 'member', versionedRequestData, (t, d) => confirmRequest(t, d, 'offboard')),
+  verb(verbs.revokeConfirm, 'member', versionedRequestData, (t, d) => confirmRequest(t, d, 'revoke')),
+  verb(verbs.offboardChoose, { requester: 'offboard' }, userChoiceData, (t, d) =>
+    prepareChoice(t, d.userPrincipalName, offboardCommand, 'the offboarding of'),
+  ),
+  verb(verbs.revokeChoose, { requester: 'revoke' }, userChoiceData, (t, d) =>
+    prepareChoice(t, d.userPrincipalName, revokeCommand, 'the permission removal for'),
+  ),
+  verb(verbs.requestApprove, 'member', versionedRequestData, approveRequest),
+  verb(verbs.requestReject, 'member', versionedRequestData, rejectRequest),
+  verb(verbs.requestCancel, 'member', requestData, cancelRequest),
+  verb(verbs.runRetryFailed, 'member', requestData, retryFailed),
+  verb(bulkVerbs.confirm, 'member', versionedRequestData, confirmBulk, withBulk),
+  verb(bulkVerbs.approve, 'member', versionedRequestData, approveBulk, withBulk),
+  verb(bulkVerbs.reject, 'member', versionedRequestData, rejectBulk, withBulk),
+  verb(
+    provisionVerbs.confirm,
+    'member',
+    versionedRequestData,
+    (t, d) => confirmRequest(t, d, 'provision'),
+    withProvisioning,
+  ),
+  verb(
+    provisionVerbs.batchConfirm,
+    { requester: 'provision' },
+    batchData,
+    confirmJoinersBatch,
+    withProvisioning,
+  ),
+
+  message(
+    'offboard.bulk',
+    (a) => isBulkOffboardText(a.text),
+    { requester: 'offboard' },
+    bulkOffboardCommand,
+    withBulk,
+  ),
+  message(
+    'provision.file',
+    (a) => fileAttachmentOf(a) !== undefined,
+    { requester: 'provision' },
+    onJoinersFile,
+    withProvisioning,
+  ),
+  command('provision', { requester: 'provision' }, provisionCommand, withProvisioning),
+  command('offboard', { requester: 'offboard' }, offboardCommand),
+  command('revoke', { requester: 'revoke' }, revokeCommand),
+  command('status', 'reader', statusCommand),
+  command('history', 'reader', historyCommand),
+  command('cancel', 'member', cancelCommand),
+  fallback('help', showHelp),
+];
+
+/** A person picked on a choices card: prepared like the typed command, which sends the card. */
+async function prepareChoice(
+  turn: Turn,
+  userPrincipalName: string,
+  prepare: (turn: Turn, query: string) => Promise<void>,
+  what: string,
+): Promise<string> {
+  await prepare(turn, userPrincipalName);
+  return `Preparing ${what} ${userPrincipalName}.`;
+}
+
+/** `help`, unknown input, and commands whose flow is not configured here: never silence. */
+async function showHelp(ctx: TurnContext): Promise<void> {
+  const command = parseCommand(ctx.activity.text);
+  const note =
+    command && command.name !== 'help'
+      ? `\`${command.name}\` is not enabled on this bot yet. This is what I can do:`
+      : undefined;
+  await ctx.sendActivity({ attachments: [cardAttachment(helpCard(false, note))] });
+}
