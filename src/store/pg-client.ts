@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
-import type { SqlClient, SqlExecutor, SqlParam, SqlRow } from './sql-client.js';
+import { ExecutorClient, executorOver } from './executor-client.js';
+import type { SqlExecutor } from './sql-client.js';
 
 export interface PgClientOptions {
   databaseUrl: string;
@@ -10,10 +11,12 @@ export interface PgClientOptions {
 }
 
 /** PostgreSQL driver over a `pg` connection pool; a transaction holds one pooled connection. */
-export class PgClient implements SqlClient {
+export class PgClient extends ExecutorClient {
   readonly driver = 'postgres';
 
-  private constructor(private readonly pool: pg.Pool) {}
+  private constructor(private readonly pool: pg.Pool) {
+    super(pgExecutor(pool));
+  }
 
   /** Creates the pool and checks that the server answers. */
   static async open(options: PgClientOptions): Promise<PgClient> {
@@ -34,29 +37,12 @@ export class PgClient implements SqlClient {
     return new PgClient(pool);
   }
 
-  async query(text: string, params: readonly SqlParam[] = []): Promise<SqlRow[]> {
-    const result = await this.pool.query<SqlRow>(text, [...params]);
-    return result.rows;
-  }
-
-  async execScript(sql: string): Promise<void> {
-    // Without parameters pg uses the simple query protocol, which accepts several statements.
-    await this.pool.query(sql);
-  }
-
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const connection = await this.pool.connect();
     let isBroken = false;
     try {
       await connection.query('BEGIN');
-      const result = await work({
-        async query(text, params = []) {
-          return (await connection.query<SqlRow>(text, [...params])).rows;
-        },
-        async execScript(sql) {
-          await connection.query(sql);
-        },
-      });
+      const result = await work(pgExecutor(connection));
       await connection.query('COMMIT');
       return result;
     } catch (error) {
@@ -76,4 +62,9 @@ export class PgClient implements SqlClient {
   async close(): Promise<void> {
     await this.pool.end();
   }
+}
+
+function pgExecutor(connection: pg.Pool | pg.PoolClient): SqlExecutor {
+  // Without parameters pg uses the simple query protocol, which accepts several statements.
+  return executorOver(connection, (sql) => connection.query(sql));
 }

@@ -6,12 +6,12 @@
 import { z } from 'zod';
 import type { AuditEvent, LifecycleRequest } from '../core/model.js';
 import type { JournalEntry, QueueItem, RunRecord } from '../core/ports/store.js';
+import { rowReader } from './row-reader.js';
 import type { SqlRow } from './sql-client.js';
 
 const timestamp = z.union([z.date(), z.string()]).transform((value) => new Date(value).toISOString());
 /** int8 (ids, epoch ms) arrives as a string from `pg` and as a number from PGlite. */
 const int8 = z.union([z.number(), z.string(), z.bigint()]).transform(Number).pipe(z.number().int());
-const nullableText = z.string().nullable();
 
 const principal = z.looseObject({
   aadObjectId: z.string(),
@@ -51,9 +51,14 @@ const plannedStep = z.looseObject({
 /** A stored plan. */
 const planSchema = z.looseObject({ steps: z.array(plannedStep) });
 
-const requestRow = z.object({
+export const toRequest: (row: SqlRow) => LifecycleRequest = rowReader({
   id: z.string(),
   kind: z.enum(['offboard', 'revoke', 'provision']),
+  subject,
+  options: z.record(z.string(), z.unknown()),
+  requester: principal,
+  approvals: z.array(approval),
+  approvalsRequired: z.number().int(),
   state: z.enum([
     'draft',
     'awaiting-confirmation',
@@ -67,35 +72,11 @@ const requestRow = z.object({
     'rejected',
   ]),
   version: z.number().int(),
-  subject,
-  requester: principal,
-  approvals: z.array(approval),
-  approvals_required: z.number().int(),
-  options: z.record(z.string(), z.unknown()),
-  ticket_id: nullableText,
-  run_id: nullableText,
-  created_at: timestamp,
-  updated_at: timestamp,
+  ticketId: z.string().optional(),
+  runId: z.string().optional(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
 });
-
-export function toRequest(row: SqlRow): LifecycleRequest {
-  const r = requestRow.parse(row);
-  return {
-    id: r.id,
-    kind: r.kind,
-    subject: r.subject,
-    options: r.options,
-    requester: r.requester,
-    approvals: r.approvals,
-    approvalsRequired: r.approvals_required,
-    state: r.state,
-    version: r.version,
-    ...(r.ticket_id !== null && { ticketId: r.ticket_id }),
-    ...(r.run_id !== null && { runId: r.run_id }),
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
 
 export const runStatusSchema = z.enum([
   'queued',
@@ -106,126 +87,70 @@ export const runStatusSchema = z.enum([
   'cancelled',
 ]);
 
-const runRow = z.object({
-  id: z.string(),
-  request_id: z.string(),
-  status: runStatusSchema,
-  plan: planSchema,
-  input: z.unknown(),
-  owner: nullableText,
-  lease_until_ms: int8.nullable(),
-  is_cancel_requested: z.boolean(),
-  progress: z.unknown(),
-  created_at: timestamp,
-  updated_at: timestamp,
-  finished_at: timestamp.nullable(),
-});
-
-export function toRun(row: SqlRow): RunRecord {
-  const r = runRow.parse(row);
-  return {
-    id: r.id,
-    requestId: r.request_id,
-    status: r.status,
-    plan: r.plan,
-    input: r.input,
-    ...(r.owner !== null && { owner: r.owner }),
-    ...(r.lease_until_ms !== null && { leaseUntil: r.lease_until_ms }),
-    isCancelRequested: r.is_cancel_requested,
-    ...(r.progress !== null && r.progress !== undefined && { progress: r.progress }),
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    ...(r.finished_at !== null && { finishedAt: r.finished_at }),
-  };
-}
-
-const journalRow = z.object({
-  id: int8,
-  run_id: z.string(),
-  step_id: z.string(),
-  change_key: nullableText,
-  phase: z.enum(['planned', 'applying', 'applied', 'verified', 'failed', 'skipped', 'undone']),
-  attempt: z.number().int(),
-  before: z.unknown(),
-  after: z.unknown(),
-  /** Distinguish a JSON `null` before/after-state from an absent one. */
-  has_before: z.boolean(),
-  has_after: z.boolean(),
-  error: z.object({ code: z.string(), name: z.string(), message: z.string() }).nullable(),
-  at: timestamp,
-});
+export const toRun: (row: SqlRow) => RunRecord = rowReader(
+  {
+    id: z.string(),
+    requestId: z.string(),
+    status: runStatusSchema,
+    plan: planSchema,
+    input: z.unknown(),
+    owner: z.string().optional(),
+    leaseUntil: int8.optional(),
+    isCancelRequested: z.boolean(),
+    progress: z.unknown().optional(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    finishedAt: timestamp.optional(),
+  },
+  { columns: { leaseUntil: 'lease_until_ms' } },
+);
 
 /** Journal columns to select: `toJournalEntry` needs the `has_*` flags. */
 export const journalColumns =
   'id, run_id, step_id, change_key, phase, attempt, before, after, before IS NOT NULL AS has_before, after IS NOT NULL AS has_after, error, at';
 
-export function toJournalEntry(row: SqlRow): JournalEntry {
-  const r = journalRow.parse(row);
-  return {
-    id: r.id,
-    runId: r.run_id,
-    stepId: r.step_id,
-    ...(r.change_key !== null && { changeKey: r.change_key }),
-    phase: r.phase,
-    attempt: r.attempt,
-    ...(r.has_before && { before: r.before }),
-    ...(r.has_after && { after: r.after }),
-    ...(r.error !== null && { error: r.error }),
-    at: r.at,
-  };
-}
+export const toJournalEntry: (row: SqlRow) => JournalEntry = rowReader(
+  {
+    id: int8,
+    runId: z.string(),
+    stepId: z.string(),
+    changeKey: z.string().optional(),
+    phase: z.enum(['planned', 'applying', 'applied', 'verified', 'failed', 'skipped', 'undone']),
+    attempt: z.number().int(),
+    before: z.unknown(),
+    after: z.unknown(),
+    error: z.object({ code: z.string(), name: z.string(), message: z.string() }).optional(),
+    at: timestamp,
+  },
+  // A JSON null before/after-state is not the same as an absent one.
+  { presentWhen: { before: 'has_before', after: 'has_after' } },
+);
 
-const auditRow = z.object({
+export const toAuditEvent: (row: SqlRow) => AuditEvent = rowReader({
   id: int8,
   at: timestamp,
   type: z.string(),
-  request_id: nullableText,
-  run_id: nullableText,
-  actor: z.union([principal, z.looseObject({ system: z.string() })]).nullable(),
+  requestId: z.string().optional(),
+  runId: z.string().optional(),
+  actor: z.union([principal, z.looseObject({ system: z.string() })]).optional(),
   details: z.record(z.string(), z.unknown()),
 });
 
-export function toAuditEvent(row: SqlRow): AuditEvent {
-  const r = auditRow.parse(row);
-  return {
-    id: r.id,
-    at: r.at,
-    type: r.type,
-    ...(r.request_id !== null && { requestId: r.request_id }),
-    ...(r.run_id !== null && { runId: r.run_id }),
-    ...(r.actor !== null && { actor: r.actor }),
-    details: r.details,
-  };
-}
-
-const queueRow = z.object({
-  id: int8,
-  kind: z.string(),
-  key: z.string(),
-  payload: z.unknown(),
-  attempts: z.number().int(),
-  next_attempt_at_ms: int8,
-  last_error: nullableText,
-  status: z.enum(['pending', 'claimed', 'done', 'dead']),
-  created_at: timestamp,
-  updated_at: timestamp,
-});
-
-export function toQueueItem(row: SqlRow): QueueItem {
-  const r = queueRow.parse(row);
-  return {
-    id: r.id,
-    kind: r.kind,
-    key: r.key,
-    payload: r.payload,
-    attempts: r.attempts,
-    nextAttemptAt: r.next_attempt_at_ms,
-    ...(r.last_error !== null && { lastError: r.last_error }),
-    status: r.status,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
+export const toQueueItem: (row: SqlRow) => QueueItem = rowReader(
+  {
+    id: int8,
+    kind: z.string(),
+    key: z.string(),
+    payload: z.unknown(),
+    attempts: z.number().int(),
+    nextAttemptAt: int8,
+    lastError: z.string().optional(),
+    status: z.enum(['pending', 'claimed', 'done', 'dead']),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  },
+  { columns: { nextAttemptAt: 'next_attempt_at_ms' } },
+);
 
 /**
  * A JSON value as a query parameter (to be cast with `::jsonb`). `undefined` becomes SQL NULL;

@@ -1,10 +1,30 @@
 import type { LifecycleRequest, RequestState } from '../core/model.js';
 import type { RequestStore } from '../core/ports/store.js';
 import { jsonParam, toRequest } from './row-mapping.js';
-import type { SqlExecutor } from './sql-client.js';
+import type { SqlExecutor, SqlParam } from './sql-client.js';
 
 const columns =
   'id, kind, state, version, subject, requester, approvals, approvals_required, options, ticket_id, run_id, created_at, updated_at';
+
+/**
+ * The values an update replaces, as $1…$11 in the column order of the statements below. An insert
+ * writes them too and adds `id`, `version` and `created_at` ($12…$14), which an update never changes.
+ */
+function replacedValues(request: LifecycleRequest): SqlParam[] {
+  return [
+    request.kind,
+    request.state,
+    jsonParam(request.subject),
+    request.subject.userPrincipalName,
+    jsonParam(request.requester),
+    jsonParam(request.approvals),
+    request.approvalsRequired,
+    jsonParam(request.options),
+    request.ticketId ?? null,
+    request.runId ?? null,
+    request.updatedAt,
+  ];
+}
 
 /** Requests, with optimistic concurrency on `version`. */
 export class SqlRequestStore implements RequestStore {
@@ -12,24 +32,10 @@ export class SqlRequestStore implements RequestStore {
 
   async create(request: LifecycleRequest): Promise<void> {
     await this.db.query(
-      `INSERT INTO requests (${columns}, subject_upn)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb, $8, $9::jsonb, $10, $11, $12, $13, $14)`,
-      [
-        request.id,
-        request.kind,
-        request.state,
-        request.version,
-        jsonParam(request.subject),
-        jsonParam(request.requester),
-        jsonParam(request.approvals),
-        request.approvalsRequired,
-        jsonParam(request.options),
-        request.ticketId ?? null,
-        request.runId ?? null,
-        request.createdAt,
-        request.updatedAt,
-        request.subject.userPrincipalName,
-      ],
+      `INSERT INTO requests (kind, state, subject, subject_upn, requester, approvals, approvals_required,
+         options, ticket_id, run_id, updated_at, id, version, created_at)
+       VALUES ($1, $2, $3::jsonb, $4, $5::jsonb, $6::jsonb, $7, $8::jsonb, $9, $10, $11, $12, $13, $14)`,
+      [...replacedValues(request), request.id, request.version, request.createdAt],
     );
   }
 
@@ -41,26 +47,12 @@ export class SqlRequestStore implements RequestStore {
   /** Replaces everything but `id` and `createdAt`, which never change. */
   async update(request: LifecycleRequest, expectedVersion: number): Promise<LifecycleRequest | null> {
     const rows = await this.db.query(
-      `UPDATE requests SET kind = $3, state = $4, version = $2 + 1, subject = $5::jsonb, subject_upn = $6,
-         requester = $7::jsonb, approvals = $8::jsonb, approvals_required = $9, options = $10::jsonb,
-         ticket_id = $11, run_id = $12, updated_at = $13
-       WHERE id = $1 AND version = $2
+      `UPDATE requests SET kind = $1, state = $2, subject = $3::jsonb, subject_upn = $4, requester = $5::jsonb,
+         approvals = $6::jsonb, approvals_required = $7, options = $8::jsonb, ticket_id = $9, run_id = $10,
+         updated_at = $11, version = $13 + 1
+       WHERE id = $12 AND version = $13
        RETURNING ${columns}`,
-      [
-        request.id,
-        expectedVersion,
-        request.kind,
-        request.state,
-        jsonParam(request.subject),
-        request.subject.userPrincipalName,
-        jsonParam(request.requester),
-        jsonParam(request.approvals),
-        request.approvalsRequired,
-        jsonParam(request.options),
-        request.ticketId ?? null,
-        request.runId ?? null,
-        request.updatedAt,
-      ],
+      [...replacedValues(request), request.id, expectedVersion],
     );
     return rows[0] === undefined ? null : toRequest(rows[0]);
   }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { InvalidInputError, PermissionDeniedError, UnavailableError } from '../../core/errors.js';
 import type { TokenProvider } from '../auth/token-provider.js';
 import { isValidTenant } from '../auth/authority-metadata.js';
+import { fetchWithFreshTokenOn401 } from '../http/fresh-token-fetch.js';
 import { DEFAULT_RETRY_POLICY, fetchWithRetry, type RetryPolicy } from '../http/retrying-fetch.js';
 import { routeCmdlet, type ExchangeRoute } from './exchange-endpoint-routing.js';
 import {
@@ -190,11 +191,8 @@ export class ExchangeAdminClient {
     const anchor = anchorHeader(options.anchor ?? { kind: 'app' }, this.options.tenantId);
     const pageSize = Math.min(1000, Math.max(1, options.pageSize ?? 1000));
     const started = performance.now();
-    let isRefreshed = false;
-    let response: Response;
-    for (;;) {
-      const token = await this.options.tokenProvider.getToken({ forceRefresh: isRefreshed });
-      response = await fetchWithRetry(
+    const response = await fetchWithFreshTokenOn401(this.options.tokenProvider, (token) =>
+      fetchWithRetry(
         () =>
           fetch(url, {
             method: 'POST',
@@ -214,11 +212,8 @@ export class ExchangeAdminClient {
         (notice) => {
           this.logger.warn({ cmdlet, surface: route.surface, clientRequestId, ...notice }, 'exchange retry');
         },
-      );
-      if (response.status !== 401 || isRefreshed) break;
-      await response.arrayBuffer();
-      isRefreshed = true;
-    }
+      ),
+    );
     const text = await response.text();
     const entry = {
       cmdlet,

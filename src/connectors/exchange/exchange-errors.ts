@@ -1,12 +1,5 @@
-import {
-  ConflictError,
-  InvalidInputError,
-  LifecycleError,
-  NotFoundError,
-  PermissionDeniedError,
-  ThrottledError,
-  UnavailableError,
-} from '../../core/errors.js';
+import { LifecycleError } from '../../core/errors.js';
+import { type FailureKind, toFailureError } from '../http/failure-kind.js';
 import { parseRetryAfterMs } from '../http/retry-after.js';
 
 /** What an Exchange admin API failure says, parsed from the OData error envelope and headers. */
@@ -104,29 +97,27 @@ export function toLifecycleExchangeError(failure: ExchangeFailure, what: string)
   const reason = failure.text + (failure.diagnostics === undefined ? '' : ` [${failure.diagnostics}]`);
   const suffix = failure.requestId === undefined ? '' : ` (request-id ${failure.requestId})`;
   const message = `${what} failed: ${reason}${suffix}`;
+  return toFailureError(exchangeFailureKind(failure), message, { cause, retryAfterMs: failure.retryAfterMs });
+}
+
+/** In this order: the first rule that matches decides. */
+function exchangeFailureKind(failure: ExchangeFailure): FailureKind {
   const type = failure.exceptionType ?? '';
-  if (failure.status === 429 || /Micro delay|throttl/i.test(failure.code ?? '')) {
-    return new ThrottledError(failure.retryAfterMs, { cause, message });
-  }
-  if (TRANSIENT_TYPES.test(type) || failure.status >= 500) {
-    return new UnavailableError(message, { cause, retryAfterMs: failure.retryAfterMs });
-  }
-  if (failure.status === 401 || failure.status === 403) return new PermissionDeniedError(message, { cause });
-  if (/ManagementObjectNotFoundException/.test(type) || failure.status === 404)
-    return new NotFoundError(message, { cause });
+  if (failure.status === 429 || /Micro delay|throttl/i.test(failure.code ?? '')) return 'throttled';
+  if (TRANSIENT_TYPES.test(type) || failure.status >= 500) return 'unavailable';
+  if (failure.status === 401 || failure.status === 403) return 'permission-denied';
+  if (/ManagementObjectNotFoundException/.test(type) || failure.status === 404) return 'not-found';
   if (/out of the current user's write scope|synchroni[sz]ed from your on-premises/i.test(failure.text)) {
-    return new ConflictError(message, { cause });
+    return 'conflict';
   }
-  if (/license|licence/i.test(failure.text) && /InvalidOperation/i.test(type))
-    return new ConflictError(message, { cause });
+  if (/license|licence/i.test(failure.text) && /InvalidOperation/i.test(type)) return 'conflict';
   if (
     /ManagementObjectAmbiguousException|ParameterBinding|CommandNotFound|ODataServiceException/.test(type)
   ) {
-    return new InvalidInputError(message, { cause });
+    return 'invalid-input';
   }
-  if (/InvalidOperation|AlreadyExists|NotFoundInPermissionEntry/i.test(type))
-    return new ConflictError(message, { cause });
-  return new InvalidInputError(message, { cause });
+  if (/InvalidOperation|AlreadyExists|NotFoundInPermissionEntry/i.test(type)) return 'conflict';
+  return 'invalid-input';
 }
 
 /** The Exchange failure behind a core error, if it came from this connector. */

@@ -51,20 +51,8 @@ export class ExchangePermissions {
   }
 
   async addFullAccess(identity: string, trustee: string, automapping: boolean): Promise<void> {
-    const mailbox = assertMailboxIdentity(identity);
-    const parameters = {
-      Identity: mailbox,
-      User: assertPrincipal(trustee, 'trustee'),
-      AccessRights: ['FullAccess'],
-      InheritanceType: 'All',
-      AutoMapping: automapping,
-    };
     try {
-      logWarnings(
-        this.logger,
-        await this.client.invoke('Add-MailboxPermission', parameters, { anchor: mailboxAnchor(mailbox) }),
-        'Add-MailboxPermission',
-      );
+      await this.fullAccess('Add-MailboxPermission', identity, trustee, { AutoMapping: automapping });
     } catch (error) {
       if (failureMatches(error, /AlreadyExists|already exists/i)) return;
       throw error;
@@ -73,18 +61,27 @@ export class ExchangePermissions {
 
   /** "ACE doesn't exist" comes back as a warning: the grant is already gone. */
   async removeFullAccess(identity: string, trustee: string): Promise<void> {
+    await this.fullAccess('Remove-MailboxPermission', identity, trustee, { Confirm: false });
+  }
+
+  private async fullAccess(
+    cmdlet: 'Add-MailboxPermission' | 'Remove-MailboxPermission',
+    identity: string,
+    trustee: string,
+    options: { AutoMapping: boolean } | { Confirm: false },
+  ): Promise<void> {
     const mailbox = assertMailboxIdentity(identity);
     const parameters = {
       Identity: mailbox,
       User: assertPrincipal(trustee, 'trustee'),
       AccessRights: ['FullAccess'],
       InheritanceType: 'All',
-      Confirm: false,
+      ...options,
     };
     logWarnings(
       this.logger,
-      await this.client.invoke('Remove-MailboxPermission', parameters, { anchor: mailboxAnchor(mailbox) }),
-      'Remove-MailboxPermission',
+      await this.client.invoke(cmdlet, parameters, { anchor: mailboxAnchor(mailbox) }),
+      cmdlet,
     );
   }
 

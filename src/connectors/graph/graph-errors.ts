@@ -1,13 +1,6 @@
 import { GraphError } from '@microsoft/microsoft-graph-client';
-import {
-  ConflictError,
-  InvalidInputError,
-  LifecycleError,
-  NotFoundError,
-  PermissionDeniedError,
-  ThrottledError,
-  UnavailableError,
-} from '../../core/errors.js';
+import { LifecycleError, UnavailableError } from '../../core/errors.js';
+import { type FailureKind, failureKindOfStatus, toFailureError } from '../http/failure-kind.js';
 import { parseRetryAfterMs } from '../http/retry-after.js';
 
 /**
@@ -60,18 +53,20 @@ export function fromFacts(facts: GraphErrorFacts, what: string, cause: unknown):
   const detail = `${facts.code ?? `HTTP ${facts.status}`}${facts.message === '' ? '' : `: ${facts.message}`}`;
   const suffix = facts.requestId === undefined ? '' : ` (request-id ${facts.requestId})`;
   const message = `${what} failed: ${detail}${suffix}`;
-  const { status } = facts;
-  if (status === 429) return new ThrottledError(facts.retryAfterMs, { cause, message });
-  if (status === -1 || status === 0 || status === 408 || status >= 500) {
-    return new UnavailableError(message, { cause, retryAfterMs: facts.retryAfterMs });
-  }
-  if (status === 404) return new NotFoundError(message, { cause });
-  if (status === 401 || status === 403) return new PermissionDeniedError(message, { cause });
-  if (status === 409 || status === 412) return new ConflictError(message, { cause });
-  if (status === 400 && CONFLICT_MESSAGES.some((pattern) => pattern.test(facts.message))) {
-    return new ConflictError(message, { cause });
-  }
-  return new InvalidInputError(message, { cause });
+  return toFailureError(graphFailureKind(facts), message, { cause, retryAfterMs: facts.retryAfterMs });
+}
+
+/**
+ * Beyond what the status says on its own: no HTTP response (-1, 0) is unavailable; 409, 412 and the
+ * 400s matching CONFLICT_MESSAGES are conflicts.
+ */
+function graphFailureKind({ status, message }: GraphErrorFacts): FailureKind {
+  if (status === -1 || status === 0) return 'unavailable';
+  const kind = failureKindOfStatus(status);
+  if (kind !== undefined) return kind;
+  if (status === 409 || status === 412) return 'conflict';
+  if (status === 400 && CONFLICT_MESSAGES.some((pattern) => pattern.test(message))) return 'conflict';
+  return 'invalid-input';
 }
 
 /** True when the Graph failure's message matches (used for idempotent "already done" outcomes). */

@@ -18,33 +18,45 @@ export async function removeMember(
   groupDn: string,
 ): Promise<MembershipChange> {
   await refusePrimaryGroup(client, userDn, groupDn);
-  let change: MembershipChange = 'removed';
-  try {
-    await client.modify(groupDn, memberChange('delete', userDn));
-  } catch (error) {
-    if (!isNotAMember(error)) throw error;
-    change = 'unchanged';
-  }
-  if (await isMember(client, userDn, groupDn)) {
-    throw new VerificationError('The user is still a member of the group after the removal');
-  }
-  return change;
+  return changeMembership(client, userDn, groupDn, 'delete');
 }
 
-export async function addMember(
+export function addMember(client: LdapClient, userDn: string, groupDn: string): Promise<MembershipChange> {
+  return changeMembership(client, userDn, groupDn, 'add');
+}
+
+/** Per modification: its outcome, the refusal that means "already so", and what the read-back must show. */
+const MEMBERSHIP_CHANGES = {
+  delete: {
+    outcome: 'removed',
+    isAlreadySo: isNotAMember,
+    isMemberAfter: false,
+    unverified: 'The user is still a member of the group after the removal',
+  },
+  add: {
+    outcome: 'added',
+    isAlreadySo: isAlreadyAMember,
+    isMemberAfter: true,
+    unverified: 'The user is not a member of the group after the addition',
+  },
+} as const;
+
+async function changeMembership(
   client: LdapClient,
   userDn: string,
   groupDn: string,
+  operation: 'add' | 'delete',
 ): Promise<MembershipChange> {
-  let change: MembershipChange = 'added';
+  const rule = MEMBERSHIP_CHANGES[operation];
+  let change: MembershipChange = rule.outcome;
   try {
-    await client.modify(groupDn, memberChange('add', userDn));
+    await client.modify(groupDn, memberChange(operation, userDn));
   } catch (error) {
-    if (!isAlreadyAMember(error)) throw error;
+    if (!rule.isAlreadySo(error)) throw error;
     change = 'unchanged';
   }
-  if (!(await isMember(client, userDn, groupDn))) {
-    throw new VerificationError('The user is not a member of the group after the addition');
+  if ((await isMember(client, userDn, groupDn)) !== rule.isMemberAfter) {
+    throw new VerificationError(rule.unverified);
   }
   return change;
 }

@@ -3,15 +3,8 @@
  * `cause`. Messages name the operation and the LDAP result code; they never carry attribute values.
  */
 import { ResultCodeError } from 'ldapts';
-import {
-  ConflictError,
-  InvalidInputError,
-  type LifecycleError,
-  NotFoundError,
-  PermissionDeniedError,
-  ThrottledError,
-  UnavailableError,
-} from '../../core/errors.js';
+import type { LifecycleError } from '../../core/errors.js';
+import { type FailureKind, toFailureError } from '../http/failure-kind.js';
 
 export type LdapOperation =
   | 'bind'
@@ -125,108 +118,69 @@ export function isAlreadyAMember(error: unknown): boolean {
 
 export function toLifecycleError(error: unknown, operation: LdapOperation): LifecycleError {
   const action = ACTIONS[operation];
-  const options = { cause: error };
-  if (error instanceof ResultCodeError) return fromResultCode(error, operation, action, options);
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && TLS_FAILURES.has(code)) {
-    return new PermissionDeniedError(
-      `Could not ${action}: the domain controller's TLS certificate is not trusted (${code})`,
-      options,
-    );
+  if (error instanceof ResultCodeError) {
+    const [kind, reason] = resultCodeFailure(error, operation);
+    return toFailureError(kind, `Could not ${action}: ${reason} (LDAP ${error.code})`, { cause: error });
   }
-  if (typeof code === 'string' && NETWORK_FAILURES.has(code)) {
-    return new UnavailableError(
-      `Could not ${action}: the domain controller is unreachable (${code})`,
-      options,
-    );
-  }
-  if (error instanceof Error && LDAPTS_TRANSPORT.test(error.message)) {
-    return new UnavailableError(
-      `Could not ${action}: the connection to the domain controller failed`,
-      options,
-    );
-  }
-  return new UnavailableError(`Could not ${action}: unexpected LDAP client failure`, options);
+  const [kind, reason] = clientFailure(error);
+  return toFailureError(kind, `Could not ${action}: ${reason}`, { cause: error });
 }
 
-function fromResultCode(
-  error: ResultCodeError,
-  operation: LdapOperation,
-  action: string,
-  options: ErrorOptions,
-): LifecycleError {
-  const suffix = `(LDAP ${error.code})`;
+/** A failure before any LDAP result: TLS, network or ldapts' own transport errors. */
+function clientFailure(error: unknown): [FailureKind, string] {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && TLS_FAILURES.has(code)) {
+    return ['permission-denied', `the domain controller's TLS certificate is not trusted (${code})`];
+  }
+  if (typeof code === 'string' && NETWORK_FAILURES.has(code)) {
+    return ['unavailable', `the domain controller is unreachable (${code})`];
+  }
+  if (error instanceof Error && LDAPTS_TRANSPORT.test(error.message)) {
+    return ['unavailable', 'the connection to the domain controller failed'];
+  }
+  return ['unavailable', 'unexpected LDAP client failure'];
+}
+
+/** What the result code means, and the reason shown (the code itself is appended). */
+function resultCodeFailure(error: ResultCodeError, operation: LdapOperation): [FailureKind, string] {
   switch (error.code) {
     case LdapResult.busy:
     case LdapResult.adminLimitExceeded:
-      return new ThrottledError(undefined, {
-        ...options,
-        message: `Could not ${action}: the domain controller is busy ${suffix}`,
-      });
+      return ['throttled', 'the domain controller is busy'];
     case LdapResult.unavailable:
     case LdapResult.timeLimitExceeded:
     case LdapResult.operationsError:
     case LdapResult.other:
-      return new UnavailableError(
-        `Could not ${action}: the domain controller is unavailable ${suffix}`,
-        options,
-      );
+      return ['unavailable', 'the domain controller is unavailable'];
     case LdapResult.invalidCredentials:
     case LdapResult.inappropriateAuthentication:
-      return new PermissionDeniedError(
-        `Could not ${action}: the service account's credentials were refused ${suffix}`,
-        options,
-      );
+      return ['permission-denied', "the service account's credentials were refused"];
     case LdapResult.insufficientAccessRights:
-      return new PermissionDeniedError(
-        `Could not ${action}: the service account lacks the right ${suffix}`,
-        options,
-      );
+      return ['permission-denied', 'the service account lacks the right'];
     case LdapResult.confidentialityRequired:
-      return new PermissionDeniedError(
-        `Could not ${action}: the domain controller requires an encrypted connection ${suffix}`,
-        options,
-      );
+      return ['permission-denied', 'the domain controller requires an encrypted connection'];
     case LdapResult.noSuchObject:
-      return new NotFoundError(`Could not ${action}: the object does not exist ${suffix}`, options);
+      return ['not-found', 'the object does not exist'];
     case LdapResult.invalidDNSyntax:
     case LdapResult.invalidAttributeSyntax:
     case LdapResult.namingViolation:
-      return new InvalidInputError(
-        `Could not ${action}: the directory refused the value as malformed ${suffix}`,
-        options,
-      );
+      return ['invalid-input', 'the directory refused the value as malformed'];
     case LdapResult.undefinedAttributeType:
     case LdapResult.objectClassViolation:
-      return new ConflictError(
-        operation === 'hide-from-address-lists'
-          ? `Could not ${action}: the directory has no Exchange schema (msExchHideFromAddressLists is unknown) ${suffix}`
-          : `Could not ${action}: the directory schema does not allow the attribute ${suffix}`,
-        options,
-      );
+      return operation === 'hide-from-address-lists'
+        ? ['conflict', 'the directory has no Exchange schema (msExchHideFromAddressLists is unknown)']
+        : ['conflict', 'the directory schema does not allow the attribute'];
     case LdapResult.constraintViolation:
       return operation === 'set-password'
-        ? new ConflictError(`Could not ${action}: the domain's password policy refused it ${suffix}`, options)
-        : new InvalidInputError(
-            `Could not ${action}: the value breaks a directory constraint ${suffix}`,
-            options,
-          );
+        ? ['conflict', "the domain's password policy refused it"]
+        : ['invalid-input', 'the value breaks a directory constraint'];
     case LdapResult.entryAlreadyExists:
-      return new ConflictError(
-        `Could not ${action}: an object with that name already exists there ${suffix}`,
-        options,
-      );
+      return ['conflict', 'an object with that name already exists there'];
     case LdapResult.noSuchAttribute:
-      return new ConflictError(`Could not ${action}: the object changed concurrently ${suffix}`, options);
+      return ['conflict', 'the object changed concurrently'];
     case LdapResult.unwillingToPerform:
-      return new ConflictError(
-        `Could not ${action}: the domain controller refused the change ${suffix}`,
-        options,
-      );
+      return ['conflict', 'the domain controller refused the change'];
     default:
-      return new ConflictError(
-        `Could not ${action}: the directory answered ${error.name} ${suffix}`,
-        options,
-      );
+      return ['conflict', `the directory answered ${error.name}`];
   }
 }

@@ -1,11 +1,5 @@
-import {
-  InvalidInputError,
-  type LifecycleError,
-  NotFoundError,
-  PermissionDeniedError,
-  ThrottledError,
-  UnavailableError,
-} from '../../core/errors.js';
+import type { LifecycleError } from '../../core/errors.js';
+import { failureKindOfStatus, toFailureError } from '../http/failure-kind.js';
 import { parseRetryAfterMs } from '../http/retry-after.js';
 
 /** A failed SharePoint REST call, kept as `cause`. */
@@ -53,9 +47,5 @@ export function toLifecycleSharePointError(
   const cause = new SharePointApiError(status, code, text, requestId);
   const message = `${what} failed: HTTP ${status}${text === '' ? '' : ` ${text}`}${requestId === undefined ? '' : ` (request-id ${requestId})`}`;
   const retryAfterMs = parseRetryAfterMs(headers.get('retry-after'));
-  if (status === 429) return new ThrottledError(retryAfterMs, { cause, message });
-  if (status >= 500 || status === 408) return new UnavailableError(message, { cause, retryAfterMs });
-  if (status === 401 || status === 403) return new PermissionDeniedError(message, { cause });
-  if (status === 404) return new NotFoundError(message, { cause });
-  return new InvalidInputError(message, { cause });
+  return toFailureError(failureKindOfStatus(status) ?? 'invalid-input', message, { cause, retryAfterMs });
 }

@@ -5,6 +5,7 @@ import { InvalidInputError, UnavailableError } from '../../core/errors.js';
 import type { Files, OneDriveInfo } from '../../core/ports/files.js';
 import { sharePointScope } from '../auth/resource-scopes.js';
 import type { TokenProvider, TokenSource } from '../auth/token-provider.js';
+import { fetchWithFreshTokenOn401 } from '../http/fresh-token-fetch.js';
 import { logSafeUrl } from '../http/log-safe-url.js';
 import { DEFAULT_RETRY_POLICY, fetchWithRetry, type RetryPolicy } from '../http/retrying-fetch.js';
 import { ServiceUrlMapper } from '../http/service-url.js';
@@ -147,11 +148,8 @@ export class SharePointFiles implements Files {
     const requestUrl = this.urls.toRequestUrl(realUrl);
     const clientRequestId = randomUUID();
     const started = performance.now();
-    let isRefreshed = false;
-    let response: Response;
-    for (;;) {
-      const token = await provider.getToken({ forceRefresh: isRefreshed });
-      response = await fetchWithRetry(
+    const response = await fetchWithFreshTokenOn401(provider, (token) =>
+      fetchWithRetry(
         () =>
           fetch(requestUrl, {
             method,
@@ -168,11 +166,8 @@ export class SharePointFiles implements Files {
         (notice) => {
           this.logger.warn({ what, clientRequestId, ...notice }, 'sharepoint retry');
         },
-      );
-      if (response.status !== 401 || isRefreshed) break;
-      await response.arrayBuffer();
-      isRefreshed = true;
-    }
+      ),
+    );
     const text = await response.text();
     const entry = {
       method,
