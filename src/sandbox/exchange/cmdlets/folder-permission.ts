@@ -5,7 +5,7 @@ import type {
   SharingPermissionFlag,
 } from '../../state/exchange-types.js';
 import type { Tenant } from '../../state/tenant.js';
-import type { BoundParameters, ParamSpec } from '../binding.js';
+import type { BoundParameters } from '../binding.js';
 import { readResult, WRITE_COMMON_PARAMS, writeResult, type CmdletDefinition } from '../cmdlet.js';
 import {
   folderPermissionExists,
@@ -16,6 +16,7 @@ import {
 import { resolveCalendarFolder, type ResolvedFolder } from '../folder-identity.js';
 import { recipientDisplayName, resolveRecipient } from '../recipients.js';
 import { ExoObjectBuilder, type ExoObject } from '../response.js';
+import { permissionWriteParams } from './permission-cmdlet.js';
 import { noSettingsModifiedWarning } from './set-mailbox.js';
 
 export const FOLDER_ROLES = [
@@ -109,14 +110,10 @@ function requestedRights(
   return { rights, flags };
 }
 
-const writeParams: readonly ParamSpec[] = [
-  { name: 'Identity', kind: 'string', isMandatory: true },
-  { name: 'User', kind: 'string', isMandatory: true },
-  { name: 'AccessRights', kind: 'stringList', isMandatory: true, values: FOLDER_ROLES },
+const writeParams = permissionWriteParams('User', FOLDER_ROLES, [
   { name: 'SharingPermissionFlags', kind: 'stringList', values: FLAGS },
   { name: 'SendNotificationToUser', kind: 'bool' },
-  ...WRITE_COMMON_PARAMS,
-];
+]);
 
 export const getMailboxFolderPermission: CmdletDefinition = {
   name: 'Get-MailboxFolderPermission',
