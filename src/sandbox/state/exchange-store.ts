@@ -20,18 +20,14 @@ export interface GrantOptions {
   inheritanceType?: MailboxRight['inheritanceType'];
 }
 
+/** The entries every folder has, by the names Exchange shows (and accepts as `User`) for them. */
+export const builtInTrusteeNames = { default: 'Default', anonymous: 'Anonymous' } as const;
+
 /** Stable key of a folder trustee (also the basis of the Graph calendarPermission id). */
 export function folderTrusteeKey(t: FolderTrustee): string {
-  switch (t.kind) {
-    case 'default':
-      return 'Default';
-    case 'anonymous':
-      return 'Anonymous';
-    case 'recipient':
-      return `recipient:${t.recipientId}`;
-    case 'external':
-      return `external:${t.address.toLowerCase()}`;
-  }
+  if (t.kind === 'recipient') return `recipient:${t.recipientId}`;
+  if (t.kind === 'external') return `external:${t.address.toLowerCase()}`;
+  return builtInTrusteeNames[t.kind];
 }
 
 export class ExchangeStore extends IndexedStore {

@@ -4,6 +4,7 @@ import type {
   FolderTrustee,
   SharingPermissionFlag,
 } from '../../state/exchange-types.js';
+import { builtInTrusteeNames } from '../../state/exchange-store.js';
 import type { Tenant } from '../../state/tenant.js';
 import type { BoundParameters } from '../binding.js';
 import { readResult, WRITE_COMMON_PARAMS, writeResult, type CmdletDefinition } from '../cmdlet.js';
@@ -44,16 +45,9 @@ function resolveTrustee(tenant: Tenant, user: string): FolderTrustee {
 }
 
 function trusteeName(tenant: Tenant, t: FolderTrustee): string {
-  switch (t.kind) {
-    case 'default':
-      return 'Default';
-    case 'anonymous':
-      return 'Anonymous';
-    case 'recipient':
-      return recipientDisplayName(tenant, t.recipientId);
-    case 'external':
-      return t.name;
-  }
+  if (t.kind === 'recipient') return recipientDisplayName(tenant, t.recipientId);
+  if (t.kind === 'external') return t.name;
+  return builtInTrusteeNames[t.kind];
 }
 
 function sameTrustee(a: FolderTrustee, b: FolderTrustee): boolean {
