@@ -97,19 +97,35 @@ function assertManageable(rc: RouteContext, g: GroupRecord): void {
   }
 }
 
+/** What Graph answers when adding a member already there, or removing one that isn't. */
+const noopMessages = {
+  add: "One or more added object references already exist for the following modified properties: 'members'.",
+  remove:
+    "One or more removed object references do not exist for the following modified properties: 'members'.",
+};
+
+/** Adds or removes a member: the group must be manageable and the member exist; a change to nothing is refused. */
+function changeMember(
+  rc: RouteContext,
+  group: GroupRecord,
+  memberId: string,
+  change: 'add' | 'remove',
+): SandboxResponse {
+  assertManageable(rc, group);
+  const directory = rc.tenant.directory;
+  if (!directory.getUser(memberId) && !directory.getGroup(memberId))
+    return notFoundResource(rc.request, memberId);
+  const isNoop =
+    change === 'add'
+      ? directory.addMember(group.id, memberId) === 'exists'
+      : directory.removeMember(group.id, memberId) === 'absent';
+  if (isNoop) directoryBadRequest(rc.request, noopMessages[change]);
+  return noContent;
+}
+
 function removeMember(rc: RouteContext): SandboxResponse {
   const group = requireGroup(rc);
-  const memberId = rc.request.params['memberId'] ?? '';
-  assertManageable(rc, group);
-  if (!rc.tenant.directory.getUser(memberId) && !rc.tenant.directory.getGroup(memberId))
-    return notFoundResource(rc.request, memberId);
-  if (rc.tenant.directory.removeMember(group.id, memberId) === 'absent') {
-    directoryBadRequest(
-      rc.request,
-      "One or more removed object references do not exist for the following modified properties: 'members'.",
-    );
-  }
-  return noContent;
+  return changeMember(rc, group, rc.request.params['memberId'] ?? '', 'remove');
 }
 
 function addMember(rc: RouteContext): SandboxResponse {
@@ -117,17 +133,7 @@ function addMember(rc: RouteContext): SandboxResponse {
   const body = rc.request.body as Record<string, unknown> | undefined;
   const ref = typeof body?.['@odata.id'] === 'string' ? body['@odata.id'] : null;
   if (!ref) return directoryBadRequest(rc.request, "The request body must contain '@odata.id'.");
-  const memberId = ref.replace(/\/+$/, '').split('/').pop() ?? '';
-  assertManageable(rc, group);
-  if (!rc.tenant.directory.getUser(memberId) && !rc.tenant.directory.getGroup(memberId))
-    return notFoundResource(rc.request, memberId);
-  if (rc.tenant.directory.addMember(group.id, memberId) === 'exists') {
-    directoryBadRequest(
-      rc.request,
-      "One or more added object references already exist for the following modified properties: 'members'.",
-    );
-  }
-  return noContent;
+  return changeMember(rc, group, ref.replace(/\/+$/, '').split('/').pop() ?? '', 'add');
 }
 
 export const groupRoutes: RouteDefinition[] = [
