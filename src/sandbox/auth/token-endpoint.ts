@@ -42,17 +42,11 @@ function token(rc: RouteContext, key: SigningKey): SandboxResponse {
       `Tenant '${tenantSegment}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
     );
   }
-  const contentType = req.headers['content-type'] ?? '';
-  if (!contentType.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
-    return aadError(
-      req,
-      400,
-      'invalid_request',
-      900144,
-      "The request body must contain the following parameter: 'grant_type'.",
-    );
-  }
-  const form = new URLSearchParams(req.rawBody);
+  // Only a form body carries parameters: any other body is answered like a missing grant_type.
+  const isForm = (req.headers['content-type'] ?? '')
+    .toLowerCase()
+    .startsWith('application/x-www-form-urlencoded');
+  const form = new URLSearchParams(isForm ? req.rawBody : '');
   const grantType = form.get('grant_type');
   if (!grantType) {
     return aadError(

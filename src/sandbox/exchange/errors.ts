@@ -51,82 +51,64 @@ export class ExoCmdletError extends Error {
 /** The domain controller name Exchange puts in not-found messages. */
 const DC_NAME = 'SN1PR01A001DC01.NAMPR01A001.PROD.OUTLOOK.COM';
 
+const TASKS = 'Microsoft.Exchange.Configuration.Tasks';
+const STORE_TASKS = 'Microsoft.Exchange.Management.StoreTasks';
+const AUTOMATION = 'System.Management.Automation';
+
+/** An object that does not resolve: 404. */
+function notFound(errorId: string, message: string): ExoCmdletError {
+  return new ExoCmdletError(404, errorId, `${TASKS}.ManagementObjectNotFoundException`, message);
+}
+
+/** Binding, validation and refused operations: 400. */
+function refused(errorId: string, exceptionType: string, message: string): ExoCmdletError {
+  return new ExoCmdletError(400, errorId, exceptionType, message);
+}
+
 export function objectNotFound(identity: string): ExoCmdletError {
-  return new ExoCmdletError(
-    404,
+  return notFound(
     'Ex6F9304',
-    'Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException',
     `The operation couldn't be performed because object '${identity}' couldn't be found on '${DC_NAME}'.`,
   );
 }
 
 export function objectAmbiguous(identity: string): ExoCmdletError {
-  return new ExoCmdletError(
-    400,
-    'Ex0C2F7E',
-    'Microsoft.Exchange.Configuration.Tasks.ManagementObjectAmbiguousException',
-    `The operation couldn't be performed because '${identity}' matches multiple entries.`,
-  );
+  const message = `The operation couldn't be performed because '${identity}' matches multiple entries.`;
+  return refused('Ex0C2F7E', `${TASKS}.ManagementObjectAmbiguousException`, message);
 }
 
 /** Folder identity that resolves to no folder (wrong or non-localized folder name). */
 export function folderNotFound(identity: string): ExoCmdletError {
-  return new ExoCmdletError(
-    404,
-    'Ex8D4B2C',
-    'Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException',
-    `The operation couldn't be performed because '${identity}' couldn't be found.`,
-  );
+  return notFound('Ex8D4B2C', `The operation couldn't be performed because '${identity}' couldn't be found.`);
 }
 
 export function commandNotFound(cmdletName: string): ExoCmdletError {
-  return new ExoCmdletError(
-    400,
-    'Ex1B2D3A',
-    'System.Management.Automation.CommandNotFoundException',
-    `The term '${cmdletName}' is not recognized as a name of a cmdlet, function, script file, or executable program.`,
-  );
+  const message = `The term '${cmdletName}' is not recognized as a name of a cmdlet, function, script file, or executable program.`;
+  return refused('Ex1B2D3A', `${AUTOMATION}.CommandNotFoundException`, message);
 }
 
 export function parameterNotFound(parameterName: string): ExoCmdletError {
-  return new ExoCmdletError(
-    400,
-    'Ex5C1E9B',
-    'System.Management.Automation.ParameterBindingException',
-    `A parameter cannot be found that matches parameter name '${parameterName}'.`,
-  );
+  const message = `A parameter cannot be found that matches parameter name '${parameterName}'.`;
+  return refused('Ex5C1E9B', `${AUTOMATION}.ParameterBindingException`, message);
 }
 
 export function parameterMissing(cmdletName: string, parameterName: string): ExoCmdletError {
-  return new ExoCmdletError(
-    400,
-    'Ex7A3F10',
-    'System.Management.Automation.ParameterBindingException',
-    `Cannot process command because of one or more missing mandatory parameters: ${parameterName}. (${cmdletName})`,
-  );
+  const message = `Cannot process command because of one or more missing mandatory parameters: ${parameterName}. (${cmdletName})`;
+  return refused('Ex7A3F10', `${AUTOMATION}.ParameterBindingException`, message);
 }
 
 export function invalidParameter(parameterName: string, reason: string): ExoCmdletError {
-  return new ExoCmdletError(
-    400,
-    'Ex2E4D88',
-    'System.Management.Automation.ParameterBindingException',
-    `Cannot bind parameter '${parameterName}'. ${reason}`,
-  );
+  const message = `Cannot bind parameter '${parameterName}'. ${reason}`;
+  return refused('Ex2E4D88', `${AUTOMATION}.ParameterBindingException`, message);
 }
 
 /** A request the gateway refuses before any cmdlet runs (bad envelope, bad paging token). */
 export function badRequest(message: string): ExoCmdletError {
-  return new ExoCmdletError(
-    400,
-    'Ex9F0A11',
-    'Microsoft.Exchange.Admin.OData.Core.ODataServiceException',
-    message,
-  );
+  return refused('Ex9F0A11', 'Microsoft.Exchange.Admin.OData.Core.ODataServiceException', message);
 }
 
 export function invalidOperation(errorId: string, message: string): ExoCmdletError {
-  return new ExoCmdletError(400, errorId, 'System.InvalidOperationException', message);
+  return refused(errorId, 'System.InvalidOperationException', message);
 }
 
 /** Synced attribute written in the cloud (Set-Mailbox -HiddenFromAddressListsEnabled on a dir-synced mailbox). */
@@ -145,29 +127,18 @@ export function outOfWriteScope(
 }
 
 export function litigationHoldNotLicensed(name: string): ExoCmdletError {
-  return new ExoCmdletError(
-    400,
-    'Ex3B9C21',
-    'Microsoft.Exchange.Configuration.Tasks.TaskInvalidOperationException',
+  const message =
     `The action 'Set-Mailbox', 'LitigationHoldEnabled', can't be performed on the user '${name}'. ` +
-      `Your Microsoft Exchange Online license doesn't permit you to put a litigation hold on this mailbox.`,
-  );
+    `Your Microsoft Exchange Online license doesn't permit you to put a litigation hold on this mailbox.`;
+  return refused('Ex3B9C21', `${TASKS}.TaskInvalidOperationException`, message);
 }
 
 export function folderPermissionExists(userName: string): ExoCmdletError {
-  return new ExoCmdletError(
-    400,
-    'ExA4C0F2',
-    'Microsoft.Exchange.Management.StoreTasks.UserAlreadyExistsInPermissionEntryException',
-    `An existing permission entry was found for user: ${userName}.`,
-  );
+  const message = `An existing permission entry was found for user: ${userName}.`;
+  return refused('ExA4C0F2', `${STORE_TASKS}.UserAlreadyExistsInPermissionEntryException`, message);
 }
 
 export function folderPermissionMissing(userName: string): ExoCmdletError {
-  return new ExoCmdletError(
-    400,
-    'ExB71E3D',
-    'Microsoft.Exchange.Management.StoreTasks.UserNotFoundInPermissionEntryException',
-    `There is no existing permission entry found for user: ${userName}.`,
-  );
+  const message = `There is no existing permission entry found for user: ${userName}.`;
+  return refused('ExB71E3D', `${STORE_TASKS}.UserNotFoundInPermissionEntryException`, message);
 }

@@ -3,6 +3,7 @@
  * parentheses), with `''` standing for a quote inside the value. The text is parsed, never evaluated: anything
  * else is refused with a filter syntax error.
  */
+import { readQuotedLiteral } from '../http/quoted-literal.js';
 import { invalidParameter } from './errors.js';
 
 export type FilterProperty = 'GrantSendOnBehalfTo' | 'RecipientTypeDetails' | 'PrimarySmtpAddress' | 'Alias';
@@ -24,26 +25,6 @@ function syntaxError(filter: string, why: string): Error {
   return invalidParameter('Filter', `Invalid filter syntax in "${filter}": ${why}`);
 }
 
-/** Parses a single-quoted OPATH string starting at `start` (the opening quote); returns value and end index. */
-function readQuoted(text: string, start: number, filter: string): { value: string; end: number } {
-  let value = '';
-  let i = start + 1;
-  while (i < text.length) {
-    const ch = text.charAt(i);
-    if (ch === "'") {
-      if (text.charAt(i + 1) === "'") {
-        value += "'";
-        i += 2;
-        continue;
-      }
-      return { value, end: i + 1 };
-    }
-    value += ch;
-    i += 1;
-  }
-  throw syntaxError(filter, 'the quoted value is not terminated.');
-}
-
 export function parseMailboxFilter(filter: string): MailboxFilter {
   if (filter.length > MAX_FILTER_LENGTH)
     throw syntaxError(filter.slice(0, 40) + '…', 'the filter is too long.');
@@ -61,7 +42,9 @@ export function parseMailboxFilter(filter: string): MailboxFilter {
   }
   const rest = text.slice(head[0].length);
   if (!rest.startsWith("'")) throw syntaxError(filter, 'the value must be a single-quoted string.');
-  const { value, end } = readQuoted(rest, 0, filter);
+  const literal = readQuotedLiteral(rest, 0);
+  if (!literal) throw syntaxError(filter, 'the quoted value is not terminated.');
+  const { value, end } = literal;
   if (rest.slice(end).trim() !== '') throw syntaxError(filter, 'unexpected text after the comparison.');
   if (property === 'GrantSendOnBehalfTo' && !/^CN=/i.test(value)) {
     throw syntaxError(filter, 'GrantSendOnBehalfTo must be compared with a distinguished name (DN).');

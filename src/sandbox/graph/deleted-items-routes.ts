@@ -1,7 +1,7 @@
 /** Deleted users: list, get and restore (`/directory/deletedItems`). */
 import type { RouteContext, RouteDefinition, SandboxResponse } from '../http/service.js';
 import type { DeletedUserRecord } from '../state/directory-types.js';
-import { fail, notFoundResource, ok } from './errors.js';
+import { directoryBadRequest, notFoundResource, ok } from './errors.js';
 import { fullUserJson, project } from './user-view.js';
 
 function deletedJson(rc: RouteContext, d: DeletedUserRecord): Record<string, unknown> {
@@ -37,10 +37,8 @@ function restore(rc: RouteContext): SandboxResponse {
   const d = rc.tenant.directory.getDeletedUser(id);
   if (!d) return notFoundResource(rc.request, id);
   if (rc.tenant.directory.restoreConflicts(id)) {
-    return fail(
+    return directoryBadRequest(
       rc.request,
-      400,
-      'Request_BadRequest',
       'A conflicting object with one or more of the specified property values is present in the directory.',
     );
   }

@@ -56,6 +56,11 @@ export function notFoundResource(req: SandboxRequest, id: string): never {
   );
 }
 
+/** Throws a 400 in the directory dialect (`Request_BadRequest`): users, groups, licences and their lists. */
+export function directoryBadRequest(req: SandboxRequest, message: string): never {
+  return fail(req, 400, 'Request_BadRequest', message);
+}
+
 export function insufficientPrivileges(req: SandboxRequest): never {
   return fail(req, 403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
 }

@@ -1,7 +1,7 @@
 /** Group memberships: `memberOf` (with the group cast), add member (`$ref`), remove member (`$ref`). */
 import type { RouteContext, RouteDefinition, SandboxResponse } from '../http/service.js';
 import type { GroupRecord } from '../state/directory-types.js';
-import { fail, noContent, notFoundResource, ok } from './errors.js';
+import { directoryBadRequest, noContent, notFoundResource, ok } from './errors.js';
 import { runListQuery } from './list-query.js';
 import { requireUser } from './lookup.js';
 import { onPremMasteredMessage } from './user-update.js';
@@ -46,7 +46,7 @@ function memberOf(rc: RouteContext): SandboxResponse {
     .map(groupJson);
   const cast = rc.request.params['cast'];
   if (cast !== undefined && cast.toLowerCase() !== 'microsoft.graph.group') {
-    return fail(rc.request, 400, 'Request_BadRequest', `Resource not found for the segment '${cast}'.`);
+    return directoryBadRequest(rc.request, `Resource not found for the segment '${cast}'.`);
   }
   const rawSelect = [...rc.request.query].find(([k]) => k.toLowerCase() === '$select')?.[1];
   const select = rawSelect
@@ -86,59 +86,54 @@ function requireGroup(rc: RouteContext): GroupRecord {
 /** Dynamic, synced and mail-enabled (non-Unified) groups can't be changed through Graph. */
 function assertManageable(rc: RouteContext, g: GroupRecord): void {
   if (g.groupTypes.includes('DynamicMembership')) {
-    fail(
+    directoryBadRequest(
       rc.request,
-      400,
-      'Request_BadRequest',
       "Insufficient privileges to complete the operation. You can't add or remove members of a group with dynamic membership.",
     );
   }
-  if (g.onPremisesSyncEnabled === true) fail(rc.request, 400, 'Request_BadRequest', onPremMasteredMessage);
+  if (g.onPremisesSyncEnabled === true) directoryBadRequest(rc.request, onPremMasteredMessage);
   if (g.mailEnabled && !g.groupTypes.includes('Unified')) {
-    fail(
-      rc.request,
-      400,
-      'Request_BadRequest',
-      'Cannot Update a mail-enabled security groups and or distribution list.',
-    );
+    directoryBadRequest(rc.request, 'Cannot Update a mail-enabled security groups and or distribution list.');
   }
+}
+
+/** What Graph answers when adding a member already there, or removing one that isn't. */
+const noopMessages = {
+  add: "One or more added object references already exist for the following modified properties: 'members'.",
+  remove:
+    "One or more removed object references do not exist for the following modified properties: 'members'.",
+};
+
+/** Adds or removes a member: the group must be manageable and the member exist; a change to nothing is refused. */
+function changeMember(
+  rc: RouteContext,
+  group: GroupRecord,
+  memberId: string,
+  change: 'add' | 'remove',
+): SandboxResponse {
+  assertManageable(rc, group);
+  const directory = rc.tenant.directory;
+  if (!directory.getUser(memberId) && !directory.getGroup(memberId))
+    return notFoundResource(rc.request, memberId);
+  const isNoop =
+    change === 'add'
+      ? directory.addMember(group.id, memberId) === 'exists'
+      : directory.removeMember(group.id, memberId) === 'absent';
+  if (isNoop) directoryBadRequest(rc.request, noopMessages[change]);
+  return noContent;
 }
 
 function removeMember(rc: RouteContext): SandboxResponse {
   const group = requireGroup(rc);
-  const memberId = rc.request.params['memberId'] ?? '';
-  assertManageable(rc, group);
-  if (!rc.tenant.directory.getUser(memberId) && !rc.tenant.directory.getGroup(memberId))
-    return notFoundResource(rc.request, memberId);
-  if (rc.tenant.directory.removeMember(group.id, memberId) === 'absent') {
-    fail(
-      rc.request,
-      400,
-      'Request_BadRequest',
-      "One or more removed object references do not exist for the following modified properties: 'members'.",
-    );
-  }
-  return noContent;
+  return changeMember(rc, group, rc.request.params['memberId'] ?? '', 'remove');
 }
 
 function addMember(rc: RouteContext): SandboxResponse {
   const group = requireGroup(rc);
   const body = rc.request.body as Record<string, unknown> | undefined;
   const ref = typeof body?.['@odata.id'] === 'string' ? body['@odata.id'] : null;
-  if (!ref) return fail(rc.request, 400, 'Request_BadRequest', "The request body must contain '@odata.id'.");
-  const memberId = ref.replace(/\/+$/, '').split('/').pop() ?? '';
-  assertManageable(rc, group);
-  if (!rc.tenant.directory.getUser(memberId) && !rc.tenant.directory.getGroup(memberId))
-    return notFoundResource(rc.request, memberId);
-  if (rc.tenant.directory.addMember(group.id, memberId) === 'exists') {
-    fail(
-      rc.request,
-      400,
-      'Request_BadRequest',
-      "One or more added object references already exist for the following modified properties: 'members'.",
-    );
-  }
-  return noContent;
+  if (!ref) return directoryBadRequest(rc.request, "The request body must contain '@odata.id'.");
+  return changeMember(rc, group, ref.replace(/\/+$/, '').split('/').pop() ?? '', 'add');
 }
 
 export const groupRoutes: RouteDefinition[] = [

@@ -2,7 +2,7 @@
 import type { RouteContext, RouteDefinition, SandboxResponse } from '../http/service.js';
 import { makeMailbox } from '../seed/builders.js';
 import type { AssignedLicense, UserRecord } from '../state/directory-types.js';
-import { fail, ok } from './errors.js';
+import { directoryBadRequest, ok } from './errors.js';
 import { requireUser } from './lookup.js';
 import { userRead } from './users-routes.js';
 import { fullUserJson, project } from './user-view.js';
@@ -53,10 +53,8 @@ function licenseDetails(rc: RouteContext): SandboxResponse {
 
 function parseAdd(rc: RouteContext, raw: unknown): AssignedLicense[] {
   if (!Array.isArray(raw))
-    return fail(
+    return directoryBadRequest(
       rc.request,
-      400,
-      'Request_BadRequest',
       "Invalid value specified for property 'addLicenses' of resource 'User'.",
     );
   return raw.map((item: unknown) => {
@@ -68,10 +66,8 @@ function parseAdd(rc: RouteContext, raw: unknown): AssignedLicense[] {
       !Array.isArray(disabled) ||
       disabled.some((d) => typeof d !== 'string')
     ) {
-      return fail(
+      return directoryBadRequest(
         rc.request,
-        400,
-        'Request_BadRequest',
         "Invalid value specified for property 'addLicenses' of resource 'User'.",
       );
     }
@@ -84,15 +80,13 @@ function assignLicense(rc: RouteContext): SandboxResponse {
   const user = requireUser(rc);
   const body = req.body as Record<string, unknown> | undefined;
   if (!body || !('addLicenses' in body) || !('removeLicenses' in body)) {
-    return fail(req, 400, 'Request_BadRequest', "Both 'addLicenses' and 'removeLicenses' are required.");
+    return directoryBadRequest(req, "Both 'addLicenses' and 'removeLicenses' are required.");
   }
   const add = parseAdd(rc, body['addLicenses']);
   const removeRaw = body['removeLicenses'];
   if (!Array.isArray(removeRaw) || removeRaw.some((r) => typeof r !== 'string')) {
-    return fail(
+    return directoryBadRequest(
       req,
-      400,
-      'Request_BadRequest',
       "Invalid value specified for property 'removeLicenses' of resource 'User'.",
     );
   }
@@ -100,48 +94,25 @@ function assignLicense(rc: RouteContext): SandboxResponse {
   const effective = rc.tenant.directory.effectiveLicenses(user);
   for (const skuId of remove) {
     if (!rc.tenant.getSku(skuId))
-      fail(
-        req,
-        400,
-        'Request_BadRequest',
-        `License ${skuId} does not correspond to a valid company License.`,
-      );
+      directoryBadRequest(req, `License ${skuId} does not correspond to a valid company License.`);
     const direct = user.assignedLicenses.some((l) => l.skuId.toLowerCase() === skuId);
     if (!direct && effective.some((l) => l.skuId.toLowerCase() === skuId && l.assignedByGroup !== null)) {
-      fail(
+      directoryBadRequest(
         req,
-        400,
-        'Request_BadRequest',
         'User license is inherited from a group membership and it cannot be removed directly from the user.',
       );
     }
-    if (!direct) fail(req, 400, 'Request_BadRequest', 'User does not have a corresponding license.');
+    if (!direct) directoryBadRequest(req, 'User does not have a corresponding license.');
   }
   const consumed = rc.tenant.consumedUnits();
   for (const l of add) {
     const sku = rc.tenant.getSku(l.skuId);
-    if (!sku)
-      fail(
-        req,
-        400,
-        'Request_BadRequest',
-        `License ${l.skuId} does not correspond to a valid company License.`,
-      );
+    if (!sku) directoryBadRequest(req, `License ${l.skuId} does not correspond to a valid company License.`);
     if (user.usageLocation === null)
-      fail(
-        req,
-        400,
-        'Request_BadRequest',
-        'License assignment cannot be done for user with invalid usage location.',
-      );
+      directoryBadRequest(req, 'License assignment cannot be done for user with invalid usage location.');
     const isHeld = effective.some((e) => e.skuId.toLowerCase() === l.skuId);
     if (!isHeld && (consumed.get(l.skuId) ?? 0) >= sku.prepaidUnits.enabled) {
-      fail(
-        req,
-        400,
-        'Request_BadRequest',
-        `Subscription with SKU ${sku.skuId} does not have any available licenses.`,
-      );
+      directoryBadRequest(req, `Subscription with SKU ${sku.skuId} does not have any available licenses.`);
     }
   }
   const next = user.assignedLicenses.filter(

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { SandboxRequest } from '../http/service.js';
-import { fail } from './errors.js';
+import { directoryBadRequest, fail } from './errors.js';
 import { evaluateFilter } from './odata-evaluate.js';
 import { advancedOperators, ODataFilterError, parseFilter } from './odata-filter.js';
 import { parseSearch, searchMatches } from './odata-search.js';
@@ -62,10 +62,8 @@ function decodeSkipToken(req: SandboxRequest, token: string, expected: string): 
   } catch {
     // falls through to the documented error
   }
-  return fail(
+  return directoryBadRequest(
     req,
-    400,
-    'Request_BadRequest',
     'The specified page token value has expired and can no longer be included in your request.',
   );
 }
@@ -110,10 +108,8 @@ export function runListQuery<T>(
     );
   }
   if (wantsCount && !isEventual) {
-    fail(
+    directoryBadRequest(
       req,
-      400,
-      'Request_BadRequest',
       "$count is not currently supported without the header 'ConsistencyLevel: eventual'.",
     );
   }
@@ -139,7 +135,7 @@ export function runListQuery<T>(
     try {
       items = items.filter((o) => evaluateFilter(expr, viewOf(o), opts.typeName));
     } catch (e) {
-      if (e instanceof ODataFilterError) fail(req, 400, 'Request_BadRequest', e.message);
+      if (e instanceof ODataFilterError) directoryBadRequest(req, e.message);
       throw e;
     }
   }
@@ -169,10 +165,8 @@ export function runListQuery<T>(
   if (topRaw !== null) {
     const top = Number(topRaw);
     if (!Number.isInteger(top) || top < 1 || top > opts.maxPageSize) {
-      fail(
+      directoryBadRequest(
         req,
-        400,
-        'Request_BadRequest',
         `Invalid page size specified: '${topRaw}'. Must be between 1 and ${opts.maxPageSize} inclusive.`,
       );
     }

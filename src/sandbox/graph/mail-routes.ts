@@ -42,6 +42,26 @@ function getSettings(rc: RouteContext): SandboxResponse {
   return ok({ '@odata.context': `${meta}#users('${user.id}')/mailboxSettings`, ...all });
 }
 
+/** A Graph enum member, matched case-insensitively; anything else is refused as Graph refuses it. */
+function enumValue<T extends string>(
+  rc: RouteContext,
+  raw: unknown,
+  members: readonly T[],
+  typeName: string,
+): T {
+  const key = typeof raw === 'string' ? raw.toLowerCase() : '';
+  const member = members.find((m) => m.toLowerCase() === key);
+  if (member === undefined) {
+    return fail(
+      rc.request,
+      400,
+      'RequestBodyRead',
+      `Cannot convert the literal '${JSON.stringify(raw)}' to the expected type 'microsoft.graph.${typeName}'.`,
+    );
+  }
+  return member;
+}
+
 function parseReplies(
   rc: RouteContext,
   current: AutomaticRepliesSetting,
@@ -52,41 +72,11 @@ function parseReplies(
   const o = raw as Record<string, unknown>;
   const next = structuredClone(current);
   const status = o['status'];
-  if (status !== undefined) {
-    const s = typeof status === 'string' ? status.toLowerCase() : '';
-    const map: Record<string, AutomaticRepliesSetting['status']> = {
-      disabled: 'disabled',
-      alwaysenabled: 'alwaysEnabled',
-      scheduled: 'scheduled',
-    };
-    const v = map[s];
-    if (!v)
-      return fail(
-        rc.request,
-        400,
-        'RequestBodyRead',
-        `Cannot convert the literal '${JSON.stringify(status)}' to the expected type 'microsoft.graph.automaticRepliesStatus'.`,
-      );
-    next.status = v;
-  }
+  if (status !== undefined)
+    next.status = enumValue(rc, status, ['disabled', 'alwaysEnabled', 'scheduled'], 'automaticRepliesStatus');
   const audience = o['externalAudience'];
-  if (audience !== undefined) {
-    const a = typeof audience === 'string' ? audience.toLowerCase() : '';
-    const map: Record<string, AutomaticRepliesSetting['externalAudience']> = {
-      none: 'none',
-      contactsonly: 'contactsOnly',
-      all: 'all',
-    };
-    const v = map[a];
-    if (!v)
-      return fail(
-        rc.request,
-        400,
-        'RequestBodyRead',
-        `Cannot convert the literal '${JSON.stringify(audience)}' to the expected type 'microsoft.graph.externalAudienceScope'.`,
-      );
-    next.externalAudience = v;
-  }
+  if (audience !== undefined)
+    next.externalAudience = enumValue(rc, audience, ['none', 'contactsOnly', 'all'], 'externalAudienceScope');
   for (const k of ['internalReplyMessage', 'externalReplyMessage'] as const) {
     const v = o[k];
     if (v === undefined) continue;

@@ -4,6 +4,7 @@
  * ge lt le`, `and or not`, parentheses, `in (…)`, `startswith(p,'x')`, `endswith(p,'x')`, and lambdas
  * `coll/any(x:x eq 'v')`, `coll/any(x:x/prop eq v)`, `coll/all(…)`. Unquoted GUIDs are literals.
  */
+import { readQuotedLiteral } from '../http/quoted-literal.js';
 
 export type Literal = string | number | boolean | null;
 export type Operand = { kind: 'literal'; value: Literal } | { kind: 'path'; segments: string[] };
@@ -40,26 +41,10 @@ export function tokenize(input: string): Token[] {
     if (/\s/.test(c)) {
       i += 1;
     } else if (c === "'") {
-      const start = i;
-      let value = '';
-      i += 1;
-      for (;;) {
-        if (i >= input.length)
-          throw new ODataFilterError(`Syntax error: unterminated string literal at position ${start}.`);
-        const ch = input.charAt(i);
-        if (ch === "'") {
-          if (input.charAt(i + 1) === "'") {
-            value += "'";
-            i += 2;
-            continue;
-          }
-          i += 1;
-          break;
-        }
-        value += ch;
-        i += 1;
-      }
-      tokens.push({ t: 'str', v: value, pos: start });
+      const literal = readQuotedLiteral(input, i);
+      if (!literal) throw new ODataFilterError(`Syntax error: unterminated string literal at position ${i}.`);
+      tokens.push({ t: 'str', v: literal.value, pos: i });
+      i = literal.end;
     } else if (c === '(' || c === ')' || c === ',' || c === ':' || c === '/') {
       tokens.push({ t: 'punct', v: c, pos: i });
       i += 1;
@@ -125,19 +110,19 @@ class Parser {
   }
 
   private parseOr(): FilterExpr {
-    let left = this.parseAnd();
-    while (this.isKeyword('or')) {
-      this.i += 1;
-      left = { kind: 'or', left, right: this.parseAnd() };
-    }
-    return left;
+    return this.parseChain('or', () => this.parseAnd());
   }
 
   private parseAnd(): FilterExpr {
-    let left = this.parseNot();
-    while (this.isKeyword('and')) {
+    return this.parseChain('and', () => this.parseNot());
+  }
+
+  /** `operand (keyword operand)*`, grouped from the left. */
+  private parseChain(keyword: 'and' | 'or', operand: () => FilterExpr): FilterExpr {
+    let left = operand();
+    while (this.isKeyword(keyword)) {
       this.i += 1;
-      left = { kind: 'and', left, right: this.parseNot() };
+      left = { kind: keyword, left, right: operand() };
     }
     return left;
   }

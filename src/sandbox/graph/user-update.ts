@@ -4,7 +4,7 @@
  */
 import type { RouteContext, SandboxResponse } from '../http/service.js';
 import type { UserRecord } from '../state/directory-types.js';
-import { fail, insufficientPrivileges, noContent } from './errors.js';
+import { directoryBadRequest, fail, insufficientPrivileges, noContent } from './errors.js';
 import { hasAnyRole, requireUser } from './lookup.js';
 
 const generalWrite = ['User.ReadUpdate.All', 'User.ReadWrite.All', 'Directory.ReadWrite.All'];
@@ -103,7 +103,7 @@ export function patchUser(rc: RouteContext): SandboxResponse {
       const isAccepted =
         cloudMastered.has(prop) &&
         !(prop === 'accountEnabled' && rc.tenant.info.syncedAccountEnabledWrites === 'reject');
-      if (!isAccepted) fail(req, 400, 'Request_BadRequest', onPremMasteredMessage);
+      if (!isAccepted) directoryBadRequest(req, onPremMasteredMessage);
     }
     applyProperty(rc, prop, value, changes);
   }
@@ -112,10 +112,8 @@ export function patchUser(rc: RouteContext): SandboxResponse {
 }
 
 function invalidValue(rc: RouteContext, prop: string): never {
-  return fail(
+  return directoryBadRequest(
     rc.request,
-    400,
-    'Request_BadRequest',
     `Invalid value specified for property '${prop}' of resource 'User'.`,
   );
 }
@@ -137,10 +135,8 @@ function applyProperty(rc: RouteContext, prop: string, value: unknown, changes: 
       const profile = value as Record<string, unknown>;
       const password = profile['password'];
       if (typeof password !== 'string' || !isComplexPassword(password)) {
-        fail(
+        directoryBadRequest(
           rc.request,
-          400,
-          'Request_BadRequest',
           'The specified password does not comply with password complexity requirements. Please provide a different password.',
         );
       }
@@ -158,7 +154,7 @@ function applyProperty(rc: RouteContext, prop: string, value: unknown, changes: 
       changes.businessPhones = value as string[];
       return;
     case 'onPremisesExtensionAttributes':
-      fail(rc.request, 400, 'Request_BadRequest', onPremMasteredMessage);
+      directoryBadRequest(rc.request, onPremMasteredMessage);
       return;
     default:
       if ((stringProps as readonly string[]).includes(prop)) {
@@ -167,10 +163,8 @@ function applyProperty(rc: RouteContext, prop: string, value: unknown, changes: 
         (changes as Record<StringProp, string | null>)[prop as StringProp] = value;
         return;
       }
-      fail(
+      directoryBadRequest(
         rc.request,
-        400,
-        'Request_BadRequest',
         `Property '${prop}' is read-only or does not exist on type 'microsoft.graph.user' and cannot be updated.`,
       );
   }

@@ -1,7 +1,7 @@
 /** Users: get (by id or UPN, `$select`, `$expand=manager`), list (OData queries), update, revoke sessions, delete. */
 import type { RouteContext, RouteDefinition, SandboxResponse } from '../http/service.js';
 import type { UserRecord } from '../state/directory-types.js';
-import { fail, insufficientPrivileges, noContent, ok } from './errors.js';
+import { directoryBadRequest, fail, insufficientPrivileges, noContent, ok } from './errors.js';
 import { runListQuery } from './list-query.js';
 import { requireUser } from './lookup.js';
 import { onPremMasteredMessage, patchUser } from './user-update.js';
@@ -27,7 +27,7 @@ function selectFor(rc: RouteContext, known: readonly string[]): string[] | null 
   try {
     return parseSelect(raw, known);
   } catch (e) {
-    if (e instanceof SelectError) return fail(rc.request, 400, 'Request_BadRequest', e.message);
+    if (e instanceof SelectError) return directoryBadRequest(rc.request, e.message);
     throw e;
   }
 }
@@ -42,10 +42,8 @@ function parseExpand(rc: RouteContext): ManagerExpand | null {
   if (raw === undefined) return null;
   const m = /^\s*manager\s*(?:\((.*)\))?\s*$/i.exec(raw);
   if (!m)
-    return fail(
+    return directoryBadRequest(
       rc.request,
-      400,
-      'Request_BadRequest',
       `Could not find a property named '${raw.split('(')[0] ?? raw}' on type 'microsoft.graph.user'.`,
     );
   let levels = 1;
@@ -58,19 +56,14 @@ function parseExpand(rc: RouteContext): ManagerExpand | null {
     if (name.toLowerCase() === '$levels') {
       levels = value.toLowerCase() === 'max' ? 1000 : Number(value);
       if (!Number.isInteger(levels) || levels < 1 || levels > 1000)
-        fail(rc.request, 400, 'Request_BadRequest', `Invalid $levels value '${value}'.`);
+        directoryBadRequest(rc.request, `Invalid $levels value '${value}'.`);
     } else if (name.toLowerCase() === '$select') {
       select = value
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean);
     } else {
-      fail(
-        rc.request,
-        400,
-        'Request_BadRequest',
-        `Query option '${name}' is not allowed in $expand of manager.`,
-      );
+      directoryBadRequest(rc.request, `Query option '${name}' is not allowed in $expand of manager.`);
     }
   }
   const isEventual = (rc.request.headers['consistencylevel'] ?? '').toLowerCase() === 'eventual';
@@ -166,7 +159,7 @@ function deleteUser(rc: RouteContext): SandboxResponse {
   ) {
     insufficientPrivileges(rc.request);
   }
-  if (user.onPremisesSyncEnabled === true) fail(rc.request, 400, 'Request_BadRequest', onPremMasteredMessage);
+  if (user.onPremisesSyncEnabled === true) directoryBadRequest(rc.request, onPremMasteredMessage);
   rc.tenant.directory.deleteUser(user.id);
   if (rc.tenant.exchange.getMailbox(user.id))
     rc.tenant.exchange.updateMailbox(user.id, { whenSoftDeleted: rc.tenant.nowIso() });

@@ -2,6 +2,7 @@
  * The named seed organisation: fixed ids for the hard cases the product must handle. docs/sandbox.md lists
  * every user; tests and other components rely on these ids and UPNs, so change them only with the doc.
  */
+import type { SharingPermissionFlag } from '../state/exchange-types.js';
 import type { Tenant } from '../state/tenant.js';
 import { makeDrive, makeGroup, makeMailbox, makeUser } from './builders.js';
 import { seeded } from './named-ids.js';
@@ -38,6 +39,15 @@ export function seedNamedOrg(tenant: Tenant): void {
 
 function seedMailboxRights(tenant: Tenant): void {
   const x = tenant.exchange;
+  /** The recipient's entry on the mailbox's default calendar. */
+  const shareCalendar = (
+    mailbox: string,
+    recipientId: string,
+    role: string,
+    flags: SharingPermissionFlag[] = [],
+  ): void => {
+    x.setFolderPermission(mailbox, { kind: 'recipient', recipientId }, [role], flags);
+  };
   for (const m of [...x.mailboxes()])
     x.setFolderPermission(m.userId, { kind: 'default' }, ['AvailabilityOnly'], []);
   // Adele (cloud-only leaver): FullAccess on two user mailboxes and two shared mailboxes, SendAs on one,
@@ -46,29 +56,19 @@ function seedMailboxRights(tenant: Tenant): void {
     x.grantRight('FullAccess', mbx, U.adeleVance);
   x.grantRight('SendAs', U.support, U.adeleVance);
   x.grantRight('SendOnBehalf', U.meganBowen, U.adeleVance);
-  x.setFolderPermission(
-    U.johannaLorenz,
-    { kind: 'recipient', recipientId: U.adeleVance },
-    ['Editor'],
-    ['Delegate'],
-  );
-  x.setFolderPermission(U.isabelleDubois, { kind: 'recipient', recipientId: U.adeleVance }, ['Reviewer'], []);
+  shareCalendar(U.johannaLorenz, U.adeleVance, 'Editor', ['Delegate']);
+  shareCalendar(U.isabelleDubois, U.adeleVance, 'Reviewer');
   // Shared mailboxes with the other kinds of rights.
   for (const t of [U.diegoSiciliani, U.isaiahLanger]) x.grantRight('FullAccess', U.support, t);
   x.grantRight('SendOnBehalf', U.support, U.nestorWilke);
-  x.setFolderPermission(U.support, { kind: 'recipient', recipientId: U.meganBowen }, ['Reviewer'], []);
+  shareCalendar(U.support, U.meganBowen, 'Reviewer');
   x.grantRight('FullAccess', U.billing, U.meganBowen);
   x.grantRight('SendAs', U.billing, U.meganBowen);
   for (const t of [U.saraDavis, U.lynneRobbins, G.financeMailSecurity])
     x.grantRight('FullAccess', U.finance, t);
   x.grantRight('SendAs', U.finance, U.lynneRobbins);
   x.grantRight('SendOnBehalf', U.finance, U.gradyArchie);
-  x.setFolderPermission(
-    U.finance,
-    { kind: 'recipient', recipientId: U.pradeepGupta },
-    ['Editor'],
-    ['Delegate'],
-  );
+  shareCalendar(U.finance, U.pradeepGupta, 'Editor', ['Delegate']);
   // Grady (synced leaver) and Pradeep (leaver whose manager also leaves) hold rights too.
   x.grantRight('FullAccess', U.leeGu, U.gradyArchie);
   x.grantRight('FullAccess', U.saraDavis, U.pradeepGupta);

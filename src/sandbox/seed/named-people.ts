@@ -1,4 +1,5 @@
 /** The seeded people and groups (data only; see named-org.ts for how they are wired). */
+import type { AssignedLicense } from '../state/directory-types.js';
 import type { GroupSpec, MailboxSpec, UserSpec } from './builders.js';
 import { seeded } from './named-ids.js';
 import { skuIds } from './skus.js';
@@ -321,83 +322,53 @@ export const people: Person[] = [
   },
 ];
 
-export const groups: (GroupSpec & { members: string[] })[] = [
-  {
-    id: G.salesTeam,
-    displayName: 'Sales Team',
-    kind: 'team',
-    mailNickname: 'salesteam',
-    members: [U.adeleVance, U.meganBowen, U.alexJohnsonSales, U.johannaLorenz, U.isabelleDubois],
-  },
-  {
-    id: G.retailSecurity,
-    displayName: 'Retail Security',
-    kind: 'security',
-    mailNickname: 'retailsecurity',
-    members: [U.adeleVance, U.christieCline],
-  },
-  {
-    id: G.allSalesDynamic,
-    displayName: 'All Sales (dynamic)',
-    kind: 'dynamic',
-    mailNickname: 'allsales',
-    members: [U.adeleVance, U.meganBowen, U.alexJohnsonSales, U.johannaLorenz, U.isabelleDubois, U.rayKim],
-  },
-  {
-    id: G.salesSynced,
-    displayName: 'GS-Sales',
-    kind: 'synced',
-    mailNickname: 'gs-sales',
-    members: [U.adeleVance],
-  },
-  {
-    id: G.salesDistribution,
-    displayName: 'Sales DL',
-    kind: 'distribution',
-    mailNickname: 'sales-dl',
-    members: [U.adeleVance, U.meganBowen],
-  },
-  {
-    id: G.licensingEms,
-    displayName: 'Licensing - EMS E5',
-    kind: 'security',
-    mailNickname: 'licensing-ems',
-    licences: [{ skuId: skuIds.EMSPREMIUM, disabledPlans: [] }],
-    members: [U.adeleVance, U.meganBowen],
-  },
-  {
-    id: G.engineeringSynced,
-    displayName: 'GS-Engineering',
-    kind: 'synced',
-    mailNickname: 'gs-engineering',
-    members: [U.gradyArchie, U.leeGu],
-  },
-  {
-    id: G.lifecycleProtected,
-    displayName: 'Lifecycle Protected',
-    kind: 'security',
-    mailNickname: 'lifecycle-protected',
-    members: [U.pattiFernandez, U.breakGlass],
-  },
-  {
-    id: G.lifecycleRequesters,
-    displayName: 'Lifecycle Requesters',
-    kind: 'security',
-    mailNickname: 'lifecycle-requesters',
-    members: [U.isaiahLanger, U.miriamGraham],
-  },
-  {
-    id: G.lifecycleApprovers,
-    displayName: 'Lifecycle Approvers',
-    kind: 'security',
-    mailNickname: 'lifecycle-approvers',
-    members: [U.joniSherman, U.irvinSayers],
-  },
-  {
-    id: G.financeMailSecurity,
-    displayName: 'Finance Mail Security',
-    kind: 'mail-enabled-security',
-    mailNickname: 'finance-sec',
-    members: [U.lynneRobbins, U.pradeepGupta, U.alexJohnsonFinance],
-  },
+/** Everyone in sales: the Sales Team, and all but one member of the dynamic All Sales group. */
+const salesPeople = [U.adeleVance, U.meganBowen, U.alexJohnsonSales, U.johannaLorenz, U.isabelleDubois];
+
+/** The named groups: id, display name, kind and mail nickname. */
+const groupRows: [string, string, GroupSpec['kind'], string][] = [
+  [G.salesTeam, 'Sales Team', 'team', 'salesteam'],
+  [G.retailSecurity, 'Retail Security', 'security', 'retailsecurity'],
+  [G.allSalesDynamic, 'All Sales (dynamic)', 'dynamic', 'allsales'],
+  [G.salesSynced, 'GS-Sales', 'synced', 'gs-sales'],
+  [G.salesDistribution, 'Sales DL', 'distribution', 'sales-dl'],
+  [G.licensingEms, 'Licensing - EMS E5', 'security', 'licensing-ems'],
+  [G.engineeringSynced, 'GS-Engineering', 'synced', 'gs-engineering'],
+  [G.lifecycleProtected, 'Lifecycle Protected', 'security', 'lifecycle-protected'],
+  [G.lifecycleRequesters, 'Lifecycle Requesters', 'security', 'lifecycle-requesters'],
+  [G.lifecycleApprovers, 'Lifecycle Approvers', 'security', 'lifecycle-approvers'],
+  [G.financeMailSecurity, 'Finance Mail Security', 'mail-enabled-security', 'finance-sec'],
 ];
+
+const membersOf: Record<string, string[]> = {
+  [G.salesTeam]: salesPeople,
+  [G.retailSecurity]: [U.adeleVance, U.christieCline],
+  [G.allSalesDynamic]: [...salesPeople, U.rayKim],
+  [G.salesSynced]: [U.adeleVance],
+  [G.salesDistribution]: [U.adeleVance, U.meganBowen],
+  [G.licensingEms]: [U.adeleVance, U.meganBowen],
+  [G.engineeringSynced]: [U.gradyArchie, U.leeGu],
+  [G.lifecycleProtected]: [U.pattiFernandez, U.breakGlass],
+  [G.lifecycleRequesters]: [U.isaiahLanger, U.miriamGraham],
+  [G.lifecycleApprovers]: [U.joniSherman, U.irvinSayers],
+  [G.financeMailSecurity]: [U.lynneRobbins, U.pradeepGupta, U.alexJohnsonFinance],
+};
+
+/** Group-based licensing: members inherit these licences. */
+const licencesOf: Record<string, AssignedLicense[]> = {
+  [G.licensingEms]: [{ skuId: skuIds.EMSPREMIUM, disabledPlans: [] }],
+};
+
+export const groups: (GroupSpec & { members: string[] })[] = groupRows.map(
+  ([id, displayName, kind, mailNickname]) => {
+    const licences = licencesOf[id];
+    return {
+      id,
+      displayName,
+      kind,
+      mailNickname,
+      ...(licences && { licences }),
+      members: membersOf[id] ?? [],
+    };
+  },
+);

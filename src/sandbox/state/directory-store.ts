@@ -1,9 +1,9 @@
 /** Users, groups and memberships with their lookup indexes (id, UPN, SMTP address, manager, membership). */
-import type { StateEnvironment } from './environment.js';
 import type { DeletedUserRecord, GroupRecord, MembershipRecord, UserRecord } from './directory-types.js';
-import { KeyIndex } from './key-index.js';
+import type { StateEnvironment } from './environment.js';
+import { IndexedStore } from './indexed-store.js';
 import type { TenantData } from './tenant-data.js';
-import { isRemovalPending, isVisible } from './visibility.js';
+import { isRemovalPending } from './visibility.js';
 
 export interface EffectiveLicense {
   skuId: string;
@@ -23,26 +23,19 @@ export function addressesOf(obj: { mail: string | null; proxyAddresses?: string[
   return [...out];
 }
 
-export class DirectoryStore {
-  private readonly byUpn = new Map<string, string>();
-  private readonly byAddress = new Map<string, string>();
-  private readonly reports = new KeyIndex();
-  private readonly membersOf = new KeyIndex();
-  private readonly groupsOf = new KeyIndex();
+export class DirectoryStore extends IndexedStore {
+  private readonly byUpn = this.lookup();
+  private readonly byAddress = this.lookup();
+  private readonly reports = this.keyIndex();
+  private readonly membersOf = this.keyIndex();
+  private readonly groupsOf = this.keyIndex();
 
-  constructor(
-    private readonly data: TenantData,
-    private readonly env: StateEnvironment,
-  ) {
+  constructor(data: TenantData, env: StateEnvironment) {
+    super(data, env);
     this.rebuild();
   }
 
-  rebuild(): void {
-    this.byUpn.clear();
-    this.byAddress.clear();
-    this.reports.clear();
-    this.membersOf.clear();
-    this.groupsOf.clear();
+  protected indexAll(): void {
     for (const u of this.data.users.values()) this.indexUser(u);
     for (const g of this.data.groups.values()) for (const a of addressesOf(g)) this.byAddress.set(a, g.id);
     for (const [key, m] of this.data.memberships) {
@@ -173,40 +166,26 @@ export class DirectoryStore {
     const key = `${groupId}|${memberId}`;
     const existing = this.data.memberships.get(key);
     if (existing && !isRemovalPending(existing)) return 'exists';
-    const now = this.env.now();
-    if (existing && isVisible(existing, now)) {
-      this.data.memberships.set(key, { ...existing, hiddenFrom: null });
-      return 'added';
-    }
-    this.data.memberships.set(key, {
-      groupId,
-      memberId,
-      visibleFrom: now + this.env.delayMs('membership'),
-      hiddenFrom: null,
-    });
+    this.data.memberships.set(key, { groupId, memberId, ...this.visibleAfterDelay('membership', existing) });
     this.membersOf.add(groupId, key);
     this.groupsOf.add(memberId, key);
     return 'added';
   }
 
   removeMember(groupId: string, memberId: string): 'removed' | 'absent' {
-    const key = `${groupId}|${memberId}`;
-    const m = this.data.memberships.get(key);
-    if (!m || isRemovalPending(m)) return 'absent';
-    const delay = this.env.delayMs('membership');
-    if (delay <= 0) this.dropMembership(groupId, memberId);
-    else this.data.memberships.set(key, { ...m, hiddenFrom: this.env.now() + delay });
-    return 'removed';
+    return this.removeEntry('membership', this.data.memberships, `${groupId}|${memberId}`, () => {
+      this.unindexMembership(groupId, memberId);
+    });
   }
 
   /** Member ids visible to reads now. */
   members(groupId: string): string[] {
-    return this.visibleKeys(this.membersOf.get(groupId)).map((m) => m.memberId);
+    return this.visible(this.data.memberships, this.membersOf.get(groupId)).map((m) => m.memberId);
   }
 
   /** Group ids (direct) the object is a visible member of. */
   memberOf(memberId: string): string[] {
-    return this.visibleKeys(this.groupsOf.get(memberId)).map((m) => m.groupId);
+    return this.visible(this.data.memberships, this.groupsOf.get(memberId)).map((m) => m.groupId);
   }
 
   /** Direct licences plus those inherited from (visible) group memberships. */
@@ -224,19 +203,13 @@ export class DirectoryStore {
     return out;
   }
 
-  private visibleKeys(keys: ReadonlySet<string>): MembershipRecord[] {
-    const now = this.env.now();
-    const out: MembershipRecord[] = [];
-    for (const key of keys) {
-      const m = this.data.memberships.get(key);
-      if (m && isVisible(m, now)) out.push(m);
-    }
-    return out;
+  private dropMembership(groupId: string, memberId: string): void {
+    this.data.memberships.delete(`${groupId}|${memberId}`);
+    this.unindexMembership(groupId, memberId);
   }
 
-  private dropMembership(groupId: string, memberId: string): void {
+  private unindexMembership(groupId: string, memberId: string): void {
     const key = `${groupId}|${memberId}`;
-    this.data.memberships.delete(key);
     this.membersOf.delete(groupId, key);
     this.groupsOf.delete(memberId, key);
   }

@@ -11,49 +11,38 @@ import type {
   MailboxRightKind,
   SharingPermissionFlag,
 } from './exchange-types.js';
-import { KeyIndex } from './key-index.js';
+import { IndexedStore } from './indexed-store.js';
 import type { TenantData } from './tenant-data.js';
-import { isRemovalPending, isVisible, type ConsistencyArea, type Visibility } from './visibility.js';
+import { isRemovalPending } from './visibility.js';
 
 export interface GrantOptions {
   autoMapping?: boolean;
   inheritanceType?: MailboxRight['inheritanceType'];
 }
 
+/** The entries every folder has, by the names Exchange shows (and accepts as `User`) for them. */
+export const builtInTrusteeNames = { default: 'Default', anonymous: 'Anonymous' } as const;
+
 /** Stable key of a folder trustee (also the basis of the Graph calendarPermission id). */
 export function folderTrusteeKey(t: FolderTrustee): string {
-  switch (t.kind) {
-    case 'default':
-      return 'Default';
-    case 'anonymous':
-      return 'Anonymous';
-    case 'recipient':
-      return `recipient:${t.recipientId}`;
-    case 'external':
-      return `external:${t.address.toLowerCase()}`;
-  }
+  if (t.kind === 'recipient') return `recipient:${t.recipientId}`;
+  if (t.kind === 'external') return `external:${t.address.toLowerCase()}`;
+  return builtInTrusteeNames[t.kind];
 }
 
-export class ExchangeStore {
-  private readonly identities = new Map<string, string>();
-  private readonly rightsOnMailbox = new KeyIndex();
-  private readonly rightsOfTrustee = new KeyIndex();
-  private readonly foldersOfMailbox = new KeyIndex();
-  private readonly foldersOfTrustee = new KeyIndex();
+export class ExchangeStore extends IndexedStore {
+  private readonly identities = this.lookup();
+  private readonly rightsOnMailbox = this.keyIndex();
+  private readonly rightsOfTrustee = this.keyIndex();
+  private readonly foldersOfMailbox = this.keyIndex();
+  private readonly foldersOfTrustee = this.keyIndex();
 
-  constructor(
-    private readonly data: TenantData,
-    private readonly env: StateEnvironment,
-  ) {
+  constructor(data: TenantData, env: StateEnvironment) {
+    super(data, env);
     this.rebuild();
   }
 
-  rebuild(): void {
-    this.identities.clear();
-    this.rightsOnMailbox.clear();
-    this.rightsOfTrustee.clear();
-    this.foldersOfMailbox.clear();
-    this.foldersOfTrustee.clear();
+  protected indexAll(): void {
     for (const m of this.data.mailboxes.values()) this.indexMailbox(m);
     for (const [key, r] of this.data.mailboxRights) this.indexRight(key, r);
     for (const [key, p] of this.data.folderPermissions) this.indexFolder(key, p);
@@ -132,18 +121,10 @@ export class ExchangeStore {
 
   revokeRight(kind: MailboxRightKind, mailboxId: string, trusteeId: string): 'removed' | 'absent' {
     const key = `${kind}|${mailboxId}|${trusteeId}`;
-    const r = this.data.mailboxRights.get(key);
-    if (!r || isRemovalPending(r)) return 'absent';
-    this.hide(
-      'mailboxPermission',
-      (hidden) => this.data.mailboxRights.set(key, { ...r, ...hidden }),
-      () => {
-        this.data.mailboxRights.delete(key);
-        this.rightsOnMailbox.delete(r.mailboxId, key);
-        this.rightsOfTrustee.delete(r.trusteeId, key);
-      },
-    );
-    return 'removed';
+    return this.removeEntry('mailboxPermission', this.data.mailboxRights, key, (r) => {
+      this.rightsOnMailbox.delete(r.mailboxId, key);
+      this.rightsOfTrustee.delete(r.trusteeId, key);
+    });
   }
 
   /** Rights on a mailbox visible to reads now, optionally of one kind. */
@@ -159,11 +140,11 @@ export class ExchangeStore {
   // ---- calendar folder permissions -----------------------------------------------------------------------
 
   folderPermissions(mailboxId: string): FolderPermissionRecord[] {
-    return this.visibleFolders(this.foldersOfMailbox.get(mailboxId));
+    return this.visible(this.data.folderPermissions, this.foldersOfMailbox.get(mailboxId));
   }
 
   folderPermissionsHeldBy(recipientId: string): FolderPermissionRecord[] {
-    return this.visibleFolders(this.foldersOfTrustee.get(recipientId));
+    return this.visible(this.data.folderPermissions, this.foldersOfTrustee.get(recipientId));
   }
 
   /** Write-side lookup of the live (not removal-pending) entry for a trustee. */
@@ -208,58 +189,16 @@ export class ExchangeStore {
   /** Removes the trustee's entry. The Default and Anonymous entries can't be removed (set them to None). */
   removeFolderPermission(mailboxId: string, trustee: FolderTrustee): 'removed' | 'absent' {
     const key = `${mailboxId}|calendar|${folderTrusteeKey(trustee)}`;
-    const p = this.data.folderPermissions.get(key);
-    if (!p || isRemovalPending(p)) return 'absent';
-    this.hide(
-      'folderPermission',
-      (hidden) => this.data.folderPermissions.set(key, { ...p, ...hidden }),
-      () => {
-        this.data.folderPermissions.delete(key);
-        this.foldersOfMailbox.delete(p.mailboxId, key);
-        if (p.trustee.kind === 'recipient') this.foldersOfTrustee.delete(p.trustee.recipientId, key);
-      },
-    );
-    return 'removed';
+    return this.removeEntry('folderPermission', this.data.folderPermissions, key, (p) => {
+      this.foldersOfMailbox.delete(p.mailboxId, key);
+      if (p.trustee.kind === 'recipient') this.foldersOfTrustee.delete(p.trustee.recipientId, key);
+    });
   }
 
   // ---- internals ------------------------------------------------------------------------------------------
 
-  private visibleAfterDelay(area: ConsistencyArea, replaced: Visibility | undefined): Visibility {
-    const now = this.env.now();
-    // Re-adding while a removal is still propagating: reads never stop seeing it.
-    if (replaced && isVisible(replaced, now)) return { visibleFrom: replaced.visibleFrom, hiddenFrom: null };
-    return { visibleFrom: now + this.env.delayMs(area), hiddenFrom: null };
-  }
-
-  /** Drops the entry now, or (with a delay) replaces it by a copy hidden from reads after the delay. */
-  private hide(
-    area: ConsistencyArea,
-    replace: (hidden: Pick<Visibility, 'hiddenFrom'>) => void,
-    drop: () => void,
-  ): void {
-    const delay = this.env.delayMs(area);
-    if (delay <= 0) drop();
-    else replace({ hiddenFrom: this.env.now() + delay });
-  }
-
   private visibleRights(keys: ReadonlySet<string>, kind: MailboxRightKind | undefined): MailboxRight[] {
-    const now = this.env.now();
-    const out: MailboxRight[] = [];
-    for (const key of keys) {
-      const r = this.data.mailboxRights.get(key);
-      if (r && (kind === undefined || r.kind === kind) && isVisible(r, now)) out.push(r);
-    }
-    return out;
-  }
-
-  private visibleFolders(keys: ReadonlySet<string>): FolderPermissionRecord[] {
-    const now = this.env.now();
-    const out: FolderPermissionRecord[] = [];
-    for (const key of keys) {
-      const p = this.data.folderPermissions.get(key);
-      if (p && isVisible(p, now)) out.push(p);
-    }
-    return out;
+    return this.visible(this.data.mailboxRights, keys, (r) => kind === undefined || r.kind === kind);
   }
 
   /** Identity keys of a mailbox, including the owner's UPN (Exchange accepts it as an identity). */

@@ -1,30 +1,23 @@
 /** OneDrive drives, their sharing permissions and site collection administrators. */
 import type { StateEnvironment } from './environment.js';
 import type { DriveGrantee, DrivePermissionRecord, DriveRecord, SiteAdminRecord } from './exchange-types.js';
-import { KeyIndex } from './key-index.js';
+import { IndexedStore } from './indexed-store.js';
 import type { TenantData } from './tenant-data.js';
-import { isRemovalPending, isVisible } from './visibility.js';
+import { isRemovalPending } from './visibility.js';
 
-export class SharingStore {
-  private readonly driveOfOwner = new Map<string, string>();
-  private readonly driveOfSite = new Map<string, string>();
-  private readonly permissionsOfDrive = new KeyIndex();
-  private readonly adminsOfSite = new KeyIndex();
-  private readonly sitesOfAdmin = new KeyIndex();
+export class SharingStore extends IndexedStore {
+  private readonly driveOfOwner = this.lookup();
+  private readonly driveOfSite = this.lookup();
+  private readonly permissionsOfDrive = this.keyIndex();
+  private readonly adminsOfSite = this.keyIndex();
+  private readonly sitesOfAdmin = this.keyIndex();
 
-  constructor(
-    private readonly data: TenantData,
-    private readonly env: StateEnvironment,
-  ) {
+  constructor(data: TenantData, env: StateEnvironment) {
+    super(data, env);
     this.rebuild();
   }
 
-  rebuild(): void {
-    this.driveOfOwner.clear();
-    this.driveOfSite.clear();
-    this.permissionsOfDrive.clear();
-    this.adminsOfSite.clear();
-    this.sitesOfAdmin.clear();
+  protected indexAll(): void {
     for (const d of this.data.drives.values()) this.indexDrive(d);
     for (const p of this.data.drivePermissions.values()) this.permissionsOfDrive.add(p.driveId, p.id);
     for (const [key, a] of this.data.siteAdmins) this.indexAdmin(key, a);
@@ -58,13 +51,11 @@ export class SharingStore {
   // ---- sharing permissions -------------------------------------------------------------------------------
 
   permissions(driveId: string, itemId: string): DrivePermissionRecord[] {
-    const now = this.env.now();
-    const out: DrivePermissionRecord[] = [];
-    for (const id of this.permissionsOfDrive.get(driveId)) {
-      const p = this.data.drivePermissions.get(id);
-      if (p && p.itemId === itemId && isVisible(p, now)) out.push(p);
-    }
-    return out;
+    return this.visible(
+      this.data.drivePermissions,
+      this.permissionsOfDrive.get(driveId),
+      (p) => p.itemId === itemId,
+    );
   }
 
   /** Grants roles; an existing live grant to the same grantee on the item is updated (roles merged). */
@@ -92,8 +83,7 @@ export class SharingStore {
       grantee,
       invitationEmail,
       signInRequired,
-      visibleFrom: this.env.now() + this.env.delayMs('sharing'),
-      hiddenFrom: null,
+      ...this.visibleAfterDelay('sharing', undefined),
     };
     this.data.drivePermissions.set(record.id, record);
     this.permissionsOfDrive.add(driveId, record.id);
@@ -101,27 +91,21 @@ export class SharingStore {
   }
 
   removePermission(driveId: string, permissionId: string): 'removed' | 'absent' {
-    const p = this.data.drivePermissions.get(permissionId);
-    if (!p || p.driveId !== driveId || isRemovalPending(p)) return 'absent';
-    const delay = this.env.delayMs('sharing');
-    if (delay > 0) {
-      this.data.drivePermissions.set(permissionId, { ...p, hiddenFrom: this.env.now() + delay });
-    } else {
-      this.data.drivePermissions.delete(permissionId);
+    if (this.data.drivePermissions.get(permissionId)?.driveId !== driveId) return 'absent';
+    return this.removeEntry('sharing', this.data.drivePermissions, permissionId, () => {
       this.permissionsOfDrive.delete(driveId, permissionId);
-    }
-    return 'removed';
+    });
   }
 
   // ---- site collection admins ----------------------------------------------------------------------------
 
   siteAdmins(siteUrl: string): SiteAdminRecord[] {
-    return this.visibleAdmins(this.adminsOfSite.get(normalizeSiteUrl(siteUrl)));
+    return this.visible(this.data.siteAdmins, this.adminsOfSite.get(normalizeSiteUrl(siteUrl)));
   }
 
   /** Sites (URLs) where the user is a visible site collection admin. */
   sitesAdministeredBy(userId: string): SiteAdminRecord[] {
-    return this.visibleAdmins(this.sitesOfAdmin.get(userId));
+    return this.visible(this.data.siteAdmins, this.sitesOfAdmin.get(userId));
   }
 
   /** Adds or removes a site collection admin. Returns whether anything changed (write-side). */
@@ -133,43 +117,25 @@ export class SharingStore {
   ): 'changed' | 'unchanged' {
     const site = normalizeSiteUrl(siteUrl);
     const key = `${site}|${userId}`;
+    if (!isAdmin) {
+      const outcome = this.removeEntry('sharing', this.data.siteAdmins, key, () => {
+        this.adminsOfSite.delete(site, key);
+        this.sitesOfAdmin.delete(userId, key);
+      });
+      return outcome === 'removed' ? 'changed' : 'unchanged';
+    }
     const existing = this.data.siteAdmins.get(key);
-    const isLive = existing !== undefined && !isRemovalPending(existing);
-    const now = this.env.now();
-    const delay = this.env.delayMs('sharing');
-    if (isAdmin) {
-      if (isLive) return 'unchanged';
-      const record: SiteAdminRecord = {
-        id: existing?.id ?? this.env.newId(),
-        siteUrl: site,
-        userId,
-        isPrimaryOwner,
-        visibleFrom: existing && isVisible(existing, now) ? existing.visibleFrom : now + delay,
-        hiddenFrom: null,
-      };
-      this.data.siteAdmins.set(key, record);
-      this.indexAdmin(key, record);
-      return 'changed';
-    }
-    if (!isLive) return 'unchanged';
-    if (delay > 0) {
-      this.data.siteAdmins.set(key, { ...existing, hiddenFrom: now + delay });
-    } else {
-      this.data.siteAdmins.delete(key);
-      this.adminsOfSite.delete(site, key);
-      this.sitesOfAdmin.delete(userId, key);
-    }
+    if (existing && !isRemovalPending(existing)) return 'unchanged';
+    const record: SiteAdminRecord = {
+      id: existing?.id ?? this.env.newId(),
+      siteUrl: site,
+      userId,
+      isPrimaryOwner,
+      ...this.visibleAfterDelay('sharing', existing),
+    };
+    this.data.siteAdmins.set(key, record);
+    this.indexAdmin(key, record);
     return 'changed';
-  }
-
-  private visibleAdmins(keys: ReadonlySet<string>): SiteAdminRecord[] {
-    const now = this.env.now();
-    const out: SiteAdminRecord[] = [];
-    for (const key of keys) {
-      const a = this.data.siteAdmins.get(key);
-      if (a && isVisible(a, now)) out.push(a);
-    }
-    return out;
   }
 
   private indexDrive(d: DriveRecord): void {

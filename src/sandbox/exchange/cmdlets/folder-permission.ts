@@ -4,8 +4,9 @@ import type {
   FolderTrustee,
   SharingPermissionFlag,
 } from '../../state/exchange-types.js';
+import { builtInTrusteeNames } from '../../state/exchange-store.js';
 import type { Tenant } from '../../state/tenant.js';
-import type { BoundParameters, ParamSpec } from '../binding.js';
+import type { BoundParameters } from '../binding.js';
 import { readResult, WRITE_COMMON_PARAMS, writeResult, type CmdletDefinition } from '../cmdlet.js';
 import {
   folderPermissionExists,
@@ -16,6 +17,7 @@ import {
 import { resolveCalendarFolder, type ResolvedFolder } from '../folder-identity.js';
 import { recipientDisplayName, resolveRecipient } from '../recipients.js';
 import { ExoObjectBuilder, type ExoObject } from '../response.js';
+import { permissionWriteParams } from './permission-cmdlet.js';
 import { noSettingsModifiedWarning } from './set-mailbox.js';
 
 export const FOLDER_ROLES = [
@@ -43,16 +45,9 @@ function resolveTrustee(tenant: Tenant, user: string): FolderTrustee {
 }
 
 function trusteeName(tenant: Tenant, t: FolderTrustee): string {
-  switch (t.kind) {
-    case 'default':
-      return 'Default';
-    case 'anonymous':
-      return 'Anonymous';
-    case 'recipient':
-      return recipientDisplayName(tenant, t.recipientId);
-    case 'external':
-      return t.name;
-  }
+  if (t.kind === 'recipient') return recipientDisplayName(tenant, t.recipientId);
+  if (t.kind === 'external') return t.name;
+  return builtInTrusteeNames[t.kind];
 }
 
 function sameTrustee(a: FolderTrustee, b: FolderTrustee): boolean {
@@ -109,14 +104,10 @@ function requestedRights(
   return { rights, flags };
 }
 
-const writeParams: readonly ParamSpec[] = [
-  { name: 'Identity', kind: 'string', isMandatory: true },
-  { name: 'User', kind: 'string', isMandatory: true },
-  { name: 'AccessRights', kind: 'stringList', isMandatory: true, values: FOLDER_ROLES },
+const writeParams = permissionWriteParams('User', FOLDER_ROLES, [
   { name: 'SharingPermissionFlags', kind: 'stringList', values: FLAGS },
   { name: 'SendNotificationToUser', kind: 'bool' },
-  ...WRITE_COMMON_PARAMS,
-];
+]);
 
 export const getMailboxFolderPermission: CmdletDefinition = {
   name: 'Get-MailboxFolderPermission',

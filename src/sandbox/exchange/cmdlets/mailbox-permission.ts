@@ -2,17 +2,12 @@
 import type { MailboxRecord, MailboxRight } from '../../state/exchange-types.js';
 import type { Tenant } from '../../state/tenant.js';
 import type { ParamSpec } from '../binding.js';
-import { readResult, WRITE_COMMON_PARAMS, writeResult, type CmdletDefinition } from '../cmdlet.js';
+import { readResult, type CmdletDefinition } from '../cmdlet.js';
 import { ExoObjectBuilder, type ExoObject } from '../response.js';
 import { recipientId, resolveMailbox, resolveRecipient, trusteeLabel } from '../recipients.js';
+import { mailboxRightCmdlets } from './permission-cmdlet.js';
 
-/** Only FullAccess is modelled; the other mailbox rights are refused at binding. */
-const ACCESS_RIGHTS = ['FullAccess'] as const;
 const INHERITANCE = ['All', 'None', 'Children', 'Descendents', 'SelfAndChildren'] as const;
-
-export function aceAlreadyPresentWarning(objectName: string, account: string): string {
-  return `The appropriate access control entry is already present on object "${objectName}" for account "${account}".`;
-}
 
 export function fullAccessAbsentWarning(objectName: string, account: string): string {
   return (
@@ -21,7 +16,11 @@ export function fullAccessAbsentWarning(objectName: string, account: string): st
   );
 }
 
-function aceObject(tenant: Tenant, mailbox: MailboxRecord, right: MailboxRight): ExoObject {
+function aceObject(
+  tenant: Tenant,
+  mailbox: MailboxRecord,
+  right: Pick<MailboxRight, 'trusteeId' | 'isInherited' | 'deny' | 'inheritanceType'>,
+): ExoObject {
   return new ExoObjectBuilder()
     .value('Identity', mailbox.name)
     .value('User', trusteeLabel(tenant, right.trusteeId))
@@ -67,60 +66,33 @@ export const getMailboxPermission: CmdletDefinition = {
   },
 };
 
-export const addMailboxPermission: CmdletDefinition = {
-  name: 'Add-MailboxPermission',
-  params: [
-    { name: 'Identity', kind: 'string', isMandatory: true },
-    { name: 'User', kind: 'string', isMandatory: true },
-    { name: 'AccessRights', kind: 'stringList', isMandatory: true, values: ACCESS_RIGHTS },
-    { name: 'InheritanceType', kind: 'string', values: INHERITANCE },
-    { name: 'AutoMapping', kind: 'bool' },
-    ...WRITE_COMMON_PARAMS,
-  ],
-  run({ tenant, recordWrite }, p) {
-    recordWrite('exo.add-mailbox-permission');
-    const mailbox = resolveMailbox(tenant, p.requiredString('Identity'));
-    const trustee = recipientId(resolveRecipient(tenant, p.requiredString('User')));
-    const inheritanceType = (p.string('InheritanceType') ?? 'All') as MailboxRight['inheritanceType'];
-    const outcome = tenant.exchange.grantRight('FullAccess', mailbox.userId, trustee, {
-      autoMapping: p.bool('AutoMapping') ?? true,
-      inheritanceType,
-    });
-    const entry: MailboxRight = {
-      id: '',
-      kind: 'FullAccess',
-      mailboxId: mailbox.userId,
-      trusteeId: trustee,
-      autoMapping: p.bool('AutoMapping') ?? true,
-      inheritanceType,
-      isInherited: false,
-      deny: false,
-      visibleFrom: 0,
-      hiddenFrom: null,
-    };
-    const warnings =
-      outcome === 'exists' ? [aceAlreadyPresentWarning(mailbox.name, trusteeLabel(tenant, trustee))] : [];
-    return writeResult([aceObject(tenant, mailbox, entry)], warnings);
-  },
-};
+const inheritanceParam: ParamSpec = { name: 'InheritanceType', kind: 'string', values: INHERITANCE };
 
-export const removeMailboxPermission: CmdletDefinition = {
-  name: 'Remove-MailboxPermission',
-  params: [
-    { name: 'Identity', kind: 'string', isMandatory: true },
-    { name: 'User', kind: 'string', isMandatory: true },
-    { name: 'AccessRights', kind: 'stringList', isMandatory: true, values: ACCESS_RIGHTS },
-    { name: 'InheritanceType', kind: 'string', values: INHERITANCE },
-    { name: 'BypassMasterAccountSid', kind: 'bool' },
-    ...WRITE_COMMON_PARAMS,
-  ],
-  run({ tenant, recordWrite }, p) {
-    recordWrite('exo.remove-mailbox-permission');
-    const mailbox = resolveMailbox(tenant, p.requiredString('Identity'));
-    const trustee = recipientId(resolveRecipient(tenant, p.requiredString('User')));
-    const outcome = tenant.exchange.revokeRight('FullAccess', mailbox.userId, trustee);
-    const warnings =
-      outcome === 'absent' ? [fullAccessAbsentWarning(mailbox.name, trusteeLabel(tenant, trustee))] : [];
-    return writeResult([], warnings);
+/** Only FullAccess is modelled; the other mailbox rights are refused at binding. */
+const fullAccess = mailboxRightCmdlets('FullAccess', 'User', {
+  add: {
+    name: 'Add-MailboxPermission',
+    operation: 'exo.add-mailbox-permission',
+    params: [inheritanceParam, { name: 'AutoMapping', kind: 'bool' }],
+    grantOptions: (p) => ({
+      autoMapping: p.bool('AutoMapping') ?? true,
+      inheritanceType: (p.string('InheritanceType') ?? 'All') as MailboxRight['inheritanceType'],
+    }),
+    echo: ({ tenant, mailbox, trusteeId }, options) =>
+      aceObject(tenant, mailbox, {
+        trusteeId,
+        isInherited: false,
+        deny: false,
+        inheritanceType: options.inheritanceType ?? 'All',
+      }),
   },
-};
+  remove: {
+    name: 'Remove-MailboxPermission',
+    operation: 'exo.remove-mailbox-permission',
+    params: [inheritanceParam, { name: 'BypassMasterAccountSid', kind: 'bool' }],
+    absentWarning: fullAccessAbsentWarning,
+  },
+});
+
+export const addMailboxPermission = fullAccess.add;
+export const removeMailboxPermission = fullAccess.remove;

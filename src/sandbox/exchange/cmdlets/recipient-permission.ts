@@ -1,10 +1,10 @@
 /** Get-/Add-/Remove-RecipientPermission: SendAs rights (InvokeCommand only). */
 import type { MailboxRight } from '../../state/exchange-types.js';
 import type { Tenant } from '../../state/tenant.js';
-import { readResult, WRITE_COMMON_PARAMS, writeResult, type CmdletDefinition } from '../cmdlet.js';
+import { readResult, type CmdletDefinition } from '../cmdlet.js';
 import { ExoObjectBuilder, type ExoObject } from '../response.js';
 import { recipientId, resolveMailbox, resolveRecipient, sidOf, trusteeLabel } from '../recipients.js';
-import { aceAlreadyPresentWarning } from './mailbox-permission.js';
+import { mailboxRightCmdlets } from './permission-cmdlet.js';
 
 const ACCESS_RIGHTS = ['SendAs'] as const;
 
@@ -65,40 +65,20 @@ export const getRecipientPermission: CmdletDefinition = {
   },
 };
 
-export const addRecipientPermission: CmdletDefinition = {
-  name: 'Add-RecipientPermission',
-  params: [
-    { name: 'Identity', kind: 'string', isMandatory: true },
-    { name: 'Trustee', kind: 'string', isMandatory: true },
-    { name: 'AccessRights', kind: 'stringList', isMandatory: true, values: ACCESS_RIGHTS },
-    ...WRITE_COMMON_PARAMS,
-  ],
-  run({ tenant, recordWrite }, p) {
-    recordWrite('exo.add-recipient-permission');
-    const mailbox = resolveMailbox(tenant, p.requiredString('Identity'));
-    const trustee = recipientId(resolveRecipient(tenant, p.requiredString('Trustee')));
-    const outcome = tenant.exchange.grantRight('SendAs', mailbox.userId, trustee);
-    const warnings =
-      outcome === 'exists' ? [aceAlreadyPresentWarning(mailbox.name, trusteeLabel(tenant, trustee))] : [];
-    return writeResult([sendAsObject(tenant, mailbox.name, trustee)], warnings);
+const sendAs = mailboxRightCmdlets('SendAs', 'Trustee', {
+  add: {
+    name: 'Add-RecipientPermission',
+    operation: 'exo.add-recipient-permission',
+    params: [],
+    echo: ({ tenant, mailbox, trusteeId }) => sendAsObject(tenant, mailbox.name, trusteeId),
   },
-};
+  remove: {
+    name: 'Remove-RecipientPermission',
+    operation: 'exo.remove-recipient-permission',
+    params: [],
+    absentWarning: sendAsAbsentWarning,
+  },
+});
 
-export const removeRecipientPermission: CmdletDefinition = {
-  name: 'Remove-RecipientPermission',
-  params: [
-    { name: 'Identity', kind: 'string', isMandatory: true },
-    { name: 'Trustee', kind: 'string', isMandatory: true },
-    { name: 'AccessRights', kind: 'stringList', isMandatory: true, values: ACCESS_RIGHTS },
-    ...WRITE_COMMON_PARAMS,
-  ],
-  run({ tenant, recordWrite }, p) {
-    recordWrite('exo.remove-recipient-permission');
-    const mailbox = resolveMailbox(tenant, p.requiredString('Identity'));
-    const trustee = recipientId(resolveRecipient(tenant, p.requiredString('Trustee')));
-    const outcome = tenant.exchange.revokeRight('SendAs', mailbox.userId, trustee);
-    const warnings =
-      outcome === 'absent' ? [sendAsAbsentWarning(mailbox.name, trusteeLabel(tenant, trustee))] : [];
-    return writeResult([], warnings);
-  },
-};
+export const addRecipientPermission = sendAs.add;
+export const removeRecipientPermission = sendAs.remove;
