@@ -97,24 +97,26 @@ function deleteCalendarPermission(rc: RouteContext): SandboxResponse {
   return noContent;
 }
 
+const permissionsPath = '/v1.0/users/:id/calendar/calendarPermissions';
+const calendarWrite = ['Calendars.ReadWrite'];
 export const calendarRoutes: RouteDefinition[] = [
   {
     method: 'GET',
-    path: '/v1.0/users/:id/calendar/calendarPermissions',
+    path: permissionsPath,
     permissions: ['Calendars.Read', 'Calendars.ReadWrite'],
     handler: listCalendarPermissions,
   },
   {
     method: 'POST',
-    path: '/v1.0/users/:id/calendar/calendarPermissions',
-    permissions: ['Calendars.ReadWrite'],
+    path: permissionsPath,
+    permissions: calendarWrite,
     operation: 'calendar.grant',
     handler: createCalendarPermission,
   },
   {
     method: 'DELETE',
-    path: '/v1.0/users/:id/calendar/calendarPermissions/:permissionId',
-    permissions: ['Calendars.ReadWrite'],
+    path: `${permissionsPath}/:permissionId`,
+    permissions: calendarWrite,
     operation: 'calendar.revoke',
     handler: deleteCalendarPermission,
   },

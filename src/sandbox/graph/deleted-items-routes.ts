@@ -58,17 +58,18 @@ const deletedRead = [
   'Directory.Read.All',
   'Directory.ReadWrite.All',
 ];
+const deletedItems = '/v1.0/directory/deletedItems';
 export const deletedItemsRoutes: RouteDefinition[] = [
   {
     method: 'GET',
-    path: '/v1.0/directory/deletedItems/microsoft.graph.user',
+    path: `${deletedItems}/microsoft.graph.user`,
     permissions: deletedRead,
     handler: listDeletedUsers,
   },
-  { method: 'GET', path: '/v1.0/directory/deletedItems/:id', permissions: deletedRead, handler: getDeleted },
+  { method: 'GET', path: `${deletedItems}/:id`, permissions: deletedRead, handler: getDeleted },
   {
     method: 'POST',
-    path: '/v1.0/directory/deletedItems/:id/restore',
+    path: `${deletedItems}/:id/restore`,
     permissions: ['User.DeleteRestore.All', 'User.ReadWrite.All', 'Directory.ReadWrite.All'],
     operation: 'user.restore',
     handler: restore,

@@ -150,46 +150,31 @@ function deletePermission(rc: RouteContext): SandboxResponse {
 
 const filesRead = ['Files.Read.All', 'Files.ReadWrite.All', 'Sites.Read.All', 'Sites.ReadWrite.All'];
 const filesWrite = ['Files.ReadWrite.All', 'Sites.ReadWrite.All'];
+/** Every item route also answers for the drive's root folder (`root` instead of `items/{itemId}`). */
+const rootAndItem = ['/v1.0/drives/:driveId/root', '/v1.0/drives/:driveId/items/:itemId'];
+const onRootAndItem = (route: (itemPath: string) => RouteDefinition): RouteDefinition[] =>
+  rootAndItem.map(route);
+
 export const driveRoutes: RouteDefinition[] = [
   { method: 'GET', path: '/v1.0/users/:id/drive', permissions: filesRead, handler: getUserDrive },
-  {
+  ...onRootAndItem((item) => ({
     method: 'POST',
-    path: '/v1.0/drives/:driveId/root/invite',
+    path: `${item}/invite`,
     permissions: filesWrite,
     operation: 'drive.invite',
     handler: invite,
-  },
-  {
-    method: 'POST',
-    path: '/v1.0/drives/:driveId/items/:itemId/invite',
-    permissions: filesWrite,
-    operation: 'drive.invite',
-    handler: invite,
-  },
-  {
+  })),
+  ...onRootAndItem((item) => ({
     method: 'GET',
-    path: '/v1.0/drives/:driveId/root/permissions',
+    path: `${item}/permissions`,
     permissions: filesRead,
     handler: listPermissions,
-  },
-  {
-    method: 'GET',
-    path: '/v1.0/drives/:driveId/items/:itemId/permissions',
-    permissions: filesRead,
-    handler: listPermissions,
-  },
-  {
+  })),
+  ...onRootAndItem((item) => ({
     method: 'DELETE',
-    path: '/v1.0/drives/:driveId/root/permissions/:permissionId',
+    path: `${item}/permissions/:permissionId`,
     permissions: filesWrite,
     operation: 'drive.remove-permission',
     handler: deletePermission,
-  },
-  {
-    method: 'DELETE',
-    path: '/v1.0/drives/:driveId/items/:itemId/permissions/:permissionId',
-    permissions: filesWrite,
-    operation: 'drive.remove-permission',
-    handler: deletePermission,
-  },
+  })),
 ];
