@@ -18,9 +18,10 @@ import type { AuditLog, RequestStore } from '../ports/store.js';
 import type { Decision, RequestService } from '../requests/request-service.js';
 import type { Plan } from '../step.js';
 import { checkEntries, type BulkEntry } from './bulk-input.js';
-import { chooseDelegate, toPersonRef } from './delegate-choice.js';
+import { personOf, subjectOf } from '../flows/subject.js';
+import { chooseDelegate } from './delegate-choice.js';
 import { offboardOptionsSchema, type PersonRef } from './offboard-input.js';
-import { subjectOf, type OffboardFlow, type StoredOffboardOptions } from './offboard-flow.js';
+import type { OffboardFlow, StoredOffboardOptions } from './offboard-flow.js';
 
 /** Steps planned on every run; they don't make a leaver "not done". */
 const repeatableStepIds = new Set(['entra.revoke-sessions', 'notify.delegate']);
@@ -306,6 +307,6 @@ export class BulkOffboard {
     if (!delegate) return `the delegate ${upn} was not found`;
     if (delegate.id === user.id) return 'the leaver cannot be their own delegate';
     if (!delegate.accountEnabled) return `the delegate ${delegate.displayName} is disabled`;
-    return { delegate: toPersonRef(delegate), note: `Delegate from the list: ${delegate.displayName}.` };
+    return { delegate: personOf(delegate), note: `Delegate from the list: ${delegate.displayName}.` };
   }
 }

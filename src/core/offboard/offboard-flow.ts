@@ -3,7 +3,7 @@
  * build the plan preview from live state, and turn a confirmed request into the runner's input.
  */
 import { InvalidInputError } from '../errors.js';
-import type { LifecycleRequest, Principal, Subject } from '../model.js';
+import type { LifecycleRequest, Principal } from '../model.js';
 import type { Policy } from '../policy/policy.js';
 import type { Ports } from '../ports/index.js';
 import type { IdentityUser } from '../ports/identity.js';
@@ -12,7 +12,7 @@ import type { RequestService } from '../requests/request-service.js';
 import { buildPlan } from '../runner/build-plan.js';
 import type { SystemLimiter } from '../runner/system-limits.js';
 import type { Plan, Step } from '../step.js';
-import { chooseDelegate, toPersonRef } from './delegate-choice.js';
+import { chooseDelegate } from './delegate-choice.js';
 import {
   offboardOptionsSchema,
   type OffboardInput,
@@ -24,6 +24,7 @@ import { spoGrantDelegate } from './onedrive-steps.js';
 import { scheduleDeletion, type ScheduledDeletionDeps } from './scheduled-deletion.js';
 import type { Flow, FlowResult, SummaryLink } from '../flows/flow.js';
 import { assertPlannable } from '../flows/registry.js';
+import { personOf, subjectOf } from '../flows/subject.js';
 import type { FinishedRunStatus } from '../runner/events.js';
 import type { RevokeRunFinisher } from '../revoke/revoke-finish.js';
 import { offboardWarnings } from './offboard-warnings.js';
@@ -57,18 +58,6 @@ export interface OffboardFlowDeps {
 /** What the request stores as its options: the card's choices plus the chosen delegate. */
 export interface StoredOffboardOptions extends OffboardOptions {
   delegate: PersonRef | null;
-}
-
-export function subjectOf(user: IdentityUser): Subject {
-  return {
-    id: user.id,
-    userPrincipalName: user.userPrincipalName,
-    displayName: user.displayName,
-    ...(user.mail && { mail: user.mail }),
-    isSynced: user.isSynced,
-    ...(user.onPremisesSamAccountName && { onPremisesSamAccountName: user.onPremisesSamAccountName }),
-    ...(user.employeeId && { employeeId: user.employeeId }),
-  };
 }
 
 export class OffboardFlow implements Flow<OffboardInput> {
@@ -147,7 +136,7 @@ export class OffboardFlow implements Flow<OffboardInput> {
       if (user.id === request.subject.id)
         throw new InvalidInputError('The leaver cannot be their own delegate.');
       if (!user.accountEnabled) throw new InvalidInputError(`The delegate ${user.displayName} is disabled.`);
-      delegate = toPersonRef(user);
+      delegate = personOf(user);
     }
     if (parsed.data.forwardTo) {
       const target = await this.deps.ports.users.getUser(parsed.data.forwardTo);
@@ -173,10 +162,7 @@ export class OffboardFlow implements Flow<OffboardInput> {
     return {
       requestId: request.id,
       leaver: {
-        id: request.subject.id,
-        userPrincipalName: request.subject.userPrincipalName,
-        displayName: request.subject.displayName,
-        ...(request.subject.mail && { mail: request.subject.mail }),
+        ...personOf(request.subject),
         isSynced: request.subject.isSynced,
         ...(request.subject.onPremisesSamAccountName && {
           onPremisesSamAccountName: request.subject.onPremisesSamAccountName,

@@ -3,9 +3,8 @@
  * check seat stock, create the request with the decision as its options, and build the plan preview.
  */
 import { ConflictError } from '../errors.js';
-import type { LifecycleRequest, Principal, Subject } from '../model.js';
+import type { LifecycleRequest, Principal } from '../model.js';
 import type { Policy } from '../policy/policy.js';
-import type { IdentityUser } from '../ports/identity.js';
 import type { Ports } from '../ports/index.js';
 import type { WorkQueue } from '../ports/store.js';
 import type { RequestService } from '../requests/request-service.js';
@@ -18,6 +17,7 @@ import { enqueuePending } from './provision-pending.js';
 import { provisionStepList } from './provision-steps.js';
 import type { Flow } from '../flows/flow.js';
 import { assertPlannable } from '../flows/registry.js';
+import { subjectOf } from '../flows/subject.js';
 import { stockWarnings } from './seat-stock.js';
 
 export type ProvisionPrepareResult =
@@ -39,17 +39,6 @@ export interface StoredProvisionOptions {
   input: Omit<ProvisionInput, 'requestId'>;
   notes: string[];
   inheritedSkus: string[];
-}
-
-export function provisionSubjectOf(user: IdentityUser): Subject {
-  return {
-    id: user.id,
-    userPrincipalName: user.userPrincipalName,
-    displayName: user.displayName,
-    ...(user.mail && { mail: user.mail }),
-    isSynced: user.isSynced,
-    ...(user.employeeId && { employeeId: user.employeeId }),
-  };
 }
 
 export class ProvisionFlow implements Flow<ProvisionInput> {
@@ -110,7 +99,7 @@ export class ProvisionFlow implements Flow<ProvisionInput> {
     }
     const request = await this.deps.requestService.create({
       kind: 'provision',
-      subject: provisionSubjectOf(draft.target),
+      subject: subjectOf(draft.target),
       options: { ...options },
       requester: actor,
       approvalsRequired: check.approvalsRequired,
@@ -157,7 +146,7 @@ export class ProvisionFlow implements Flow<ProvisionInput> {
     return {
       id: 'REQ-PREVIEW',
       kind: 'provision',
-      subject: provisionSubjectOf(draft.target),
+      subject: subjectOf(draft.target),
       options: { ...options },
       requester: actor,
       approvals: [],

@@ -5,7 +5,6 @@
  */
 import { InvalidInputError } from '../errors.js';
 import type { LifecycleRequest, Principal } from '../model.js';
-import { subjectOf } from '../offboard/offboard-flow.js';
 import type { Policy } from '../policy/policy.js';
 import type { Ports } from '../ports/index.js';
 import type { IdentityUser } from '../ports/identity.js';
@@ -16,6 +15,7 @@ import { buildPlan } from '../runner/build-plan.js';
 import type { FinishedRunStatus } from '../runner/events.js';
 import type { Flow, FlowResult } from '../flows/flow.js';
 import { assertPlannable } from '../flows/registry.js';
+import { subjectOf } from '../flows/subject.js';
 import type { RunRecord } from '../ports/store.js';
 import type { RevokeRunFinisher } from './revoke-finish.js';
 import type { Plan, Step } from '../step.js';
