@@ -4,28 +4,23 @@
  * revoke summary's shape), read from the store configured by DATABASE_URL or DATA_DIR.
  */
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { loadStoreConfig } from '../app/config.js';
 import { exportRequest } from '../core/runs/run-export.js';
 import { requestIdPattern } from '../core/requests/request-id.js';
 import { openStore } from '../store/index.js';
+import { parseCliArgs } from './cli-args.js';
 import { CliUsageError, type CliCommand } from './cli-command.js';
 
 export const exportCli: CliCommand = {
   summary: 'Export a request and its run as JSON',
   usage: 'lifecycle export <request id> [--out file.json]',
   async run(args, io) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: [...args],
-        options: { out: { type: 'string' } },
-        allowPositionals: true,
-        strict: true,
-      });
-    } catch (error) {
-      throw new CliUsageError(error instanceof Error ? error.message : String(error));
-    }
+    const parsed = parseCliArgs({
+      args: [...args],
+      options: { out: { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    });
     const id = (parsed.positionals[0] ?? '').toUpperCase();
     if (!requestIdPattern.test(id)) throw new CliUsageError('give a request id such as REQ-20261123-ABCDEF');
     const config = loadStoreConfig();

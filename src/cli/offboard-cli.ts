@@ -7,53 +7,13 @@
  * they need two approvers in Teams.
  */
 import { readFile } from 'node:fs/promises';
-import { userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
-import { pino } from 'pino';
-import { loadConfig } from '../app/config.js';
 import { parseLeaversCsv } from '../core/offboard/leavers-csv.js';
 import type { BulkReport, BulkResult } from '../core/runs/bulk-run-service.js';
-import { createServices } from '../app/wiring.js';
-import type { Principal } from '../core/model.js';
 import { totalsOf, type BulkItem, type BulkPreview } from '../core/offboard/bulk-offboard.js';
-import { CliUsageError, type CliCommand, type CliIo } from './cli-command.js';
+import { parseBatchOptions } from './cli-args.js';
+import type { CliCommand, CliIo } from './cli-command.js';
+import { withCliServices } from './cli-services.js';
 import { progressBar } from './offboard-progress.js';
-
-interface Options {
-  from: string;
-  isExecute: boolean;
-  isJson: boolean;
-  concurrency?: number;
-}
-
-function parse(args: readonly string[]): Options {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      options: {
-        from: { type: 'string' },
-        execute: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        concurrency: { type: 'string' },
-      },
-      strict: true,
-    }));
-  } catch (error) {
-    throw new CliUsageError(error instanceof Error ? error.message : String(error));
-  }
-  if (!values.from) throw new CliUsageError('--from <leavers.csv> is required');
-  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
-  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)) {
-    throw new CliUsageError('--concurrency must be a whole number from 1 to 256');
-  }
-  return {
-    from: values.from,
-    isExecute: values.execute,
-    isJson: values.json,
-    ...(concurrency && { concurrency }),
-  };
-}
 
 /** Protected leavers need two approvers: refused on the command line. */
 function withoutProtected(preview: BulkPreview): BulkPreview {
@@ -110,17 +70,9 @@ export function reportText(report: BulkReport): string[] {
 }
 
 async function run(args: readonly string[], io: CliIo): Promise<number> {
-  const options = parse(args);
+  const options = parseBatchOptions(args, { file: 'leavers.csv', maxConcurrency: 256 });
   const entries = parseLeaversCsv(await readFile(options.from, 'utf8'));
-  const config = loadConfig();
-  const logger = pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }, pino.destination(2));
-  const services = await createServices(config, { logger });
-  const actor: Principal = {
-    aadObjectId: `cli:${userInfo().username}`,
-    tenantId: config.tenant.id,
-    displayName: `lifecycle CLI (${userInfo().username})`,
-  };
-  try {
+  return withCliServices('warn', async ({ services, operator: actor }) => {
     const planning = progressBar(io, 'Planning');
     const prepared = await services.bulk.offboard.prepare(actor, entries, {
       isRequesterChecked: false,
@@ -163,10 +115,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
       preview.totals.refused + preview.totals.notFound + preview.totals.invalid === 0
       ? 0
       : 2;
-  } finally {
-    await services.coordinator.idle();
-    await services.store.close();
-  }
+  });
 }
 
 export const offboardCli: CliCommand = {

@@ -4,48 +4,11 @@
  * to the IT channel and e-mail. Progress goes to stderr; the report to stdout (text or `--json`).
  */
 import { readFile } from 'node:fs/promises';
-import { userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
-import { pino } from 'pino';
-import { loadConfig } from '../app/config.js';
-import { createServices } from '../app/wiring.js';
 import { countRows, reportErrors, type BatchReport } from '../core/provision/index.js';
 import { parseJoinersCsv } from '../core/provision/joiners-csv.js';
-import { CliUsageError, type CliCommand, type CliIo } from './cli-command.js';
-
-function parse(args: readonly string[]): {
-  from: string;
-  isExecute: boolean;
-  isJson: boolean;
-  concurrency?: number;
-} {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      options: {
-        from: { type: 'string' },
-        execute: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        concurrency: { type: 'string' },
-      },
-      strict: true,
-    }));
-  } catch (error) {
-    throw new CliUsageError(error instanceof Error ? error.message : String(error));
-  }
-  if (!values.from) throw new CliUsageError('--from <file.csv> is required');
-  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
-  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32)) {
-    throw new CliUsageError('--concurrency must be a whole number from 1 to 32');
-  }
-  return {
-    from: values.from,
-    isExecute: values.execute,
-    isJson: values.json,
-    ...(concurrency && { concurrency }),
-  };
-}
+import { parseBatchOptions } from './cli-args.js';
+import type { CliCommand, CliIo } from './cli-command.js';
+import { withCliServices } from './cli-services.js';
 
 export function reportText(report: BatchReport): string[] {
   const c = countRows(report);
@@ -73,20 +36,13 @@ export function reportText(report: BatchReport): string[] {
 }
 
 async function run(args: readonly string[], io: CliIo): Promise<number> {
-  const options = parse(args);
+  const options = parseBatchOptions(args, { file: 'file.csv', maxConcurrency: 32 });
   const lines = parseJoinersCsv(await readFile(options.from, 'utf8'));
-  const config = loadConfig();
-  const logger = pino({ level: config.logLevel === 'info' ? 'error' : config.logLevel }, pino.destination(2));
-  const services = await createServices(config, { logger });
-  try {
+  return withCliServices('error', async ({ services, operator }) => {
     const provisioning = services.provisioning;
     if (!provisioning) throw new Error('Provisioning is not configured: set PROVISIONING_CONFIG_FILE');
     const report = await provisioning.batch.run(lines, {
-      requester: {
-        aadObjectId: `cli:${userInfo().username}`,
-        tenantId: config.tenant.id,
-        displayName: `lifecycle CLI (${userInfo().username})`,
-      },
+      requester: operator,
       source: options.from,
       isDryRun: !options.isExecute,
       ...(options.concurrency && { concurrency: options.concurrency }),
@@ -100,10 +56,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     if (options.isJson) io.out(JSON.stringify(report, null, 2));
     else for (const line of reportText(report)) io.out(line);
     return countRows(report).failed > 0 ? 2 : 0;
-  } finally {
-    await services.coordinator.idle();
-    await services.store.close();
-  }
+  });
 }
 
 export const provisionCli: CliCommand = {

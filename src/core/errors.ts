@@ -14,81 +14,66 @@ export abstract class LifecycleError extends Error {
   }
 }
 
+/**
+ * The base of the errors the runner retries, with their stable code and the delay the service asked
+ * for, when it said.
+ */
+function retryable<C extends string>(code: C) {
+  abstract class RetryableError extends LifecycleError {
+    readonly retryable = true;
+    readonly code = code;
+    /** Delay the service asked for (Retry-After, replication time), in milliseconds. */
+    readonly retryAfterMs: number | undefined;
+    constructor(message: string, options?: ErrorOptions & { retryAfterMs?: number }) {
+      super(message, options);
+      this.retryAfterMs = options?.retryAfterMs;
+    }
+  }
+  return RetryableError;
+}
+
+/** The base of the errors the runner never retries, with their stable code. */
+function permanent<C extends string>(code: C) {
+  abstract class PermanentError extends LifecycleError {
+    readonly retryable = false;
+    readonly code = code;
+  }
+  return PermanentError;
+}
+
 /** The service asked us to slow down (HTTP 429, Exchange micro-delay, LDAP busy). */
-export class ThrottledError extends LifecycleError {
-  readonly retryable = true;
-  readonly code = 'throttled';
-  constructor(
-    /** Delay the service asked for, from Retry-After, in milliseconds. */
-    readonly retryAfterMs?: number,
-    options?: ErrorOptions & { message?: string },
-  ) {
-    super(options?.message ?? 'Throttled by the service', options);
+export class ThrottledError extends retryable('throttled') {
+  constructor(retryAfterMs?: number, options?: ErrorOptions & { message?: string }) {
+    super(options?.message ?? 'Throttled by the service', { ...options, retryAfterMs });
   }
 }
 
 /** Transient failure: 5xx, timeout, connection reset, LDAP unavailable. */
-export class UnavailableError extends LifecycleError {
-  readonly retryable = true;
-  readonly code = 'unavailable';
-  constructor(message: string, options?: ErrorOptions & { retryAfterMs?: number }) {
-    super(message, options);
-    this.retryAfterMs = options?.retryAfterMs;
-  }
-  readonly retryAfterMs: number | undefined;
-}
+export class UnavailableError extends retryable('unavailable') {}
 
-export class NotFoundError extends LifecycleError {
-  readonly retryable = false;
-  readonly code = 'not-found';
-}
+export class NotFoundError extends permanent('not-found') {}
 
-export class PermissionDeniedError extends LifecycleError {
-  readonly retryable = false;
-  readonly code = 'permission-denied';
-}
+export class PermissionDeniedError extends permanent('permission-denied') {}
 
 /** The target is in a state that forbids the change (synced object, licence needed, version mismatch). */
-export class ConflictError extends LifecycleError {
-  readonly retryable = false;
-  readonly code = 'conflict';
-}
+export class ConflictError extends permanent('conflict') {}
 
-export class InvalidInputError extends LifecycleError {
-  readonly retryable = false;
-  readonly code = 'invalid-input';
-}
+export class InvalidInputError extends permanent('invalid-input') {}
 
 /** A policy rule refused the action (four eyes, protected account, role). */
-export class PolicyError extends LifecycleError {
-  readonly retryable = false;
-  readonly code = 'policy';
-}
+export class PolicyError extends permanent('policy') {}
 
-export class CancelledError extends LifecycleError {
-  readonly retryable = false;
-  readonly code = 'cancelled';
+export class CancelledError extends permanent('cancelled') {
   constructor(message = 'Cancelled', options?: ErrorOptions) {
     super(message, options);
   }
 }
 
-/** Verification read back a state different from the one the step promised. */
-export class VerificationError extends LifecycleError {
-  readonly retryable = true;
-  readonly code = 'verification';
-  constructor(
-    message: string,
-    options?: ErrorOptions & {
-      /** How long the service usually takes to show a change (replication), when known. */
-      retryAfterMs?: number;
-    },
-  ) {
-    super(message, options);
-    this.retryAfterMs = options?.retryAfterMs;
-  }
-  readonly retryAfterMs: number | undefined;
-}
+/**
+ * Verification read back a state different from the one the step promised. `retryAfterMs`: how long
+ * the service usually takes to show a change (replication), when known.
+ */
+export class VerificationError extends retryable('verification') {}
 
 export function isRetryable(error: unknown): boolean {
   return error instanceof LifecycleError && error.retryable;

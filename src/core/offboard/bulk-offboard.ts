@@ -18,9 +18,11 @@ import type { AuditLog, RequestStore } from '../ports/store.js';
 import type { Decision, RequestService } from '../requests/request-service.js';
 import type { Plan } from '../step.js';
 import { checkEntries, type BulkEntry } from './bulk-input.js';
-import { chooseDelegate, toPersonRef } from './delegate-choice.js';
+import { previewRequest } from '../flows/preview-request.js';
+import { personOf, subjectOf } from '../flows/subject.js';
+import { chooseDelegate } from './delegate-choice.js';
 import { offboardOptionsSchema, type PersonRef } from './offboard-input.js';
-import { subjectOf, type OffboardFlow, type StoredOffboardOptions } from './offboard-flow.js';
+import type { OffboardFlow, StoredOffboardOptions } from './offboard-flow.js';
 
 /** Steps planned on every run; they don't make a leaver "not done". */
 const repeatableStepIds = new Set(['entra.revoke-sessions', 'notify.delegate']);
@@ -268,20 +270,18 @@ export class BulkOffboard {
       delegate: delegate.delegate,
       isProtected,
     });
-    const now = new Date(this.deps.ports.clock.now()).toISOString();
-    const plan = await this.deps.offboard.plan({
-      id: 'REQ-PREVIEW',
-      kind: 'offboard',
-      subject,
-      options: { ...options },
-      requester: actor,
-      approvals: [],
-      approvalsRequired: check.approvalsRequired,
-      state: 'draft',
-      version: 0,
-      createdAt: now,
-      updatedAt: now,
-    });
+    const plan = await this.deps.offboard.plan(
+      previewRequest(
+        {
+          kind: 'offboard',
+          subject,
+          options: { ...options },
+          requester: actor,
+          approvalsRequired: check.approvalsRequired,
+        },
+        this.deps.ports.clock.now(),
+      ),
+    );
     const changing = plan.steps.filter((s) => !repeatableStepIds.has(s.stepId) && s.changes.length > 0);
     const changeCount = changing.reduce((n, s) => n + s.changes.length, 0);
     const item: BulkItem = {
@@ -306,6 +306,6 @@ export class BulkOffboard {
     if (!delegate) return `the delegate ${upn} was not found`;
     if (delegate.id === user.id) return 'the leaver cannot be their own delegate';
     if (!delegate.accountEnabled) return `the delegate ${delegate.displayName} is disabled`;
-    return { delegate: toPersonRef(delegate), note: `Delegate from the list: ${delegate.displayName}.` };
+    return { delegate: personOf(delegate), note: `Delegate from the list: ${delegate.displayName}.` };
   }
 }

@@ -5,6 +5,7 @@
 import type { IdentityUser } from '../ports/identity.js';
 import type { Users } from '../ports/users.js';
 import type { RequestStore } from '../ports/store.js';
+import { personOf } from '../flows/subject.js';
 import type { PersonRef } from './offboard-input.js';
 
 export interface DelegateChoice {
@@ -14,15 +15,6 @@ export interface DelegateChoice {
 }
 
 const openStates = ['awaiting-confirmation', 'awaiting-approval', 'approved', 'running'] as const;
-
-export function toPersonRef(user: IdentityUser): PersonRef {
-  return {
-    id: user.id,
-    userPrincipalName: user.userPrincipalName,
-    displayName: user.displayName,
-    ...(user.mail && { mail: user.mail }),
-  };
-}
 
 async function isLeaving(user: IdentityUser, requests: RequestStore): Promise<boolean> {
   if (!user.accountEnabled) return true;
@@ -49,7 +41,7 @@ export async function chooseDelegate(
       skipped.length === 0
         ? `Delegate defaults to the manager, ${manager.displayName}.`
         : `${skipped.join(', ')} ${skipped.length === 1 ? 'is' : 'are'} also leaving: escalated to ${manager.displayName}.`;
-    return { delegate: toPersonRef(manager), note };
+    return { delegate: personOf(manager), note };
   }
   return {
     delegate: null,

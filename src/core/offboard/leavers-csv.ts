@@ -4,7 +4,7 @@
  * separated, other columns ignored. A file whose first cell is already a UPN has no header: its first
  * column is the leaver and its second, when present, the delegate.
  */
-import { parse } from 'csv-parse/sync';
+import { CsvFileError, readCsvRecords } from '../csv-records.js';
 import { isUpnLike, type BulkEntry } from './bulk-input.js';
 
 export const maxLeaversCsvBytes = 1024 * 1024;
@@ -13,31 +13,11 @@ export const maxLeaversCsvRows = 5000;
 const upnHeaders = new Set(['upn', 'userprincipalname', 'user', 'mail', 'email', 'leaver']);
 const delegateHeaders = new Set(['delegate', 'delegateupn', 'delegate_upn', 'delegate upn']);
 
-export class LeaversCsvError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'LeaversCsvError';
-  }
-}
+export class LeaversCsvError extends CsvFileError {}
 
 export function parseLeaversCsv(text: string): BulkEntry[] {
-  if (Buffer.byteLength(text, 'utf8') > maxLeaversCsvBytes)
-    throw new LeaversCsvError('The file is larger than 1 MB.');
-  let records: string[][];
-  try {
-    records = parse(text.replace(/^\uFEFF/, ''), {
-      skip_empty_lines: true,
-      relax_column_count: true,
-      trim: true,
-      delimiter: [',', ';'],
-    });
-  } catch (error) {
-    throw new LeaversCsvError(
-      `The file is not valid CSV: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
+  const records = readCsvRecords(text, { maxBytes: maxLeaversCsvBytes, error: LeaversCsvError });
   const first = records[0];
-  if (!first) throw new LeaversCsvError('The file is empty.');
   const hasHeader = !isUpnLike(first[0]?.trim() ?? '');
   const columns = hasHeader ? first.map((h) => h.trim().toLowerCase()) : [];
   const upnColumn = hasHeader ? columns.findIndex((c) => upnHeaders.has(c)) : 0;

@@ -3,16 +3,16 @@
  * build the plan preview from live state, and turn a confirmed request into the runner's input.
  */
 import { InvalidInputError } from '../errors.js';
-import type { LifecycleRequest, Principal, Subject } from '../model.js';
+import type { LifecycleRequest, Principal } from '../model.js';
 import type { Policy } from '../policy/policy.js';
 import type { Ports } from '../ports/index.js';
 import type { IdentityUser } from '../ports/identity.js';
 import type { RequestStore, RunRecord } from '../ports/store.js';
-import type { RequestService } from '../requests/request-service.js';
+import type { NewRequest, RequestService } from '../requests/request-service.js';
 import { buildPlan } from '../runner/build-plan.js';
 import type { SystemLimiter } from '../runner/system-limits.js';
 import type { Plan, Step } from '../step.js';
-import { chooseDelegate, toPersonRef } from './delegate-choice.js';
+import { chooseDelegate } from './delegate-choice.js';
 import {
   offboardOptionsSchema,
   type OffboardInput,
@@ -23,7 +23,10 @@ import { offboardStepCatalog, offboardSteps } from './offboard-plan.js';
 import { spoGrantDelegate } from './onedrive-steps.js';
 import { scheduleDeletion, type ScheduledDeletionDeps } from './scheduled-deletion.js';
 import type { Flow, FlowResult, SummaryLink } from '../flows/flow.js';
+import { previewRequest } from '../flows/preview-request.js';
 import { assertPlannable } from '../flows/registry.js';
+import { resolveSubject } from '../flows/resolve-subject.js';
+import { personOf, subjectOf } from '../flows/subject.js';
 import type { FinishedRunStatus } from '../runner/events.js';
 import type { RevokeRunFinisher } from '../revoke/revoke-finish.js';
 import { offboardWarnings } from './offboard-warnings.js';
@@ -59,18 +62,6 @@ export interface StoredOffboardOptions extends OffboardOptions {
   delegate: PersonRef | null;
 }
 
-export function subjectOf(user: IdentityUser): Subject {
-  return {
-    id: user.id,
-    userPrincipalName: user.userPrincipalName,
-    displayName: user.displayName,
-    ...(user.mail && { mail: user.mail }),
-    isSynced: user.isSynced,
-    ...(user.onPremisesSamAccountName && { onPremisesSamAccountName: user.onPremisesSamAccountName }),
-    ...(user.employeeId && { employeeId: user.employeeId }),
-  };
-}
-
 export class OffboardFlow implements Flow<OffboardInput> {
   readonly kind = 'offboard';
   readonly steps: readonly Step<OffboardInput>[];
@@ -80,23 +71,21 @@ export class OffboardFlow implements Flow<OffboardInput> {
   }
 
   async prepare(actor: Principal, query: string): Promise<PrepareResult> {
-    const mayRequest = await this.deps.policy.canRequest(actor, 'offboard');
-    if (!mayRequest.isAllowed) return { kind: 'refused', message: mayRequest.reason };
-    const found = await this.deps.ports.users.resolveUser(query);
-    if (found.kind === 'ambiguous') return { kind: 'ambiguous', choices: found.choices };
-    if (found.kind === 'not-found') return { kind: 'not-found', query, suggestions: found.suggestions };
-    const user = found.user;
-    const check = await this.deps.policy.checkSubject(
-      actor,
-      { id: user.id, userPrincipalName: user.userPrincipalName },
-      'offboard',
-    );
-    if (!check.decision.isAllowed) return { kind: 'refused', message: check.decision.reason };
+    const users = this.deps.ports.users;
+    const resolved = await resolveSubject({ policy: this.deps.policy, users }, actor, query, 'offboard');
+    if (resolved.kind !== 'allowed') return resolved;
+    const user = resolved.user;
 
-    const choice = await chooseDelegate(user.id, this.deps.ports.users, this.deps.requests);
+    const choice = await chooseDelegate(user.id, users, this.deps.requests);
     const options: StoredOffboardOptions = { ...offboardOptionsSchema.parse({}), delegate: choice.delegate };
-    const provisional: LifecycleRequest = this.draft(actor, user, options, check.approvalsRequired);
-    const plan = await this.plan(provisional);
+    const draft: NewRequest = {
+      kind: 'offboard',
+      subject: subjectOf(user),
+      options: { ...options },
+      requester: actor,
+      approvalsRequired: resolved.approvalsRequired,
+    };
+    const plan = await this.plan(previewRequest(draft, this.deps.ports.clock.now()));
     // Revoking sessions and the notice are planned on every run: they don't make a user "not done".
     const changeCount = plan.steps
       .filter((s) => !repeatableStepIds.has(s.stepId))
@@ -104,13 +93,7 @@ export class OffboardFlow implements Flow<OffboardInput> {
     if (changeCount === 0 && !user.accountEnabled) {
       return { kind: 'nothing-to-do', message: `${user.displayName} is already offboarded: nothing to do.` };
     }
-    const request = await this.deps.requestService.create({
-      kind: 'offboard',
-      subject: subjectOf(user),
-      options: { ...options },
-      requester: actor,
-      approvalsRequired: check.approvalsRequired,
-    });
+    const request = await this.deps.requestService.create(draft);
     const isProtected = await this.deps.policy.isProtected(request.subject);
     return { kind: 'ready', request, plan, delegateNote: choice.note, isProtected };
   }
@@ -147,7 +130,7 @@ export class OffboardFlow implements Flow<OffboardInput> {
       if (user.id === request.subject.id)
         throw new InvalidInputError('The leaver cannot be their own delegate.');
       if (!user.accountEnabled) throw new InvalidInputError(`The delegate ${user.displayName} is disabled.`);
-      delegate = toPersonRef(user);
+      delegate = personOf(user);
     }
     if (parsed.data.forwardTo) {
       const target = await this.deps.ports.users.getUser(parsed.data.forwardTo);
@@ -173,10 +156,7 @@ export class OffboardFlow implements Flow<OffboardInput> {
     return {
       requestId: request.id,
       leaver: {
-        id: request.subject.id,
-        userPrincipalName: request.subject.userPrincipalName,
-        displayName: request.subject.displayName,
-        ...(request.subject.mail && { mail: request.subject.mail }),
+        ...personOf(request.subject),
         isSynced: request.subject.isSynced,
         ...(request.subject.onPremisesSamAccountName && {
           onPremisesSamAccountName: request.subject.onPremisesSamAccountName,
@@ -240,28 +220,6 @@ export class OffboardFlow implements Flow<OffboardInput> {
     }
     await this.deps.revoke?.finisher.finish(request, run, status);
     return [];
-  }
-
-  private draft(
-    actor: Principal,
-    user: IdentityUser,
-    options: StoredOffboardOptions,
-    approvals: number,
-  ): LifecycleRequest {
-    const now = new Date(this.deps.ports.clock.now()).toISOString();
-    return {
-      id: 'REQ-PREVIEW',
-      kind: 'offboard',
-      subject: subjectOf(user),
-      options: { ...options },
-      requester: actor,
-      approvals: [],
-      approvalsRequired: approvals,
-      state: 'draft',
-      version: 0,
-      createdAt: now,
-      updatedAt: now,
-    };
   }
 }
 

@@ -32,26 +32,35 @@ import { notifyDelegate } from './notice-step.js';
 import type { OffboardInput } from './offboard-input.js';
 import { spoGrantDelegate } from './onedrive-steps.js';
 
-/**
- * Every step an offboarding can plan, besides the revoke steps it borrows from the revoke flow. The
- * flow declares these (and the registry gives them to the runner); `offboardSteps` picks from them.
- */
-export const offboardStepCatalog: readonly Step<OffboardInput>[] = [
+/** On-premises AD steps for synced leavers, except the final move out of sync scope. */
+const adSteps: readonly Step<OffboardInput>[] = [
   adResetPassword,
   adDisableAccount,
   adStampDescription,
   adHideFromAddressLists,
   adRemoveGroups,
-  adMoveToDisabledOu,
-  entraResetPassword,
-  entraBlockSignIn,
-  entraRevokeSessions,
+];
+/** The leaver's own mailbox. */
+const mailboxSteps: readonly Step<OffboardInput>[] = [
   exoGrantDelegate,
   exoConvertToShared,
   exoLitigationHold,
   exoForwarding,
   exoAutoReply,
   exoHideFromAddressLists,
+];
+
+/**
+ * Every step an offboarding can plan, besides the revoke steps it borrows from the revoke flow. The
+ * flow declares these (and the registry gives them to the runner); `offboardSteps` picks from them.
+ */
+export const offboardStepCatalog: readonly Step<OffboardInput>[] = [
+  ...adSteps,
+  adMoveToDisabledOu,
+  entraResetPassword,
+  entraBlockSignIn,
+  entraRevokeSessions,
+  ...mailboxSteps,
   spoGrantDelegate,
   entraRemoveGroups,
   entraRemoveLicences,
@@ -74,28 +83,18 @@ export function offboardSteps(
   options: OffboardPlanOptions = {},
 ): Step<OffboardInput>[] {
   const isAdInScope = input.leaver.isSynced && ports.directory !== undefined;
-  const ad: Step<OffboardInput>[] = isAdInScope
-    ? [adResetPassword, adDisableAccount, adStampDescription, adHideFromAddressLists, adRemoveGroups]
-    : [];
+  const ad = isAdInScope ? adSteps : [];
   const signIn = [
     entraResetPassword,
     after(entraBlockSignIn, isAdInScope ? [adDisableAccount.id] : []),
     entraRevokeSessions,
   ];
   const revoke = input.options.revokeMailboxRights ? [...(options.revokeSteps ?? [])] : [];
-  const mailbox = [
-    exoGrantDelegate,
-    exoConvertToShared,
-    exoLitigationHold,
-    exoForwarding,
-    exoAutoReply,
-    exoHideFromAddressLists,
-  ];
-  const beforeLicences = [...mailbox, ...revoke, spoGrantDelegate].map((s) => s.id);
+  const beforeLicences = [...mailboxSteps, ...revoke, spoGrantDelegate].map((s) => s.id);
   const steps: Step<OffboardInput>[] = [
     ...ad,
     ...signIn,
-    ...mailbox,
+    ...mailboxSteps,
     ...revoke,
     spoGrantDelegate,
     entraRemoveGroups,

@@ -3,7 +3,7 @@
  * allowed, header names case-insensitive). Every row is validated on its own: a bad row becomes a
  * per-row error and the others go on.
  */
-import { parse } from 'csv-parse/sync';
+import { CsvFileError, readCsvRecords } from '../csv-records.js';
 import { joinerRowSchema, type BatchLine } from './index.js';
 
 /** Header aliases (lower-cased) → joiner field. Any other header is kept as an attribute. */
@@ -28,31 +28,11 @@ const aliases: Record<
 export const maxCsvBytes = 5 * 1024 * 1024;
 export const maxCsvRows = 5000;
 
-export class CsvFormatError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CsvFormatError';
-  }
-}
+export class CsvFormatError extends CsvFileError {}
 
 /** Parse the text; throws CsvFormatError when the file as a whole is unusable (no UPN column, too big). */
 export function parseJoinersCsv(text: string): BatchLine[] {
-  if (Buffer.byteLength(text, 'utf8') > maxCsvBytes)
-    throw new CsvFormatError('The file is larger than 5 MB.');
-  let records: string[][];
-  try {
-    records = parse(text.replace(/^\uFEFF/, ''), {
-      skip_empty_lines: true,
-      relax_column_count: true,
-      trim: true,
-      delimiter: [',', ';'],
-    });
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new CsvFormatError(`The file is not valid CSV: ${message}`);
-  }
-  const [header, ...rows] = records;
-  if (!header) throw new CsvFormatError('The file is empty.');
+  const [header, ...rows] = readCsvRecords(text, { maxBytes: maxCsvBytes, error: CsvFormatError });
   const columns = header.map((h) => h.trim().toLowerCase());
   if (!columns.some((c) => aliases[c] === 'userPrincipalName')) {
     throw new CsvFormatError('The header has no UPN column (UserPrincipalName or UPN).');

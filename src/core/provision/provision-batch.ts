@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { describeError } from '../errors.js';
 import type { Principal } from '../model.js';
+import type { IdentityUser } from '../ports/identity.js';
 import type { Ports } from '../ports/index.js';
 import type { RunStatus, Store } from '../ports/store.js';
 import type { RequestService } from '../requests/request-service.js';
@@ -13,7 +14,8 @@ import { buildPlan } from '../runner/build-plan.js';
 import type { Runner } from '../runner/runner.js';
 import type { Plan } from '../step.js';
 import { decideProvisioning } from './provision-decision.js';
-import { provisionSubjectOf, type StoredProvisionOptions } from './provision-flow.js';
+import { subjectOf } from '../flows/subject.js';
+import type { StoredProvisionOptions } from './provision-flow.js';
 import type { JoinerRow, ProvisionInput } from './provision-input.js';
 import type { ResolvedMapping } from './provision-mapping.js';
 import { enqueuePending } from './provision-pending.js';
@@ -180,7 +182,7 @@ export class ProvisionBatch {
   }
 
   private async execute(
-    target: Parameters<typeof provisionSubjectOf>[0],
+    target: IdentityUser,
     options: StoredProvisionOptions,
     plan: Plan,
     requester: Principal,
@@ -188,7 +190,7 @@ export class ProvisionBatch {
     const { requestService, store, runner } = this.deps;
     const request = await requestService.create({
       kind: 'provision',
-      subject: provisionSubjectOf(target),
+      subject: subjectOf(target),
       options: { ...options },
       requester,
       approvalsRequired: 0,

@@ -3,12 +3,11 @@
  * check seat stock, create the request with the decision as its options, and build the plan preview.
  */
 import { ConflictError } from '../errors.js';
-import type { LifecycleRequest, Principal, Subject } from '../model.js';
+import type { LifecycleRequest, Principal } from '../model.js';
 import type { Policy } from '../policy/policy.js';
-import type { IdentityUser } from '../ports/identity.js';
 import type { Ports } from '../ports/index.js';
 import type { WorkQueue } from '../ports/store.js';
-import type { RequestService } from '../requests/request-service.js';
+import type { NewRequest, RequestService } from '../requests/request-service.js';
 import { buildPlan } from '../runner/build-plan.js';
 import type { Plan, Step } from '../step.js';
 import { decideProvisioning, type ProvisionDraft } from './provision-decision.js';
@@ -17,7 +16,9 @@ import type { ResolvedMapping } from './provision-mapping.js';
 import { enqueuePending } from './provision-pending.js';
 import { provisionStepList } from './provision-steps.js';
 import type { Flow } from '../flows/flow.js';
+import { previewRequest } from '../flows/preview-request.js';
 import { assertPlannable } from '../flows/registry.js';
+import { subjectOf } from '../flows/subject.js';
 import { stockWarnings } from './seat-stock.js';
 
 export type ProvisionPrepareResult =
@@ -39,17 +40,6 @@ export interface StoredProvisionOptions {
   input: Omit<ProvisionInput, 'requestId'>;
   notes: string[];
   inheritedSkus: string[];
-}
-
-export function provisionSubjectOf(user: IdentityUser): Subject {
-  return {
-    id: user.id,
-    userPrincipalName: user.userPrincipalName,
-    displayName: user.displayName,
-    ...(user.mail && { mail: user.mail }),
-    isSynced: user.isSynced,
-    ...(user.employeeId && { employeeId: user.employeeId }),
-  };
 }
 
 export class ProvisionFlow implements Flow<ProvisionInput> {
@@ -100,7 +90,14 @@ export class ProvisionFlow implements Flow<ProvisionInput> {
       notes: draft.notes,
       inheritedSkus: draft.inheritedSkus,
     };
-    const preview = await this.plan(this.draftRequest(actor, draft, options, check.approvalsRequired));
+    const newRequest: NewRequest = {
+      kind: 'provision',
+      subject: subjectOf(draft.target),
+      options: { ...options },
+      requester: actor,
+      approvalsRequired: check.approvalsRequired,
+    };
+    const preview = await this.plan(previewRequest(newRequest, this.deps.ports.clock.now()));
     const changeCount = preview.steps.reduce((n, s) => n + s.changes.length, 0);
     if (changeCount === 0) {
       return {
@@ -108,13 +105,7 @@ export class ProvisionFlow implements Flow<ProvisionInput> {
         message: `${draft.target.displayName} already has ${draft.input.licences.map((l) => l.skuPartNumber).join(', ')} and a ready mailbox: nothing to do.`,
       };
     }
-    const request = await this.deps.requestService.create({
-      kind: 'provision',
-      subject: provisionSubjectOf(draft.target),
-      options: { ...options },
-      requester: actor,
-      approvalsRequired: check.approvalsRequired,
-    });
+    const request = await this.deps.requestService.create(newRequest);
     const stockNotes = stockWarnings(skus, draft.newSkuIds, this.deps.mapping.config.seats.warnBelow);
     return { kind: 'ready', request, plan: preview, draft, stockNotes };
   }
@@ -145,27 +136,5 @@ export class ProvisionFlow implements Flow<ProvisionInput> {
           : s,
       ),
     });
-  }
-
-  private draftRequest(
-    actor: Principal,
-    draft: ProvisionDraft,
-    options: StoredProvisionOptions,
-    approvals: number,
-  ): LifecycleRequest {
-    const now = new Date(this.deps.ports.clock.now()).toISOString();
-    return {
-      id: 'REQ-PREVIEW',
-      kind: 'provision',
-      subject: provisionSubjectOf(draft.target),
-      options: { ...options },
-      requester: actor,
-      approvals: [],
-      approvalsRequired: approvals,
-      state: 'draft',
-      version: 0,
-      createdAt: now,
-      updatedAt: now,
-    };
   }
 }

@@ -41,6 +41,16 @@ const countryCode = z
   .regex(/^[A-Za-z]{2}$/, 'must be a two-letter ISO country code')
   .transform((v) => v.toUpperCase());
 
+/**
+ * A settings section: unknown keys are refused and, left out, the empty section is parsed, so every
+ * setting takes the default written on it (once).
+ */
+function section<T extends Record<string, z.ZodDefault>>(shape: T) {
+  const schema = z.object(shape).strict();
+  // Every setting has a default, so `{}` is valid input; TypeScript can't see that through `T`.
+  return schema.prefault({} as z.input<typeof schema>);
+}
+
 export const usageLocationSources = ['directory', 'entra', 'default'] as const;
 export type UsageLocationSource = (typeof usageLocationSources)[number] | 'row';
 
@@ -54,58 +64,40 @@ export const provisioningConfigSchema = z
       .strict()
       .nullable()
       .default(null),
-    usageLocation: z
-      .object({
-        /** Tried in order: AD `c` (when a directory is configured), Entra `usageLocation`, the default. */
-        sources: z.array(z.enum(usageLocationSources)).min(1).default(['directory', 'entra', 'default']),
-        default: countryCode.nullable().default(null),
-      })
-      .strict()
-      .default({ sources: ['directory', 'entra', 'default'], default: null }),
-    seats: z
-      .object({ warnBelow: z.number().int().min(0).max(100_000).default(5) })
-      .strict()
-      .default({ warnBelow: 5 }),
-    pending: z
-      .object({
-        /** Joiners not yet in Entra are retried for this long, then reported. */
-        horizonHours: z
-          .number()
-          .positive()
-          .max(24 * 30)
-          .default(24),
-        firstRetryMinutes: z
-          .number()
-          .min(0.001)
-          .max(24 * 60)
-          .default(5),
-        maxRetryMinutes: z
-          .number()
-          .min(0.001)
-          .max(24 * 60)
-          .default(120),
-        pollSeconds: z.number().min(0.05).max(3600).default(60),
-      })
-      .strict()
-      .default({ horizonHours: 24, firstRetryMinutes: 5, maxRetryMinutes: 120, pollSeconds: 60 }),
-    mailbox: z
-      .object({
-        /** Wait between mailbox checks after licensing; the runner retries up to its attempt budget. */
-        pollSeconds: z.number().min(0.01).max(600).default(30),
-      })
-      .strict()
-      .default({ pollSeconds: 30 }),
-    batch: z
-      .object({ concurrency: z.number().int().min(1).max(32).default(4) })
-      .strict()
-      .default({ concurrency: 4 }),
-    report: z
-      .object({
-        /** Also e-mail the batch report to these addresses (Graph sendMail from the notice sender). */
-        mailTo: z.array(z.email()).max(20).default([]),
-      })
-      .strict()
-      .default({ mailTo: [] }),
+    usageLocation: section({
+      /** Tried in order: AD `c` (when a directory is configured), Entra `usageLocation`, the default. */
+      sources: z.array(z.enum(usageLocationSources)).min(1).default(['directory', 'entra', 'default']),
+      default: countryCode.nullable().default(null),
+    }),
+    seats: section({ warnBelow: z.number().int().min(0).max(100_000).default(5) }),
+    pending: section({
+      /** Joiners not yet in Entra are retried for this long, then reported. */
+      horizonHours: z
+        .number()
+        .positive()
+        .max(24 * 30)
+        .default(24),
+      firstRetryMinutes: z
+        .number()
+        .min(0.001)
+        .max(24 * 60)
+        .default(5),
+      maxRetryMinutes: z
+        .number()
+        .min(0.001)
+        .max(24 * 60)
+        .default(120),
+      pollSeconds: z.number().min(0.05).max(3600).default(60),
+    }),
+    mailbox: section({
+      /** Wait between mailbox checks after licensing; the runner retries up to its attempt budget. */
+      pollSeconds: z.number().min(0.01).max(600).default(30),
+    }),
+    batch: section({ concurrency: z.number().int().min(1).max(32).default(4) }),
+    report: section({
+      /** Also e-mail the batch report to these addresses (Graph sendMail from the notice sender). */
+      mailTo: z.array(z.email()).max(20).default([]),
+    }),
   })
   .strict();
 

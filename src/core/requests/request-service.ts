@@ -8,6 +8,7 @@ import type { Clock } from '../ports/clock.js';
 import type { AuditLog, RequestStore } from '../ports/store.js';
 import {
   canTransition,
+  type Approval,
   type LifecycleRequest,
   type Principal,
   type RequestKind,
@@ -94,30 +95,11 @@ export class RequestService {
   }
 
   async approve(actor: Principal, id: string, version: number): Promise<Decision> {
-    return this.decide('approve', actor, id, version, async (request) => {
-      if (request.state !== 'awaiting-approval') return this.refuse('wrong-state', stateMessage(request));
-      const verdict = await this.deps.policy.canApprove(actor, request);
-      if (!verdict.isAllowed) return this.refuse('forbidden', verdict.reason);
-      const approvals = [
-        ...request.approvals,
-        { approver: actor, decision: 'approved' as const, at: this.nowIso() },
-      ];
-      const isEnough = approvals.length >= request.approvalsRequired;
-      return this.transition(request, isEnough ? 'approved' : 'awaiting-approval', { approvals });
-    });
+    return this.vote('approve', actor, id, version, { decision: 'approved' });
   }
 
   async reject(actor: Principal, id: string, version: number, reason: string): Promise<Decision> {
-    return this.decide('reject', actor, id, version, async (request) => {
-      if (request.state !== 'awaiting-approval') return this.refuse('wrong-state', stateMessage(request));
-      const verdict = await this.deps.policy.canApprove(actor, request);
-      if (!verdict.isAllowed) return this.refuse('forbidden', verdict.reason);
-      const approvals = [
-        ...request.approvals,
-        { approver: actor, decision: 'rejected' as const, reason: reason.slice(0, 500), at: this.nowIso() },
-      ];
-      return this.transition(request, 'rejected', { approvals });
-    });
+    return this.vote('reject', actor, id, version, { decision: 'rejected', reason: reason.slice(0, 500) });
   }
 
   /** The requester or an approver may cancel before the run ends. */
@@ -153,6 +135,25 @@ export class RequestService {
       }
     }
     return this.refuse('stale', `Request ${id} is changing too often; try again.`);
+  }
+
+  /** An approver's decision, recorded with the earlier ones: a rejection ends the request. */
+  private vote(
+    action: 'approve' | 'reject',
+    actor: Principal,
+    id: string,
+    version: number,
+    vote: Pick<Approval, 'decision' | 'reason'>,
+  ): Promise<Decision> {
+    return this.decide(action, actor, id, version, async (request) => {
+      if (request.state !== 'awaiting-approval') return this.refuse('wrong-state', stateMessage(request));
+      const verdict = await this.deps.policy.canApprove(actor, request);
+      if (!verdict.isAllowed) return this.refuse('forbidden', verdict.reason);
+      const approvals = [...request.approvals, { approver: actor, ...vote, at: this.nowIso() }];
+      if (vote.decision === 'rejected') return this.transition(request, 'rejected', { approvals });
+      const isEnough = approvals.length >= request.approvalsRequired;
+      return this.transition(request, isEnough ? 'approved' : 'awaiting-approval', { approvals });
+    });
   }
 
   private async decide(

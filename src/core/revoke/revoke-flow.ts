@@ -5,7 +5,6 @@
  */
 import { InvalidInputError } from '../errors.js';
 import type { LifecycleRequest, Principal } from '../model.js';
-import { subjectOf } from '../offboard/offboard-flow.js';
 import type { Policy } from '../policy/policy.js';
 import type { Ports } from '../ports/index.js';
 import type { IdentityUser } from '../ports/identity.js';
@@ -16,6 +15,8 @@ import { buildPlan } from '../runner/build-plan.js';
 import type { FinishedRunStatus } from '../runner/events.js';
 import type { Flow, FlowResult } from '../flows/flow.js';
 import { assertPlannable } from '../flows/registry.js';
+import { resolveSubject } from '../flows/resolve-subject.js';
+import { subjectOf } from '../flows/subject.js';
 import type { RunRecord } from '../ports/store.js';
 import type { RevokeRunFinisher } from './revoke-finish.js';
 import type { Plan, Step } from '../step.js';
@@ -47,18 +48,10 @@ export class RevokeFlow implements Flow<RevokeInput> {
   }
 
   async prepare(actor: Principal, query: string): Promise<RevokePrepareResult> {
-    const mayRequest = await this.deps.policy.canRequest(actor, 'revoke');
-    if (!mayRequest.isAllowed) return { kind: 'refused', message: mayRequest.reason };
-    const found = await this.deps.ports.users.resolveUser(query);
-    if (found.kind === 'ambiguous') return { kind: 'ambiguous', choices: found.choices };
-    if (found.kind === 'not-found') return { kind: 'not-found', query, suggestions: found.suggestions };
-    const user = found.user;
-    const check = await this.deps.policy.checkSubject(
-      actor,
-      { id: user.id, userPrincipalName: user.userPrincipalName },
-      'revoke',
-    );
-    if (!check.decision.isAllowed) return { kind: 'refused', message: check.decision.reason };
+    const users = this.deps.ports.users;
+    const resolved = await resolveSubject({ policy: this.deps.policy, users }, actor, query, 'revoke');
+    if (resolved.kind !== 'allowed') return resolved;
+    const user = resolved.user;
     const input = parseRevokeInput({ user: user.mail ?? user.userPrincipalName });
     const discovery = await discoverPermissions(input, this.deps.discovery);
     if (discovery.permissions.length === 0) {
@@ -72,7 +65,7 @@ export class RevokeFlow implements Flow<RevokeInput> {
       subject: subjectOf(user),
       options: { ...input },
       requester: actor,
-      approvalsRequired: check.approvalsRequired,
+      approvalsRequired: resolved.approvalsRequired,
     });
     return { kind: 'ready', request, discovery };
   }

@@ -50,43 +50,42 @@ export interface RevokeStepGroupOptions<TInput> {
   limiter?: AdaptiveLimiter;
 }
 
-function removeOne(mailbox: Mailbox, data: RevokeChangeData): Promise<void> {
-  switch (data.category) {
-    case 'full_access':
-    case 'shared_mailboxes':
-      return mailbox.removeFullAccess(data.mailbox, data.trustee);
-    case 'send_as':
-      return mailbox.removeSendAs(data.mailbox, data.trustee);
-    case 'send_on_behalf':
-      return mailbox.removeSendOnBehalf(data.mailbox, data.trustee);
-    case 'calendar_delegates':
-      return mailbox.removeFolderPermission(
-        data.folder ?? `${data.mailbox}:\\Calendar`,
-        data.mailbox,
-        data.trustee,
-      );
-  }
+/** How one kind of right is removed, and granted back by `undo`. */
+interface RightChanges {
+  remove(mailbox: Mailbox, data: RevokeChangeData): Promise<void>;
+  grantBack(mailbox: Mailbox, data: RevokeChangeData): Promise<void>;
 }
 
-function grantBack(mailbox: Mailbox, data: RevokeChangeData): Promise<void> {
-  switch (data.category) {
-    case 'full_access':
-    case 'shared_mailboxes':
-      // Exchange does not report AutoMapping; re-granting without it never adds a mailbox to Outlook unasked.
-      return mailbox.addFullAccess(data.mailbox, data.trustee, false);
-    case 'send_as':
-      return mailbox.addSendAs(data.mailbox, data.trustee);
-    case 'send_on_behalf':
-      return mailbox.addSendOnBehalf(data.mailbox, data.trustee);
-    case 'calendar_delegates':
-      return mailbox.addFolderPermission(
-        data.folder ?? `${data.mailbox}:\\Calendar`,
+const fullAccess: RightChanges = {
+  remove: (mailbox, data) => mailbox.removeFullAccess(data.mailbox, data.trustee),
+  // Exchange does not report AutoMapping; re-granting without it never adds a mailbox to Outlook unasked.
+  grantBack: (mailbox, data) => mailbox.addFullAccess(data.mailbox, data.trustee, false),
+};
+
+const calendarOf = (data: RevokeChangeData): string => data.folder ?? `${data.mailbox}:\\Calendar`;
+
+const rightChanges: Record<RevokeCategory, RightChanges> = {
+  full_access: fullAccess,
+  shared_mailboxes: fullAccess,
+  send_as: {
+    remove: (mailbox, data) => mailbox.removeSendAs(data.mailbox, data.trustee),
+    grantBack: (mailbox, data) => mailbox.addSendAs(data.mailbox, data.trustee),
+  },
+  send_on_behalf: {
+    remove: (mailbox, data) => mailbox.removeSendOnBehalf(data.mailbox, data.trustee),
+    grantBack: (mailbox, data) => mailbox.addSendOnBehalf(data.mailbox, data.trustee),
+  },
+  calendar_delegates: {
+    remove: (mailbox, data) => mailbox.removeFolderPermission(calendarOf(data), data.mailbox, data.trustee),
+    grantBack: (mailbox, data) =>
+      mailbox.addFolderPermission(
+        calendarOf(data),
         data.mailbox,
         data.trustee,
         data.accessRights ?? ['Reviewer'],
-      );
-  }
-}
+      ),
+  },
+};
 
 function localChange(data: RevokeChangeData, op: 'add' | 'remove'): LocalChange | undefined {
   if (data.category === 'full_access' || data.category === 'shared_mailboxes') {
@@ -145,7 +144,7 @@ function revokeStep<TInput>(category: RevokeCategory, options: RevokeStepGroupOp
       const data = changeDataSchema.parse(change.data);
       let outcome: 'removed' | 'mailbox-gone' = 'removed';
       try {
-        await removeOne(ctx.ports.mailbox, data);
+        await rightChanges[data.category].remove(ctx.ports.mailbox, data);
       } catch (error) {
         // The mailbox was deleted since planning: the right went with it.
         if (!(error instanceof NotFoundError)) throw error;
@@ -175,7 +174,7 @@ function revokeStep<TInput>(category: RevokeCategory, options: RevokeStepGroupOp
     },
     async undo(change, ctx) {
       const data = changeDataSchema.parse(change.data);
-      await grantBack(ctx.ports.mailbox, data);
+      await rightChanges[data.category].grantBack(ctx.ports.mailbox, data);
       const local = localChange(data, 'add');
       if (local) await options.inventory?.recordChange(data.mailbox, local);
     },

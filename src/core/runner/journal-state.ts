@@ -8,6 +8,7 @@
  * - an `applied` entry with `after.isReconciled` was recorded from a fresh plan, without calling apply.
  */
 import type { JournalEntry } from '../ports/store.js';
+import type { StepFinishStatus } from './events.js';
 
 export type StepOutcome = 'pending' | 'verified' | 'failed' | 'skipped';
 export type SkipKind = 'blocked' | 'cancelled' | 'not-planned';
@@ -37,6 +38,21 @@ function field(value: unknown, name: string): unknown {
 
 function isSkipKind(value: unknown): value is SkipKind {
   return value === 'blocked' || value === 'cancelled' || value === 'not-planned';
+}
+
+/** How the step finished, by its journal; undefined while it has not (pending, or never started). */
+export function finishStatusOf(state: StepJournalState | undefined): StepFinishStatus | undefined {
+  switch (state?.outcome) {
+    case 'verified':
+      return state.isNothingToDo ? 'nothing-to-do' : 'done';
+    case 'failed':
+      return 'failed';
+    case 'skipped':
+      return 'skipped';
+    case 'pending':
+    case undefined:
+      return undefined;
+  }
 }
 
 export function isReconciledEntry(entry: JournalEntry): boolean {

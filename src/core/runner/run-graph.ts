@@ -5,7 +5,7 @@
  */
 import type { Plan, PlannedStep, Step } from '../step.js';
 import type { StepFinishStatus } from './events.js';
-import type { SkipKind, StepJournalState } from './journal-state.js';
+import { finishStatusOf, type SkipKind, type StepJournalState } from './journal-state.js';
 import { RunInterruptedError, type RunSession } from './run-session.js';
 import { executeStep, skipStep, type StepResult } from './step-executor.js';
 
@@ -14,19 +14,7 @@ type SlotStatus = 'pending' | 'running' | StepFinishStatus | 'interrupted';
 /** Final status per step id; absent for steps an interruption left unfinished. */
 export type FinalStatuses = Map<string, StepFinishStatus>;
 
-function initialStatus(state: StepJournalState | undefined): SlotStatus {
-  switch (state?.outcome) {
-    case 'verified':
-      return state.isNothingToDo ? 'nothing-to-do' : 'done';
-    case 'failed':
-      return 'failed';
-    case 'skipped':
-      return 'skipped';
-    case 'pending':
-    case undefined:
-      return 'pending';
-  }
-}
+const initialStatus = (state: StepJournalState | undefined): SlotStatus => finishStatusOf(state) ?? 'pending';
 
 const isSatisfied = (status: SlotStatus | undefined): boolean =>
   status === 'done' || status === 'nothing-to-do';

@@ -1,7 +1,7 @@
 /** A pure fold of a plan and its journal into what the progress card, summary card and `status` show. */
 import type { JournalEntry } from '../ports/store.js';
 import type { Plan, PlannedStep, SystemId } from '../step.js';
-import { foldJournal, type StepJournalState } from './journal-state.js';
+import { finishStatusOf, foldJournal, type StepJournalState } from './journal-state.js';
 
 export type StepProgressStatus = 'waiting' | 'running' | 'done' | 'failed' | 'skipped';
 
@@ -32,18 +32,10 @@ export interface RunSummary {
 }
 
 function statusOf(planned: PlannedStep, state: StepJournalState | undefined): StepProgressStatus {
-  switch (state?.outcome) {
-    case 'verified':
-      return 'done';
-    case 'failed':
-      return 'failed';
-    case 'skipped':
-      return 'skipped';
-    case 'pending':
-    case undefined:
-      if (state?.startedAt !== undefined) return 'running';
-      return planned.skippedReason === undefined ? 'waiting' : 'skipped';
-  }
+  const finished = finishStatusOf(state);
+  if (finished !== undefined) return finished === 'nothing-to-do' ? 'done' : finished;
+  if (state?.startedAt !== undefined) return 'running';
+  return planned.skippedReason === undefined ? 'waiting' : 'skipped';
 }
 
 function lastChangeError(state: StepJournalState): string | undefined {
