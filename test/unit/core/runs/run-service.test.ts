@@ -99,7 +99,8 @@ describe('RunService', () => {
     expect(await service.resumeAbandoned()).toBe(0);
     expect(target.applied).toEqual([]);
 
-    await clock.sleep(30_000);
+    // Past the stranded time with room for the real milliseconds the store's `updatedAt` moved on.
+    await clock.sleep(60_000);
     await service.resumeAbandoned();
     await service.idle();
     expect(target.applied).toEqual(['a:k1', 'a:k2', 'b:k3']);
