@@ -5,7 +5,6 @@
  * lapsed. Every leaver ends offboarded with each change made exactly once, no child request is created
  * twice, and the batch is completed.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,31 +12,12 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bulkCrashLeavers, bulkCrashStepKeys, type BulkCrashReport } from '../support/bulk-crash-child.js';
 import { subject } from '../unit/core/runs/runs-fixtures.js';
+import { runTsxChild, type ChildExit as Exit } from '../support/tsx-child.js';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const childScript = fileURLToPath(new URL('../support/bulk-crash-child.ts', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'lifecycle-bulk-crash-'));
 
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stderr: string;
-}
-
-function child(args: string[]): Promise<Exit> {
-  return new Promise((resolve, reject) => {
-    const worker = spawn(process.execPath, ['--import', 'tsx', childScript, ...args], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    worker.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    worker.once('error', reject);
-    worker.once('exit', (code, signal) => {
-      resolve({ code, signal, stderr });
-    });
-  });
-}
+const child = (args: string[]): Promise<Exit> => runTsxChild(childScript, args);
 
 const expectedTarget = Array.from({ length: bulkCrashLeavers }, (_, i) => subject(i + 1).userPrincipalName)
   .flatMap((user) =>

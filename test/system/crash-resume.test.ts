@@ -6,7 +6,6 @@
  * after the last `verified` but before the run status. A fresh process then resumes the run from the
  * journal. Every run must complete with each change made on the target exactly once.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cp, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -14,8 +13,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crashStepShapes, type CrashReport, type CrashScenario } from '../support/crash-target.js';
+import { runTsxChild, type ChildExit as Exit } from '../support/tsx-child.js';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const childScript = fileURLToPath(new URL('../support/crash-child.ts', import.meta.url));
 const concurrency = Math.min(4, Math.max(2, availableParallelism()));
 
@@ -41,26 +40,7 @@ const doubleKills: [number, number][] = [
   [27, 2],
 ];
 
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stderr: string;
-}
-
-function child(args: string[]): Promise<Exit> {
-  return new Promise((resolve, reject) => {
-    const process_ = spawn(process.execPath, ['--import', 'tsx', childScript, ...args], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    process_.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    process_.once('error', reject);
-    process_.once('exit', (code, signal) => {
-      resolve({ code, signal, stderr });
-    });
-  });
-}
+const child = (args: string[]): Promise<Exit> => runTsxChild(childScript, args);
 
 async function inPool<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
   const queue = [...items];
