@@ -57,8 +57,13 @@ export interface PlannedStep {
   title: string;
   dependsOn: string[];
   changes: Change[];
-  /** Set when planning itself failed or the policy excluded the step; the reason is shown. */
+  /** Set when the policy excluded the step; the reason is shown and the step is skipped. */
   skippedReason?: string;
+  /**
+   * Set when planning the step failed (after retries): the run records the step as failed, blocks
+   * what depends on it, and "Retry failed steps" plans it again.
+   */
+  planError?: string;
   /** Warnings found while planning (licence needed for hold, group-inherited licence…). */
   warnings?: string[];
 }

@@ -46,6 +46,7 @@ const plannedStep = z.looseObject({
   dependsOn: z.array(z.string()),
   changes: z.array(change),
   skippedReason: z.string().optional(),
+  planError: z.string().optional(),
   warnings: z.array(z.string()).optional(),
 });
 /** A stored plan. */

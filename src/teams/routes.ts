@@ -5,7 +5,7 @@
  * messages the first match wins, so the bulk list comes before `offboard` and files before commands.
  */
 import type { TurnContext } from 'botbuilder';
-import { batchData, requestData, userChoiceData, versionedRequestData } from './actions/action-data.js';
+import { batchData, userChoiceData, versionedRequestData } from './actions/action-data.js';
 import { confirmJoinersBatch, fileAttachmentOf, onJoinersFile } from './actions/provision-file.js';
 import {
   approveRequest,
@@ -48,8 +48,8 @@ export const routes: readonly Route[] = [
   ),
   verb(verbs.requestApprove, 'member', versionedRequestData, approveRequest),
   verb(verbs.requestReject, 'member', versionedRequestData, rejectRequest),
-  verb(verbs.requestCancel, 'member', requestData, cancelRequest),
-  verb(verbs.runRetryFailed, 'member', requestData, retryFailed),
+  verb(verbs.requestCancel, 'member', versionedRequestData, cancelRequest),
+  verb(verbs.runRetryFailed, 'member', versionedRequestData, retryFailed),
   verb(bulkVerbs.confirm, 'member', versionedRequestData, confirmBulk, withBulk),
   verb(bulkVerbs.approve, 'member', versionedRequestData, approveBulk, withBulk),
   verb(bulkVerbs.reject, 'member', versionedRequestData, rejectBulk, withBulk),

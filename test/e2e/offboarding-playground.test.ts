@@ -121,6 +121,7 @@ describe('offboarding through the Agents Playground', () => {
 
     const cancel = await pg.click(group, operator, approvalMessage.messageId, 'request.cancel', {
       requestId,
+      version: Number(approve.data['version']),
     });
     expect(JSON.stringify(cancel.body)).toContain('cancelled');
     const afterCancel = await pg.click(

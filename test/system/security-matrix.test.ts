@@ -381,7 +381,7 @@ describe('activities and card actions (TestAdapter, real connectors against the 
     expect((await bot.store.requests.get(requestId))?.state).toBe('awaiting-approval');
     expect((await refusals(bot.store)).length).toBe(before + 1);
     expect(writesAfter(bot.sandbox, mark)).toEqual([]);
-    await click(personas.operator, 'request.cancel', { requestId });
+    await say(personas.operator, `cancel ${requestId}`);
   });
 
   it('refuses forged Action.Execute data: another request id, another user, tampered target, stale version', async () => {
@@ -440,8 +440,8 @@ describe('activities and card actions (TestAdapter, real connectors against the 
     expect(stored?.kind).toBe('offboard');
     expect(stored?.state).toBe('awaiting-approval');
     expect(writesAfter(bot.sandbox, mark)).toEqual([]);
-    await click(personas.operator, 'request.cancel', { requestId: mine.requestId });
-    await click(personas.operator2, 'request.cancel', { requestId: theirs.requestId });
+    await say(personas.operator, `cancel ${mine.requestId}`);
+    await say(personas.operator2, `cancel ${theirs.requestId}`);
   });
 
   it('refuses self-approval and approval by a non-approver', async () => {
@@ -459,7 +459,7 @@ describe('activities and card actions (TestAdapter, real connectors against the 
     expect(refused.every((e) => e.details['code'] === 'forbidden')).toBe(true);
     expect((await refusals(bot.store)).length).toBe(before + 3);
     expect(writesAfter(bot.sandbox, mark)).toEqual([]);
-    await click(personas.operator, 'request.cancel', { requestId });
+    await say(personas.operator, `cancel ${requestId}`);
   });
 
   it('needs a second, different approver for a protected account', async () => {
@@ -478,7 +478,7 @@ describe('activities and card actions (TestAdapter, real connectors against the 
     expect((await bot.store.requests.get(requestId))?.state).toBe('awaiting-approval');
     expect(writesAfter(bot.sandbox, mark)).toEqual([]);
     expect(bot.sandbox.state.directory.getUser(U.pattiFernandez)?.accountEnabled).toBe(true);
-    await click(personas.operator, 'request.cancel', { requestId });
+    await say(personas.operator, `cancel ${requestId}`);
   });
 
   it('refuses card data that is too large and messages that are too long', async () => {
@@ -494,7 +494,7 @@ describe('activities and card actions (TestAdapter, real connectors against the 
     expect((await bot.store.requests.get(requestId))?.state).toBe('awaiting-approval');
     expect((await refusals(bot.store)).length).toBe(before + 1);
     expect(writesAfter(bot.sandbox, mark)).toEqual([]);
-    await click(personas.operator, 'request.cancel', { requestId });
+    await say(personas.operator, `cancel ${requestId}`);
   });
 
   const injections = [
@@ -547,7 +547,7 @@ describe('activities and card actions (TestAdapter, real connectors against the 
     expect(stored?.state).toBe('awaiting-confirmation');
     expect(stored?.version).toBe(1);
     expect(writesAfter(bot.sandbox, mark)).toEqual([]);
-    await click(personas.operator, 'request.cancel', { requestId });
+    await say(personas.operator, `cancel ${requestId}`);
   });
 
   it('stores a hostile reject reason verbatim as data and changes nothing else', async () => {

@@ -152,12 +152,12 @@ export class ProvisionBatch {
         clock: ports.clock,
       },
     );
-    const unplanned = plan.steps.find((s) => s.skippedReason);
+    const unplanned = plan.steps.find((s) => s.planError ?? s.skippedReason);
     if (unplanned)
       return {
         ...described,
         status: 'failed',
-        error: `${unplanned.title}: ${unplanned.skippedReason ?? ''}`,
+        error: `${unplanned.title}: ${unplanned.planError ?? unplanned.skippedReason ?? ''}`,
       };
     if (plan.steps.every((s) => s.changes.length === 0)) return { ...described, status: 'nothing-to-do' };
     const reservation = ledger.reserve(draft.newSkuIds);

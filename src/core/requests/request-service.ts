@@ -3,7 +3,7 @@
  * the request's current state and the version carried by the card; anything stale, replayed or
  * forbidden changes nothing and is audited as `action.refused`.
  */
-import { InvalidInputError } from '../errors.js';
+import { ConflictError, InvalidInputError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { AuditLog, RequestStore } from '../ports/store.js';
 import {
@@ -110,6 +110,36 @@ export class RequestService {
       if (!isRequester && !isApprover)
         return this.refuse('forbidden', 'Only the requester or an approver can cancel.');
       return this.transition(request, 'cancelled', {}, actor);
+    });
+  }
+
+  /**
+   * The requester or an approver asks to run the failed steps of a finished run again, from the card
+   * drawn at the version it carries. `reopen` re-opens the run (it throws ConflictError when there is
+   * nothing to retry); only then does the request go back to `running`, with a new version, so a
+   * replayed or stale Retry is refused like a stale Approve.
+   */
+  async retry(
+    actor: Principal,
+    id: string,
+    version: number,
+    reopen: (request: LifecycleRequest) => Promise<void>,
+  ): Promise<Decision> {
+    return this.decide('retry', actor, id, version, async (request) => {
+      const isRequester = request.requester.aadObjectId === actor.aadObjectId;
+      const isApprover = isRequester ? false : await this.deps.policy.isApprover(actor);
+      if (!isRequester && !isApprover)
+        return this.refuse('forbidden', 'Only the requester or an approver can retry.');
+      if (request.state !== 'completed-with-errors' && request.state !== 'failed') {
+        return this.refuse('wrong-state', `Request ${request.id} is ${request.state}: nothing to retry.`);
+      }
+      try {
+        await reopen(request);
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+        return this.refuse('wrong-state', `${error.message}; nothing was changed.`);
+      }
+      return this.transition(request, 'running', {}, actor);
     });
   }
 

@@ -1,7 +1,7 @@
 /**
  * Builds a plan by calling every step's read-only `plan`, in dependency order, independent steps in
  * parallel. Planning never crashes the whole plan: a step whose planning fails is kept with a
- * `skippedReason`, after retryable failures were retried like applies.
+ * `planError`, after retryable failures were retried like applies; the run records it as failed.
  */
 import { describeError } from '../errors.js';
 import { systemClock, type Clock } from '../ports/clock.js';
@@ -51,11 +51,11 @@ export async function buildPlan<TInput>(
     if (result.ok) {
       const duplicate = firstDuplicateKey(result.value);
       if (duplicate === undefined) return { ...base, changes: result.value.map(toStoredChange) };
-      return { ...base, changes: [], skippedReason: `Planning returned the change ${duplicate} twice` };
+      return { ...base, changes: [], planError: `Planning returned the change ${duplicate} twice` };
     }
     const { message } = describeError(result.error);
     const tries = result.attempts > 1 ? ` after ${result.attempts} attempts` : '';
-    return { ...base, changes: [], skippedReason: `Planning failed${tries}: ${message}` };
+    return { ...base, changes: [], planError: `Planning failed${tries}: ${message}` };
   };
 
   // Steps are registered in input order, so a dependency's promise exists before it is awaited:

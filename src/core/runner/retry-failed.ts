@@ -1,18 +1,22 @@
 /**
  * "Retry failed steps": re-opens the failed steps of a finished run, and those skipped because a
- * dependency failed, then puts the run back in the queue. Verified steps stay untouched, and changes
+ * dependency failed (a step whose planning failed counts as failed), then puts the run back in the
+ * queue, with a new plan when the caller planned those steps again. Verified steps stay untouched, and changes
  * already applied inside a failed step are not applied again.
  */
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { AuditEvent } from '../model.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
+import type { Plan } from '../step.js';
 import { foldJournal } from './journal-state.js';
 
 export interface RetryFailedOptions {
   clock?: Clock;
   /** Who asked, for the audit log. */
   actor?: AuditEvent['actor'];
+  /** The plan to run from now on (steps whose planning failed, planned again). */
+  plan?: Plan;
 }
 
 /** Returns the re-opened step ids. Throws `NotFoundError`, or `ConflictError` when nothing can be retried. */
@@ -49,6 +53,6 @@ export async function retryFailedSteps(
     actor: options.actor,
     details: { stepIds },
   });
-  await store.runs.requeue(runId);
+  await store.runs.requeue(runId, options.plan);
   return { stepIds };
 }

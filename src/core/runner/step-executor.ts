@@ -46,6 +46,14 @@ async function executeChanges(
     const message = `Unknown step ${planned.stepId}: this version cannot run it`;
     return failStep(session, planned, { code: 'unknown-step', name: 'UnknownStep', message });
   }
+  if (planned.planError !== undefined) {
+    // Nothing is known about what the step would change: a failure, re-planned by a retry.
+    return failStep(session, planned, {
+      code: 'plan-failed',
+      name: 'PlanningError',
+      message: planned.planError,
+    });
+  }
   if (planned.changes.length === 0) {
     await session.journal({
       stepId: planned.stepId,

@@ -50,7 +50,8 @@ function errorOf(
   state: StepJournalState | undefined,
 ): string | undefined {
   if (status === 'skipped') return state?.reason ?? planned.skippedReason;
-  if (status === 'failed') return state?.reason ?? (state ? lastChangeError(state) : undefined);
+  if (status === 'failed')
+    return state?.reason ?? (state ? lastChangeError(state) : undefined) ?? planned.planError;
   if (status === 'running' && state) return lastChangeError(state);
   return undefined;
 }

@@ -11,12 +11,14 @@ import type { LifecycleRequest, Principal } from '../model.js';
 import type { Clock } from '../ports/clock.js';
 import { errorSummary, type Log } from '../ports/log.js';
 import type { RunRecord, RunStatus, Store } from '../ports/store.js';
-import type { RequestService } from '../requests/request-service.js';
+import type { Decision, RequestService } from '../requests/request-service.js';
 import type { FinishedRunStatus } from '../runner/events.js';
+import { foldJournal } from '../runner/journal-state.js';
 import { retryFailedSteps } from '../runner/retry-failed.js';
 import type { Runner, RunOutcome } from '../runner/runner.js';
 import { summariseRun } from '../runner/summarise-run.js';
 import type { FlowResult } from '../flows/flow.js';
+import type { Plan } from '../step.js';
 import type { RunReporter, RunView } from './run-reporter.js';
 
 export interface RunServiceDeps {
@@ -82,16 +84,55 @@ export class RunService {
     return runId;
   }
 
-  /** Re-open failed steps and run them again. */
-  async retryFailed(request: LifecycleRequest, actor: Principal): Promise<void> {
-    if (!request.runId) throw new ConflictError(`Request ${request.id} has no run to retry.`);
-    await retryFailedSteps(this.deps.store, request.runId, { actor });
-    await this.deps.requestService.setState(request.id, 'running');
-    this.launch(request.runId);
+  /**
+   * "Retry failed steps" from a card drawn at `version`: the request service checks the actor, the
+   * state and the version; the run's failed steps (planning failures re-planned) and the steps they
+   * blocked are re-opened, then the run executes again.
+   */
+  async retryFailed(actor: Principal, requestId: string, version: number): Promise<Decision> {
+    const decision = await this.deps.requestService.retry(actor, requestId, version, (request) =>
+      this.reopen(request, actor),
+    );
+    if (decision.isDone && decision.request.runId) this.launch(decision.request.runId);
+    return decision;
   }
 
   async cancel(request: LifecycleRequest): Promise<void> {
     if (request.runId) await this.deps.runner.cancel(request.runId);
+  }
+
+  /** Re-opens the failed run of `request`; throws ConflictError when there is nothing to retry. */
+  private async reopen(request: LifecycleRequest, actor: Principal): Promise<void> {
+    if (!request.runId) throw new ConflictError(`Request ${request.id} has no run to retry`);
+    const run = await this.deps.store.runs.get(request.runId);
+    if (!run) throw new ConflictError(`Request ${request.id} has no run to retry`);
+    const plan = await this.replanned(request, run);
+    await retryFailedSteps(this.deps.store, run.id, { actor, ...(plan && { plan }) });
+  }
+
+  /**
+   * A step whose planning failed has no changes to run: the retry plans it again against live
+   * state, with the steps it blocked that never started. Other steps keep their stored plan (their
+   * journal knows what was applied). Undefined when no step of the run failed while planning.
+   */
+  private async replanned(request: LifecycleRequest, run: RunRecord): Promise<Plan | undefined> {
+    if (!run.plan.steps.some((s) => s.planError !== undefined)) return undefined;
+    const states = foldJournal(await this.deps.store.journal.list(run.id));
+    const fresh = new Map(
+      (await this.deps.flows.flowFor(request).plan(request)).steps.map((s) => [s.stepId, s]),
+    );
+    const isUntouched = (stepId: string): boolean => {
+      const state = states.get(stepId);
+      return state?.outcome === 'skipped' && state.skipKind === 'blocked' && state.changes.size === 0;
+    };
+    return {
+      ...run.plan,
+      steps: run.plan.steps.map((planned) => {
+        const replacement = fresh.get(planned.stepId);
+        const isReplanned = planned.planError !== undefined || isUntouched(planned.stepId);
+        return replacement && isReplanned ? replacement : planned;
+      }),
+    };
   }
 
   /** Claim and execute every runnable run (queued, or abandoned by a dead process). */
@@ -247,8 +288,13 @@ export class RunService {
     }
     if (progress.location) {
       const view = await this.view(runId);
+      // The summary's Retry carries the version the request has once it records this status below.
+      const isRecorded = view.request.state !== 'running';
       await this.deps.reporter.finish(runId, progress.location, {
         ...view,
+        request: isRecorded
+          ? view.request
+          : { ...view.request, state: status, version: view.request.version + 1 },
         status,
         links: flow.links?.(run) ?? [],
         results,

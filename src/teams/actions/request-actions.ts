@@ -13,7 +13,7 @@ import approvalTemplate from '../cards/approval.card.json' with { type: 'json' }
 import { approvalCardData } from '../cards/plan-card-data.js';
 import { cardAttachment, renderCard, type AdaptiveCardJson } from '../cards/render-card.js';
 import type { Reply, Turn } from '../route.js';
-import type { RequestActionData, VersionedActionData } from './action-data.js';
+import type { VersionedActionData } from './action-data.js';
 
 const planKey = (requestId: string): string => `plan:${requestId}`;
 
@@ -143,7 +143,7 @@ export function rejectRequest(turn: Turn, data: VersionedActionData): Promise<Re
   return rejectOnCard(turn, data, { isBulk: false, render: (request) => approvalCard(turn.deps, request) });
 }
 
-export async function cancelRequest(turn: Turn, data: RequestActionData): Promise<Reply> {
+export async function cancelRequest(turn: Turn, data: VersionedActionData): Promise<Reply> {
   return cancelById(turn.deps, turn.actor, data.requestId, data.version);
 }
 
@@ -161,17 +161,8 @@ export async function cancelById(
     : `Request ${requestId} is cancelled. Nothing was changed.`;
 }
 
-export async function retryFailed(turn: Turn, data: RequestActionData): Promise<Reply> {
-  const { deps, actor } = turn;
-  const refuse = (reason: string): Promise<string> => turn.refuse(reason, { requestId: data.requestId });
-  const request = await deps.requestService.get(data.requestId);
-  if (!request) return refuse(`Request ${data.requestId} does not exist.`);
-  const isRequester = request.requester.aadObjectId === actor.aadObjectId;
-  const isApprover = !isRequester && (await deps.policy.isApprover(actor));
-  if (!isRequester && !isApprover) return refuse('Only the requester or an approver can retry.');
-  if (request.state !== 'completed-with-errors' && request.state !== 'failed') {
-    return refuse(`Request ${request.id} is ${request.state}: nothing to retry.`);
-  }
-  await deps.coordinator.retryFailed(request, actor);
-  return `Retrying the failed steps of ${request.id}; progress follows.`;
+export async function retryFailed(turn: Turn, data: VersionedActionData): Promise<Reply> {
+  const decision = await turn.deps.coordinator.retryFailed(turn.actor, data.requestId, data.version);
+  if (!decision.isDone) return decision.message;
+  return `Retrying the failed steps of ${decision.request.id}; progress follows.`;
 }

@@ -14,8 +14,8 @@ export function planStepsData(plan: Plan): {
   changeCount: number;
 } {
   const steps = plan.steps.map((s) => {
-    if (s.skippedReason)
-      return { marker: '⚠️', title: s.title, changesText: `can't plan: ${s.skippedReason}` };
+    const unplanned = s.planError ?? s.skippedReason;
+    if (unplanned) return { marker: '⚠️', title: s.title, changesText: `can't plan: ${unplanned}` };
     if (s.changes.length === 0) return { marker: '✔️', title: s.title, changesText: 'nothing to do' };
     const first = s.changes.slice(0, 3).map((c) => c.description);
     const more = s.changes.length > 3 ? `, and ${s.changes.length - 3} more` : '';

@@ -50,6 +50,7 @@ export function progressCardData(request: LifecycleRequest, summary: RunSummary,
       : `Running: ${summary.counts.done} of ${summary.steps.length} steps done`,
     elapsedText: formatElapsed(elapsedMs),
     requestId: request.id,
+    version: request.version,
     steps: summary.steps.map((s) => ({
       icon: icons[s.status],
       title: s.title,

@@ -69,7 +69,7 @@ describe('buildPlan', () => {
 
     const plan = await buildPlan(steps, contextFor(clock), { clock, retry: { maxAttempts: 3 } });
 
-    expect(plan.steps.map((s) => [s.stepId, s.changes.length, s.skippedReason])).toEqual([
+    expect(plan.steps.map((s) => [s.stepId, s.changes.length, s.planError])).toEqual([
       ['denied', 0, 'Planning failed: Reading AD is not allowed'],
       ['throttled', 1, undefined],
       ['always-throttled', 0, 'Planning failed after 3 attempts: Throttled by the service'],
@@ -111,7 +111,7 @@ describe('buildPlan', () => {
         ctx,
       ),
     ).rejects.toThrow('Steps depend on each other in a cycle: a → b → a');
-    expect((await buildPlan([duplicateKeys], ctx)).steps[0]!.skippedReason).toBe(
+    expect((await buildPlan([duplicateKeys], ctx)).steps[0]!.planError).toBe(
       'Planning returned the change same twice',
     );
   });

@@ -48,7 +48,7 @@ describe('Retry failed steps', () => {
     await expect(retryFailedSteps(h.store, 'run-unknown')).rejects.toThrow(NotFoundError);
   });
 
-  it('refuses a failed run whose only failures cannot run again with the stored plan', async () => {
+  it('records a step whose planning failed as failed, blocks its dependants, and re-opens both', async () => {
     const target = new RecordingTarget();
     const h = harness([
       targetStep(target, 'a', ['k1'], {
@@ -56,10 +56,16 @@ describe('Retry failed steps', () => {
           throw new PermissionDeniedError('Reading mailboxes is not allowed');
         },
       }),
+      targetStep(target, 'b', ['k1'], { dependsOn: ['a'] }),
     ]);
     const { runId } = await h.createRun();
-    expect(await h.runner.execute(runId)).toMatchObject({ status: 'failed', counts: { skipped: 1 } });
+    expect(await h.runner.execute(runId)).toMatchObject({
+      status: 'failed',
+      counts: { failed: 1, skipped: 1 },
+    });
+    expect(target.applied).toEqual([]);
 
-    await expect(retryFailedSteps(h.store, runId)).rejects.toThrow('has no failed steps to retry');
+    expect(await retryFailedSteps(h.store, runId)).toEqual({ stepIds: ['a', 'b'] });
+    expect((await h.store.runs.get(runId))?.status).toBe('queued');
   });
 });

@@ -124,7 +124,10 @@ describe('bulk offboarding from Teams (TestAdapter, real connectors against the 
     expect((await bot.store.requests.get(String(confirm.data['requestId'])))?.state).toBe(
       'awaiting-approval',
     );
-    await bot.click(personas.operator, 'request.cancel', { requestId: confirm.data['requestId'] });
+    await bot.click(personas.operator, 'request.cancel', {
+      requestId: confirm.data['requestId'],
+      version: approve.data['version'],
+    });
 
     const many = Array.from({ length: 6 }, (_, i) => `user${i}@contoso.com`).join(', ');
     expect(textOf(await bot.say(personas.operator, `offboard ${many}`))).toContain(

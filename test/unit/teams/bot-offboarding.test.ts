@@ -97,7 +97,10 @@ describe('offboarding through the card verbs (TestAdapter, real connectors again
     expect((await bot.store.requests.get(requestId))?.state).toBe('awaiting-approval');
     expect(await refusedCount()).toBe(before + 3);
 
-    const cancelled = await bot.click(personas.operator, 'request.cancel', { requestId });
+    const cancelled = await bot.click(personas.operator, 'request.cancel', {
+      requestId,
+      version: Number(approve.data['version']),
+    });
     expect(String(cancelled.body?.value)).toContain('cancelled');
     const late = await bot.click(personas.approver, approve.verb, {
       ...approve.data,

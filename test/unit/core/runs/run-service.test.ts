@@ -121,6 +121,10 @@ describe('RunService', () => {
   it('refuses to retry a request without a run', async () => {
     const { store, service } = setup();
     const request = await approvedRequest(store, new FakeClock(), 'REQ-6');
-    await expect(service.retryFailed(request, operator)).rejects.toBeInstanceOf(ConflictError);
+    expect(await service.retryFailed(operator, request.id, request.version)).toMatchObject({
+      isDone: false,
+      code: 'wrong-state',
+    });
+    expect((await store.requests.get('REQ-6'))?.state).toBe('approved');
   });
 });
