@@ -49,7 +49,7 @@ async function approvalFor(bot: BotHarness, upn: string) {
 /** The newest proactive card (progress or summary) of a request with an action titled `title`. */
 function proactiveAction(bot: BotHarness, requestId: string, title: string) {
   for (const message of [...bot.gateway.messages].reverse()) {
-    const latest = (message.updates.at(-1) ?? message.activity);
+    const latest = message.updates.at(-1) ?? message.activity;
     const action = actionsOf(cardIn([latest])).find(
       (a) => a.title === title && a.data['requestId'] === requestId,
     );
