@@ -80,6 +80,8 @@ const envSchema = z.object({
   APPROVERS_GROUP_IDS: csv,
   PROTECTED_GROUP_IDS: csv,
   PROTECTED_UPNS: csv,
+  /** Accounts the bot uses besides the notice sender (the AD bind account's UPN…): always protected. */
+  SERVICE_ACCOUNT_UPNS: csv,
   PROTECTED_ACCOUNT_POLICY: z.enum(['refuse', 'second-approval']).default('second-approval'),
   INCIDENT_RESPONDER_GROUP_IDS: csv,
   /** May read requests, history and exports (auditors). */
@@ -158,6 +160,8 @@ export interface AppConfig {
     approverGroupIds: string[];
     protectedGroupIds: string[];
     protectedUserPrincipalNames: string[];
+    /** The notice sender and the configured service accounts. */
+    botAccountUserPrincipalNames: string[];
     protectedAccountPolicy: 'refuse' | 'second-approval';
     incidentResponderGroupIds: string[];
     auditorGroupIds: string[];
@@ -304,6 +308,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       approverGroupIds: e.APPROVERS_GROUP_IDS,
       protectedGroupIds: e.PROTECTED_GROUP_IDS,
       protectedUserPrincipalNames: e.PROTECTED_UPNS,
+      botAccountUserPrincipalNames: [
+        ...(e.NOTICE_SENDER_UPN ? [e.NOTICE_SENDER_UPN] : []),
+        ...e.SERVICE_ACCOUNT_UPNS,
+      ],
       protectedAccountPolicy: e.PROTECTED_ACCOUNT_POLICY,
       incidentResponderGroupIds: e.INCIDENT_RESPONDER_GROUP_IDS,
       auditorGroupIds: e.AUDITOR_GROUP_IDS,

@@ -151,3 +151,94 @@ describe('runs: retry and cancel (issue 19, items 4 and 5)', () => {
     expect((await bot.store.requests.get(requestId))?.state).toBe('cancelled');
   });
 });
+
+describe('protected accounts by default, transitive and fresh membership (issue 19, item 3)', () => {
+  let bot: BotHarness;
+  const G = seeded.groups;
+  beforeAll(async () => {
+    bot = await startBotHarness();
+  });
+  afterAll(async () => {
+    await bot.close();
+  });
+
+  /** Offboards `upn` up to the approval card; returns the stored request after the confirmation. */
+  async function confirmed(upn: string) {
+    const { requestId, approve } = await approvalFor(bot, upn);
+    const request = await bot.store.requests.get(requestId);
+    if (!request) throw new Error('no request');
+    return { request, approve };
+  }
+
+  it('protects the bot’s own mail sender, a privileged role holder and an approver: two approvals', async () => {
+    // Nestor Wilke becomes an Exchange Administrator; he is in no configured protected group.
+    bot.sandbox.state.directory.getUser(U.nestorWilke)?.directoryRoles.push('Exchange Administrator');
+    for (const upn of ['lifecycle-bot@contoso.com', 'nestor.wilke@contoso.com', 'irvin.sayers@contoso.com']) {
+      const { request, approve } = await confirmed(upn);
+      expect({ upn, approvals: request.approvalsRequired }).toEqual({ upn, approvals: 2 });
+      if (upn === 'irvin.sayers@contoso.com') continue;
+      const mark = lastSeq(bot.sandbox);
+      const first = await bot.click(personas.approver, approve.verb, approve.data);
+      expect(bodyText(first)).toContain('Approvals');
+      expect((await bot.store.requests.get(request.id))?.state).toBe('awaiting-approval');
+      await bot.services.coordinator.idle();
+      expect(writesAfter(bot.sandbox, mark)).toEqual([]);
+    }
+    expect(bot.sandbox.state.directory.getUser(U.lifecycleBot)?.accountEnabled).toBe(true);
+  });
+
+  it('counts nested groups: a member of a group inside the protected group is protected', async () => {
+    bot.sandbox.state.directory.addMember(G.lifecycleProtected, G.retailSecurity);
+    const { request } = await confirmed('christie.cline@contoso.com');
+    expect(request.approvalsRequired).toBe(2);
+  });
+
+  it('reads protection again at approval: a subject protected since the confirmation needs a second approver', async () => {
+    const { request, approve } = await confirmed('lynne.robbins@contoso.com');
+    expect(request.approvalsRequired).toBe(1);
+    bot.sandbox.state.directory.addMember(G.lifecycleProtected, U.lynneRobbins);
+    const mark = lastSeq(bot.sandbox);
+    await bot.click(personas.approver, approve.verb, approve.data);
+    await bot.services.coordinator.idle();
+    const after = await bot.store.requests.get(request.id);
+    expect(after?.state).toBe('awaiting-approval');
+    expect(after?.approvalsRequired).toBe(2);
+    expect(writesAfter(bot.sandbox, mark)).toEqual([]);
+    expect(bot.sandbox.state.directory.getUser(U.lynneRobbins)?.accountEnabled).toBe(true);
+  });
+
+  it('reads the approver’s membership at approval, not from a cache: a removed approver is refused', async () => {
+    const { request, approve } = await confirmed('pradeep.gupta@contoso.com');
+    // The approver reads the request (a cached role check), then leaves the approvers group.
+    await bot.say(personas.approver2, `status ${request.id}`);
+    bot.sandbox.state.directory.removeMember(G.lifecycleApprovers, personas.approver2.aadObjectId);
+    const before = (await refusals(bot.store)).length;
+    const mark = lastSeq(bot.sandbox);
+    const result = await bot.click(personas.approver2, approve.verb, approve.data);
+    expect(bodyText(result)).toContain('approvers group');
+    expect(await bot.store.requests.get(request.id)).toEqual(request);
+    const refused = await refusals(bot.store);
+    expect(refused.length).toBe(before + 1);
+    expect(refused[0]?.details['code']).toBe('forbidden');
+    expect(writesAfter(bot.sandbox, mark)).toEqual([]);
+  });
+});
+
+describe('protected accounts by default under the "refuse" policy (issue 19, item 3)', () => {
+  let bot: BotHarness;
+  beforeAll(async () => {
+    bot = await startBotHarness({ PROTECTED_ACCOUNT_POLICY: 'refuse' });
+  });
+  afterAll(async () => {
+    await bot.close();
+  });
+
+  it('refuses to offboard the bot’s own mail sender, audits it and creates nothing', async () => {
+    const mark = lastSeq(bot.sandbox);
+    const reply = await bot.say(personas.operator, 'offboard lifecycle-bot@contoso.com');
+    expect(JSON.stringify(reply.map((r) => r.text))).toContain('protected account');
+    expect(await bot.store.requests.listBySubject('lifecycle-bot@contoso.com')).toHaveLength(0);
+    expect((await refusals(bot.store)).length).toBe(1);
+    expect(writesAfter(bot.sandbox, mark)).toEqual([]);
+  });
+});

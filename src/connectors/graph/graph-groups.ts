@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { NotFoundError } from '../../core/errors.js';
-import type { GroupMembership, Groups } from '../../core/ports/groups.js';
+import type { GroupMembership, Groups, TransitiveMemberships } from '../../core/ports/groups.js';
 import type { GraphApi } from './graph-api.js';
 import { GRAPH_PUBLIC_BASE_URL, GRAPH_VERSION } from './graph-client-factory.js';
 import { graphMessageMatches } from './graph-errors.js';
@@ -35,6 +35,26 @@ export class GraphGroups implements Groups {
           'memberOf entry is not a group or role; not a membership to change',
         );
       } else memberships.push(membership);
+    }
+    return memberships;
+  }
+
+  /**
+   * `transitiveMemberOf` (groups through nesting, and directory roles, also those held through a
+   * role-assignable group), all pages at the largest page size. Administrative units are ignored.
+   */
+  async listTransitiveMemberships(userId: string): Promise<TransitiveMemberships> {
+    const entries = await this.api.list(
+      `/users${userKeySegment(userId)}/transitiveMemberOf${buildQueryString({ $top: '999' })}`,
+      directoryObjectSchema,
+      { what: `List transitive memberships of ${userId}` },
+    );
+    const memberships: TransitiveMemberships = { groupIds: [], roleTemplateIds: [] };
+    for (const entry of entries) {
+      const type = entry['@odata.type'];
+      if (type === '#microsoft.graph.group') memberships.groupIds.push(entry.id);
+      else if (type === '#microsoft.graph.directoryRole' && entry.roleTemplateId)
+        memberships.roleTemplateIds.push(entry.roleTemplateId);
     }
     return memberships;
   }

@@ -7,9 +7,17 @@ import type { LifecycleRequest, Principal, RequestKind, Subject } from '../model
 export interface PolicyConfig {
   requesterGroupIds: readonly string[];
   approverGroupIds: readonly string[];
-  /** Break-glass admins, service accounts, executives: by group and by UPN. */
+  /**
+   * Break-glass admins, service accounts, executives: by group and by UPN. Besides these, the bot's
+   * own accounts, holders of privileged directory roles and members of the approver groups are
+   * always protected.
+   */
   protectedGroupIds: readonly string[];
   protectedUserPrincipalNames: readonly string[];
+  /** Accounts the bot itself uses (the notice sender, configured service accounts). */
+  botAccountUserPrincipalNames?: readonly string[];
+  /** Directory roles whose holders are protected, by template id; default `privilegedRoleTemplateIds`. */
+  privilegedRoleTemplateIds?: readonly string[];
   /** Refuse protected subjects, or require a second approval. */
   protectedAccountPolicy: 'refuse' | 'second-approval';
   /** Whether each kind needs an approver after the requester's confirmation. */
@@ -22,8 +30,41 @@ export interface PolicyConfig {
   auditorGroupIds?: readonly string[];
 }
 
-/** Group ids the principal belongs to (direct or transitive, as the adapter can tell). */
-export type GroupLookup = (userId: string) => Promise<ReadonlySet<string>>;
+/**
+ * What the principal belongs to: the ids of its groups, nested ones included, and the template ids
+ * of the directory roles it holds (GUIDs of their own, never a group's object id). `isFresh` asks the
+ * directory now instead of a short cache: confirmations and approvals decide on current membership.
+ */
+export type GroupLookup = (userId: string, options?: { isFresh?: boolean }) => Promise<ReadonlySet<string>>;
+
+export interface LookupOptions {
+  /** Read memberships now, not from a cache (confirm and approve). */
+  isFresh?: boolean;
+}
+
+/**
+ * Built-in Entra roles whose holders can take over the tenant or its identities (Microsoft Entra
+ * built-in roles reference, template ids, stable across tenants).
+ */
+export const privilegedRoleTemplateIds: readonly string[] = [
+  '62e90394-69f5-4237-9190-012177145e10', // Global Administrator
+  'e8611ab8-c189-46e8-94e1-60213ab1f814', // Privileged Role Administrator
+  '7be44c8a-adaf-4e2a-84d6-ab2649e08a13', // Privileged Authentication Administrator
+  '194ae4cb-b126-40b2-bd5b-6091b380977d', // Security Administrator
+  '29232cdf-9323-42fd-ade2-1d097af3e4de', // Exchange Administrator
+  'fe930be7-5e62-47db-91af-98c3a49a38b1', // User Administrator
+  'f28a1f50-f6e7-4571-818b-6a12f2af6b6c', // SharePoint Administrator
+  'c4e39bd9-1100-46d3-8c65-fb160da0071f', // Authentication Administrator
+  'b1be1c3e-b65d-4f19-8427-f6fa0d97feb9', // Conditional Access Administrator
+  '9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3', // Application Administrator
+  '158c047a-c907-4556-b7ef-446551a6b5f7', // Cloud Application Administrator
+  '8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2', // Hybrid Identity Administrator
+  '729827e3-9c14-49f7-bb1b-9608f156bbb8', // Helpdesk Administrator
+  '966707d0-3269-4727-9be2-8c3a10f19b9d', // Password Administrator
+  'fdd7a751-b60b-444a-984c-02652fe8fa1c', // Groups Administrator
+  '3a2c62db-5318-420d-8d74-23affee5d9d5', // Intune Administrator
+  '69091246-20e8-4a56-aa4d-066075b2a7a8', // Teams Administrator
+];
 
 export type PolicyDecision = { isAllowed: true } | { isAllowed: false; reason: string };
 
@@ -55,12 +96,13 @@ export class Policy {
     actor: Principal,
     subject: Pick<Subject, 'id' | 'userPrincipalName'>,
     kind: RequestKind,
+    options: LookupOptions = {},
   ): Promise<{ decision: PolicyDecision; approvalsRequired: number }> {
     if (kind !== 'provision' && subject.id === actor.aadObjectId) {
       return { decision: deny(`You can't ${kind} yourself.`), approvalsRequired: 0 };
     }
     const base = await this.approvalsRequired(actor, kind);
-    if (!(await this.isProtected(subject))) return { decision: allow, approvalsRequired: base };
+    if (!(await this.isProtected(subject, options))) return { decision: allow, approvalsRequired: base };
     if (this.config.protectedAccountPolicy === 'refuse') {
       return {
         decision: deny(
@@ -72,11 +114,52 @@ export class Policy {
     return { decision: allow, approvalsRequired: Math.max(2, base) };
   }
 
-  async isProtected(subject: Pick<Subject, 'id' | 'userPrincipalName'>): Promise<boolean> {
+  /**
+   * Protected: listed by UPN, one of the bot's own accounts, in a protected or approver group (nested
+   * groups included), or holding a privileged directory role.
+   */
+  async isProtected(
+    subject: Pick<Subject, 'id' | 'userPrincipalName'>,
+    options: LookupOptions = {},
+  ): Promise<boolean> {
     const upn = subject.userPrincipalName.toLowerCase();
-    if (this.config.protectedUserPrincipalNames.some((p) => p.toLowerCase() === upn)) return true;
-    const groups = await this.groupsOf(subject.id);
-    return intersects(groups, this.config.protectedGroupIds);
+    const listed = [
+      ...this.config.protectedUserPrincipalNames,
+      ...(this.config.botAccountUserPrincipalNames ?? []),
+    ];
+    if (listed.some((p) => p.toLowerCase() === upn)) return true;
+    const groups = await this.groupsOf(subject.id, options);
+    return (
+      intersects(groups, this.config.protectedGroupIds) ||
+      intersects(groups, this.config.approverGroupIds) ||
+      intersects(groups, this.config.privilegedRoleTemplateIds ?? privilegedRoleTemplateIds)
+    );
+  }
+
+  /**
+   * Protection read again, now, for the people a request acts on (at confirm and approve): refused
+   * under the `refuse` policy, else the approvals protection needs (2), or 0 when nobody is protected.
+   */
+  async recheckProtection(
+    subjects: readonly Pick<Subject, 'id' | 'userPrincipalName'>[],
+  ): Promise<{ decision: PolicyDecision; approvalsRequired: number }> {
+    const width = 8;
+    for (let i = 0; i < subjects.length; i += width) {
+      const slice = subjects.slice(i, i + width);
+      const flags = await Promise.all(slice.map((s) => this.isProtected(s, { isFresh: true })));
+      const found = slice.find((_, n) => flags[n]);
+      if (!found) continue;
+      if (this.config.protectedAccountPolicy === 'refuse') {
+        return {
+          decision: deny(
+            `${found.userPrincipalName} is a protected account: the policy refuses this request.`,
+          ),
+          approvalsRequired: 0,
+        };
+      }
+      return { decision: allow, approvalsRequired: 2 };
+    }
+    return { decision: allow, approvalsRequired: 0 };
   }
 
   /** Requesters, approvers, incident responders and auditors may read requests, history and exports. */
@@ -98,7 +181,11 @@ export class Policy {
     return intersects(await this.groupsOf(actor.aadObjectId), this.config.approverGroupIds);
   }
 
-  async canApprove(actor: Principal, request: LifecycleRequest): Promise<PolicyDecision> {
+  async canApprove(
+    actor: Principal,
+    request: LifecycleRequest,
+    options: LookupOptions = {},
+  ): Promise<PolicyDecision> {
     if (actor.aadObjectId === request.requester.aadObjectId) {
       return deny('Four eyes: you asked for this request, so someone else must approve it.');
     }
@@ -106,7 +193,7 @@ export class Policy {
     if (request.approvals.some((a) => a.approver.aadObjectId === actor.aadObjectId)) {
       return deny('You have already approved this request; a second approver is needed.');
     }
-    const groups = await this.groupsOf(actor.aadObjectId);
+    const groups = await this.groupsOf(actor.aadObjectId, options);
     if (!intersects(groups, this.config.approverGroupIds))
       return deny('Only members of the approvers group can approve.');
     return allow;

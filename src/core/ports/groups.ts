@@ -16,9 +16,19 @@ export interface GroupMembership {
   isTeam: boolean;
 }
 
+/** What a user belongs to, nested groups included: for policy checks, never for changes. */
+export interface TransitiveMemberships {
+  /** Object ids of every group the user is a member of, directly or through nested groups. */
+  groupIds: string[];
+  /** Template ids of the directory roles the user holds (stable across tenants, unlike role object ids). */
+  roleTemplateIds: string[];
+}
+
 export interface Groups {
   /** Direct group and directory role memberships, classified. */
   listMemberships(userId: string): Promise<GroupMembership[]>;
+  /** Groups (transitively) and directory roles of the user, read now. */
+  listTransitiveMemberships(userId: string): Promise<TransitiveMemberships>;
   removeGroupMember(groupId: string, userId: string): Promise<void>;
   addGroupMember(groupId: string, userId: string): Promise<void>;
 }

@@ -17,6 +17,7 @@ import {
 } from '../model.js';
 import type { Policy } from '../policy/policy.js';
 import { newRequestId } from './request-id.js';
+import { subjectsOf } from './request-subjects.js';
 
 export type RefusalCode =
   'not-found' | 'stale' | 'forbidden' | 'wrong-state' | 'cross-tenant' | 'invalid-input';
@@ -88,9 +89,13 @@ export class RequestService {
         return this.refuse('forbidden', 'Only the requester can confirm this request.');
       }
       if (request.state !== 'awaiting-confirmation') return this.refuse('wrong-state', stateMessage(request));
+      // Protection is read again now: someone may have become protected since the preview.
+      const protection = await this.deps.policy.recheckProtection(subjectsOf(request));
+      if (!protection.decision.isAllowed) return this.refuse('forbidden', protection.decision.reason);
       const options = choose ? await choose(request) : request.options;
-      const next: RequestState = request.approvalsRequired > 0 ? 'awaiting-approval' : 'approved';
-      return this.transition(request, next, { options }, actor);
+      const approvalsRequired = Math.max(request.approvalsRequired, protection.approvalsRequired);
+      const next: RequestState = approvalsRequired > 0 ? 'awaiting-approval' : 'approved';
+      return this.transition(request, next, { options, approvalsRequired }, actor);
     });
   }
 
@@ -177,12 +182,19 @@ export class RequestService {
   ): Promise<Decision> {
     return this.decide(action, actor, id, version, async (request) => {
       if (request.state !== 'awaiting-approval') return this.refuse('wrong-state', stateMessage(request));
-      const verdict = await this.deps.policy.canApprove(actor, request);
+      // Approver membership and the subjects' protection are read now, never from a cache.
+      const verdict = await this.deps.policy.canApprove(actor, request, { isFresh: true });
       if (!verdict.isAllowed) return this.refuse('forbidden', verdict.reason);
       const approvals = [...request.approvals, { approver: actor, ...vote, at: this.nowIso() }];
       if (vote.decision === 'rejected') return this.transition(request, 'rejected', { approvals });
-      const isEnough = approvals.length >= request.approvalsRequired;
-      return this.transition(request, isEnough ? 'approved' : 'awaiting-approval', { approvals });
+      const protection = await this.deps.policy.recheckProtection(subjectsOf(request));
+      if (!protection.decision.isAllowed) return this.refuse('forbidden', protection.decision.reason);
+      const approvalsRequired = Math.max(request.approvalsRequired, protection.approvalsRequired);
+      const isEnough = approvals.length >= approvalsRequired;
+      return this.transition(request, isEnough ? 'approved' : 'awaiting-approval', {
+        approvals,
+        approvalsRequired,
+      });
     });
   }
 

@@ -6,6 +6,7 @@ import { deletedItemsRoutes } from './deleted-items-routes.js';
 import { driveRoutes } from './drive-routes.js';
 import { graphErrors } from './errors.js';
 import { groupRoutes } from './groups-routes.js';
+import { transitiveMemberOfRoutes } from './transitive-member-of-routes.js';
 import { licenceRoutes } from './licence-routes.js';
 import { rewriteKeySyntax } from './lookup.js';
 import { calendarRoutes } from './calendar-routes.js';
@@ -59,6 +60,7 @@ export function createGraphService(): ServiceDefinition {
     routes: [
       ...userRoutes,
       ...groupRoutes,
+      ...transitiveMemberOfRoutes,
       ...licenceRoutes,
       ...mailRoutes,
       ...calendarRoutes,
