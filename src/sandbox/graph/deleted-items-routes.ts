@@ -22,6 +22,18 @@ function listDeletedUsers(rc: RouteContext): SandboxResponse {
   });
 }
 
+/**
+ * `GET /directory/deletedItems/microsoft.graph.group`: the sandbox has no group deletion, so the list is
+ * always empty, in the documented collection shape (directory-deleteditems-list).
+ */
+function listDeletedGroups(): SandboxResponse {
+  return ok({
+    '@odata.context':
+      'https://graph.microsoft.com/v1.0/$metadata#directory/deletedItems/microsoft.graph.group',
+    value: [],
+  });
+}
+
 function getDeleted(rc: RouteContext): SandboxResponse {
   const id = rc.request.params['id'] ?? '';
   const d = rc.tenant.directory.getDeletedUser(id);
@@ -65,6 +77,12 @@ export const deletedItemsRoutes: RouteDefinition[] = [
     path: `${deletedItems}/microsoft.graph.user`,
     permissions: deletedRead,
     handler: listDeletedUsers,
+  },
+  {
+    method: 'GET',
+    path: `${deletedItems}/microsoft.graph.group`,
+    permissions: ['Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+    handler: listDeletedGroups,
   },
   { method: 'GET', path: `${deletedItems}/:id`, permissions: deletedRead, handler: getDeleted },
   {
