@@ -26,12 +26,24 @@ function listDeletedUsers(rc: RouteContext): SandboxResponse {
  * `GET /directory/deletedItems/microsoft.graph.group`: the sandbox has no group deletion, so the list is
  * always empty, in the documented collection shape (directory-deleteditems-list).
  */
-function listDeletedGroups(): SandboxResponse {
-  return ok({
+function listDeletedGroups(rc: RouteContext): SandboxResponse {
+  const q = (name: string): string | null =>
+    [...rc.request.query].find(([k]) => k.toLowerCase() === name)?.[1] ?? null;
+  const body: Record<string, unknown> = {
     '@odata.context':
       'https://graph.microsoft.com/v1.0/$metadata#directory/deletedItems/microsoft.graph.group',
-    value: [],
-  });
+  };
+  if (q('$count')?.toLowerCase() === 'true') {
+    // $count (and $orderBy on deletedDateTime) are advanced queries: ConsistencyLevel: eventual.
+    if ((rc.request.headers['consistencylevel'] ?? '').toLowerCase() !== 'eventual')
+      return directoryBadRequest(
+        rc.request,
+        "$count is only supported with the header 'ConsistencyLevel: eventual'.",
+      );
+    body['@odata.count'] = 0;
+  }
+  body['value'] = [];
+  return ok(body);
 }
 
 function getDeleted(rc: RouteContext): SandboxResponse {
