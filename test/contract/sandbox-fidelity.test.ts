@@ -321,3 +321,26 @@ describe('objects mastered elsewhere', () => {
     expect(res.status).toBe(400);
   });
 });
+
+// Exchange admin API: "@odata.context" names the real host, as in the documented and captured answers
+// (https://learn.microsoft.com/exchange/reference/admin-api-get-started; reference exchange-online.md).
+describe('Exchange @odata.context', () => {
+  it('names https://outlook.office.com on beta InvokeCommand, not the sandbox URL', async () => {
+    const exoToken = await tokenFor(sb, { scope: 'https://outlook.office365.com/.default' });
+    const res = await call(
+      sb,
+      exoToken,
+      'POST',
+      `${sb.urls.exchange}/adminapi/beta/${sb.tenant.tenantId}/InvokeCommand`,
+      {
+        body: {
+          CmdletInput: { CmdletName: 'Get-Mailbox', Parameters: { Identity: 'adele.vance@contoso.com' } },
+        },
+      },
+    );
+    expect(res.status).toBe(200);
+    expect((res.body as { '@odata.context': string })['@odata.context']).toBe(
+      `https://outlook.office.com/adminapi/beta/${sb.tenant.tenantId}/$metadata#Collection(Exchange.GenericHashTable)`,
+    );
+  });
+});
