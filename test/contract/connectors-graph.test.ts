@@ -120,6 +120,21 @@ describe('GraphIdentity: sign-in', () => {
     expect(stateUser(U.gradyArchie)?.lastPasswordChangeDateTime).toBe(synced);
   });
 
+  it('refuses, with a clear ConflictError, a password reset of a user mastered by another service', async () => {
+    // The sandbox's control API marks Nestor as mastered by an external service.
+    const control = await fetch(`${h.sandbox.urls.control}/users/mastering`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: U.nestorWilke, source: 'externalService' }),
+    });
+    expect(control.status).toBe(200);
+    const before = stateUser(U.nestorWilke)?.lastPasswordChangeDateTime;
+    const error = await h.accounts.resetPassword(U.nestorWilke).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as Error).message).toMatch(/refused: the object is mastered by another service/);
+    expect(stateUser(U.nestorWilke)?.lastPasswordChangeDateTime).toBe(before);
+  });
+
   it('sets the usage location and refuses a malformed one', async () => {
     await h.accounts.setUsageLocation(U.tomasNovak, 'de');
     expect((await h.users.getUser(U.tomasNovak))?.usageLocation).toBe('DE');

@@ -49,10 +49,39 @@ export function toLifecycleError(error: unknown, what: string): LifecycleError {
   return new UnavailableError(`${what}: unexpected failure`, { cause: error });
 }
 
+/**
+ * Graph's refusals to write attributes another system masters (graph.md §3: directory sync, and
+ * "objects that have originated within an external service"), with what the operator should do instead.
+ */
+const MASTERED_ELSEWHERE: readonly { pattern: RegExp; explanation: string }[] = [
+  {
+    pattern: /on-premises mastered Directory Sync objects/i,
+    explanation:
+      'the object is mastered in on-premises Active Directory (directory sync); change it in AD, not in Entra ID',
+  },
+  {
+    pattern: /originated within an external service/i,
+    explanation:
+      'the object is mastered by another service (for example Exchange Online or a former sync source); change it there, not in Entra ID',
+  },
+];
+
+/** The operator-facing explanation when a 400 says the target is mastered elsewhere, else undefined. */
+export function masteredElsewhereExplanation(
+  facts: Pick<GraphErrorFacts, 'status' | 'message'>,
+): string | undefined {
+  if (facts.status !== 400) return undefined;
+  return MASTERED_ELSEWHERE.find((m) => m.pattern.test(facts.message))?.explanation;
+}
+
 export function fromFacts(facts: GraphErrorFacts, what: string, cause: unknown): LifecycleError {
   const detail = `${facts.code ?? `HTTP ${facts.status}`}${facts.message === '' ? '' : `: ${facts.message}`}`;
   const suffix = facts.requestId === undefined ? '' : ` (request-id ${facts.requestId})`;
-  const message = `${what} failed: ${detail}${suffix}`;
+  const mastered = masteredElsewhereExplanation(facts);
+  const message =
+    mastered === undefined
+      ? `${what} failed: ${detail}${suffix}`
+      : `${what} refused: ${mastered} (${detail})${suffix}`;
   return toFailureError(graphFailureKind(facts), message, { cause, retryAfterMs: facts.retryAfterMs });
 }
 

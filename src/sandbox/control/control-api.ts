@@ -9,6 +9,7 @@ import type { ControlHandler } from '../http/server.js';
 import type { SandboxResponse } from '../http/service.js';
 import type { Tenant, TenantSnapshot } from '../state/tenant.js';
 import { parseFailNext, parseOverrides } from './behaviour-schema.js';
+import { masteringPatch, parseMastering } from './mastering.js';
 import { dumpTenant } from './state-dump.js';
 
 export interface ControlTarget {
@@ -83,6 +84,18 @@ export function createControlApi(target: ControlTarget): ControlHandler {
         return { status: 204 };
       case 'GET /mail':
         return json(200, { value: target.state.teams.sentMail() });
+      case 'POST /users/mastering': {
+        const parsed = parseMastering(body);
+        if (!parsed.ok) return badRequest(parsed.message);
+        const user = target.state.directory.getUser(parsed.value.userId);
+        if (!user) return badRequest(`Unknown user ${parsed.value.userId}.`);
+        const updated = target.state.directory.updateUser(user.id, masteringPatch(parsed.value.source));
+        return json(200, {
+          userId: updated.id,
+          onPremisesSyncEnabled: updated.onPremisesSyncEnabled,
+          masteredByExternalService: updated.masteredByExternalService === true,
+        });
+      }
       case 'GET /teams/installed-apps': {
         const userId = query.get('userId');
         const all = target.state.teams.allInstalledApps();

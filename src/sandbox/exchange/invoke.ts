@@ -49,10 +49,11 @@ function checkTenantSegment(rc: RouteContext, surface: Surface): void {
 
 function contextUrl(rc: RouteContext, surface: Surface): string {
   const tenant = rc.request.params['tenant'] ?? rc.tenant.tenantId;
-  // Captured beta responses point the context at outlook.office.com; v2.0 at the request host.
+  // Captured beta responses point the context at outlook.office.com; v2.0 at the request host. Like Graph's
+  // contexts, it names the real https host (a metadata URL, not a link back into the sandbox).
   const host = surface.kind === 'beta' ? 'outlook.office.com' : rc.request.host;
   const version = surface.kind === 'beta' ? 'beta' : 'v2.0';
-  return `${rc.request.baseUrl}/${host}/adminapi/${version}/${tenant}/$metadata#Collection(Exchange.GenericHashTable)`;
+  return `https://${host}/adminapi/${version}/${tenant}/$metadata#Collection(Exchange.GenericHashTable)`;
 }
 
 function nextLink(rc: RouteContext, token: string): string {

@@ -96,7 +96,14 @@ async function runItem(rc: RouteContext, item: BatchItem): Promise<SandboxRespon
     return itemError(400, 'BadRequest', 'Content-Type header is required for a batch request with a body.');
   }
   const rel = item.url.startsWith('/') ? item.url : `/${item.url}`;
-  return rc.dispatch({ method: item.method, path: `/v1.0${rel}`, headers: item.headers, body: item.body });
+  // Items run against the version the batch was posted to (`/v1.0/$batch` or `/beta/$batch`).
+  const version = rc.request.path.toLowerCase().startsWith('/beta/') ? '/beta' : '/v1.0';
+  return rc.dispatch({
+    method: item.method,
+    path: `${version}${rel}`,
+    headers: item.headers,
+    body: item.body,
+  });
 }
 
 function toItemResponse(id: string, r: SandboxResponse): BatchItemResponse {

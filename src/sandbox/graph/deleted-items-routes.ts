@@ -22,6 +22,30 @@ function listDeletedUsers(rc: RouteContext): SandboxResponse {
   });
 }
 
+/**
+ * `GET /directory/deletedItems/microsoft.graph.group`: the sandbox has no group deletion, so the list is
+ * always empty, in the documented collection shape (directory-deleteditems-list).
+ */
+function listDeletedGroups(rc: RouteContext): SandboxResponse {
+  const q = (name: string): string | null =>
+    [...rc.request.query].find(([k]) => k.toLowerCase() === name)?.[1] ?? null;
+  const body: Record<string, unknown> = {
+    '@odata.context':
+      'https://graph.microsoft.com/v1.0/$metadata#directory/deletedItems/microsoft.graph.group',
+  };
+  if (q('$count')?.toLowerCase() === 'true') {
+    // $count (and $orderBy on deletedDateTime) are advanced queries: ConsistencyLevel: eventual.
+    if ((rc.request.headers['consistencylevel'] ?? '').toLowerCase() !== 'eventual')
+      return directoryBadRequest(
+        rc.request,
+        "$count is only supported with the header 'ConsistencyLevel: eventual'.",
+      );
+    body['@odata.count'] = 0;
+  }
+  body['value'] = [];
+  return ok(body);
+}
+
 function getDeleted(rc: RouteContext): SandboxResponse {
   const id = rc.request.params['id'] ?? '';
   const d = rc.tenant.directory.getDeletedUser(id);
@@ -65,6 +89,12 @@ export const deletedItemsRoutes: RouteDefinition[] = [
     path: `${deletedItems}/microsoft.graph.user`,
     permissions: deletedRead,
     handler: listDeletedUsers,
+  },
+  {
+    method: 'GET',
+    path: `${deletedItems}/microsoft.graph.group`,
+    permissions: ['Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+    handler: listDeletedGroups,
   },
   { method: 'GET', path: `${deletedItems}/:id`, permissions: deletedRead, handler: getDeleted },
   {

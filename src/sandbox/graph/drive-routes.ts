@@ -59,6 +59,8 @@ function permissionJson(rc: RouteContext, p: DrivePermissionRecord): Record<stri
   }
   if (p.invitationEmail !== null)
     out['invitation'] = { email: p.invitationEmail, signInRequired: p.signInRequired };
+  if (p.expirationDateTime !== undefined && p.expirationDateTime !== null)
+    out['expirationDateTime'] = p.expirationDateTime;
   return out;
 }
 
@@ -86,6 +88,29 @@ function listPermissions(rc: RouteContext): SandboxResponse {
   });
 }
 
+interface ResolvedRecipient {
+  key: string;
+  email: string | null;
+  userId: string | null;
+}
+
+/** The key of a driveRecipient (objectId, email or alias), or null when it names none. */
+function recipientKey(raw: unknown): { key: string; email: string | null } | null {
+  const o = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const email = typeof o['email'] === 'string' && o['email'] !== '' ? o['email'] : null;
+  for (const name of ['objectId', 'email', 'alias']) {
+    const v = o[name];
+    if (typeof v === 'string' && v !== '') return { key: v, email };
+  }
+  return null;
+}
+
+/**
+ * `POST …/invite`. The request as a whole is validated before anything is written (a 400 grants nothing).
+ * Recipients are then answered one by one: when some can't be resolved (app-only callers can't invite new
+ * guests), the others are granted and the answer is 207 Multi-Status with an `error` object on each failed
+ * recipient (driveItem-invite "Partial success response"); when none can be, 400 and nothing is written.
+ */
 function invite(rc: RouteContext): SandboxResponse {
   const d = requireDrive(rc);
   const item = itemId(rc);
@@ -99,44 +124,75 @@ function invite(rc: RouteContext): SandboxResponse {
   }
   if (typeof body['message'] === 'string' && body['message'].length > 2000)
     return fail(rc.request, 400, 'invalidRequest', 'message is longer than 2000 characters.');
+  if (body['password'] !== undefined && body['password'] !== null) {
+    // "The password set on the invite by the creator. Optional and OneDrive Personal only."
+    return fail(
+      rc.request,
+      400,
+      'invalidRequest',
+      'password is supported only on OneDrive personal; this drive is OneDrive for Business.',
+    );
+  }
+  const expiration = parseExpiration(rc, body['expirationDateTime']);
+  const keys = (recipients as unknown[]).map(recipientKey);
+  if (keys.some((k) => k === null))
+    return fail(rc.request, 400, 'invalidRequest', 'Each recipient needs an email, objectId or alias.');
+  const resolved: ResolvedRecipient[] = keys.map((k) => {
+    const key = k as { key: string; email: string | null };
+    return { ...key, userId: rc.tenant.directory.getUser(key.key)?.id ?? null };
+  });
+  if (resolved.every((r) => r.userId === null)) {
+    const first = resolved[0]?.key ?? '';
+    return fail(rc.request, 400, 'invalidRequest', unresolvedMessage(first));
+  }
   const signInRequired = body['requireSignIn'] !== false;
-  const value = [];
-  for (const r of recipients as unknown[]) {
-    const o = (r ?? {}) as Record<string, unknown>;
-    const key =
-      typeof o['objectId'] === 'string'
-        ? o['objectId']
-        : typeof o['email'] === 'string'
-          ? o['email']
-          : typeof o['alias'] === 'string'
-            ? o['alias']
-            : '';
-    if (!key)
-      return fail(rc.request, 400, 'invalidRequest', 'Each recipient needs an email, objectId or alias.');
-    const user = rc.tenant.directory.getUser(key);
-    if (!user) {
-      // App-only calls can't invite new guests.
-      return fail(
-        rc.request,
-        400,
-        'invalidRequest',
-        `Recipient '${key}' could not be resolved and new guests can't be invited by an application.`,
-      );
+  const value = resolved.map((r) => {
+    if (r.userId === null) {
+      return {
+        invitation: { email: r.email ?? r.key, signInRequired },
+        roles: [...(roles as string[])],
+        error: {
+          code: 'invalidRequest',
+          message: unresolvedMessage(r.key),
+          innererror: { code: 'recipientNotResolved' },
+        },
+      };
     }
+    const user = rc.tenant.directory.getUser(r.userId);
     const record = rc.tenant.sharing.grant(
       d.id,
       item,
-      { kind: 'user', userId: user.id },
+      { kind: 'user', userId: r.userId },
       roles as string[],
-      typeof o['email'] === 'string' ? o['email'] : user.mail,
+      r.email ?? user?.mail ?? null,
       signInRequired,
+      expiration,
     );
-    value.push(permissionJson(rc, record));
-  }
-  return ok({
-    '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#Collection(microsoft.graph.permission)',
-    value,
+    return permissionJson(rc, record);
   });
+  const isPartial = resolved.some((r) => r.userId === null);
+  return ok(
+    {
+      '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#Collection(microsoft.graph.permission)',
+      value,
+    },
+    isPartial ? 207 : 200,
+  );
+}
+
+function unresolvedMessage(key: string): string {
+  return `Recipient '${key}' could not be resolved and new guests can't be invited by an application.`;
+}
+
+/** `expirationDateTime`: an ISO date-time in the future, or absent. */
+function parseExpiration(rc: RouteContext, raw: unknown): string | null {
+  if (raw === undefined || raw === null) return null;
+  const ms = typeof raw === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(raw) ? Date.parse(raw) : Number.NaN;
+  if (Number.isNaN(ms))
+    return fail(rc.request, 400, 'invalidRequest', 'expirationDateTime is not a valid date and time.');
+  if (ms <= rc.tenant.now())
+    return fail(rc.request, 400, 'invalidRequest', 'expirationDateTime must be in the future.');
+  return new Date(ms).toISOString();
 }
 
 function deletePermission(rc: RouteContext): SandboxResponse {

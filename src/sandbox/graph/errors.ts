@@ -76,14 +76,9 @@ export const graphErrors: ServiceErrors = {
     ),
   forbidden: (req) =>
     graphError(req, 403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'),
-  notFound: (req) => {
-    const last = req.path.split('/').filter(Boolean).pop() ?? '';
-    return graphError(
-      req,
-      400,
-      'BadRequest',
-      `Resource not found for the segment '${decodeURIComponentSafe(last)}'.`,
-    );
+  notFound: (req, segment) => {
+    const named = segment ?? decodeURIComponentSafe(req.path.split('/').filter(Boolean).pop() ?? '');
+    return graphError(req, 400, 'BadRequest', `Resource not found for the segment '${named}'.`);
   },
   methodNotAllowed: (req) =>
     graphError(

@@ -37,6 +37,26 @@ export function groupJson(g: GroupRecord): Record<string, unknown> {
   };
 }
 
+/** A group with every property, only for the property names `$select` accepts. */
+const sampleGroup: GroupRecord = {
+  id: '',
+  displayName: '',
+  description: null,
+  mail: null,
+  mailNickname: '',
+  mailEnabled: false,
+  securityEnabled: false,
+  groupTypes: [],
+  membershipRule: null,
+  membershipRuleProcessingState: null,
+  onPremisesSyncEnabled: null,
+  resourceProvisioningOptions: [],
+  isAssignableToRole: false,
+  visibility: null,
+  assignedLicenses: [],
+  createdDateTime: '',
+};
+
 function memberOf(rc: RouteContext): SandboxResponse {
   const user = requireUser(rc);
   const groups = rc.tenant.directory
@@ -55,6 +75,13 @@ function memberOf(rc: RouteContext): SandboxResponse {
         .map((s) => s.trim())
         .filter(Boolean)
     : null;
+  const known = new Set(Object.keys(groupJson(sampleGroup)).map((k) => k.toLowerCase()));
+  const unknown = select?.find((name) => !known.has(name.toLowerCase()));
+  if (unknown !== undefined)
+    return directoryBadRequest(
+      rc.request,
+      `Could not find a property named '${unknown}' on type 'microsoft.graph.group'.`,
+    );
   const path = `/v1.0/users/${encodeURIComponent(user.id)}/memberOf${cast ? `/${cast}` : ''}`;
   const page = runListQuery(
     rc.request,
@@ -70,7 +97,10 @@ function memberOf(rc: RouteContext): SandboxResponse {
   body['value'] = page.items.map((g) => {
     if (!select) return g;
     const out: Record<string, unknown> = { '@odata.type': '#microsoft.graph.group' };
-    for (const s of select) out[s] = g[s] ?? null;
+    for (const s of select) {
+      const name = Object.keys(g).find((k) => k.toLowerCase() === s.toLowerCase()) ?? s;
+      out[name] = g[name] ?? null;
+    }
     return out;
   });
   return ok(body);

@@ -2,6 +2,8 @@
 import { graphAudiences } from '../auth/resource-scope.js';
 import type { SandboxRequest, ServiceDefinition } from '../http/service.js';
 import { batchRoutes } from './batch.js';
+import { betaRoutes } from './beta-routes.js';
+import { delegatedOnlyRoutes } from './delegated-only-routes.js';
 import { deletedItemsRoutes } from './deleted-items-routes.js';
 import { driveRoutes } from './drive-routes.js';
 import { graphErrors } from './errors.js';
@@ -19,7 +21,7 @@ export function graphCost(req: SandboxRequest): number {
   if (req.method !== 'GET') return 1;
   const path = req.path.toLowerCase();
   let cost = 1;
-  if (/^\/v1\.0\/users\/?$/.test(path)) cost = 2;
+  if (/^\/(?:v1\.0|beta)\/users\/?$/.test(path)) cost = 2;
   else if (path.endsWith('/subscribedskus')) cost = 3;
   else if (/\/groups\/[^/]+\/members$/.test(path)) cost = 3;
   else if (path.endsWith('/memberof') || path.includes('/memberof/') || path.endsWith('/licensedetails'))
@@ -31,6 +33,20 @@ export function graphCost(req: SandboxRequest): number {
   if (Number.isFinite(top) && top < 20) cost -= 1;
   return Math.max(1, cost);
 }
+
+const v1Routes = [
+  ...userRoutes,
+  ...groupRoutes,
+  ...transitiveMemberOfRoutes,
+  ...licenceRoutes,
+  ...mailRoutes,
+  ...calendarRoutes,
+  ...driveRoutes,
+  ...teamsRoutes,
+  ...deletedItemsRoutes,
+  ...delegatedOnlyRoutes,
+  ...batchRoutes,
+];
 
 export function createGraphService(): ServiceDefinition {
   return {
@@ -57,17 +73,6 @@ export function createGraphService(): ServiceDefinition {
       'Strict-Transport-Security': 'max-age=31536000',
       'x-ms-resource-unit': String(graphCost(req)),
     }),
-    routes: [
-      ...userRoutes,
-      ...groupRoutes,
-      ...transitiveMemberOfRoutes,
-      ...licenceRoutes,
-      ...mailRoutes,
-      ...calendarRoutes,
-      ...driveRoutes,
-      ...teamsRoutes,
-      ...deletedItemsRoutes,
-      ...batchRoutes,
-    ],
+    routes: [...v1Routes, ...betaRoutes(v1Routes)],
   };
 }

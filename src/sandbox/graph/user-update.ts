@@ -30,6 +30,9 @@ type StringProp = (typeof stringProps)[number];
 /** Properties that stay cloud-mastered for AD-synced users. */
 const cloudMastered = new Set(['accountEnabled', 'usageLocation', 'employeeLeaveDateTime']);
 
+export const externalServiceMasteredMessage =
+  'Unable to update the specified properties for objects that have originated within an external service.';
+
 export const onPremMasteredMessage =
   'Unable to update the specified properties for on-premises mastered Directory Sync objects or objects currently undergoing migration.';
 
@@ -104,6 +107,8 @@ export function patchUser(rc: RouteContext): SandboxResponse {
         cloudMastered.has(prop) &&
         !(prop === 'accountEnabled' && rc.tenant.info.syncedAccountEnabledWrites === 'reject');
       if (!isAccepted) directoryBadRequest(req, onPremMasteredMessage);
+    } else if (user.masteredByExternalService === true && !cloudMastered.has(prop)) {
+      directoryBadRequest(req, externalServiceMasteredMessage);
     }
     applyProperty(rc, prop, value, changes);
   }

@@ -22,8 +22,21 @@ export const userRead = [
 ];
 const contextBase = 'https://graph.microsoft.com/v1.0/$metadata';
 
-function selectFor(rc: RouteContext, known: readonly string[]): string[] | null {
-  const raw = [...rc.request.query].find(([k]) => k.toLowerCase() === '$select')?.[1] ?? null;
+/** Every property name `$select` accepts on a user (the sandbox's full user JSON). */
+function userPropertyNames(rc: RouteContext): string[] {
+  const first = rc.tenant.directory.users().next();
+  return first.done === true ? ['id'] : Object.keys(fullUserJson(rc.tenant, first.value, false));
+}
+
+function selectFrom(rc: RouteContext, raw: string | null): string[] | null {
+  return selectFor(rc, userPropertyNames(rc), raw);
+}
+
+function selectFor(
+  rc: RouteContext,
+  known: readonly string[],
+  raw: string | null = [...rc.request.query].find(([k]) => k.toLowerCase() === '$select')?.[1] ?? null,
+): string[] | null {
   try {
     return parseSelect(raw, known);
   } catch (e) {
@@ -47,6 +60,7 @@ function parseExpand(rc: RouteContext): ManagerExpand | null {
       `Could not find a property named '${raw.split('(')[0] ?? raw}' on type 'microsoft.graph.user'.`,
     );
   let levels = 1;
+  let hasLevels = false;
   let select: string[] | null = null;
   for (const option of (m[1] ?? '')
     .split(';')
@@ -54,28 +68,43 @@ function parseExpand(rc: RouteContext): ManagerExpand | null {
     .filter(Boolean)) {
     const [name = '', value = ''] = option.split('=');
     if (name.toLowerCase() === '$levels') {
+      hasLevels = true;
       levels = value.toLowerCase() === 'max' ? 1000 : Number(value);
       if (!Number.isInteger(levels) || levels < 1 || levels > 1000)
         directoryBadRequest(rc.request, `Invalid $levels value '${value}'.`);
     } else if (name.toLowerCase() === '$select') {
-      select = value
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
+      select = selectFrom(rc, value);
     } else {
       directoryBadRequest(rc.request, `Query option '${name}' is not allowed in $expand of manager.`);
     }
   }
-  const isEventual = (rc.request.headers['consistencylevel'] ?? '').toLowerCase() === 'eventual';
-  if (levels > 1 && !isEventual) {
+  if (hasLevels) requireAdvancedQuery(rc, '$levels');
+  return { levels, select };
+}
+
+function isEventual(rc: RouteContext): boolean {
+  return (rc.request.headers['consistencylevel'] ?? '').toLowerCase() === 'eventual';
+}
+
+function wantsCount(rc: RouteContext): boolean {
+  const raw = [...rc.request.query].find(([k]) => k.toLowerCase() === '$count')?.[1];
+  return raw?.toLowerCase() === 'true';
+}
+
+/**
+ * `$levels` is an advanced query: `ConsistencyLevel: eventual` and `$count=true` (user-list-manager,
+ * "Get manager chain up to the root level"); `$count=true` itself needs the header ("Required when the
+ * request includes the `$count=true` query string").
+ */
+function requireAdvancedQuery(rc: RouteContext, what: string): void {
+  if (!isEventual(rc) || !wantsCount(rc)) {
     fail(
       rc.request,
       400,
       'Request_UnsupportedQuery',
-      "$levels is only supported with the header 'ConsistencyLevel: eventual' and $count=true.",
+      `${what} is only supported with the header 'ConsistencyLevel: eventual' and $count=true.`,
     );
   }
-  return { levels, select };
 }
 
 function expandManager(
@@ -100,6 +129,13 @@ function expandManager(
 
 function getUser(rc: RouteContext): SandboxResponse {
   const user = requireUser(rc);
+  if (wantsCount(rc) && !isEventual(rc))
+    fail(
+      rc.request,
+      400,
+      'Request_BadRequest',
+      "$count is only supported with the header 'ConsistencyLevel: eventual'.",
+    );
   const full = fullUserJson(rc.tenant, user);
   const select = selectFor(rc, Object.keys(full));
   const expand = parseExpand(rc);
@@ -144,6 +180,10 @@ function listUsers(rc: RouteContext): SandboxResponse {
   return ok(body);
 }
 
+function queryValue(rc: RouteContext, name: string): string | null {
+  return [...rc.request.query].find(([k]) => k.toLowerCase() === name)?.[1] ?? null;
+}
+
 function revokeSessions(rc: RouteContext): SandboxResponse {
   const user = requireUser(rc);
   rc.tenant.directory.updateUser(user.id, { signInSessionsValidFromDateTime: rc.tenant.nowIso() });
@@ -176,12 +216,26 @@ function getManager(rc: RouteContext): SandboxResponse {
       'Request_ResourceNotFound',
       "Resource 'manager' does not exist or one of its queried reference-property objects are not present.",
     );
-  return ok({ '@odata.context': `${contextBase}#directoryObjects/$entity`, ...userReference(manager) });
+  // $select applies to the manager as to any user: unselected properties are not returned.
+  const select = selectFrom(rc, queryValue(rc, '$select'));
+  const view = select
+    ? { '@odata.type': '#microsoft.graph.user', ...project(fullUserJson(rc.tenant, manager), select) }
+    : userReference(manager);
+  return ok({ '@odata.context': `${contextBase}#directoryObjects/$entity`, ...view });
 }
 
 function directReports(rc: RouteContext): SandboxResponse {
   const user = requireUser(rc);
-  const reports = rc.tenant.directory.directReports(user.id).map((u) => userReference(u));
+  const select = selectFrom(rc, queryValue(rc, '$select'));
+  const needsLicences = select !== null && mentionsLicences(select.join(','));
+  const reports = rc.tenant.directory.directReports(user.id).map((u) =>
+    select
+      ? {
+          '@odata.type': '#microsoft.graph.user',
+          ...project(fullUserJson(rc.tenant, u, needsLicences), select),
+        }
+      : userReference(u),
+  );
   const page = runListQuery(
     rc.request,
     reports,

@@ -128,7 +128,7 @@ export class Pipeline {
       const notFound =
         matched.kind === 'method-not-allowed' && def.errors.methodNotAllowed
           ? def.errors.methodNotAllowed(req)
-          : def.errors.notFound(req);
+          : def.errors.notFound(req, service.router.firstUnknownSegment(req.path));
       return respond(notFound, 'error');
     }
     if (req.body === undefined && req.rawBody.length > 0 && isJson(req.headers['content-type'])) {

@@ -50,6 +50,29 @@ export class Router {
     return pathMatched ? { kind: 'method-not-allowed' } : { kind: 'none' };
   }
 
+  /**
+   * The first segment of `path` that no route accepts at its position (what Graph names in "Resource not
+   * found for the segment '…'"), or the last segment when every segment is known but no route ends there.
+   */
+  firstUnknownSegment(path: string): string {
+    const parts = splitPath(path).map(decodeSegment);
+    let known = 0;
+    for (const c of this.compiled) known = Math.max(known, this.matchedPrefix(c, parts));
+    return parts[Math.min(known, parts.length - 1)] ?? '';
+  }
+
+  private matchedPrefix(c: CompiledRoute, parts: string[]): number {
+    let i = 0;
+    for (; i < parts.length && i < c.segments.length; i += 1) {
+      const seg = c.segments[i];
+      const part = parts[i];
+      if (!seg || part === undefined) break;
+      if (seg.rest) return parts.length;
+      if (seg.literal !== null && part.toLowerCase() !== seg.literal) break;
+    }
+    return i;
+  }
+
   private matchSegments(c: CompiledRoute, parts: string[]): Record<string, string> | null {
     const params: Record<string, string> = {};
     for (let i = 0; i < c.segments.length; i += 1) {

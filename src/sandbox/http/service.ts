@@ -138,8 +138,8 @@ export interface ServiceErrors {
   badRequest(req: SandboxRequest, message: string): SandboxResponse;
   unauthorized(req: SandboxRequest, reason: string): SandboxResponse;
   forbidden(req: SandboxRequest, requiredPermissions: readonly string[]): SandboxResponse;
-  /** No route matched. */
-  notFound(req: SandboxRequest): SandboxResponse;
+  /** No route matched; `segment` is the first path segment no route accepts. */
+  notFound(req: SandboxRequest, segment?: string): SandboxResponse;
   /** The path exists but not for this method; defaults to `notFound`. */
   methodNotAllowed?(req: SandboxRequest): SandboxResponse;
   throttled(req: SandboxRequest, retryAfterSeconds: number): SandboxResponse;

@@ -70,6 +70,11 @@ export interface UserRecord {
   forceChangePasswordNextSignIn: boolean;
   /** Entra directory roles held (e.g. 'Global Administrator'): makes the user a sensitive target. */
   directoryRoles: string[];
+  /**
+   * Set when another cloud service (e.g. Exchange Online, or a former sync source) masters the object:
+   * Graph refuses writes of its attributes ("…objects that have originated within an external service.").
+   */
+  masteredByExternalService?: boolean;
 }
 
 export interface DeletedUserRecord {

@@ -128,6 +128,8 @@ export interface DrivePermissionRecord extends Visibility {
   grantee: DriveGrantee;
   invitationEmail: string | null;
   signInRequired: boolean;
+  /** ISO time after which the grant no longer applies (invite `expirationDateTime`); absent = never. */
+  expirationDateTime?: string | null;
 }
 
 /** A site collection administrator of a site (OneDrive personal sites included). */

@@ -50,11 +50,17 @@ export class SharingStore extends IndexedStore {
 
   // ---- sharing permissions -------------------------------------------------------------------------------
 
+  /** Visible, unexpired grants on the item. */
   permissions(driveId: string, itemId: string): DrivePermissionRecord[] {
+    const now = this.env.now();
     return this.visible(
       this.data.drivePermissions,
       this.permissionsOfDrive.get(driveId),
-      (p) => p.itemId === itemId,
+      (p) =>
+        p.itemId === itemId &&
+        (p.expirationDateTime === undefined ||
+          p.expirationDateTime === null ||
+          Date.parse(p.expirationDateTime) > now),
     );
   }
 
@@ -66,11 +72,16 @@ export class SharingStore extends IndexedStore {
     roles: string[],
     invitationEmail: string | null,
     signInRequired: boolean,
+    expirationDateTime: string | null = null,
   ): DrivePermissionRecord {
     for (const id of this.permissionsOfDrive.get(driveId)) {
       const p = this.data.drivePermissions.get(id);
       if (p && p.itemId === itemId && !isRemovalPending(p) && sameGrantee(p.grantee, grantee)) {
-        const merged = { ...p, roles: [...new Set([...p.roles, ...roles])] };
+        const merged = {
+          ...p,
+          roles: [...new Set([...p.roles, ...roles])],
+          ...(expirationDateTime === null ? {} : { expirationDateTime }),
+        };
         this.data.drivePermissions.set(id, merged);
         return merged;
       }
@@ -83,6 +94,7 @@ export class SharingStore extends IndexedStore {
       grantee,
       invitationEmail,
       signInRequired,
+      ...(expirationDateTime === null ? {} : { expirationDateTime }),
       ...this.visibleAfterDelay('sharing', undefined),
     };
     this.data.drivePermissions.set(record.id, record);

@@ -71,6 +71,32 @@ describe('Graph error translation', () => {
     ).toBeInstanceOf(InvalidInputError);
   });
 
+  it('says where to make the change when the target is mastered elsewhere', () => {
+    const synced = toLifecycleError(
+      graphError(
+        400,
+        'Request_BadRequest',
+        'Unable to update the specified properties for on-premises mastered Directory Sync objects or objects currently undergoing migration.',
+      ),
+      'Update x',
+    );
+    expect(synced).toBeInstanceOf(ConflictError);
+    expect(synced.message).toMatch(
+      /^Update x refused: the object is mastered in on-premises Active Directory/,
+    );
+    const external = toLifecycleError(
+      graphError(
+        400,
+        'Request_BadRequest',
+        'Unable to update the specified properties for objects that have originated within an external service.',
+      ),
+      'Update x',
+    );
+    expect(external).toBeInstanceOf(ConflictError);
+    expect(external.message).toMatch(/mastered by another service/);
+    expect(external.message).toMatch(/originated within an external service/);
+  });
+
   it('matches messages through the wrapped cause', () => {
     const error = toLifecycleError(
       graphError(
