@@ -11,6 +11,7 @@ import type {
 import type { SqlClient } from './sql-client.js';
 import { SqlAuditLog } from './sql-audit-log.js';
 import { SqlJournal } from './sql-journal.js';
+import { SqlHashChains } from './sql-hash-chain.js';
 import { SqlConversationStore, SqlKeyValueStore } from './sql-key-value-stores.js';
 import { SqlRequestStore } from './sql-request-store.js';
 import { SqlRunStore } from './sql-run-store.js';
@@ -25,6 +26,8 @@ export class SqlStore implements Store {
   readonly conversations: ConversationStore;
   readonly state: KeyValueStore;
   readonly queue: WorkQueue;
+  /** The hash chains over the audit trail and the journal: read and verified by `lifecycle audit verify`. */
+  readonly chains: SqlHashChains;
   private isClosed = false;
 
   constructor(private readonly client: SqlClient) {
@@ -35,6 +38,7 @@ export class SqlStore implements Store {
     this.conversations = new SqlConversationStore(client);
     this.state = new SqlKeyValueStore(client);
     this.queue = new SqlWorkQueue(client);
+    this.chains = new SqlHashChains(client);
   }
 
   /** `pglite` or `postgres`. */

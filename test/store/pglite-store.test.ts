@@ -1,4 +1,5 @@
 import { describe } from 'vitest';
+import { describeChainContract } from './chain-contract.js';
 import { describeQueueContract } from './queue-contract.js';
 import { describeRecordsContract } from './records-contract.js';
 import { describeRunsContract } from './runs-contract.js';
@@ -11,4 +12,5 @@ describe('store on PGlite', () => {
   describeRecordsContract(pgliteTarget, shared);
   describeRunsContract(pgliteTarget, shared);
   describeQueueContract(pgliteTarget, shared);
+  describeChainContract(pgliteTarget, shared);
 });

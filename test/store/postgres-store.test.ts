@@ -1,5 +1,6 @@
 import { afterAll, describe, it } from 'vitest';
 import { startTestPostgres } from '../support/postgres.js';
+import { describeChainContract } from './chain-contract.js';
 import { describeQueueContract } from './queue-contract.js';
 import { describeRecordsContract } from './records-contract.js';
 import { describeRunsContract } from './runs-contract.js';
@@ -25,5 +26,6 @@ if (server === null) {
     describeRecordsContract(target, shared);
     describeRunsContract(target, shared);
     describeQueueContract(target, shared);
+    describeChainContract(target, shared);
   });
 }
