@@ -91,10 +91,15 @@ export function offboardSteps(
   ];
   const revoke = input.options.revokeMailboxRights ? [...(options.revokeSteps ?? [])] : [];
   const beforeLicences = [...mailboxSteps, ...revoke, spoGrantDelegate].map((s) => s.id);
+  // Hold before the conversion: a hold that can't be placed blocks the conversion and, through it, the
+  // licence removal, so the data is never left unheld and unlicensed.
+  const mailbox = mailboxSteps.map((s) =>
+    s.id === exoConvertToShared.id ? after(s, [exoLitigationHold.id]) : s,
+  );
   const steps: Step<OffboardInput>[] = [
     ...ad,
     ...signIn,
-    ...mailboxSteps,
+    ...mailbox,
     ...revoke,
     spoGrantDelegate,
     entraRemoveGroups,
