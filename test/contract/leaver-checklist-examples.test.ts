@@ -65,6 +65,18 @@ const setups: Record<string, () => Promise<void>> = {
     ).toBe(200);
     expect(await send('DELETE', `${sb.urls.graph}/users/${U.adeleVance}`)).toBe(204);
   },
+  'InvokeCommand Remove-DistributionGroupMember (distribution list)': () => Promise.resolve(),
+  'InvokeCommand Remove-DistributionGroupMember (mail-enabled security group)': () => Promise.resolve(),
+  'InvokeCommand Add-DistributionGroupMember (undo)': async () => {
+    expect(
+      await cmdlet('Remove-DistributionGroupMember', {
+        Identity: 'sales-dl@contoso.com',
+        Member: 'adele.vance@contoso.com',
+        BypassSecurityGroupManagerCheck: true,
+      }),
+    ).toBe(200);
+  },
+  'listMemberOf with membershipRule (dynamic group reported with its rule)': () => Promise.resolve(),
 };
 
 type Shape = 'null' | 'string' | 'number' | 'boolean' | 'array' | 'object';
@@ -130,5 +142,43 @@ describe('documented leaver-checklist request/response pairs', () => {
     const r = await replay(example);
     expect(r.status).toBe(example.status);
     expect(shapeMismatches(example.responseBody, r.body)).toEqual([]);
+  });
+});
+
+describe('distribution group membership refusals (sandbox)', () => {
+  async function invoke(name: string, parameters: Record<string, unknown>) {
+    const res = await fetch(invokeUrl(), {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${exchangeToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ CmdletInput: { CmdletName: name, Parameters: parameters } }),
+    });
+    return { status: res.status, text: await res.text() };
+  }
+  const member = { Identity: 'sales-dl@contoso.com', Member: 'adele.vance@contoso.com' };
+
+  it('refuses a change without BypassSecurityGroupManagerCheck, and changes nothing', async () => {
+    const r = await invoke('Remove-DistributionGroupMember', member);
+    expect(r.status).toBe(400);
+    expect(r.text).toContain('OperationRequiresGroupManagerException');
+    expect(sb.state.directory.members(seeded.groups.salesDistribution)).toContain(U.adeleVance);
+  });
+
+  it('answers MemberNotFoundException for a member already removed', async () => {
+    const args = { ...member, BypassSecurityGroupManagerCheck: true };
+    expect((await invoke('Remove-DistributionGroupMember', args)).status).toBe(200);
+    const again = await invoke('Remove-DistributionGroupMember', args);
+    expect(again.status).toBe(400);
+    expect(again.text).toContain('MemberNotFoundException');
+  });
+
+  it('refuses dynamic and Microsoft 365 groups as not distribution groups', async () => {
+    for (const group of [seeded.groups.allSalesDynamic, seeded.groups.salesTeam]) {
+      const r = await invoke('Remove-DistributionGroupMember', {
+        Identity: group,
+        Member: 'adele.vance@contoso.com',
+        BypassSecurityGroupManagerCheck: true,
+      });
+      expect(r.status).toBe(404);
+    }
   });
 });

@@ -108,6 +108,8 @@ export const directoryObjectSchema = z.object({
   onPremisesSyncEnabled: z.boolean().nullish(),
   isAssignableToRole: z.boolean().nullish(),
   resourceProvisioningOptions: z.array(z.string()).nullish(),
+  mail: z.string().nullish(),
+  membershipRule: z.string().nullish(),
 });
 export type DirectoryObject = z.infer<typeof directoryObjectSchema>;
 

@@ -19,21 +19,21 @@ export async function offboardWarnings(
   if (options.removeGroups) {
     const groups = await ports.groups.listMemberships(leaver.id);
     for (const g of groups) {
-      if (g.isDynamic)
-        add('entra.remove-groups', `${g.displayName} is dynamic: change the rule or the user's attributes`);
-      else if (g.isSynced) {
+      if (g.isDynamic) {
+        const rule = g.membershipRule === undefined ? '' : ` (rule: ${g.membershipRule})`;
+        add(
+          'entra.remove-groups',
+          `${g.displayName} is dynamic${rule}: change the rule or the user's attributes`,
+        );
+      } else if (g.isSynced) {
         add(
           'entra.remove-groups',
           ports.directory && leaver.isSynced
             ? `${g.displayName} is synced from AD: removed in AD`
             : `${g.displayName} is synced from AD: remove the membership on-premises`,
         );
-      } else if (g.isMailEnabled) {
-        add(
-          'entra.remove-groups',
-          `${g.displayName} is mail-enabled: remove the member in Exchange (Remove-DistributionGroupMember)`,
-        );
       }
+      // Cloud distribution lists and mail-enabled security groups: exo.remove-distribution-groups.
     }
   }
   if (options.removeLicences) {

@@ -42,4 +42,11 @@ describe('leaver checklist order', () => {
     expect(before.has('exo.litigation-hold')).toBe(true);
     expect(before.has('exo.convert-to-shared')).toBe(true);
   });
+
+  it('removes distribution lists alongside the other memberships, and licences after them', () => {
+    const dl = steps.find((s) => s.id === 'exo.remove-distribution-groups');
+    const graph = steps.find((s) => s.id === 'entra.remove-groups');
+    expect(dl?.dependsOn ?? []).toEqual(graph?.dependsOn ?? []);
+    expect(ancestors(steps, 'entra.remove-licences').has('exo.remove-distribution-groups')).toBe(true);
+  });
 });
