@@ -77,6 +77,7 @@ const setups: Record<string, () => Promise<void>> = {
     ).toBe(200);
   },
   'listMemberOf with membershipRule (dynamic group reported with its rule)': () => Promise.resolve(),
+  "Get sharepointSettings (deleted users' OneDrive retention)": () => Promise.resolve(),
 };
 
 type Shape = 'null' | 'string' | 'number' | 'boolean' | 'array' | 'object';

@@ -5,10 +5,11 @@
 import type { Ports } from '../ports/index.js';
 import { wantsHold } from './mailbox-steps.js';
 import type { OffboardInput, OffboardOptions } from './offboard-input.js';
+import { oneDriveRetentionWarnings } from './onedrive-retention.js';
 
 export async function offboardWarnings(
   input: OffboardInput,
-  ports: Pick<Ports, 'groups' | 'licences' | 'mailbox' | 'directory'>,
+  ports: Pick<Ports, 'groups' | 'licences' | 'mailbox' | 'directory' | 'files'>,
 ): Promise<Record<string, string[]>> {
   const warnings: Record<string, string[]> = {};
   const add = (stepId: string, text: string): void => {
@@ -49,6 +50,7 @@ export async function offboardWarnings(
     add('exo.litigation-hold', 'A shared mailbox on litigation hold needs an Exchange Online Plan 2 licence');
   }
   for (const text of inactiveMailboxWarnings(options)) add('exo.litigation-hold', text);
+  for (const text of await oneDriveRetentionWarnings(input, ports)) add('spo.grant-delegate', text);
   if (leaver.isSynced && options.convertToShared) {
     add(
       'exo.convert-to-shared',

@@ -10,6 +10,7 @@ import { licenceRoutes } from './licence-routes.js';
 import { rewriteKeySyntax } from './lookup.js';
 import { calendarRoutes } from './calendar-routes.js';
 import { mailRoutes } from './mail-routes.js';
+import { sharePointSettingsRoutes } from './sharepoint-settings-routes.js';
 import { teamsRoutes } from './teams-routes.js';
 import { userRoutes } from './users-routes.js';
 
@@ -65,6 +66,7 @@ export function createGraphService(): ServiceDefinition {
       ...driveRoutes,
       ...teamsRoutes,
       ...deletedItemsRoutes,
+      ...sharePointSettingsRoutes,
       ...batchRoutes,
     ],
   };
