@@ -32,7 +32,11 @@ export function noticeItems(notice: DelegateNotice): string[] {
       `Full access to the mailbox ${notice.mailbox.address}${notice.mailbox.isShared ? ' (now a shared mailbox)' : ''}`,
     );
   }
-  if (notice.oneDrive) items.push(`Their OneDrive: ${notice.oneDrive.webUrl}`);
+  if (notice.oneDrive) {
+    const until =
+      notice.oneDrive.until === undefined ? '' : ` (until ${notice.oneDrive.until}, then it is deleted)`;
+    items.push(`Their OneDrive: ${notice.oneDrive.webUrl}${until}`);
+  }
   if (notice.forwardingTo) items.push(`New mail is forwarded to ${notice.forwardingTo}`);
   return items;
 }

@@ -8,6 +8,7 @@ import type {
   SendAsGrant,
 } from '../../core/ports/mailbox.js';
 import type { ExchangeAdminClient } from './exchange-admin-client.js';
+import { ExchangeDistributionGroups } from './exchange-distribution-groups.js';
 import { ExchangeMailboxSettings } from './exchange-mailbox-settings.js';
 import { ExchangeFolderPermissions } from './exchange-folder-permissions.js';
 import { ExchangePermissions } from './exchange-permissions.js';
@@ -22,12 +23,14 @@ export class ExchangeMailbox implements Mailbox {
   private readonly settings: ExchangeMailboxSettings;
   private readonly permissions: ExchangePermissions;
   private readonly folders: ExchangeFolderPermissions;
+  private readonly distributionGroups: ExchangeDistributionGroups;
 
   constructor(options: ExchangeMailboxOptions) {
     const logger = options.logger.child({ component: 'exchange-mailbox' });
     this.settings = new ExchangeMailboxSettings(options.client, logger);
     this.permissions = new ExchangePermissions(options.client, logger);
     this.folders = new ExchangeFolderPermissions(options.client, logger);
+    this.distributionGroups = new ExchangeDistributionGroups(options.client, logger);
   }
 
   getMailbox(identity: string): Promise<MailboxInfo | null> {
@@ -92,5 +95,11 @@ export class ExchangeMailbox implements Mailbox {
     forwarding: { smtpAddress: string | null; deliverToMailboxAndForward: boolean },
   ): Promise<void> {
     return this.settings.setForwarding(mailbox, forwarding);
+  }
+  removeDistributionGroupMember(group: string, member: string): Promise<void> {
+    return this.distributionGroups.removeMember(group, member);
+  }
+  addDistributionGroupMember(group: string, member: string): Promise<void> {
+    return this.distributionGroups.addMember(group, member);
   }
 }

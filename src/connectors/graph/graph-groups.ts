@@ -9,7 +9,7 @@ import { classifyMembership } from './group-classification.js';
 import { assertObjectId, buildQueryString, userKeySegment } from './odata-query.js';
 
 const MEMBERSHIP_SELECT =
-  'id,displayName,groupTypes,mailEnabled,securityEnabled,onPremisesSyncEnabled,isAssignableToRole,resourceProvisioningOptions';
+  'id,displayName,groupTypes,mailEnabled,securityEnabled,onPremisesSyncEnabled,isAssignableToRole,resourceProvisioningOptions,mail,membershipRule';
 
 /** Direct group and role memberships, classified; cloud membership changes through `/$ref`. */
 export class GraphGroups implements Groups {

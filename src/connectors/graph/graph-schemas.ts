@@ -110,6 +110,8 @@ export const directoryObjectSchema = z.object({
   resourceProvisioningOptions: z.array(z.string()).nullish(),
   /** directoryRole only. */
   roleTemplateId: z.string().nullish(),
+  mail: z.string().nullish(),
+  membershipRule: z.string().nullish(),
 });
 export type DirectoryObject = z.infer<typeof directoryObjectSchema>;
 

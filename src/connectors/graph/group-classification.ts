@@ -43,5 +43,7 @@ export function classifyMembership(entry: DirectoryObject): GroupMembership | nu
     // Microsoft 365 groups are mail-enabled but managed through Graph; the flag marks Exchange-managed ones.
     isMailEnabled: isMailEnabled && !isUnified,
     isTeam: isUnified && (entry.resourceProvisioningOptions ?? []).includes('Team'),
+    ...(entry.mail && { mail: entry.mail }),
+    ...(entry.membershipRule && { membershipRule: entry.membershipRule }),
   };
 }

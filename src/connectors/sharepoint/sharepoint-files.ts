@@ -50,6 +50,12 @@ const siteUsersSchema = z.object({
 
 const JSON_NOMETADATA = 'application/json;odata=nometadata';
 
+const retentionDays = z.number().int().nullish();
+const sharePointSettingsSchema = z.object({
+  deletedUserPersonalSiteRetentionPeriodInDays: retentionDays,
+  value: z.object({ deletedUserPersonalSiteRetentionPeriodInDays: retentionDays }).optional(),
+});
+
 /**
  * The Files port: the user's OneDrive from Graph, and its site collection admins through the
  * SharePoint admin REST route `SPO.Tenant/SetSiteAdmin` (what `Set-SPOUser -IsSiteCollectionAdmin`
@@ -87,6 +93,20 @@ export class SharePointFiles implements Files {
     // A sandbox may answer with its own mapped URL; the port always carries the real one.
     const webUrl = this.urls.toRealUrl(drive.webUrl) ?? drive.webUrl;
     return { driveId: drive.id, webUrl, siteUrl: oneDriveSiteUrl(webUrl) };
+  }
+
+  /** SharePointTenantSettings.Read.All: `GET /admin/sharepoint/settings`. */
+  async getDeletedOneDriveRetentionDays(): Promise<number> {
+    const settings = await this.graph.get(
+      `/admin/sharepoint/settings${buildQueryString({ $select: 'deletedUserPersonalSiteRetentionPeriodInDays' })}`,
+      sharePointSettingsSchema,
+      { what: 'Get the SharePoint tenant settings' },
+    );
+    // Graph's documented example wraps the entity in `value`; the service answers with the entity.
+    const days = (settings.value ?? settings).deletedUserPersonalSiteRetentionPeriodInDays;
+    if (days === undefined || days === null)
+      throw new UnavailableError('The SharePoint tenant settings have no OneDrive retention period');
+    return days;
   }
 
   async listSiteAdmins(siteUrl: string): Promise<string[]> {

@@ -78,12 +78,17 @@ export const exoConvertToShared: Step<OffboardInput> = {
   undo: (_change, ctx) => ctx.ports.mailbox.convertToRegular(mailboxId(ctx)),
 };
 
+/** Whether the options ask for a hold: litigation hold itself, or an inactive mailbox (which needs one). */
+export const wantsHold = (options: OffboardInput['options']): boolean =>
+  options.litigationHold || options.keepInactiveMailbox;
+
+/** Runs before the conversion to shared (the plan orders it), while the mailbox is still licensed. */
 export const exoLitigationHold: Step<OffboardInput> = {
   id: 'exo.litigation-hold',
   system: 'exchange',
   title: 'Put the mailbox on litigation hold',
   async plan(ctx) {
-    if (!ctx.input.options.litigationHold) return [];
+    if (!wantsHold(ctx.input.options)) return [];
     const mailbox = await readMailbox(ctx);
     if (!mailbox || mailbox.litigationHoldEnabled) return [];
     return [

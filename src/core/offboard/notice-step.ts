@@ -3,6 +3,7 @@ import { UnavailableError } from '../errors.js';
 import type { DelegateNotice, NoticeResult } from '../ports/notifier.js';
 import { fail, ok, type Step } from '../step.js';
 import type { OffboardInput } from './offboard-input.js';
+import { oneDriveDeletedOn } from './onedrive-retention.js';
 
 export const notifyDelegate: Step<OffboardInput> = {
   id: 'notify.delegate',
@@ -13,6 +14,12 @@ export const notifyDelegate: Step<OffboardInput> = {
     if (!delegate) return [];
     const drive = options.shareOneDrive ? await ctx.ports.files.getOneDrive(leaver.id) : null;
     const mailbox = await ctx.ports.mailbox.getMailbox(leaver.mail ?? leaver.userPrincipalName);
+    const deleteOn = ctx.input.deleteOn;
+    // The OneDrive outlives the account by the tenant's retention: the notice gives its own end date.
+    const oneDriveUntil =
+      drive && deleteOn !== undefined
+        ? oneDriveDeletedOn(deleteOn, await ctx.ports.files.getDeletedOneDriveRetentionDays())
+        : undefined;
     const notice: DelegateNotice = {
       requestId: ctx.input.requestId,
       delegate,
@@ -25,7 +32,9 @@ export const notifyDelegate: Step<OffboardInput> = {
           isShared: options.convertToShared || mailbox.recipientTypeDetails === 'SharedMailbox',
         },
       }),
-      ...(drive && { oneDrive: { webUrl: drive.webUrl } }),
+      ...(drive && {
+        oneDrive: { webUrl: drive.webUrl, ...(oneDriveUntil !== undefined && { until: oneDriveUntil }) },
+      }),
       ...(options.forwardTo && { forwardingTo: options.forwardTo }),
       ...(ctx.input.deleteOn && { until: ctx.input.deleteOn }),
     };

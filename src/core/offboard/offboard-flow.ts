@@ -235,6 +235,7 @@ function normaliseForm(form: Record<string, unknown>): Record<string, unknown> {
     'removeLicences',
     'revokeMailboxRights',
     'hideFromAddressLists',
+    'keepInactiveMailbox',
   ];
   const out: Record<string, unknown> = {};
   for (const key of toggles) {

@@ -30,6 +30,12 @@ export const offboardOptionsSchema = z
     hideFromAddressLists: z.boolean().default(true),
     /** Delete the account this many days after the run (null: keep). */
     deleteAfterDays: z.number().int().min(1).max(365).nullable().default(null),
+    /**
+     * Keep the mailbox as an inactive mailbox once the account is deleted: litigation hold is placed
+     * before the conversion, and Exchange keeps a held mailbox of a deleted user, inactive, until the
+     * hold is released.
+     */
+    keepInactiveMailbox: z.boolean().default(false),
   })
   .strict();
 

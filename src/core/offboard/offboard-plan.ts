@@ -28,6 +28,7 @@ import {
   exoHideFromAddressLists,
   exoLitigationHold,
 } from './mailbox-steps.js';
+import { exoRemoveDistributionGroups } from './distribution-group-steps.js';
 import { notifyDelegate } from './notice-step.js';
 import type { OffboardInput } from './offboard-input.js';
 import { spoGrantDelegate } from './onedrive-steps.js';
@@ -63,6 +64,7 @@ export const offboardStepCatalog: readonly Step<OffboardInput>[] = [
   ...mailboxSteps,
   spoGrantDelegate,
   entraRemoveGroups,
+  exoRemoveDistributionGroups,
   entraRemoveLicences,
   notifyDelegate,
 ];
@@ -90,14 +92,23 @@ export function offboardSteps(
     entraRevokeSessions,
   ];
   const revoke = input.options.revokeMailboxRights ? [...(options.revokeSteps ?? [])] : [];
-  const beforeLicences = [...mailboxSteps, ...revoke, spoGrantDelegate].map((s) => s.id);
+  const beforeLicences = [...mailboxSteps, ...revoke, spoGrantDelegate, exoRemoveDistributionGroups].map(
+    (s) => s.id,
+  );
+  // Hold before the conversion: a hold that can't be placed blocks the conversion and, through it, the
+  // licence removal, so the data is never left unheld and unlicensed.
+  const mailbox = mailboxSteps.map((s) =>
+    s.id === exoConvertToShared.id ? after(s, [exoLitigationHold.id]) : s,
+  );
   const steps: Step<OffboardInput>[] = [
     ...ad,
     ...signIn,
-    ...mailboxSteps,
+    ...mailbox,
     ...revoke,
     spoGrantDelegate,
+    // Distribution lists go with the other memberships, through Exchange.
     entraRemoveGroups,
+    exoRemoveDistributionGroups,
     after(entraRemoveLicences, beforeLicences),
     after(notifyDelegate, [
       exoGrantDelegate.id,

@@ -3,11 +3,13 @@
  * Returned per step id so cards show them next to the step.
  */
 import type { Ports } from '../ports/index.js';
-import type { OffboardInput } from './offboard-input.js';
+import { wantsHold } from './mailbox-steps.js';
+import type { OffboardInput, OffboardOptions } from './offboard-input.js';
+import { oneDriveRetentionWarnings } from './onedrive-retention.js';
 
 export async function offboardWarnings(
   input: OffboardInput,
-  ports: Pick<Ports, 'groups' | 'licences' | 'mailbox' | 'directory'>,
+  ports: Pick<Ports, 'groups' | 'licences' | 'mailbox' | 'directory' | 'files'>,
 ): Promise<Record<string, string[]>> {
   const warnings: Record<string, string[]> = {};
   const add = (stepId: string, text: string): void => {
@@ -18,21 +20,21 @@ export async function offboardWarnings(
   if (options.removeGroups) {
     const groups = await ports.groups.listMemberships(leaver.id);
     for (const g of groups) {
-      if (g.isDynamic)
-        add('entra.remove-groups', `${g.displayName} is dynamic: change the rule or the user's attributes`);
-      else if (g.isSynced) {
+      if (g.isDynamic) {
+        const rule = g.membershipRule === undefined ? '' : ` (rule: ${g.membershipRule})`;
+        add(
+          'entra.remove-groups',
+          `${g.displayName} is dynamic${rule}: change the rule or the user's attributes`,
+        );
+      } else if (g.isSynced) {
         add(
           'entra.remove-groups',
           ports.directory && leaver.isSynced
             ? `${g.displayName} is synced from AD: removed in AD`
             : `${g.displayName} is synced from AD: remove the membership on-premises`,
         );
-      } else if (g.isMailEnabled) {
-        add(
-          'entra.remove-groups',
-          `${g.displayName} is mail-enabled: remove the member in Exchange (Remove-DistributionGroupMember)`,
-        );
       }
+      // Cloud distribution lists and mail-enabled security groups: exo.remove-distribution-groups.
     }
   }
   if (options.removeLicences) {
@@ -44,9 +46,11 @@ export async function offboardWarnings(
       );
     }
   }
-  if (options.litigationHold && options.removeLicences) {
+  if (wantsHold(options) && options.removeLicences) {
     add('exo.litigation-hold', 'A shared mailbox on litigation hold needs an Exchange Online Plan 2 licence');
   }
+  for (const text of inactiveMailboxWarnings(options)) add('exo.litigation-hold', text);
+  for (const text of await oneDriveRetentionWarnings(input, ports)) add('spo.grant-delegate', text);
   if (leaver.isSynced && options.convertToShared) {
     add(
       'exo.convert-to-shared',
@@ -65,4 +69,21 @@ export async function offboardWarnings(
   const mailbox = await ports.mailbox.getMailbox(leaver.mail ?? leaver.userPrincipalName);
   if (!mailbox) add('exo.convert-to-shared', 'The user has no Exchange Online mailbox');
   return warnings;
+}
+
+/** What the hold and a staged deletion mean for the mailbox, said on the card before Confirm. */
+export function inactiveMailboxWarnings(options: OffboardOptions): string[] {
+  if (options.keepInactiveMailbox) {
+    return [
+      options.deleteAfterDays === null
+        ? 'Inactive mailbox: the mailbox becomes inactive only when the account is deleted (set "Delete the account after N days", or delete it later); until then it stays a held mailbox'
+        : `Inactive mailbox: when the account is deleted after ${String(options.deleteAfterDays)} days, Exchange keeps the held mailbox as an inactive mailbox (searchable with eDiscovery, restorable) until the hold is removed`,
+    ];
+  }
+  if (options.deleteAfterDays !== null && !options.litigationHold) {
+    return [
+      'No hold: deleting the account removes the mailbox for good 30 days later; turn on "Keep an inactive mailbox" to keep it',
+    ];
+  }
+  return [];
 }

@@ -14,4 +14,9 @@ export interface Files {
   listSiteAdmins(siteUrl: string): Promise<string[]>;
   addSiteAdmin(siteUrl: string, userPrincipalName: string): Promise<void>;
   removeSiteAdmin(siteUrl: string, userPrincipalName: string): Promise<void>;
+  /**
+   * Days the tenant keeps a deleted user's OneDrive before deleting it (SharePoint's
+   * OrphanedPersonalSitesRetentionPeriod; Graph `deletedUserPersonalSiteRetentionPeriodInDays`).
+   */
+  getDeletedOneDriveRetentionDays(): Promise<number>;
 }

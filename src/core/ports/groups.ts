@@ -14,6 +14,10 @@ export interface GroupMembership {
   isMailEnabled: boolean;
   /** Teams-enabled Microsoft 365 group. */
   isTeam: boolean;
+  /** Primary SMTP address of a mail-enabled group (how Exchange names it). */
+  mail?: string;
+  /** The membership rule of a dynamic group, reported on the card. */
+  membershipRule?: string;
 }
 
 /** What a user belongs to, nested groups included: for policy checks, never for changes. */

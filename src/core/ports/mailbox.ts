@@ -82,4 +82,11 @@ export interface Mailbox {
     mailbox: string,
     forwarding: { smtpAddress: string | null; deliverToMailboxAndForward: boolean },
   ): Promise<void>;
+  /**
+   * Removes a member from a distribution group or mail-enabled security group (not dynamic ones),
+   * bypassing the group-manager check; a member already gone is not an error.
+   */
+  removeDistributionGroupMember(group: string, member: string): Promise<void>;
+  /** Adds a member back (undo); a member already present is not an error. */
+  addDistributionGroupMember(group: string, member: string): Promise<void>;
 }

@@ -6,7 +6,8 @@ export interface DelegateNotice {
   leaver: { userPrincipalName: string; displayName: string };
   requestedBy: string;
   mailbox?: { address: string; hasFullAccess: boolean; isShared: boolean };
-  oneDrive?: { webUrl: string };
+  /** `until`: ISO date the OneDrive is deleted (account deletion plus the tenant's retention), if staged. */
+  oneDrive?: { webUrl: string; until?: string };
   forwardingTo?: string;
   /** ISO date until which the access is kept (deletion date), if any. */
   until?: string;

@@ -10,6 +10,10 @@ import {
   removeMailboxFolderPermission,
   setMailboxFolderPermission,
 } from './cmdlets/folder-permission.js';
+import {
+  addDistributionGroupMember,
+  removeDistributionGroupMember,
+} from './cmdlets/distribution-group-member.js';
 import { getMailboxFolderStatistics } from './cmdlets/folder-statistics.js';
 import { getMailbox, GET_MAILBOX_V2_PARAMS } from './cmdlets/get-mailbox.js';
 import {
@@ -49,6 +53,8 @@ const BETA_CMDLETS: readonly CmdletDefinition[] = [
   getAcceptedDomain,
   getDistributionGroupMember,
   getDynamicDistributionGroupMember,
+  addDistributionGroupMember,
+  removeDistributionGroupMember,
 ];
 
 interface V2Entry {

@@ -142,3 +142,24 @@ export function folderPermissionMissing(userName: string): ExoCmdletError {
   const message = `There is no existing permission entry found for user: ${userName}.`;
   return refused('ExB71E3D', `${STORE_TASKS}.UserNotFoundInPermissionEntryException`, message);
 }
+
+const MANAGEMENT_TASKS = 'Microsoft.Exchange.Management.Tasks';
+
+/** Remove-DistributionGroupMember of a recipient that isn't a member. */
+export function memberNotFound(member: string, group: string): ExoCmdletError {
+  const message = `The recipient "${member}" isn't a member of the group "${group}".`;
+  return refused('ExC41D07', `${MANAGEMENT_TASKS}.MemberNotFoundException`, message);
+}
+
+/** Add-DistributionGroupMember of a recipient that already is a member. */
+export function memberAlreadyExists(member: string, group: string): ExoCmdletError {
+  const message = `The recipient "${member}" is already a member of the group "${group}".`;
+  return refused('ExD52E18', `${MANAGEMENT_TASKS}.MemberAlreadyExistsException`, message);
+}
+
+/** A membership change by someone who isn't in the group's ManagedBy, without BypassSecurityGroupManagerCheck. */
+export function groupManagerRequired(): ExoCmdletError {
+  const message =
+    "You don't have sufficient permissions. This operation can only be performed by a manager of the group.";
+  return refused('ExE63F29', `${MANAGEMENT_TASKS}.OperationRequiresGroupManagerException`, message);
+}

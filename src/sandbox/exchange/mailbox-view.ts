@@ -54,6 +54,7 @@ export function mailboxObject(tenant: Tenant, m: MailboxRecord, options: Mailbox
     .value('DeliverToMailboxAndForward', m.deliverToMailboxAndForward)
     .value('ProhibitSendQuota', m.recipientTypeDetails === 'UserMailbox' ? QUOTA.UserMailbox : QUOTA.other)
     .value('ArchiveStatus', m.archiveStatus)
+    .value('IsInactiveMailbox', m.isInactiveMailbox === true)
     .strings(
       'GrantSendOnBehalfTo',
       delegates.map((id) => recipientName(tenant, id)),

@@ -67,7 +67,8 @@ function restore(rc: RouteContext): SandboxResponse {
     );
   }
   const user = rc.tenant.directory.restoreUser(id);
-  if (rc.tenant.exchange.getMailbox(id)) rc.tenant.exchange.updateMailbox(id, { whenSoftDeleted: null });
+  if (rc.tenant.exchange.getMailbox(id))
+    rc.tenant.exchange.updateMailbox(id, { whenSoftDeleted: null, isInactiveMailbox: false });
   return ok({
     '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#directoryObjects/$entity',
     '@odata.type': '#microsoft.graph.user',

@@ -13,6 +13,7 @@ import { licenceRoutes } from './licence-routes.js';
 import { rewriteKeySyntax } from './lookup.js';
 import { calendarRoutes } from './calendar-routes.js';
 import { mailRoutes } from './mail-routes.js';
+import { sharePointSettingsRoutes } from './sharepoint-settings-routes.js';
 import { teamsRoutes } from './teams-routes.js';
 import { userRoutes } from './users-routes.js';
 
@@ -44,6 +45,7 @@ const v1Routes = [
   ...driveRoutes,
   ...teamsRoutes,
   ...deletedItemsRoutes,
+  ...sharePointSettingsRoutes,
   ...delegatedOnlyRoutes,
   ...batchRoutes,
 ];

@@ -201,8 +201,13 @@ function deleteUser(rc: RouteContext): SandboxResponse {
   }
   if (user.onPremisesSyncEnabled === true) directoryBadRequest(rc.request, onPremMasteredMessage);
   rc.tenant.directory.deleteUser(user.id);
-  if (rc.tenant.exchange.getMailbox(user.id))
-    rc.tenant.exchange.updateMailbox(user.id, { whenSoftDeleted: rc.tenant.nowIso() });
+  const mailbox = rc.tenant.exchange.getMailbox(user.id);
+  // A mailbox on litigation hold outlives its user as an inactive mailbox.
+  if (mailbox)
+    rc.tenant.exchange.updateMailbox(user.id, {
+      whenSoftDeleted: rc.tenant.nowIso(),
+      isInactiveMailbox: mailbox.litigationHold.enabled,
+    });
   return noContent;
 }
 

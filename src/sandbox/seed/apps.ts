@@ -27,6 +27,7 @@ export const lifecycleGraphRoles = [
   'TeamsAppInstallation.ReadWriteSelfForUser.All',
   'AppCatalog.Read.All',
   'User.DeleteRestore.All',
+  'SharePointTenantSettings.Read.All',
 ];
 
 export const readOnlyGraphRoles = [

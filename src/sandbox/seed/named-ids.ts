@@ -45,6 +45,7 @@ export const seeded = {
     lifecycleRequesters: g(9),
     lifecycleApprovers: g(10),
     financeMailSecurity: g(11),
+    retailMailSecurity: g(12),
   },
   teamsApp: {
     catalogId: '55555555-5555-4555-8555-555555555555',

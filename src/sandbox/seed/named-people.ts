@@ -338,6 +338,7 @@ const groupRows: [string, string, GroupSpec['kind'], string][] = [
   [G.lifecycleRequesters, 'Lifecycle Requesters', 'security', 'lifecycle-requesters'],
   [G.lifecycleApprovers, 'Lifecycle Approvers', 'security', 'lifecycle-approvers'],
   [G.financeMailSecurity, 'Finance Mail Security', 'mail-enabled-security', 'finance-sec'],
+  [G.retailMailSecurity, 'Retail Mail Security', 'mail-enabled-security', 'retail-sec'],
 ];
 
 const membersOf: Record<string, string[]> = {
@@ -352,6 +353,7 @@ const membersOf: Record<string, string[]> = {
   [G.lifecycleRequesters]: [U.isaiahLanger, U.miriamGraham],
   [G.lifecycleApprovers]: [U.joniSherman, U.irvinSayers],
   [G.financeMailSecurity]: [U.lynneRobbins, U.pradeepGupta, U.alexJohnsonFinance],
+  [G.retailMailSecurity]: [U.adeleVance, U.christieCline],
 };
 
 /** Group-based licensing: members inherit these licences. */

@@ -64,6 +64,13 @@ export class ExchangeStore extends IndexedStore {
     return m && m.whenSoftDeleted === null ? m : undefined;
   }
 
+  /** Resolves an `Identity` among inactive mailboxes only (`Get-Mailbox -InactiveMailboxOnly -Identity`). */
+  findInactiveMailbox(identity: string): MailboxRecord | undefined {
+    const id = this.identities.get(identity.trim().toLowerCase());
+    const m = id === undefined ? undefined : this.data.mailboxes.get(id);
+    return m && m.whenSoftDeleted !== null && m.isInactiveMailbox === true ? m : undefined;
+  }
+
   mailboxes(): IterableIterator<MailboxRecord> {
     return this.data.mailboxes.values();
   }

@@ -63,6 +63,11 @@ export interface MailboxRecord {
   whenCreated: string;
   /** Set when the user was deleted (mailbox soft-deleted). */
   whenSoftDeleted: string | null;
+  /**
+   * A soft-deleted mailbox that was on hold when its user was deleted: Exchange keeps it as an inactive
+   * mailbox (`Get-Mailbox -InactiveMailboxOnly`) instead of purging it after 30 days. Absent: false.
+   */
+  isInactiveMailbox?: boolean;
 }
 
 export type MailboxRightKind = 'FullAccess' | 'SendAs' | 'SendOnBehalf';

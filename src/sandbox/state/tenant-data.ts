@@ -34,6 +34,11 @@ export interface TenantInfo {
    * relies on) or refuses them as on-premises mastered ('reject', seen in some tenants).
    */
   syncedAccountEnabledWrites: 'accept' | 'reject';
+  /**
+   * Days a deleted user's OneDrive is kept before deletion (SharePoint OrphanedPersonalSitesRetentionPeriod,
+   * 30–3650). Absent: 30, Microsoft's default.
+   */
+  deletedUserPersonalSiteRetentionPeriodInDays?: number;
 }
 
 export interface TenantData {

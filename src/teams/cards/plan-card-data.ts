@@ -122,6 +122,7 @@ export function offboardRequestData(
       removeLicences: flag(options['removeLicences']),
       hideFromAddressLists: flag(options['hideFromAddressLists']),
       litigationHold: flag(options['litigationHold']),
+      keepInactiveMailbox: flag(options['keepInactiveMailbox']),
       forwardTo: text(options['forwardTo']),
       autoReply: text(options['autoReply']),
       deleteAfterDays:

@@ -3,7 +3,7 @@ import type { MailboxRecord } from '../../state/exchange-types.js';
 import type { Tenant } from '../../state/tenant.js';
 import type { ParamSpec } from '../binding.js';
 import { readResult, type CmdletDefinition } from '../cmdlet.js';
-import { invalidParameter } from '../errors.js';
+import { invalidParameter, objectNotFound } from '../errors.js';
 import { parseMailboxFilter, type MailboxFilter } from '../filter.js';
 import { mailboxObject, sendOnBehalfIds } from '../mailbox-view.js';
 import { recipientDn, resolveMailbox } from '../recipients.js';
@@ -19,6 +19,8 @@ const params: readonly ParamSpec[] = [
   { name: 'Filter', kind: 'string' },
   { name: 'RecipientTypeDetails', kind: 'stringList', values: RECIPIENT_TYPES },
   { name: 'IncludeGrantSendOnBehalfToWithDisplayNames', kind: 'bool' },
+  /** Only inactive mailboxes (held mailboxes of deleted users), by Identity or all. */
+  { name: 'InactiveMailboxOnly', kind: 'bool' },
 ];
 
 function matchesFilter(tenant: Tenant, m: MailboxRecord, filter: MailboxFilter): boolean {
@@ -46,6 +48,18 @@ export const getMailbox: CmdletDefinition = {
         retention: retention.get(m.userId),
       });
     const identity = p.string('Identity');
+    if (p.bool('InactiveMailboxOnly') === true) {
+      if (identity !== undefined) {
+        const inactive = tenant.exchange.findInactiveMailbox(identity);
+        if (!inactive) throw objectNotFound(identity);
+        return readResult([view(inactive)], p.limit('ResultSize'));
+      }
+      const all = [...tenant.exchange.mailboxes()]
+        .filter((m) => m.whenSoftDeleted !== null && m.isInactiveMailbox === true)
+        .sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()))
+        .map(view);
+      return readResult(all, p.limit('ResultSize'));
+    }
     if (identity !== undefined) {
       if (p.has('Filter')) throw invalidParameter('Filter', 'Filter and Identity cannot be used together.');
       return readResult([view(resolveMailbox(tenant, identity))], p.limit('ResultSize'));

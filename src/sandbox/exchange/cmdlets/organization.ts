@@ -95,7 +95,7 @@ function memberObject(tenant: Tenant, id: string): ExoObject | null {
 }
 
 /** Distribution groups and mail-enabled security groups (not Microsoft 365 groups). */
-function isDistributionGroup(g: GroupRecord): boolean {
+export function isDistributionGroup(g: GroupRecord): boolean {
   return g.mailEnabled && !g.groupTypes.includes('Unified') && !g.groupTypes.includes('DynamicMembership');
 }
 
