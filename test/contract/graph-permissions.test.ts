@@ -70,6 +70,18 @@ const writes: [string, string, () => unknown][] = [
   ],
   ['DELETE', `/drives/{drive}/root/permissions/x`, () => undefined],
   ['POST', `/directory/deletedItems/${U.adeleVance}/restore`, () => undefined],
+  ['DELETE', `/users/${U.adeleVance}/authentication/fido2Methods/-2_GRUg2-HYz6_1YG4YRAQ2`, () => undefined],
+  [
+    'PUT',
+    `/users/${U.rayKim}/manager/$ref`,
+    () => ({ '@odata.id': `https://graph.microsoft.com/v1.0/users/${U.meganBowen}` }),
+  ],
+  [
+    'POST',
+    `/groups/${G.salesTeam}/owners/$ref`,
+    () => ({ '@odata.id': `https://graph.microsoft.com/v1.0/users/${U.meganBowen}` }),
+  ],
+  ['DELETE', `/groups/${G.salesTeam}/owners/${U.adeleVance}/$ref`, () => undefined],
 ];
 
 describe('Graph write routes with the read-only auditor app', () => {

@@ -7,6 +7,9 @@ import type { GraphConnection } from './graph-client-factory.js';
 import { GraphGroups } from './graph-groups.js';
 import { GraphLicences } from './graph-licences.js';
 import { GraphMessaging } from './graph-messaging.js';
+import { GraphOrgChart } from './graph-org-chart.js';
+import { GraphOwnership } from './graph-ownership.js';
+import { GraphSignInMethods } from './graph-sign-in-methods.js';
 import { GraphUserDirectory } from './graph-user-directory.js';
 
 export interface GraphIdentityOptions {
@@ -17,7 +20,15 @@ export interface GraphIdentityOptions {
 /** The Entra ID capability ports, all on Microsoft Graph. */
 export type GraphIdentity = Pick<
   Ports,
-  'users' | 'accounts' | 'groups' | 'licences' | 'autoReplies' | 'messaging'
+  | 'users'
+  | 'accounts'
+  | 'groups'
+  | 'licences'
+  | 'autoReplies'
+  | 'messaging'
+  | 'signInMethods'
+  | 'orgChart'
+  | 'ownership'
 >;
 
 /**
@@ -33,5 +44,8 @@ export function createGraphIdentity(options: GraphIdentityOptions): GraphIdentit
     licences: new GraphLicences(api),
     autoReplies: new GraphAutoReplies(api),
     messaging: new GraphMessaging(api),
+    signInMethods: new GraphSignInMethods(api),
+    orgChart: new GraphOrgChart(api),
+    ownership: new GraphOwnership(api),
   };
 }

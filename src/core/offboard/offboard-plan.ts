@@ -28,9 +28,11 @@ import {
   exoHideFromAddressLists,
   exoLitigationHold,
 } from './mailbox-steps.js';
+import { entraHandOverApps, entraHandOverGroups, entraReassignReports } from './handover-steps.js';
 import { notifyDelegate } from './notice-step.js';
 import type { OffboardInput } from './offboard-input.js';
 import { spoGrantDelegate } from './onedrive-steps.js';
+import { entraRemoveSignInMethods } from './sign-in-method-steps.js';
 
 /** On-premises AD steps for synced leavers, except the final move out of sync scope. */
 const adSteps: readonly Step<OffboardInput>[] = [
@@ -49,6 +51,13 @@ const mailboxSteps: readonly Step<OffboardInput>[] = [
   exoAutoReply,
   exoHideFromAddressLists,
 ];
+/** Leaver-checklist steps in Entra ID: sign-in methods, ownership, reporting lines. */
+const checklistSteps: readonly Step<OffboardInput>[] = [
+  entraRemoveSignInMethods,
+  entraHandOverGroups,
+  entraHandOverApps,
+  entraReassignReports,
+];
 
 /**
  * Every step an offboarding can plan, besides the revoke steps it borrows from the revoke flow. The
@@ -62,6 +71,7 @@ export const offboardStepCatalog: readonly Step<OffboardInput>[] = [
   entraRevokeSessions,
   ...mailboxSteps,
   spoGrantDelegate,
+  ...checklistSteps,
   entraRemoveGroups,
   entraRemoveLicences,
   notifyDelegate,
@@ -83,21 +93,25 @@ export function offboardSteps(
   options: OffboardPlanOptions = {},
 ): Step<OffboardInput>[] {
   const isAdInScope = input.leaver.isSynced && ports.directory !== undefined;
-  const ad = isAdInScope ? adSteps : [];
+  // Ownership is handed over before any membership goes (a sole owner removed first leaves the group
+  // ownerless).
+  const handOver = [entraHandOverGroups.id];
+  const ad = isAdInScope ? adSteps.map((s) => (s === adRemoveGroups ? after(s, handOver) : s)) : [];
   const signIn = [
     entraResetPassword,
     after(entraBlockSignIn, isAdInScope ? [adDisableAccount.id] : []),
     entraRevokeSessions,
   ];
   const revoke = input.options.revokeMailboxRights ? [...(options.revokeSteps ?? [])] : [];
-  const beforeLicences = [...mailboxSteps, ...revoke, spoGrantDelegate].map((s) => s.id);
+  const beforeLicences = [...mailboxSteps, ...revoke, spoGrantDelegate, ...checklistSteps].map((s) => s.id);
   const steps: Step<OffboardInput>[] = [
     ...ad,
     ...signIn,
     ...mailboxSteps,
     ...revoke,
     spoGrantDelegate,
-    entraRemoveGroups,
+    ...checklistSteps,
+    after(entraRemoveGroups, handOver),
     after(entraRemoveLicences, beforeLicences),
     after(notifyDelegate, [
       exoGrantDelegate.id,

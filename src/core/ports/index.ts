@@ -8,6 +8,9 @@ import type { Licences } from './licences.js';
 import type { Mailbox } from './mailbox.js';
 import type { Messaging } from './messaging.js';
 import type { Notifier } from './notifier.js';
+import type { OrgChart } from './org-chart.js';
+import type { Ownership } from './ownership.js';
+import type { SignInMethods } from './sign-in-methods.js';
 import type { Users } from './users.js';
 
 export type * from './accounts.js';
@@ -22,6 +25,9 @@ export type * from './log.js';
 export type * from './mailbox.js';
 export type * from './messaging.js';
 export type * from './notifier.js';
+export type * from './org-chart.js';
+export type * from './ownership.js';
+export type * from './sign-in-methods.js';
 export type * from './store.js';
 export type * from './users.js';
 export { systemClock } from './clock.js';
@@ -40,6 +46,10 @@ export interface Ports {
   licences: Licences;
   autoReplies: AutoReplies;
   messaging: Messaging;
+  /** Leaver checklist: sign-in methods, reporting lines, owned objects (Graph). */
+  signInMethods: SignInMethods;
+  orgChart: OrgChart;
+  ownership: Ownership;
   mailbox: Mailbox;
   files: Files;
   notifier: Notifier;

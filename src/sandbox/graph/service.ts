@@ -1,6 +1,7 @@
 /** Microsoft Graph v1.0 as a sandbox service: routes, error dialect, headers and resource-unit costs. */
 import { graphAudiences } from '../auth/resource-scope.js';
 import type { SandboxRequest, ServiceDefinition } from '../http/service.js';
+import { authMethodRoutes } from './auth-method-routes.js';
 import { batchRoutes } from './batch.js';
 import { deletedItemsRoutes } from './deleted-items-routes.js';
 import { driveRoutes } from './drive-routes.js';
@@ -10,6 +11,7 @@ import { licenceRoutes } from './licence-routes.js';
 import { rewriteKeySyntax } from './lookup.js';
 import { calendarRoutes } from './calendar-routes.js';
 import { mailRoutes } from './mail-routes.js';
+import { ownershipRoutes } from './ownership-routes.js';
 import { teamsRoutes } from './teams-routes.js';
 import { userRoutes } from './users-routes.js';
 
@@ -65,6 +67,8 @@ export function createGraphService(): ServiceDefinition {
       ...driveRoutes,
       ...teamsRoutes,
       ...deletedItemsRoutes,
+      ...authMethodRoutes,
+      ...ownershipRoutes,
       ...batchRoutes,
     ],
   };

@@ -27,6 +27,10 @@ export const lifecycleGraphRoles = [
   'TeamsAppInstallation.ReadWriteSelfForUser.All',
   'AppCatalog.Read.All',
   'User.DeleteRestore.All',
+  'UserAuthenticationMethod.ReadWrite.All',
+  'Group.ReadWrite.All',
+  'Application.ReadWrite.All',
+  'User.ReadWrite.All',
 ];
 
 export const readOnlyGraphRoles = [

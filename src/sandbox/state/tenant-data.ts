@@ -18,6 +18,7 @@ import type {
   MailboxRight,
   SiteAdminRecord,
 } from './exchange-types.js';
+import type { AuthMethodRecord, DirectoryAppRecord, OwnerRecord } from './checklist-types.js';
 import type { CatalogAppRecord, InstalledAppRecord, SentMailRecord } from './teams-types.js';
 
 export interface TenantInfo {
@@ -60,6 +61,12 @@ export interface TenantData {
   /** Key `${userId}|${teamsAppId}`. */
   installedApps: Map<string, InstalledAppRecord>;
   sentMail: SentMailRecord[];
+  /** Key `${userId}|${methodId}`. */
+  authMethods: Map<string, AuthMethodRecord>;
+  /** Key `${objectId}|${ownerId}`: owners of groups, applications and service principals. */
+  owners: Map<string, OwnerRecord>;
+  /** Applications and service principals (directory objects), by object id. */
+  directoryApps: Map<string, DirectoryAppRecord>;
   /** Seed and counter of deterministic ids for objects created at run time. */
   idSeed: number;
   idCounter: number;
@@ -83,6 +90,9 @@ export function createTenantData(info: TenantInfo, idSeed: number): TenantData {
     catalogApps: new Map(),
     installedApps: new Map(),
     sentMail: [],
+    authMethods: new Map(),
+    owners: new Map(),
+    directoryApps: new Map(),
     idSeed,
     idCounter: 0,
   };
@@ -110,6 +120,9 @@ export function copyTenantData(d: TenantData): TenantData {
     catalogApps: new Map(d.catalogApps),
     installedApps: new Map(d.installedApps),
     sentMail: [...d.sentMail],
+    authMethods: new Map(d.authMethods),
+    owners: new Map(d.owners),
+    directoryApps: new Map(d.directoryApps),
     idSeed: d.idSeed,
     idCounter: d.idCounter,
   };

@@ -122,6 +122,11 @@ export function offboardRequestData(
       removeLicences: flag(options['removeLicences']),
       hideFromAddressLists: flag(options['hideFromAddressLists']),
       litigationHold: flag(options['litigationHold']),
+      // Requests stored before these options existed show their defaults.
+      removeSignInMethods: flag(options['removeSignInMethods'] ?? true),
+      handOverOwnership: flag(options['handOverOwnership'] ?? true),
+      appOwnership: options['appOwnership'] === 'add-delegate' ? 'add-delegate' : 'report',
+      reassignReports: flag(options['reassignReports'] ?? true),
       forwardTo: text(options['forwardTo']),
       autoReply: text(options['autoReply']),
       deleteAfterDays:

@@ -9,7 +9,10 @@ import type {
   Mailbox,
   Messaging,
   Notifier,
+  OrgChart,
+  Ownership,
   Ports,
+  SignInMethods,
   Users,
 } from '../../../../src/core/ports/index.js';
 
@@ -32,6 +35,9 @@ export function unusedPorts(clock: Clock): Ports {
     licences: unused('licences') as Licences,
     autoReplies: unused('autoReplies') as AutoReplies,
     messaging: unused('messaging') as Messaging,
+    signInMethods: unused('signInMethods') as SignInMethods,
+    orgChart: unused('orgChart') as OrgChart,
+    ownership: unused('ownership') as Ownership,
     mailbox: unused('mailbox') as Mailbox,
     files: unused('files') as Files,
     notifier: unused('notifier') as Notifier,

@@ -1,0 +1,127 @@
+/**
+ * The leaver checklist's hard cases, on Adele Vance (the cloud-only leaver the end-to-end tests use):
+ * sign-in methods of every kind with the phone as default, sole owner of the Sales Team and co-owner of
+ * Retail Security, owner of an app registration and its service principal. Her direct reports are in
+ * named-people.ts (managerId).
+ */
+import type { Tenant } from '../state/tenant.js';
+import { seeded } from './named-ids.js';
+
+const U = seeded.users;
+const G = seeded.groups;
+
+/** Fixed ids of the seeded app objects (documented in docs/sandbox.md). */
+export const seededAppObjects = {
+  salesDashboardApp: 'a0000000-0000-4000-8000-000000000001',
+  salesDashboardSp: 'a0000000-0000-4000-8000-000000000002',
+  salesDashboardAppId: 'a1000000-0000-4000-8000-000000000001',
+} as const;
+
+/** Fixed ids of Adele's sign-in methods; the phone ids are Graph's fixed ids per phone type. */
+export const seededSignInMethods = {
+  mobilePhone: '3179e48a-750b-4051-897c-87b9720928f7',
+  authenticator: 'b0000000-0000-4000-8000-000000000001',
+  fido2: '-2_GRUg2-HYz6_1YG4YRAQ2',
+  softwareOath: 'b0000000-0000-4000-8000-000000000003',
+  temporaryAccessPass: 'b0000000-0000-4000-8000-000000000004',
+  password: '28c10230-6103-485e-b985-444c60001490',
+} as const;
+
+export function seedLeaverChecklist(tenant: Tenant): void {
+  const c = tenant.checklist;
+  const created = tenant.nowIso();
+  const M = seededSignInMethods;
+  const method = (id: string, type: string, properties: Record<string, unknown>, isDefault = false): void => {
+    c.addAuthMethod({
+      userId: U.adeleVance,
+      id,
+      odataType: `#microsoft.graph.${type}`,
+      properties,
+      isDefault,
+    });
+  };
+  method(M.password, 'passwordAuthenticationMethod', { password: null, createdDateTime: created });
+  method(
+    M.mobilePhone,
+    'phoneAuthenticationMethod',
+    { phoneNumber: '+1 4255550109', phoneType: 'mobile', smsSignInState: 'notAllowedByPolicy' },
+    true,
+  );
+  method(M.authenticator, 'microsoftAuthenticatorAuthenticationMethod', {
+    displayName: 'iPhone 15',
+    deviceTag: 'SoftwareTokenActivated',
+    phoneAppVersion: '6.8.7',
+    createdDateTime: created,
+  });
+  method(M.fido2, 'fido2AuthenticationMethod', {
+    displayName: 'Red key',
+    createdDateTime: created,
+    aaGuid: '2fc0579f-8113-47ea-b116-555a8db9202a',
+    model: 'NFC key',
+    attestationCertificates: ['dbe793efdf1945e2df25d93653a1e8a3268a9075'],
+    attestationLevel: 'attested',
+  });
+  method(M.softwareOath, 'softwareOathAuthenticationMethod', { secretKey: null });
+  method(M.temporaryAccessPass, 'temporaryAccessPassAuthenticationMethod', {
+    createdDateTime: created,
+    startDateTime: created,
+    lifetimeInMinutes: 60,
+    isUsableOnce: true,
+    isUsable: false,
+    methodUsabilityReason: 'Expired',
+    temporaryAccessPass: null,
+  });
+
+  // Megan Bowen signs in with a security key and Windows Hello (the documented list example's kinds).
+  for (const [id, type, properties] of [
+    [
+      'c0000000-0000-4000-8000-000000000001',
+      'fido2AuthenticationMethod',
+      {
+        displayName: 'Blue key',
+        createdDateTime: created,
+        aaGuid: '2fc0579f-8113-47ea-b116-555a8db9202a',
+        model: 'NFC key',
+        attestationCertificates: [],
+        attestationLevel: 'attested',
+      },
+    ],
+    [
+      'c0000000-0000-4000-8000-000000000002',
+      'windowsHelloForBusinessAuthenticationMethod',
+      { displayName: "Megan's Surface Book", createdDateTime: created, keyStrength: 'normal' },
+    ],
+  ] as const) {
+    c.addAuthMethod({
+      userId: U.meganBowen,
+      id,
+      odataType: `#microsoft.graph.${type}`,
+      properties,
+      isDefault: false,
+    });
+  }
+
+  // Sole owner of the Sales Team; co-owner of Retail Security with Megan Bowen.
+  c.addOwner('group', G.salesTeam, U.adeleVance);
+  c.addOwner('group', G.retailSecurity, U.adeleVance);
+  c.addOwner('group', G.retailSecurity, U.meganBowen);
+
+  // The Sales Dashboard app registration and its service principal, both owned by Adele.
+  const A = seededAppObjects;
+  c.addDirectoryApp({
+    kind: 'application',
+    id: A.salesDashboardApp,
+    appId: A.salesDashboardAppId,
+    displayName: 'Sales Dashboard',
+    createdDateTime: created,
+  });
+  c.addDirectoryApp({
+    kind: 'servicePrincipal',
+    id: A.salesDashboardSp,
+    appId: A.salesDashboardAppId,
+    displayName: 'Sales Dashboard',
+    createdDateTime: created,
+  });
+  c.addOwner('application', A.salesDashboardApp, U.adeleVance);
+  c.addOwner('servicePrincipal', A.salesDashboardSp, U.adeleVance);
+}

@@ -1,0 +1,52 @@
+/** Sign-in methods, owners and app objects of the simulated tenant (writes are visible at once). */
+import type { AuthMethodRecord, DirectoryAppRecord, OwnedKind, OwnerRecord } from './checklist-types.js';
+import type { TenantData } from './tenant-data.js';
+
+const ownerKey = (objectId: string, ownerId: string): string => `${objectId}|${ownerId}`;
+
+export class ChecklistStore {
+  constructor(private readonly data: TenantData) {}
+
+  // ---- sign-in methods ------------------------------------------------------------------------------------
+
+  addAuthMethod(method: AuthMethodRecord): void {
+    this.data.authMethods.set(`${method.userId}|${method.id}`, method);
+  }
+
+  authMethods(userId: string): AuthMethodRecord[] {
+    return [...this.data.authMethods.values()].filter((m) => m.userId === userId);
+  }
+
+  removeAuthMethod(userId: string, id: string): 'removed' | 'absent' {
+    return this.data.authMethods.delete(`${userId}|${id}`) ? 'removed' : 'absent';
+  }
+
+  // ---- owners and app objects -----------------------------------------------------------------------------
+
+  addDirectoryApp(app: DirectoryAppRecord): void {
+    this.data.directoryApps.set(app.id, app);
+  }
+
+  getDirectoryApp(id: string): DirectoryAppRecord | undefined {
+    return this.data.directoryApps.get(id);
+  }
+
+  addOwner(objectKind: OwnedKind, objectId: string, ownerId: string): 'added' | 'exists' {
+    const key = ownerKey(objectId, ownerId);
+    if (this.data.owners.has(key)) return 'exists';
+    this.data.owners.set(key, { objectKind, objectId, ownerId });
+    return 'added';
+  }
+
+  removeOwner(objectId: string, ownerId: string): 'removed' | 'absent' {
+    return this.data.owners.delete(ownerKey(objectId, ownerId)) ? 'removed' : 'absent';
+  }
+
+  ownerIds(objectId: string): string[] {
+    return [...this.data.owners.values()].filter((o) => o.objectId === objectId).map((o) => o.ownerId);
+  }
+
+  ownedBy(ownerId: string): OwnerRecord[] {
+    return [...this.data.owners.values()].filter((o) => o.ownerId === ownerId);
+  }
+}

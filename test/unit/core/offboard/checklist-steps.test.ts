@@ -1,0 +1,191 @@
+/**
+ * The leaver-checklist steps (sign-in methods, ownership, direct reports) planned, applied, verified
+ * and undone through the real Graph connectors against the in-process sandbox, on the seeded leaver.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  entraHandOverApps,
+  entraHandOverGroups,
+  entraReassignReports,
+  ownershipWarnings,
+} from '../../../../src/core/offboard/handover-steps.js';
+import {
+  offboardOptionsSchema,
+  type OffboardInput,
+  type OffboardOptions,
+} from '../../../../src/core/offboard/offboard-input.js';
+import { entraRemoveSignInMethods } from '../../../../src/core/offboard/sign-in-method-steps.js';
+import type { Ports } from '../../../../src/core/ports/index.js';
+import type { Change, Step, StepContext } from '../../../../src/core/step.js';
+import { seeded, seededAppObjects, seededSignInMethods } from '../../../../src/sandbox/index.js';
+import type { TenantSnapshot } from '../../../../src/sandbox/state/tenant.js';
+import { startConnectorHarness, type ConnectorHarness } from '../../../contract/connectors-harness.js';
+import { FakeClock } from '../support/fake-clock.js';
+import { unusedPorts } from '../support/unused-ports.js';
+
+const U = seeded.users;
+const G = seeded.groups;
+let h: ConnectorHarness;
+let ports: Ports;
+let pristine: TenantSnapshot;
+
+beforeAll(async () => {
+  h = await startConnectorHarness();
+  ports = { ...unusedPorts(new FakeClock()), ...h, mailbox: h.mailbox, files: h.files };
+  pristine = h.sandbox.state.snapshot();
+});
+afterAll(async () => {
+  await h.close();
+});
+beforeEach(() => {
+  h.sandbox.state.restore(pristine);
+});
+
+function ctx(options: Partial<OffboardOptions> = {}, hasDelegate = true): StepContext<OffboardInput> {
+  return {
+    input: {
+      requestId: 'REQ-20261123-CHKLST',
+      leaver: {
+        id: U.adeleVance,
+        userPrincipalName: 'adele.vance@contoso.com',
+        displayName: 'Adele Vance',
+        isSynced: false,
+      },
+      delegate: hasDelegate
+        ? { id: U.meganBowen, userPrincipalName: 'megan.bowen@contoso.com', displayName: 'Megan Bowen' }
+        : null,
+      requestedBy: 'Isaiah Langer',
+      options: { ...offboardOptionsSchema.parse({}), ...options },
+      stamp: 'Offboarded 2026-11-23 REQ-20261123-CHKLST',
+    },
+    ports,
+    signal: new AbortController().signal,
+  };
+}
+
+/** Plans, applies every change in order and verifies, as the runner does; returns the changes. */
+async function run(step: Step<OffboardInput>, c: StepContext<OffboardInput>): Promise<Change[]> {
+  const changes = await step.plan(c);
+  for (const change of changes) await step.apply(change, c);
+  expect(await step.verify(changes, c)).toEqual({ ok: true });
+  return changes;
+}
+
+const methodTypes = (): string[] =>
+  h.sandbox.state.checklist
+    .authMethods(U.adeleVance)
+    .map((m) => m.odataType)
+    .sort();
+
+describe('entra.remove-sign-in-methods', () => {
+  it('removes every method but the password, the default phone last, and plans nothing afterwards', async () => {
+    const c = ctx();
+    const changes = await entraRemoveSignInMethods.plan(c);
+    expect(changes.map((x) => x.data['kind'])).toEqual([
+      'temporaryAccessPass',
+      'softwareOath',
+      'fido2',
+      'microsoftAuthenticator',
+      'phone',
+    ]);
+    expect(changes.at(-1)?.description).toBe('Remove the phone mobile +1 4255550109');
+    await run(entraRemoveSignInMethods, c);
+    expect(methodTypes()).toEqual(['#microsoft.graph.passwordAuthenticationMethod']);
+    expect(await entraRemoveSignInMethods.plan(c)).toEqual([]);
+  });
+
+  it('removes the other methods first when Entra refuses the default one', async () => {
+    const state = h.sandbox.state.checklist;
+    const [phone, authenticator] = [seededSignInMethods.mobilePhone, seededSignInMethods.authenticator].map(
+      (id) => state.authMethods(U.adeleVance).find((m) => m.id === id),
+    );
+    if (!phone || !authenticator) throw new Error('seeded methods missing');
+    state.addAuthMethod({ ...phone, isDefault: false });
+    state.addAuthMethod({ ...authenticator, isDefault: true });
+    const c = ctx();
+    const changes = await entraRemoveSignInMethods.plan(c);
+    const refused = changes.find((x) => x.data['kind'] === 'microsoftAuthenticator');
+    if (!refused) throw new Error('no authenticator change');
+    // Applied alone first (a resumed run can start anywhere): the step clears the others, then it.
+    await entraRemoveSignInMethods.apply(refused, c);
+    expect(methodTypes()).toEqual(['#microsoft.graph.passwordAuthenticationMethod']);
+    for (const change of changes) await entraRemoveSignInMethods.apply(change, c);
+    expect(await entraRemoveSignInMethods.verify(changes, c)).toEqual({ ok: true });
+  });
+
+  it('plans nothing when the option is off', async () => {
+    expect(await entraRemoveSignInMethods.plan(ctx({ removeSignInMethods: false }))).toEqual([]);
+  });
+});
+
+describe('entra.reassign-reports', () => {
+  it("moves the leaver's direct reports to the leaver's manager, and undo moves them back", async () => {
+    const c = ctx();
+    const changes = await run(entraReassignReports, c);
+    expect(changes.map((x) => x.data['reportId']).sort()).toEqual([U.alexJohnsonSales, U.rayKim].sort());
+    expect(changes.map((x) => x.description)).toContain('Ray Kim reports to Megan Bowen instead');
+    for (const id of [U.alexJohnsonSales, U.rayKim])
+      expect(h.sandbox.state.directory.getUser(id)?.managerId).toBe(U.meganBowen);
+    expect(await entraReassignReports.plan(c)).toEqual([]);
+    for (const change of changes) await entraReassignReports.undo?.(change, c);
+    for (const id of [U.alexJohnsonSales, U.rayKim])
+      expect(h.sandbox.state.directory.getUser(id)?.managerId).toBe(U.adeleVance);
+  });
+
+  it('plans nothing when the option is off', async () => {
+    expect(await entraReassignReports.plan(ctx({ reassignReports: false }))).toEqual([]);
+  });
+});
+
+describe('entra.hand-over-groups', () => {
+  it('makes the delegate owner of the team the leaver owns alone before the leaver stops owning anything', async () => {
+    const c = ctx();
+    const changes = await run(entraHandOverGroups, c);
+    expect(changes.map((x) => x.key)).toEqual([
+      `add-owner:group:${G.salesTeam}:${U.meganBowen}`,
+      `remove-owner:group:${G.salesTeam}:${U.adeleVance}`,
+      `remove-owner:group:${G.retailSecurity}:${U.adeleVance}`,
+    ]);
+    const owners = (id: string): string[] => h.sandbox.state.checklist.ownerIds(id).sort();
+    expect(owners(G.salesTeam)).toEqual([U.meganBowen]);
+    expect(owners(G.retailSecurity)).toEqual([U.meganBowen]);
+    expect(await entraHandOverGroups.plan(c)).toEqual([]);
+    for (const change of [...changes].reverse()) await entraHandOverGroups.undo?.(change, c);
+    expect(owners(G.salesTeam)).toEqual([U.adeleVance]);
+    expect(owners(G.retailSecurity)).toEqual([U.adeleVance, U.meganBowen].sort());
+  });
+
+  it('without a delegate leaves the sole-owned team with its owner and says so', async () => {
+    const c = ctx({}, false);
+    const changes = await entraHandOverGroups.plan(c);
+    expect(changes.map((x) => x.key)).toEqual([`remove-owner:group:${G.retailSecurity}:${U.adeleVance}`]);
+    const warnings = await ownershipWarnings(c.input, ports);
+    expect(warnings['entra.hand-over-groups']).toEqual([
+      'Sales Team (team) has no other owner and there is no delegate',
+    ]);
+  });
+});
+
+describe('entra.hand-over-apps', () => {
+  it('reports the owned app registration and service principal by default and changes nothing', async () => {
+    const c = ctx();
+    expect(await entraHandOverApps.plan(c)).toEqual([]);
+    expect((await ownershipWarnings(c.input, ports))['entra.hand-over-apps']).toEqual([
+      'The leaver owns Sales Dashboard (app registration): give it another owner',
+      'The leaver owns Sales Dashboard (enterprise app): give it another owner',
+    ]);
+  });
+
+  it('makes the delegate an owner when asked to, and undo removes them again', async () => {
+    const c = ctx({ appOwnership: 'add-delegate' });
+    const changes = await run(entraHandOverApps, c);
+    expect(changes).toHaveLength(2);
+    const A = seededAppObjects;
+    for (const id of [A.salesDashboardApp, A.salesDashboardSp])
+      expect(h.sandbox.state.checklist.ownerIds(id).sort()).toEqual([U.adeleVance, U.meganBowen].sort());
+    expect(await entraHandOverApps.plan(c)).toEqual([]);
+    for (const change of changes) await entraHandOverApps.undo?.(change, c);
+    for (const id of [A.salesDashboardApp, A.salesDashboardSp])
+      expect(h.sandbox.state.checklist.ownerIds(id)).toEqual([U.adeleVance]);
+  });
+});
