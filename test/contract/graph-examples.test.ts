@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   seeded,
   seededAppObjects,
+  seededDevices,
   seededSignInMethods,
   skuIds,
   startSandbox,
@@ -288,9 +289,22 @@ const replays: Record<string, Replay> = {
         '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${U.meganBowen}`,
       }),
   },
-  disableDevice: { notApplicable: 'devices are not emulated (the product does not manage devices)' },
-  wipeManagedDevice: { notApplicable: 'Intune is not emulated' },
-  retireManagedDevice: { notApplicable: 'Intune is not emulated' },
+  disableDevice: {
+    run: (c) => send(c, 'PATCH', `/devices/${seededDevices.registeredPhone}`, { accountEnabled: false }),
+  },
+  wipeManagedDevice: {
+    run: (c) =>
+      send(c, 'POST', `/deviceManagement/managedDevices/${seededDevices.corporateLaptop}/wipe`, {
+        keepEnrollmentData: true,
+        keepUserData: true,
+        macOsUnlockCode: 'Mac Os Unlock Code value',
+        persistEsimDataPlan: true,
+      }),
+  },
+  retireManagedDevice: {
+    run: (c) =>
+      send(c, 'POST', `/users/${U.adeleVance}/managedDevices/${seededDevices.personalPhone}/retire`),
+  },
   deleteUser: { run: (c) => send(c, 'DELETE', `/users/${U.alexJohnsonFinance}`) },
 };
 

@@ -3,6 +3,7 @@ import type { Ports } from '../../core/ports/index.js';
 import { GraphAccountControl } from './graph-account-control.js';
 import { GraphApi } from './graph-api.js';
 import { GraphAutoReplies } from './graph-auto-replies.js';
+import { GraphDevices } from './graph-devices.js';
 import type { GraphConnection } from './graph-client-factory.js';
 import { GraphGroups } from './graph-groups.js';
 import { GraphLicences } from './graph-licences.js';
@@ -29,6 +30,7 @@ export type GraphIdentity = Pick<
   | 'signInMethods'
   | 'orgChart'
   | 'ownership'
+  | 'devices'
 >;
 
 /**
@@ -47,5 +49,6 @@ export function createGraphIdentity(options: GraphIdentityOptions): GraphIdentit
     signInMethods: new GraphSignInMethods(api),
     orgChart: new GraphOrgChart(api),
     ownership: new GraphOwnership(api),
+    devices: new GraphDevices(api),
   };
 }

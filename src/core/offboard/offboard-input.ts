@@ -36,6 +36,12 @@ export const offboardOptionsSchema = z
     appOwnership: z.enum(['report', 'add-delegate']).default('report'),
     /** Move the leaver's direct reports to the leaver's manager. */
     reassignReports: z.boolean().default(true),
+    /** Retire the leaver's personal Intune devices (company data removed, personal data kept). */
+    retirePersonalDevices: z.boolean().default(true),
+    /** Wipe the leaver's corporate Intune devices. Needs a second approver (policy). */
+    wipeCorporateDevices: z.boolean().default(false),
+    /** Disable the leaver's Entra-registered devices. */
+    disableRegisteredDevices: z.boolean().default(true),
     /** Delete the account this many days after the run (null: keep). */
     deleteAfterDays: z.number().int().min(1).max(365).nullable().default(null),
   })

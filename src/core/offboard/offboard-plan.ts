@@ -28,6 +28,7 @@ import {
   exoHideFromAddressLists,
   exoLitigationHold,
 } from './mailbox-steps.js';
+import { entraDisableDevices, intuneRetireDevices, intuneWipeDevices } from './device-steps.js';
 import { entraHandOverApps, entraHandOverGroups, entraReassignReports } from './handover-steps.js';
 import { notifyDelegate } from './notice-step.js';
 import type { OffboardInput } from './offboard-input.js';
@@ -51,8 +52,14 @@ const mailboxSteps: readonly Step<OffboardInput>[] = [
   exoAutoReply,
   exoHideFromAddressLists,
 ];
-/** Leaver-checklist steps in Entra ID: sign-in methods, ownership, reporting lines. */
+/**
+ * Leaver-checklist steps in Graph: devices (no dependencies, so they start at once), sign-in methods,
+ * ownership, reporting lines.
+ */
 const checklistSteps: readonly Step<OffboardInput>[] = [
+  intuneRetireDevices,
+  intuneWipeDevices,
+  entraDisableDevices,
   entraRemoveSignInMethods,
   entraHandOverGroups,
   entraHandOverApps,

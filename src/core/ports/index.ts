@@ -1,6 +1,7 @@
 import type { Accounts } from './accounts.js';
 import type { AutoReplies } from './auto-replies.js';
 import type { Clock } from './clock.js';
+import type { Devices } from './devices.js';
 import type { Directory } from './directory.js';
 import type { Files } from './files.js';
 import type { Groups } from './groups.js';
@@ -16,6 +17,7 @@ import type { Users } from './users.js';
 export type * from './accounts.js';
 export type * from './auto-replies.js';
 export type * from './clock.js';
+export type * from './devices.js';
 export type * from './directory.js';
 export type * from './files.js';
 export type * from './groups.js';
@@ -50,6 +52,8 @@ export interface Ports {
   signInMethods: SignInMethods;
   orgChart: OrgChart;
   ownership: Ownership;
+  /** Intune managed devices and Entra registered devices (Graph). */
+  devices: Devices;
   mailbox: Mailbox;
   files: Files;
   notifier: Notifier;

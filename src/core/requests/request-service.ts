@@ -89,8 +89,9 @@ export class RequestService {
       }
       if (request.state !== 'awaiting-confirmation') return this.refuse('wrong-state', stateMessage(request));
       const options = choose ? await choose(request) : request.options;
-      const next: RequestState = request.approvalsRequired > 0 ? 'awaiting-approval' : 'approved';
-      return this.transition(request, next, { options }, actor);
+      const approvalsRequired = this.deps.policy.approvalsForChoices(request, options);
+      const next: RequestState = approvalsRequired > 0 ? 'awaiting-approval' : 'approved';
+      return this.transition(request, next, { options, approvalsRequired }, actor);
     });
   }
 

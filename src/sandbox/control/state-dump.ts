@@ -32,6 +32,6 @@ export function dumpTenant(tenant: Tenant): Record<string, unknown> {
       'installedApps',
     ),
     sentMail: d.sentMail,
-    ...records('authMethods', 'owners', 'directoryApps'),
+    ...records('authMethods', 'owners', 'directoryApps', 'managedDevices', 'entraDevices'),
   };
 }

@@ -4,6 +4,7 @@ import type { SandboxRequest, ServiceDefinition } from '../http/service.js';
 import { authMethodRoutes } from './auth-method-routes.js';
 import { batchRoutes } from './batch.js';
 import { deletedItemsRoutes } from './deleted-items-routes.js';
+import { deviceRoutes } from './device-routes.js';
 import { driveRoutes } from './drive-routes.js';
 import { graphErrors } from './errors.js';
 import { groupRoutes } from './groups-routes.js';
@@ -69,6 +70,7 @@ export function createGraphService(): ServiceDefinition {
       ...deletedItemsRoutes,
       ...authMethodRoutes,
       ...ownershipRoutes,
+      ...deviceRoutes,
       ...batchRoutes,
     ],
   };

@@ -31,6 +31,9 @@ export const lifecycleGraphRoles = [
   'Group.ReadWrite.All',
   'Application.ReadWrite.All',
   'User.ReadWrite.All',
+  'DeviceManagementManagedDevices.Read.All',
+  'DeviceManagementManagedDevices.PrivilegedOperations.All',
+  'Device.ReadWrite.All',
 ];
 
 export const readOnlyGraphRoles = [
@@ -56,7 +59,7 @@ export function seededApps(): AppRegistration[] {
         exchange: ['Exchange.ManageAsApp', 'Exchange.ManageAsAppV2'],
         sharepoint: ['Sites.FullControl.All'],
       },
-      directoryRoles: ['User Administrator', 'Exchange Administrator'],
+      directoryRoles: ['User Administrator', 'Exchange Administrator', 'Cloud Device Administrator'],
     },
     {
       appId: readOnlyAppId,

@@ -27,6 +27,15 @@ export const seededSignInMethods = {
   password: '28c10230-6103-485e-b985-444c60001490',
 } as const;
 
+/** Fixed ids of Adele's devices. */
+export const seededDevices = {
+  personalPhone: 'd0000000-0000-4000-8000-000000000001',
+  corporateLaptop: 'd0000000-0000-4000-8000-000000000002',
+  registeredPhone: 'd1000000-0000-4000-8000-000000000001',
+  registeredPhoneDeviceId: 'd2000000-0000-4000-8000-000000000001',
+  corporateLaptopDeviceId: 'd2000000-0000-4000-8000-000000000002',
+} as const;
+
 export function seedLeaverChecklist(tenant: Tenant): void {
   const c = tenant.checklist;
   const created = tenant.nowIso();
@@ -123,5 +132,53 @@ export function seedLeaverChecklist(tenant: Tenant): void {
     createdDateTime: created,
   });
   c.addOwner('application', A.salesDashboardApp, U.adeleVance);
+
+  // Two Intune devices (her own iPhone, a company laptop) and the iPhone's Entra registration.
+  const D = seededDevices;
+  const managed = {
+    userId: U.adeleVance,
+    userPrincipalName: 'adele.vance@contoso.com',
+    managementState: 'managed',
+    complianceState: 'compliant',
+    enrolledDateTime: created,
+    lastSyncDateTime: created,
+  };
+  c.addManagedDevice({
+    ...managed,
+    id: D.personalPhone,
+    deviceName: "Adele's iPhone",
+    managedDeviceOwnerType: 'personal',
+    operatingSystem: 'iOS',
+    osVersion: '17.4',
+    model: 'iPhone 15',
+    manufacturer: 'Apple',
+    serialNumber: 'F2LZK0AAN70F',
+    azureADDeviceId: D.registeredPhoneDeviceId,
+  });
+  c.addManagedDevice({
+    ...managed,
+    id: D.corporateLaptop,
+    deviceName: 'CONTOSO-LT-0042',
+    managedDeviceOwnerType: 'company',
+    operatingSystem: 'Windows',
+    osVersion: '10.0.22631.3447',
+    model: 'Surface Laptop 5',
+    manufacturer: 'Microsoft Corporation',
+    serialNumber: '0F3K7GH22373PX',
+    azureADDeviceId: D.corporateLaptopDeviceId,
+  });
+  c.addEntraDevice({
+    id: D.registeredPhone,
+    deviceId: D.registeredPhoneDeviceId,
+    displayName: "Adele's iPhone",
+    operatingSystem: 'iOS',
+    operatingSystemVersion: '17.4',
+    accountEnabled: true,
+    trustType: 'Workplace',
+    isManaged: true,
+    isCompliant: true,
+    registeredUserIds: [U.adeleVance],
+    createdDateTime: created,
+  });
   c.addOwner('servicePrincipal', A.salesDashboardSp, U.adeleVance);
 }

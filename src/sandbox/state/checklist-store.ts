@@ -1,5 +1,12 @@
 /** Sign-in methods, owners and app objects of the simulated tenant (writes are visible at once). */
-import type { AuthMethodRecord, DirectoryAppRecord, OwnedKind, OwnerRecord } from './checklist-types.js';
+import type {
+  AuthMethodRecord,
+  DirectoryAppRecord,
+  EntraDeviceRecord,
+  ManagedDeviceRecord,
+  OwnedKind,
+  OwnerRecord,
+} from './checklist-types.js';
 import type { TenantData } from './tenant-data.js';
 
 const ownerKey = (objectId: string, ownerId: string): string => `${objectId}|${ownerId}`;
@@ -48,5 +55,41 @@ export class ChecklistStore {
 
   ownedBy(ownerId: string): OwnerRecord[] {
     return [...this.data.owners.values()].filter((o) => o.ownerId === ownerId);
+  }
+
+  // ---- devices --------------------------------------------------------------------------------------------
+
+  addManagedDevice(device: ManagedDeviceRecord): void {
+    this.data.managedDevices.set(device.id, device);
+  }
+
+  getManagedDevice(id: string): ManagedDeviceRecord | undefined {
+    return this.data.managedDevices.get(id);
+  }
+
+  managedDevicesOf(userId: string): ManagedDeviceRecord[] {
+    return [...this.data.managedDevices.values()].filter((d) => d.userId === userId);
+  }
+
+  updateManagedDevice(id: string, patch: Partial<Omit<ManagedDeviceRecord, 'id'>>): void {
+    const device = this.data.managedDevices.get(id);
+    if (device) this.data.managedDevices.set(id, { ...device, ...patch });
+  }
+
+  addEntraDevice(device: EntraDeviceRecord): void {
+    this.data.entraDevices.set(device.id, device);
+  }
+
+  getEntraDevice(id: string): EntraDeviceRecord | undefined {
+    return this.data.entraDevices.get(id);
+  }
+
+  registeredDevicesOf(userId: string): EntraDeviceRecord[] {
+    return [...this.data.entraDevices.values()].filter((d) => d.registeredUserIds.includes(userId));
+  }
+
+  updateEntraDevice(id: string, patch: Partial<Omit<EntraDeviceRecord, 'id'>>): void {
+    const device = this.data.entraDevices.get(id);
+    if (device) this.data.entraDevices.set(id, { ...device, ...patch });
   }
 }

@@ -28,3 +28,41 @@ export interface DirectoryAppRecord {
   displayName: string;
   createdDateTime: string;
 }
+
+/** An Intune managed device (a subset of Graph's managedDevice, its property names). */
+export interface ManagedDeviceRecord {
+  id: string;
+  /** The primary user. */
+  userId: string;
+  userPrincipalName: string;
+  deviceName: string;
+  managedDeviceOwnerType: 'company' | 'personal' | 'unknown';
+  operatingSystem: string;
+  osVersion: string;
+  model: string;
+  manufacturer: string;
+  serialNumber: string;
+  /** `managed`, then `retirePending` / `wipePending` after the action. */
+  managementState: string;
+  complianceState: string;
+  enrolledDateTime: string;
+  lastSyncDateTime: string;
+  /** The Entra device object's `deviceId`. */
+  azureADDeviceId: string;
+}
+
+/** An Entra ID device object. */
+export interface EntraDeviceRecord {
+  id: string;
+  deviceId: string;
+  displayName: string;
+  operatingSystem: string;
+  operatingSystemVersion: string;
+  accountEnabled: boolean;
+  /** `Workplace` (registered), `AzureAd` (joined), `ServerAd` (hybrid joined). */
+  trustType: string;
+  isManaged: boolean;
+  isCompliant: boolean;
+  registeredUserIds: string[];
+  createdDateTime: string;
+}

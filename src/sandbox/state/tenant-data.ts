@@ -18,7 +18,13 @@ import type {
   MailboxRight,
   SiteAdminRecord,
 } from './exchange-types.js';
-import type { AuthMethodRecord, DirectoryAppRecord, OwnerRecord } from './checklist-types.js';
+import type {
+  AuthMethodRecord,
+  DirectoryAppRecord,
+  EntraDeviceRecord,
+  ManagedDeviceRecord,
+  OwnerRecord,
+} from './checklist-types.js';
 import type { CatalogAppRecord, InstalledAppRecord, SentMailRecord } from './teams-types.js';
 
 export interface TenantInfo {
@@ -67,6 +73,10 @@ export interface TenantData {
   owners: Map<string, OwnerRecord>;
   /** Applications and service principals (directory objects), by object id. */
   directoryApps: Map<string, DirectoryAppRecord>;
+  /** Intune managed devices, by id. */
+  managedDevices: Map<string, ManagedDeviceRecord>;
+  /** Entra ID device objects, by object id. */
+  entraDevices: Map<string, EntraDeviceRecord>;
   /** Seed and counter of deterministic ids for objects created at run time. */
   idSeed: number;
   idCounter: number;
@@ -93,6 +103,8 @@ export function createTenantData(info: TenantInfo, idSeed: number): TenantData {
     authMethods: new Map(),
     owners: new Map(),
     directoryApps: new Map(),
+    managedDevices: new Map(),
+    entraDevices: new Map(),
     idSeed,
     idCounter: 0,
   };
@@ -123,6 +135,8 @@ export function copyTenantData(d: TenantData): TenantData {
     authMethods: new Map(d.authMethods),
     owners: new Map(d.owners),
     directoryApps: new Map(d.directoryApps),
+    managedDevices: new Map(d.managedDevices),
+    entraDevices: new Map(d.entraDevices),
     idSeed: d.idSeed,
     idCounter: d.idCounter,
   };

@@ -127,6 +127,9 @@ export function offboardRequestData(
       handOverOwnership: flag(options['handOverOwnership'] ?? true),
       appOwnership: options['appOwnership'] === 'add-delegate' ? 'add-delegate' : 'report',
       reassignReports: flag(options['reassignReports'] ?? true),
+      retirePersonalDevices: flag(options['retirePersonalDevices'] ?? true),
+      wipeCorporateDevices: flag(options['wipeCorporateDevices']),
+      disableRegisteredDevices: flag(options['disableRegisteredDevices'] ?? true),
       forwardTo: text(options['forwardTo']),
       autoReply: text(options['autoReply']),
       deleteAfterDays:

@@ -14,10 +14,21 @@ import {
   type OffboardInput,
   type OffboardOptions,
 } from '../../../../src/core/offboard/offboard-input.js';
+import {
+  deviceWarnings,
+  entraDisableDevices,
+  intuneRetireDevices,
+  intuneWipeDevices,
+} from '../../../../src/core/offboard/device-steps.js';
 import { entraRemoveSignInMethods } from '../../../../src/core/offboard/sign-in-method-steps.js';
 import type { Ports } from '../../../../src/core/ports/index.js';
 import type { Change, Step, StepContext } from '../../../../src/core/step.js';
-import { seeded, seededAppObjects, seededSignInMethods } from '../../../../src/sandbox/index.js';
+import {
+  seeded,
+  seededAppObjects,
+  seededDevices,
+  seededSignInMethods,
+} from '../../../../src/sandbox/index.js';
 import type { TenantSnapshot } from '../../../../src/sandbox/state/tenant.js';
 import { startConnectorHarness, type ConnectorHarness } from '../../../contract/connectors-harness.js';
 import { FakeClock } from '../support/fake-clock.js';
@@ -187,5 +198,49 @@ describe('entra.hand-over-apps', () => {
     for (const change of changes) await entraHandOverApps.undo?.(change, c);
     for (const id of [A.salesDashboardApp, A.salesDashboardSp])
       expect(h.sandbox.state.checklist.ownerIds(id)).toEqual([U.adeleVance]);
+  });
+});
+
+describe('devices', () => {
+  const D = seededDevices;
+  const state = (id: string): string | undefined =>
+    h.sandbox.state.checklist.getManagedDevice(id)?.managementState;
+
+  it('retires the personal device only, and reports the corporate one while the wipe is off', async () => {
+    const c = ctx();
+    const changes = await run(intuneRetireDevices, c);
+    expect(changes.map((x) => x.description)).toEqual(["Retire Adele's iPhone (personal, iOS)"]);
+    expect(state(D.personalPhone)).toBe('retirePending');
+    expect(state(D.corporateLaptop)).toBe('managed');
+    expect(await intuneRetireDevices.plan(c)).toEqual([]);
+    expect(await intuneWipeDevices.plan(c)).toEqual([]);
+    expect((await deviceWarnings(c.input, ports))['intune.retire-devices']).toEqual([
+      'CONTOSO-LT-0042 is corporate: not retired; collect it, or turn on the wipe',
+    ]);
+  });
+
+  it('wipes the corporate device when the wipe option is on', async () => {
+    const c = ctx({ wipeCorporateDevices: true });
+    const changes = await run(intuneWipeDevices, c);
+    expect(changes.map((x) => x.data['deviceId'])).toEqual([D.corporateLaptop]);
+    expect(state(D.corporateLaptop)).toBe('wipePending');
+    expect(state(D.personalPhone)).toBe('managed');
+    expect(await intuneWipeDevices.plan(c)).toEqual([]);
+  });
+
+  it('disables the Entra-registered device, and undo enables it again', async () => {
+    const c = ctx();
+    const changes = await run(entraDisableDevices, c);
+    expect(changes.map((x) => x.data['deviceId'])).toEqual([D.registeredPhone]);
+    expect(h.sandbox.state.checklist.getEntraDevice(D.registeredPhone)?.accountEnabled).toBe(false);
+    expect(await entraDisableDevices.plan(c)).toEqual([]);
+    for (const change of changes) await entraDisableDevices.undo?.(change, c);
+    expect(h.sandbox.state.checklist.getEntraDevice(D.registeredPhone)?.accountEnabled).toBe(true);
+  });
+
+  it('plans nothing when the device options are off', async () => {
+    const c = ctx({ retirePersonalDevices: false, disableRegisteredDevices: false });
+    expect(await intuneRetireDevices.plan(c)).toEqual([]);
+    expect(await entraDisableDevices.plan(c)).toEqual([]);
   });
 });

@@ -113,6 +113,15 @@ describe('offboarding plan order', () => {
     }
   });
 
+  it('starts the device steps at once and removes licences after them', () => {
+    const steps = offboardSteps(input(false), { directory });
+    const deviceSteps = ['intune.retire-devices', 'intune.wipe-devices', 'entra.disable-devices'];
+    for (const id of deviceSteps) {
+      expect(ancestors(steps, id).size).toBe(0);
+      expect(ancestors(steps, 'entra.remove-licences').has(id)).toBe(true);
+    }
+  });
+
   it('only keeps dependencies on steps that are in the plan', () => {
     const steps = offboardSteps(input(false), {});
     const ids = new Set(steps.map((s) => s.id));

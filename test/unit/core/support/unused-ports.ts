@@ -3,6 +3,7 @@ import type { Clock } from '../../../../src/core/ports/clock.js';
 import type {
   Accounts,
   AutoReplies,
+  Devices,
   Files,
   Groups,
   Licences,
@@ -38,6 +39,7 @@ export function unusedPorts(clock: Clock): Ports {
     signInMethods: unused('signInMethods') as SignInMethods,
     orgChart: unused('orgChart') as OrgChart,
     ownership: unused('ownership') as Ownership,
+    devices: unused('devices') as Devices,
     mailbox: unused('mailbox') as Mailbox,
     files: unused('files') as Files,
     notifier: unused('notifier') as Notifier,
