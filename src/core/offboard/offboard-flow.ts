@@ -245,6 +245,7 @@ function normaliseForm(form: Record<string, unknown>): Record<string, unknown> {
     'retirePersonalDevices',
     'wipeCorporateDevices',
     'disableRegisteredDevices',
+    'blockMailClients',
   ];
   const out: Record<string, unknown> = {};
   for (const key of toggles) {

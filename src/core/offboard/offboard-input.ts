@@ -42,6 +42,8 @@ export const offboardOptionsSchema = z
     wipeCorporateDevices: z.boolean().default(false),
     /** Disable the leaver's Entra-registered devices. */
     disableRegisteredDevices: z.boolean().default(true),
+    /** Remove the mailbox's mobile devices and turn off ActiveSync, Outlook on the web, POP and IMAP. */
+    blockMailClients: z.boolean().default(true),
     /** Delete the account this many days after the run (null: keep). */
     deleteAfterDays: z.number().int().min(1).max(365).nullable().default(null),
   })

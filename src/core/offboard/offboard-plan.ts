@@ -30,6 +30,7 @@ import {
 } from './mailbox-steps.js';
 import { entraDisableDevices, intuneRetireDevices, intuneWipeDevices } from './device-steps.js';
 import { entraHandOverApps, entraHandOverGroups, entraReassignReports } from './handover-steps.js';
+import { exoBlockMailClients, exoRemoveMobileDevices } from './mail-client-steps.js';
 import { notifyDelegate } from './notice-step.js';
 import type { OffboardInput } from './offboard-input.js';
 import { spoGrantDelegate } from './onedrive-steps.js';
@@ -53,13 +54,15 @@ const mailboxSteps: readonly Step<OffboardInput>[] = [
   exoHideFromAddressLists,
 ];
 /**
- * Leaver-checklist steps in Graph: devices (no dependencies, so they start at once), sign-in methods,
- * ownership, reporting lines.
+ * Leaver-checklist steps: devices and mail clients (no dependencies, so they start at once), sign-in
+ * methods, ownership, reporting lines.
  */
 const checklistSteps: readonly Step<OffboardInput>[] = [
   intuneRetireDevices,
   intuneWipeDevices,
   entraDisableDevices,
+  exoBlockMailClients,
+  exoRemoveMobileDevices,
   entraRemoveSignInMethods,
   entraHandOverGroups,
   entraHandOverApps,

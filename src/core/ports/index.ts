@@ -8,6 +8,7 @@ import type { Groups } from './groups.js';
 import type { Licences } from './licences.js';
 import type { Mailbox } from './mailbox.js';
 import type { Messaging } from './messaging.js';
+import type { MobileMail } from './mobile-mail.js';
 import type { Notifier } from './notifier.js';
 import type { OrgChart } from './org-chart.js';
 import type { Ownership } from './ownership.js';
@@ -26,6 +27,7 @@ export type * from './licences.js';
 export type * from './log.js';
 export type * from './mailbox.js';
 export type * from './messaging.js';
+export type * from './mobile-mail.js';
 export type * from './notifier.js';
 export type * from './org-chart.js';
 export type * from './ownership.js';
@@ -55,6 +57,8 @@ export interface Ports {
   /** Intune managed devices and Entra registered devices (Graph). */
   devices: Devices;
   mailbox: Mailbox;
+  /** The leaver's mail clients in Exchange (ActiveSync devices, client access protocols). */
+  mobileMail: MobileMail;
   files: Files;
   notifier: Notifier;
   clock: Clock;

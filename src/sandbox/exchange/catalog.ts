@@ -13,6 +13,12 @@ import {
 import { getMailboxFolderStatistics } from './cmdlets/folder-statistics.js';
 import { getMailbox, GET_MAILBOX_V2_PARAMS } from './cmdlets/get-mailbox.js';
 import {
+  getCasMailbox,
+  getMobileDevice,
+  removeMobileDevice,
+  setCasMailbox,
+} from './cmdlets/mobile-access.js';
+import {
   addMailboxPermission,
   getMailboxPermission,
   removeMailboxPermission,
@@ -49,6 +55,10 @@ const BETA_CMDLETS: readonly CmdletDefinition[] = [
   getAcceptedDomain,
   getDistributionGroupMember,
   getDynamicDistributionGroupMember,
+  getMobileDevice,
+  removeMobileDevice,
+  getCasMailbox,
+  setCasMailbox,
 ];
 
 interface V2Entry {

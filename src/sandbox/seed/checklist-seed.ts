@@ -34,6 +34,7 @@ export const seededDevices = {
   registeredPhone: 'd1000000-0000-4000-8000-000000000001',
   registeredPhoneDeviceId: 'd2000000-0000-4000-8000-000000000001',
   corporateLaptopDeviceId: 'd2000000-0000-4000-8000-000000000002',
+  mobileDeviceGuid: 'd3000000-0000-4000-8000-000000000001',
 } as const;
 
 export function seedLeaverChecklist(tenant: Tenant): void {
@@ -166,6 +167,18 @@ export function seedLeaverChecklist(tenant: Tenant): void {
     manufacturer: 'Microsoft Corporation',
     serialNumber: '0F3K7GH22373PX',
     azureADDeviceId: D.corporateLaptopDeviceId,
+  });
+  // Her iPhone's Exchange ActiveSync partnership (the mail app keeps syncing until it is removed).
+  c.addMobileDevice({
+    guid: D.mobileDeviceGuid,
+    userId: U.adeleVance,
+    deviceId: 'ApplF2LZK0AAN70F',
+    deviceType: 'iPhone',
+    deviceModel: 'iPhone15C2',
+    friendlyName: "Adele's iPhone",
+    deviceOS: 'iOS 17.4',
+    clientType: 'EAS',
+    whenCreated: created,
   });
   c.addEntraDevice({
     id: D.registeredPhone,

@@ -1,6 +1,8 @@
 /** Sign-in methods, owners and app objects of the simulated tenant (writes are visible at once). */
 import type {
   AuthMethodRecord,
+  CasSettingsRecord,
+  MobileDeviceRecord,
   DirectoryAppRecord,
   EntraDeviceRecord,
   ManagedDeviceRecord,
@@ -91,5 +93,40 @@ export class ChecklistStore {
   updateEntraDevice(id: string, patch: Partial<Omit<EntraDeviceRecord, 'id'>>): void {
     const device = this.data.entraDevices.get(id);
     if (device) this.data.entraDevices.set(id, { ...device, ...patch });
+  }
+
+  // ---- Exchange mobile devices and client access ----------------------------------------------------------
+
+  addMobileDevice(device: MobileDeviceRecord): void {
+    this.data.mobileDevices.set(device.guid, device);
+  }
+
+  mobileDevicesOf(userId: string): MobileDeviceRecord[] {
+    return [...this.data.mobileDevices.values()].filter((d) => d.userId === userId);
+  }
+
+  allMobileDevices(): MobileDeviceRecord[] {
+    return [...this.data.mobileDevices.values()];
+  }
+
+  removeMobileDevice(guid: string): 'removed' | 'absent' {
+    return this.data.mobileDevices.delete(guid) ? 'removed' : 'absent';
+  }
+
+  casSettings(userId: string): CasSettingsRecord {
+    return (
+      this.data.casSettings.get(userId) ?? {
+        userId,
+        ActiveSyncEnabled: true,
+        OWAEnabled: true,
+        PopEnabled: true,
+        ImapEnabled: true,
+        MAPIEnabled: true,
+      }
+    );
+  }
+
+  setCasSettings(record: CasSettingsRecord): void {
+    this.data.casSettings.set(record.userId, record);
   }
 }

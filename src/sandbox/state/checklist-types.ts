@@ -66,3 +66,27 @@ export interface EntraDeviceRecord {
   registeredUserIds: string[];
   createdDateTime: string;
 }
+
+/** An Exchange ActiveSync device partnership of a mailbox (Get-MobileDevice). */
+export interface MobileDeviceRecord {
+  guid: string;
+  /** The mailbox's user id. */
+  userId: string;
+  deviceId: string;
+  deviceType: string;
+  deviceModel: string;
+  friendlyName: string;
+  deviceOS: string;
+  clientType: 'EAS' | 'REST' | 'Outlook';
+  whenCreated: string;
+}
+
+/** Client access protocols of a mailbox (Get-CASMailbox); a mailbox without a record has all of them on. */
+export interface CasSettingsRecord {
+  userId: string;
+  ActiveSyncEnabled: boolean;
+  OWAEnabled: boolean;
+  PopEnabled: boolean;
+  ImapEnabled: boolean;
+  MAPIEnabled: boolean;
+}

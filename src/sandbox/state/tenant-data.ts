@@ -20,7 +20,9 @@ import type {
 } from './exchange-types.js';
 import type {
   AuthMethodRecord,
+  CasSettingsRecord,
   DirectoryAppRecord,
+  MobileDeviceRecord,
   EntraDeviceRecord,
   ManagedDeviceRecord,
   OwnerRecord,
@@ -77,6 +79,10 @@ export interface TenantData {
   managedDevices: Map<string, ManagedDeviceRecord>;
   /** Entra ID device objects, by object id. */
   entraDevices: Map<string, EntraDeviceRecord>;
+  /** Exchange ActiveSync partnerships, by guid. */
+  mobileDevices: Map<string, MobileDeviceRecord>;
+  /** Client access protocols, by the mailbox's user id (absent: all on). */
+  casSettings: Map<string, CasSettingsRecord>;
   /** Seed and counter of deterministic ids for objects created at run time. */
   idSeed: number;
   idCounter: number;
@@ -105,6 +111,8 @@ export function createTenantData(info: TenantInfo, idSeed: number): TenantData {
     directoryApps: new Map(),
     managedDevices: new Map(),
     entraDevices: new Map(),
+    mobileDevices: new Map(),
+    casSettings: new Map(),
     idSeed,
     idCounter: 0,
   };
@@ -137,6 +145,8 @@ export function copyTenantData(d: TenantData): TenantData {
     directoryApps: new Map(d.directoryApps),
     managedDevices: new Map(d.managedDevices),
     entraDevices: new Map(d.entraDevices),
+    mobileDevices: new Map(d.mobileDevices),
+    casSettings: new Map(d.casSettings),
     idSeed: d.idSeed,
     idCounter: d.idCounter,
   };

@@ -130,6 +130,7 @@ export function offboardRequestData(
       retirePersonalDevices: flag(options['retirePersonalDevices'] ?? true),
       wipeCorporateDevices: flag(options['wipeCorporateDevices']),
       disableRegisteredDevices: flag(options['disableRegisteredDevices'] ?? true),
+      blockMailClients: flag(options['blockMailClients'] ?? true),
       forwardTo: text(options['forwardTo']),
       autoReply: text(options['autoReply']),
       deleteAfterDays:

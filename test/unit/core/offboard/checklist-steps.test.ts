@@ -20,6 +20,10 @@ import {
   intuneRetireDevices,
   intuneWipeDevices,
 } from '../../../../src/core/offboard/device-steps.js';
+import {
+  exoBlockMailClients,
+  exoRemoveMobileDevices,
+} from '../../../../src/core/offboard/mail-client-steps.js';
 import { entraRemoveSignInMethods } from '../../../../src/core/offboard/sign-in-method-steps.js';
 import type { Ports } from '../../../../src/core/ports/index.js';
 import type { Change, Step, StepContext } from '../../../../src/core/step.js';
@@ -42,7 +46,7 @@ let pristine: TenantSnapshot;
 
 beforeAll(async () => {
   h = await startConnectorHarness();
-  ports = { ...unusedPorts(new FakeClock()), ...h, mailbox: h.mailbox, files: h.files };
+  ports = { ...unusedPorts(new FakeClock()), ...h };
   pristine = h.sandbox.state.snapshot();
 });
 afterAll(async () => {
@@ -59,6 +63,7 @@ function ctx(options: Partial<OffboardOptions> = {}, hasDelegate = true): StepCo
       leaver: {
         id: U.adeleVance,
         userPrincipalName: 'adele.vance@contoso.com',
+        mail: 'adele.vance@contoso.com',
         displayName: 'Adele Vance',
         isSynced: false,
       },
@@ -242,5 +247,38 @@ describe('devices', () => {
     const c = ctx({ retirePersonalDevices: false, disableRegisteredDevices: false });
     expect(await intuneRetireDevices.plan(c)).toEqual([]);
     expect(await entraDisableDevices.plan(c)).toEqual([]);
+  });
+});
+
+describe('mail clients (Exchange admin API)', () => {
+  it('turns off ActiveSync, Outlook on the web, POP and IMAP but not MAPI, and undo turns them on', async () => {
+    const c = ctx();
+    const changes = await run(exoBlockMailClients, c);
+    expect(changes.map((x) => x.description)).toEqual(['Turn off ActiveSync, OWA, Pop, Imap']);
+    expect(h.sandbox.state.checklist.casSettings(U.adeleVance)).toMatchObject({
+      ActiveSyncEnabled: false,
+      OWAEnabled: false,
+      PopEnabled: false,
+      ImapEnabled: false,
+      MAPIEnabled: true,
+    });
+    expect(await exoBlockMailClients.plan(c)).toEqual([]);
+    for (const change of changes) await exoBlockMailClients.undo?.(change, c);
+    expect(h.sandbox.state.checklist.casSettings(U.adeleVance).ActiveSyncEnabled).toBe(true);
+  });
+
+  it('removes the mailbox mobile device partnership, idempotently', async () => {
+    const c = ctx();
+    const changes = await run(exoRemoveMobileDevices, c);
+    expect(changes.map((x) => x.description)).toEqual(["Remove Adele's iPhone (iOS 17.4) from the mailbox"]);
+    expect(h.sandbox.state.checklist.mobileDevicesOf(U.adeleVance)).toEqual([]);
+    for (const change of changes) await exoRemoveMobileDevices.apply(change, c);
+    expect(await exoRemoveMobileDevices.plan(c)).toEqual([]);
+  });
+
+  it('plans nothing when the option is off', async () => {
+    const c = ctx({ blockMailClients: false });
+    expect(await exoBlockMailClients.plan(c)).toEqual([]);
+    expect(await exoRemoveMobileDevices.plan(c)).toEqual([]);
   });
 });

@@ -115,7 +115,13 @@ describe('offboarding plan order', () => {
 
   it('starts the device steps at once and removes licences after them', () => {
     const steps = offboardSteps(input(false), { directory });
-    const deviceSteps = ['intune.retire-devices', 'intune.wipe-devices', 'entra.disable-devices'];
+    const deviceSteps = [
+      'intune.retire-devices',
+      'intune.wipe-devices',
+      'entra.disable-devices',
+      'exo.block-mail-clients',
+      'exo.remove-mobile-devices',
+    ];
     for (const id of deviceSteps) {
       expect(ancestors(steps, id).size).toBe(0);
       expect(ancestors(steps, 'entra.remove-licences').has(id)).toBe(true);
