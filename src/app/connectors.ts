@@ -7,6 +7,7 @@ import { EXCHANGE_SCOPE, GRAPH_SCOPE } from '../connectors/auth/resource-scopes.
 import type { TokenSource } from '../connectors/auth/token-provider.js';
 import { ExchangeAdminClient } from '../connectors/exchange/exchange-admin-client.js';
 import { ExchangeMailbox } from '../connectors/exchange/exchange-mailbox.js';
+import { ExchangeMobileMail } from '../connectors/exchange/exchange-mobile-mail.js';
 import { createGraphConnection } from '../connectors/graph/graph-client-factory.js';
 import { createGraphIdentity, type GraphIdentity } from '../connectors/graph/graph-identity.js';
 import { LdapDirectory } from '../connectors/ldap/ldap-directory.js';
@@ -14,11 +15,13 @@ import { SharePointFiles } from '../connectors/sharepoint/sharepoint-files.js';
 import type { Directory } from '../core/ports/directory.js';
 import type { Files } from '../core/ports/files.js';
 import type { Mailbox } from '../core/ports/mailbox.js';
+import type { MobileMail } from '../core/ports/mobile-mail.js';
 import type { AppConfig } from './config.js';
 
 /** The Entra ID capability ports (`users`, `accounts`, …) and the other systems' ports. */
 export interface Connectors extends GraphIdentity {
   mailbox: Mailbox;
+  mobileMail: MobileMail;
   files: Files;
   directory?: Directory;
 }
@@ -66,6 +69,7 @@ export function buildConnectors(config: AppConfig, logger: Logger): Connectors {
   return {
     ...createGraphIdentity({ connection: graph, logger }),
     mailbox: new ExchangeMailbox({ client: exchange, logger }),
+    mobileMail: new ExchangeMobileMail(exchange),
     files: new SharePointFiles({
       graph,
       tokenSource: tokens,

@@ -15,3 +15,4 @@ export type { GeneratorOptions, GeneratedOrg } from './seed/generator.js';
 export { seeded } from './seed/named-org.js';
 export { skuIds } from './seed/skus.js';
 export { lifecycleAppId, lifecycleAppSecret, readOnlyAppId, readOnlyAppSecret } from './seed/apps.js';
+export { seededAppObjects, seededDevices, seededSignInMethods } from './seed/checklist-seed.js';

@@ -10,6 +10,7 @@ import { EntraAppAuth } from '../../src/connectors/auth/entra-app-auth.js';
 import { EXCHANGE_SCOPE, GRAPH_SCOPE } from '../../src/connectors/auth/resource-scopes.js';
 import { ExchangeAdminClient } from '../../src/connectors/exchange/exchange-admin-client.js';
 import { ExchangeMailbox } from '../../src/connectors/exchange/exchange-mailbox.js';
+import { ExchangeMobileMail } from '../../src/connectors/exchange/exchange-mobile-mail.js';
 import {
   createGraphConnection,
   type GraphConnection,
@@ -28,6 +29,7 @@ export interface ConnectorHarness extends GraphIdentity {
   graph: GraphConnection;
   exchange: ExchangeAdminClient;
   mailbox: ExchangeMailbox;
+  mobileMail: ExchangeMobileMail;
   files: SharePointFiles;
   /** Values that must never appear in a log line. */
   secrets: () => string[];
@@ -86,6 +88,7 @@ export async function startConnectorHarness(
     ...createGraphIdentity({ connection: graph, logger }),
     exchange,
     mailbox: new ExchangeMailbox({ client: exchange, logger }),
+    mobileMail: new ExchangeMobileMail(exchange),
     files,
     secrets: () => [
       credentials.clientSecret,

@@ -4,7 +4,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { seeded, skuIds, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import {
+  seeded,
+  seededAppObjects,
+  seededDevices,
+  seededSignInMethods,
+  skuIds,
+  startSandbox,
+  type Sandbox,
+} from '../../src/sandbox/index.js';
 import { call, tokenFor, type CallResult } from '../unit/sandbox/support/sandbox-http.js';
 import { shapeMismatches } from '../unit/sandbox/support/shape.js';
 
@@ -230,9 +238,73 @@ const replays: Record<string, Replay> = {
       return get(c, `/users/${U.adeleVance}`);
     },
   },
-  disableDevice: { notApplicable: 'devices are not emulated (the product does not manage devices)' },
-  wipeManagedDevice: { notApplicable: 'Intune is not emulated' },
-  retireManagedDevice: { notApplicable: 'Intune is not emulated' },
+  listAuthenticationMethods: {
+    run: (c) => get(c, `/users/${U.meganBowen}/authentication/methods`),
+    // The documented FIDO2 item spells its date `creationDateTime`; the resource's property is createdDateTime.
+    ignore: ['creationDateTime'],
+  },
+  deletePhoneAuthenticationMethod: {
+    run: async (c) => {
+      // The phone is Adele's default method: Entra deletes it only once it is the last one.
+      for (const [collection, id] of [
+        ['temporaryAccessPassMethods', seededSignInMethods.temporaryAccessPass],
+        ['softwareOathMethods', seededSignInMethods.softwareOath],
+        ['fido2Methods', seededSignInMethods.fido2],
+        ['microsoftAuthenticatorMethods', seededSignInMethods.authenticator],
+      ] as const) {
+        const res = await send(c, 'DELETE', `/users/${U.adeleVance}/authentication/${collection}/${id}`);
+        expect(res.status).toBe(204);
+      }
+      return send(
+        c,
+        'DELETE',
+        `/users/${U.adeleVance}/authentication/phoneMethods/${seededSignInMethods.mobilePhone}`,
+      );
+    },
+  },
+  'deleteAuthenticationMethod (default method while others remain) [observed, not in reference]': {
+    run: (c) =>
+      send(
+        c,
+        'DELETE',
+        `/users/${U.adeleVance}/authentication/phoneMethods/${seededSignInMethods.mobilePhone}`,
+      ),
+  },
+  assignManager: {
+    run: (c) =>
+      send(c, 'PUT', `/users/${U.rayKim}/manager/$ref`, {
+        '@odata.id': `https://graph.microsoft.com/v1.0/users/${U.meganBowen}`,
+      }),
+  },
+  listOwnedObjects: { run: (c) => get(c, `/users/${U.adeleVance}/ownedObjects`) },
+  addGroupOwner: {
+    run: (c) =>
+      send(c, 'POST', `/groups/${G.salesTeam}/owners/$ref`, {
+        '@odata.id': `https://graph.microsoft.com/v1.0/users/${U.meganBowen}`,
+      }),
+  },
+  addApplicationOwner: {
+    run: (c) =>
+      send(c, 'POST', `/applications/${seededAppObjects.salesDashboardApp}/owners/$ref`, {
+        '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${U.meganBowen}`,
+      }),
+  },
+  disableDevice: {
+    run: (c) => send(c, 'PATCH', `/devices/${seededDevices.registeredPhone}`, { accountEnabled: false }),
+  },
+  wipeManagedDevice: {
+    run: (c) =>
+      send(c, 'POST', `/deviceManagement/managedDevices/${seededDevices.corporateLaptop}/wipe`, {
+        keepEnrollmentData: true,
+        keepUserData: true,
+        macOsUnlockCode: 'Mac Os Unlock Code value',
+        persistEsimDataPlan: true,
+      }),
+  },
+  retireManagedDevice: {
+    run: (c) =>
+      send(c, 'POST', `/users/${U.adeleVance}/managedDevices/${seededDevices.personalPhone}/retire`),
+  },
   deleteUser: { run: (c) => send(c, 'DELETE', `/users/${U.alexJohnsonFinance}`) },
 };
 

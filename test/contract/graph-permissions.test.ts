@@ -1,6 +1,6 @@
 /** Every Graph write route refuses the read-only auditor app with the documented 403, and changes nothing. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seeded, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { seeded, seededDevices, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { call, tokenFor } from '../unit/sandbox/support/sandbox-http.js';
 
 const U = seeded.users;
@@ -70,6 +70,21 @@ const writes: [string, string, () => unknown][] = [
   ],
   ['DELETE', `/drives/{drive}/root/permissions/x`, () => undefined],
   ['POST', `/directory/deletedItems/${U.adeleVance}/restore`, () => undefined],
+  ['DELETE', `/users/${U.adeleVance}/authentication/fido2Methods/-2_GRUg2-HYz6_1YG4YRAQ2`, () => undefined],
+  [
+    'PUT',
+    `/users/${U.rayKim}/manager/$ref`,
+    () => ({ '@odata.id': `https://graph.microsoft.com/v1.0/users/${U.meganBowen}` }),
+  ],
+  [
+    'POST',
+    `/groups/${G.salesTeam}/owners/$ref`,
+    () => ({ '@odata.id': `https://graph.microsoft.com/v1.0/users/${U.meganBowen}` }),
+  ],
+  ['DELETE', `/groups/${G.salesTeam}/owners/${U.adeleVance}/$ref`, () => undefined],
+  ['POST', `/deviceManagement/managedDevices/${seededDevices.personalPhone}/retire`, () => undefined],
+  ['POST', `/deviceManagement/managedDevices/${seededDevices.corporateLaptop}/wipe`, () => ({})],
+  ['PATCH', `/devices/${seededDevices.registeredPhone}`, () => ({ accountEnabled: false })],
 ];
 
 describe('Graph write routes with the read-only auditor app', () => {

@@ -9,6 +9,7 @@ import { EntraAppAuth } from '../../src/connectors/auth/entra-app-auth.js';
 import { EXCHANGE_SCOPE, GRAPH_SCOPE } from '../../src/connectors/auth/resource-scopes.js';
 import { ExchangeAdminClient } from '../../src/connectors/exchange/exchange-admin-client.js';
 import { ExchangeMailbox } from '../../src/connectors/exchange/exchange-mailbox.js';
+import { ExchangeMobileMail } from '../../src/connectors/exchange/exchange-mobile-mail.js';
 import { createGraphConnection } from '../../src/connectors/graph/graph-client-factory.js';
 import { createGraphIdentity } from '../../src/connectors/graph/graph-identity.js';
 import type { RetryPolicy } from '../../src/connectors/http/retrying-fetch.js';
@@ -88,6 +89,7 @@ export async function startRevokeHarness(options: RevokeHarnessOptions = {}): Pr
   const ports: Ports = {
     ...createGraphIdentity({ connection: graph, logger }),
     mailbox,
+    mobileMail: new ExchangeMobileMail(exchange),
     files: new SharePointFiles({
       graph,
       tokenSource: auth,

@@ -81,6 +81,11 @@ export class GraphApi {
     await this.run(path, options, (request) => request.patch(body) as Promise<unknown>);
   }
 
+  /** PUT whose response body is irrelevant (204), e.g. a `$ref` that replaces a reference. */
+  async putNoContent(path: string, body: unknown, options: GraphCallOptions): Promise<void> {
+    await this.run(path, options, (request) => request.put(body) as Promise<unknown>);
+  }
+
   async delete(path: string, options: GraphCallOptions): Promise<void> {
     await this.run(path, options, (request) => request.delete() as Promise<unknown>);
   }

@@ -3,10 +3,14 @@ import type { Ports } from '../../core/ports/index.js';
 import { GraphAccountControl } from './graph-account-control.js';
 import { GraphApi } from './graph-api.js';
 import { GraphAutoReplies } from './graph-auto-replies.js';
+import { GraphDevices } from './graph-devices.js';
 import type { GraphConnection } from './graph-client-factory.js';
 import { GraphGroups } from './graph-groups.js';
 import { GraphLicences } from './graph-licences.js';
 import { GraphMessaging } from './graph-messaging.js';
+import { GraphOrgChart } from './graph-org-chart.js';
+import { GraphOwnership } from './graph-ownership.js';
+import { GraphSignInMethods } from './graph-sign-in-methods.js';
 import { GraphUserDirectory } from './graph-user-directory.js';
 
 export interface GraphIdentityOptions {
@@ -17,7 +21,16 @@ export interface GraphIdentityOptions {
 /** The Entra ID capability ports, all on Microsoft Graph. */
 export type GraphIdentity = Pick<
   Ports,
-  'users' | 'accounts' | 'groups' | 'licences' | 'autoReplies' | 'messaging'
+  | 'users'
+  | 'accounts'
+  | 'groups'
+  | 'licences'
+  | 'autoReplies'
+  | 'messaging'
+  | 'signInMethods'
+  | 'orgChart'
+  | 'ownership'
+  | 'devices'
 >;
 
 /**
@@ -33,5 +46,9 @@ export function createGraphIdentity(options: GraphIdentityOptions): GraphIdentit
     licences: new GraphLicences(api),
     autoReplies: new GraphAutoReplies(api),
     messaging: new GraphMessaging(api),
+    signInMethods: new GraphSignInMethods(api),
+    orgChart: new GraphOrgChart(api),
+    ownership: new GraphOwnership(api),
+    devices: new GraphDevices(api),
   };
 }

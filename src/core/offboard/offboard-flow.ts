@@ -30,6 +30,8 @@ import { personOf, subjectOf } from '../flows/subject.js';
 import type { FinishedRunStatus } from '../runner/events.js';
 import type { RevokeRunFinisher } from '../revoke/revoke-finish.js';
 import { offboardWarnings } from './offboard-warnings.js';
+import { deviceWarnings } from './device-steps.js';
+import { ownershipWarnings } from './handover-steps.js';
 
 const repeatableStepIds = new Set(['entra.revoke-sessions', 'notify.delegate']);
 
@@ -181,16 +183,18 @@ export class OffboardFlow implements Flow<OffboardInput> {
   async plan(request: LifecycleRequest): Promise<Plan> {
     const input = this.inputFor(request);
     const ctx = { input, ports: this.deps.ports, signal: new AbortController().signal };
-    const [plan, warnings] = await Promise.all([
+    const [plan, warnings, ownership, devices] = await Promise.all([
       buildPlan(this.stepsFor(request), ctx, {
         clock: this.deps.ports.clock,
         ...(this.deps.limiter && { limiter: this.deps.limiter }),
       }),
       offboardWarnings(input, this.deps.ports),
+      ownershipWarnings(input, this.deps.ports),
+      deviceWarnings(input, this.deps.ports),
     ]);
     return assertPlannable(this, {
       steps: plan.steps.map((s) => {
-        const extra = warnings[s.stepId] ?? [];
+        const extra = [warnings, ownership, devices].flatMap((w) => w[s.stepId] ?? []);
         return extra.length > 0 ? { ...s, warnings: [...(s.warnings ?? []), ...extra] } : s;
       }),
     });
@@ -236,6 +240,13 @@ function normaliseForm(form: Record<string, unknown>): Record<string, unknown> {
     'revokeMailboxRights',
     'hideFromAddressLists',
     'keepInactiveMailbox',
+    'removeSignInMethods',
+    'handOverOwnership',
+    'reassignReports',
+    'retirePersonalDevices',
+    'wipeCorporateDevices',
+    'disableRegisteredDevices',
+    'blockMailClients',
   ];
   const out: Record<string, unknown> = {};
   for (const key of toggles) {
@@ -244,6 +255,7 @@ function normaliseForm(form: Record<string, unknown>): Record<string, unknown> {
     else if (value === 'false' || value === false) out[key] = false;
     else if (value !== undefined) out[key] = value;
   }
+  if (form['appOwnership'] !== undefined) out['appOwnership'] = form['appOwnership'];
   for (const key of ['forwardTo', 'autoReply'] as const) {
     const value = form[key];
     if (typeof value === 'string') out[key] = value.trim() === '' ? null : value;

@@ -28,6 +28,22 @@ export const offboardOptionsSchema = z
     /** Strip the leaver's own rights on other mailboxes (the revoke flow). */
     revokeMailboxRights: z.boolean().default(true),
     hideFromAddressLists: z.boolean().default(true),
+    /** Delete every registered sign-in method (MFA phone, Authenticator, FIDO2, OATH, TAP) after the sessions are revoked. */
+    removeSignInMethods: z.boolean().default(true),
+    /** Groups and Teams the leaver owns: the delegate becomes owner where the leaver is the only one. */
+    handOverOwnership: z.boolean().default(true),
+    /** App registrations and service principals the leaver owns: reported, or the delegate made owner. */
+    appOwnership: z.enum(['report', 'add-delegate']).default('report'),
+    /** Move the leaver's direct reports to the leaver's manager. */
+    reassignReports: z.boolean().default(true),
+    /** Retire the leaver's personal Intune devices (company data removed, personal data kept). */
+    retirePersonalDevices: z.boolean().default(true),
+    /** Wipe the leaver's corporate Intune devices. Needs a second approver (policy). */
+    wipeCorporateDevices: z.boolean().default(false),
+    /** Disable the leaver's Entra-registered devices. */
+    disableRegisteredDevices: z.boolean().default(true),
+    /** Remove the mailbox's mobile devices and turn off ActiveSync, Outlook on the web, POP and IMAP. */
+    blockMailClients: z.boolean().default(true),
     /** Delete the account this many days after the run (null: keep). */
     deleteAfterDays: z.number().int().min(1).max(365).nullable().default(null),
     /**

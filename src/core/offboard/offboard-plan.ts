@@ -29,9 +29,13 @@ import {
   exoLitigationHold,
 } from './mailbox-steps.js';
 import { exoRemoveDistributionGroups } from './distribution-group-steps.js';
+import { entraDisableDevices, intuneRetireDevices, intuneWipeDevices } from './device-steps.js';
+import { entraHandOverApps, entraHandOverGroups, entraReassignReports } from './handover-steps.js';
+import { exoBlockMailClients, exoRemoveMobileDevices } from './mail-client-steps.js';
 import { notifyDelegate } from './notice-step.js';
 import type { OffboardInput } from './offboard-input.js';
 import { spoGrantDelegate } from './onedrive-steps.js';
+import { entraRemoveSignInMethods } from './sign-in-method-steps.js';
 
 /** On-premises AD steps for synced leavers, except the final move out of sync scope. */
 const adSteps: readonly Step<OffboardInput>[] = [
@@ -50,6 +54,21 @@ const mailboxSteps: readonly Step<OffboardInput>[] = [
   exoAutoReply,
   exoHideFromAddressLists,
 ];
+/**
+ * Leaver-checklist steps: devices and mail clients (no dependencies, so they start at once), sign-in
+ * methods, ownership, reporting lines.
+ */
+const checklistSteps: readonly Step<OffboardInput>[] = [
+  intuneRetireDevices,
+  intuneWipeDevices,
+  entraDisableDevices,
+  exoBlockMailClients,
+  exoRemoveMobileDevices,
+  entraRemoveSignInMethods,
+  entraHandOverGroups,
+  entraHandOverApps,
+  entraReassignReports,
+];
 
 /**
  * Every step an offboarding can plan, besides the revoke steps it borrows from the revoke flow. The
@@ -63,6 +82,7 @@ export const offboardStepCatalog: readonly Step<OffboardInput>[] = [
   entraRevokeSessions,
   ...mailboxSteps,
   spoGrantDelegate,
+  ...checklistSteps,
   entraRemoveGroups,
   exoRemoveDistributionGroups,
   entraRemoveLicences,
@@ -85,16 +105,23 @@ export function offboardSteps(
   options: OffboardPlanOptions = {},
 ): Step<OffboardInput>[] {
   const isAdInScope = input.leaver.isSynced && ports.directory !== undefined;
-  const ad = isAdInScope ? adSteps : [];
+  // Ownership is handed over before any membership goes (a sole owner removed first leaves the group
+  // ownerless).
+  const handOver = [entraHandOverGroups.id];
+  const ad = isAdInScope ? adSteps.map((s) => (s === adRemoveGroups ? after(s, handOver) : s)) : [];
   const signIn = [
     entraResetPassword,
     after(entraBlockSignIn, isAdInScope ? [adDisableAccount.id] : []),
     entraRevokeSessions,
   ];
   const revoke = input.options.revokeMailboxRights ? [...(options.revokeSteps ?? [])] : [];
-  const beforeLicences = [...mailboxSteps, ...revoke, spoGrantDelegate, exoRemoveDistributionGroups].map(
-    (s) => s.id,
-  );
+  const beforeLicences = [
+    ...mailboxSteps,
+    ...revoke,
+    spoGrantDelegate,
+    exoRemoveDistributionGroups,
+    ...checklistSteps,
+  ].map((s) => s.id);
   // Hold before the conversion: a hold that can't be placed blocks the conversion and, through it, the
   // licence removal, so the data is never left unheld and unlicensed.
   const mailbox = mailboxSteps.map((s) =>
@@ -106,8 +133,9 @@ export function offboardSteps(
     ...mailbox,
     ...revoke,
     spoGrantDelegate,
+    ...checklistSteps,
     // Distribution lists go with the other memberships, through Exchange.
-    entraRemoveGroups,
+    after(entraRemoveGroups, handOver),
     exoRemoveDistributionGroups,
     after(entraRemoveLicences, beforeLicences),
     after(notifyDelegate, [

@@ -162,6 +162,17 @@ export class Policy {
     return { decision: allow, approvalsRequired: 0 };
   }
 
+  /**
+   * Approvals a request needs once the requester chose its options: wiping devices can't be undone,
+   * so an offboarding that wipes corporate devices needs two approvers whatever else applies.
+   */
+  approvalsForChoices(request: LifecycleRequest, options: Readonly<Record<string, unknown>>): number {
+    if (request.kind === 'offboard' && options['wipeCorporateDevices'] === true) {
+      return Math.max(2, request.approvalsRequired);
+    }
+    return request.approvalsRequired;
+  }
+
   /** Requesters, approvers, incident responders and auditors may read requests, history and exports. */
   async canRead(actor: Principal): Promise<PolicyDecision> {
     const groups = await this.groupsOf(actor.aadObjectId);

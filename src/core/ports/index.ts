@@ -1,18 +1,24 @@
 import type { Accounts } from './accounts.js';
 import type { AutoReplies } from './auto-replies.js';
 import type { Clock } from './clock.js';
+import type { Devices } from './devices.js';
 import type { Directory } from './directory.js';
 import type { Files } from './files.js';
 import type { Groups } from './groups.js';
 import type { Licences } from './licences.js';
 import type { Mailbox } from './mailbox.js';
 import type { Messaging } from './messaging.js';
+import type { MobileMail } from './mobile-mail.js';
 import type { Notifier } from './notifier.js';
+import type { OrgChart } from './org-chart.js';
+import type { Ownership } from './ownership.js';
+import type { SignInMethods } from './sign-in-methods.js';
 import type { Users } from './users.js';
 
 export type * from './accounts.js';
 export type * from './auto-replies.js';
 export type * from './clock.js';
+export type * from './devices.js';
 export type * from './directory.js';
 export type * from './files.js';
 export type * from './groups.js';
@@ -21,7 +27,11 @@ export type * from './licences.js';
 export type * from './log.js';
 export type * from './mailbox.js';
 export type * from './messaging.js';
+export type * from './mobile-mail.js';
 export type * from './notifier.js';
+export type * from './org-chart.js';
+export type * from './ownership.js';
+export type * from './sign-in-methods.js';
 export type * from './store.js';
 export type * from './users.js';
 export { systemClock } from './clock.js';
@@ -40,7 +50,15 @@ export interface Ports {
   licences: Licences;
   autoReplies: AutoReplies;
   messaging: Messaging;
+  /** Leaver checklist: sign-in methods, reporting lines, owned objects (Graph). */
+  signInMethods: SignInMethods;
+  orgChart: OrgChart;
+  ownership: Ownership;
+  /** Intune managed devices and Entra registered devices (Graph). */
+  devices: Devices;
   mailbox: Mailbox;
+  /** The leaver's mail clients in Exchange (ActiveSync devices, client access protocols). */
+  mobileMail: MobileMail;
   files: Files;
   notifier: Notifier;
   clock: Clock;

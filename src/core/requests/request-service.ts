@@ -93,7 +93,10 @@ export class RequestService {
       const protection = await this.deps.policy.recheckProtection(subjectsOf(request));
       if (!protection.decision.isAllowed) return this.refuse('forbidden', protection.decision.reason);
       const options = choose ? await choose(request) : request.options;
-      const approvalsRequired = Math.max(request.approvalsRequired, protection.approvalsRequired);
+      const approvalsRequired = Math.max(
+        this.deps.policy.approvalsForChoices(request, options),
+        protection.approvalsRequired,
+      );
       const next: RequestState = approvalsRequired > 0 ? 'awaiting-approval' : 'approved';
       return this.transition(request, next, { options, approvalsRequired }, actor);
     });

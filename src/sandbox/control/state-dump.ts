@@ -32,5 +32,14 @@ export function dumpTenant(tenant: Tenant): Record<string, unknown> {
       'installedApps',
     ),
     sentMail: d.sentMail,
+    ...records(
+      'authMethods',
+      'owners',
+      'directoryApps',
+      'managedDevices',
+      'entraDevices',
+      'mobileDevices',
+      'casSettings',
+    ),
   };
 }

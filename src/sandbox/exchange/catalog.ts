@@ -17,6 +17,12 @@ import {
 import { getMailboxFolderStatistics } from './cmdlets/folder-statistics.js';
 import { getMailbox, GET_MAILBOX_V2_PARAMS } from './cmdlets/get-mailbox.js';
 import {
+  getCasMailbox,
+  getMobileDevice,
+  removeMobileDevice,
+  setCasMailbox,
+} from './cmdlets/mobile-access.js';
+import {
   addMailboxPermission,
   getMailboxPermission,
   removeMailboxPermission,
@@ -55,6 +61,10 @@ const BETA_CMDLETS: readonly CmdletDefinition[] = [
   getDynamicDistributionGroupMember,
   addDistributionGroupMember,
   removeDistributionGroupMember,
+  getMobileDevice,
+  removeMobileDevice,
+  getCasMailbox,
+  setCasMailbox,
 ];
 
 interface V2Entry {

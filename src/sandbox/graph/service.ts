@@ -1,10 +1,12 @@
 /** Microsoft Graph v1.0 as a sandbox service: routes, error dialect, headers and resource-unit costs. */
 import { graphAudiences } from '../auth/resource-scope.js';
 import type { SandboxRequest, ServiceDefinition } from '../http/service.js';
+import { authMethodRoutes } from './auth-method-routes.js';
 import { batchRoutes } from './batch.js';
 import { betaRoutes } from './beta-routes.js';
 import { delegatedOnlyRoutes } from './delegated-only-routes.js';
 import { deletedItemsRoutes } from './deleted-items-routes.js';
+import { deviceRoutes } from './device-routes.js';
 import { driveRoutes } from './drive-routes.js';
 import { graphErrors } from './errors.js';
 import { groupRoutes } from './groups-routes.js';
@@ -13,6 +15,7 @@ import { licenceRoutes } from './licence-routes.js';
 import { rewriteKeySyntax } from './lookup.js';
 import { calendarRoutes } from './calendar-routes.js';
 import { mailRoutes } from './mail-routes.js';
+import { ownershipRoutes } from './ownership-routes.js';
 import { sharePointSettingsRoutes } from './sharepoint-settings-routes.js';
 import { teamsRoutes } from './teams-routes.js';
 import { userRoutes } from './users-routes.js';
@@ -46,6 +49,9 @@ const v1Routes = [
   ...teamsRoutes,
   ...deletedItemsRoutes,
   ...sharePointSettingsRoutes,
+  ...authMethodRoutes,
+  ...ownershipRoutes,
+  ...deviceRoutes,
   ...delegatedOnlyRoutes,
   ...batchRoutes,
 ];

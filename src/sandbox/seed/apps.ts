@@ -28,6 +28,13 @@ export const lifecycleGraphRoles = [
   'AppCatalog.Read.All',
   'User.DeleteRestore.All',
   'SharePointTenantSettings.Read.All',
+  'UserAuthenticationMethod.ReadWrite.All',
+  'Group.ReadWrite.All',
+  'Application.ReadWrite.All',
+  'User.ReadWrite.All',
+  'DeviceManagementManagedDevices.Read.All',
+  'DeviceManagementManagedDevices.PrivilegedOperations.All',
+  'Device.ReadWrite.All',
 ];
 
 export const readOnlyGraphRoles = [
@@ -53,7 +60,7 @@ export function seededApps(): AppRegistration[] {
         exchange: ['Exchange.ManageAsApp', 'Exchange.ManageAsAppV2'],
         sharepoint: ['Sites.FullControl.All'],
       },
-      directoryRoles: ['User Administrator', 'Exchange Administrator'],
+      directoryRoles: ['User Administrator', 'Exchange Administrator', 'Cloud Device Administrator'],
     },
     {
       appId: readOnlyAppId,

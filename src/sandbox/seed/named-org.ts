@@ -4,6 +4,7 @@
  */
 import type { SharingPermissionFlag } from '../state/exchange-types.js';
 import type { Tenant } from '../state/tenant.js';
+import { seedLeaverChecklist } from './checklist-seed.js';
 import { makeDrive, makeGroup, makeMailbox, makeUser } from './builders.js';
 import { seeded } from './named-ids.js';
 import { groups, people } from './named-people.js';
@@ -28,6 +29,7 @@ export function seedNamedOrg(tenant: Tenant): void {
   for (const d of [...tenant.sharing.drives()])
     tenant.sharing.setSiteAdmin(d.siteUrl, d.ownerUserId, true, true);
   seedMailboxRights(tenant);
+  seedLeaverChecklist(tenant);
   tenant.teams.addCatalogApp({
     id: seeded.teamsApp.catalogId,
     externalId: seeded.teamsApp.manifestId,

@@ -18,6 +18,15 @@ import type {
   MailboxRight,
   SiteAdminRecord,
 } from './exchange-types.js';
+import type {
+  AuthMethodRecord,
+  CasSettingsRecord,
+  DirectoryAppRecord,
+  MobileDeviceRecord,
+  EntraDeviceRecord,
+  ManagedDeviceRecord,
+  OwnerRecord,
+} from './checklist-types.js';
 import type { CatalogAppRecord, InstalledAppRecord, SentMailRecord } from './teams-types.js';
 
 export interface TenantInfo {
@@ -65,6 +74,20 @@ export interface TenantData {
   /** Key `${userId}|${teamsAppId}`. */
   installedApps: Map<string, InstalledAppRecord>;
   sentMail: SentMailRecord[];
+  /** Key `${userId}|${methodId}`. */
+  authMethods: Map<string, AuthMethodRecord>;
+  /** Key `${objectId}|${ownerId}`: owners of groups, applications and service principals. */
+  owners: Map<string, OwnerRecord>;
+  /** Applications and service principals (directory objects), by object id. */
+  directoryApps: Map<string, DirectoryAppRecord>;
+  /** Intune managed devices, by id. */
+  managedDevices: Map<string, ManagedDeviceRecord>;
+  /** Entra ID device objects, by object id. */
+  entraDevices: Map<string, EntraDeviceRecord>;
+  /** Exchange ActiveSync partnerships, by guid. */
+  mobileDevices: Map<string, MobileDeviceRecord>;
+  /** Client access protocols, by the mailbox's user id (absent: all on). */
+  casSettings: Map<string, CasSettingsRecord>;
   /** Seed and counter of deterministic ids for objects created at run time. */
   idSeed: number;
   idCounter: number;
@@ -88,6 +111,13 @@ export function createTenantData(info: TenantInfo, idSeed: number): TenantData {
     catalogApps: new Map(),
     installedApps: new Map(),
     sentMail: [],
+    authMethods: new Map(),
+    owners: new Map(),
+    directoryApps: new Map(),
+    managedDevices: new Map(),
+    entraDevices: new Map(),
+    mobileDevices: new Map(),
+    casSettings: new Map(),
     idSeed,
     idCounter: 0,
   };
@@ -115,6 +145,13 @@ export function copyTenantData(d: TenantData): TenantData {
     catalogApps: new Map(d.catalogApps),
     installedApps: new Map(d.installedApps),
     sentMail: [...d.sentMail],
+    authMethods: new Map(d.authMethods),
+    owners: new Map(d.owners),
+    directoryApps: new Map(d.directoryApps),
+    managedDevices: new Map(d.managedDevices),
+    entraDevices: new Map(d.entraDevices),
+    mobileDevices: new Map(d.mobileDevices),
+    casSettings: new Map(d.casSettings),
     idSeed: d.idSeed,
     idCounter: d.idCounter,
   };

@@ -2,6 +2,7 @@
  * The simulated tenant: plain data plus the stores that index and mutate it. Every route reads and writes
  * through a Tenant; tests reach it as `sandbox.state`. Snapshots are deep clones (structuredClone).
  */
+import { ChecklistStore } from './checklist-store.js';
 import type { AppRegistration, GroupRecord, SkuRecord, UserRecord } from './directory-types.js';
 import { DirectoryStore } from './directory-store.js';
 import { nextId, type StateEnvironment } from './environment.js';
@@ -34,6 +35,8 @@ export class Tenant {
   readonly exchange: ExchangeStore;
   readonly sharing: SharingStore;
   readonly teams: TeamsStore;
+  /** Sign-in methods, owners, app objects and devices: the leaver checklist's state. */
+  readonly checklist: ChecklistStore;
   private current: TenantData;
   private readonly env: StateEnvironment;
   private isSeeding = false;
@@ -53,6 +56,7 @@ export class Tenant {
     this.exchange = new ExchangeStore(this.current, this.env);
     this.sharing = new SharingStore(this.current, this.env);
     this.teams = new TeamsStore(this.current, this.env);
+    this.checklist = new ChecklistStore(this.current);
   }
 
   get info(): TenantInfo {

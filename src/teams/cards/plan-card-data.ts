@@ -123,6 +123,15 @@ export function offboardRequestData(
       hideFromAddressLists: flag(options['hideFromAddressLists']),
       litigationHold: flag(options['litigationHold']),
       keepInactiveMailbox: flag(options['keepInactiveMailbox']),
+      // Requests stored before these options existed show their defaults.
+      removeSignInMethods: flag(options['removeSignInMethods'] ?? true),
+      handOverOwnership: flag(options['handOverOwnership'] ?? true),
+      appOwnership: options['appOwnership'] === 'add-delegate' ? 'add-delegate' : 'report',
+      reassignReports: flag(options['reassignReports'] ?? true),
+      retirePersonalDevices: flag(options['retirePersonalDevices'] ?? true),
+      wipeCorporateDevices: flag(options['wipeCorporateDevices']),
+      disableRegisteredDevices: flag(options['disableRegisteredDevices'] ?? true),
+      blockMailClients: flag(options['blockMailClients'] ?? true),
       forwardTo: text(options['forwardTo']),
       autoReply: text(options['autoReply']),
       deleteAfterDays:

@@ -85,6 +85,49 @@ describe('offboarding plan order', () => {
     expect(without.map((s) => s.id)).not.toContain('exo.revoke-full-access');
   });
 
+  it('removes sign-in methods only after the sessions are revoked', () => {
+    for (const isSynced of [false, true]) {
+      const steps = offboardSteps(input(isSynced), { directory });
+      const before = ancestors(steps, 'entra.remove-sign-in-methods');
+      expect(before.has('entra.revoke-sessions')).toBe(true);
+      expect(before.has('entra.block-sign-in')).toBe(true);
+    }
+  });
+
+  it('hands group ownership over before any membership is removed, in Entra and in AD', () => {
+    const steps = offboardSteps(input(true), { directory });
+    expect(ancestors(steps, 'entra.remove-groups').has('entra.hand-over-groups')).toBe(true);
+    expect(ancestors(steps, 'ad.remove-groups').has('entra.hand-over-groups')).toBe(true);
+  });
+
+  it('still removes licences last: after sign-in methods, ownership and direct reports', () => {
+    const steps = offboardSteps(input(false), { directory });
+    const before = ancestors(steps, 'entra.remove-licences');
+    for (const id of [
+      'entra.remove-sign-in-methods',
+      'entra.hand-over-groups',
+      'entra.hand-over-apps',
+      'entra.reassign-reports',
+    ]) {
+      expect(before.has(id)).toBe(true);
+    }
+  });
+
+  it('starts the device steps at once and removes licences after them', () => {
+    const steps = offboardSteps(input(false), { directory });
+    const deviceSteps = [
+      'intune.retire-devices',
+      'intune.wipe-devices',
+      'entra.disable-devices',
+      'exo.block-mail-clients',
+      'exo.remove-mobile-devices',
+    ];
+    for (const id of deviceSteps) {
+      expect(ancestors(steps, id).size).toBe(0);
+      expect(ancestors(steps, 'entra.remove-licences').has(id)).toBe(true);
+    }
+  });
+
   it('only keeps dependencies on steps that are in the plan', () => {
     const steps = offboardSteps(input(false), {});
     const ids = new Set(steps.map((s) => s.id));

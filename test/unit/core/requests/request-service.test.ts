@@ -79,6 +79,40 @@ describe('RequestService', () => {
     );
   });
 
+  it('needs a second approver when the requester chooses to wipe corporate devices', async () => {
+    const created = await service.create({
+      kind: 'offboard',
+      subject: leaver,
+      options: {},
+      requester: operator,
+      approvalsRequired: 1,
+    });
+    const confirmed = await service.confirm(operator, created.id, created.version, () =>
+      Promise.resolve({ wipeCorporateDevices: true }),
+    );
+    if (!confirmed.isDone) throw new Error(confirmed.message);
+    expect(confirmed.request.approvalsRequired).toBe(2);
+    const first = await service.approve(approver, created.id, confirmed.request.version);
+    if (!first.isDone) throw new Error(first.message);
+    expect(first.request.state).toBe('awaiting-approval');
+    const second = await service.approve(secondApprover, created.id, first.request.version);
+    expect(second.isDone && second.request.state).toBe('approved');
+  });
+
+  it('keeps one approver when the wipe is off', async () => {
+    const created = await service.create({
+      kind: 'offboard',
+      subject: leaver,
+      options: {},
+      requester: operator,
+      approvalsRequired: 1,
+    });
+    const confirmed = await service.confirm(operator, created.id, created.version, () =>
+      Promise.resolve({ wipeCorporateDevices: false }),
+    );
+    expect(confirmed.isDone && confirmed.request.approvalsRequired).toBe(1);
+  });
+
   it('refuses self-approval by the requester, changes nothing and audits it', async () => {
     const request = await awaitingApproval();
     const decision = await service.approve(operator, request.id, request.version);
