@@ -119,7 +119,7 @@ export function offboardSteps(
     ...mailboxSteps,
     ...revoke,
     spoGrantDelegate,
-    exoRemoveDistributionGroups,
+    after(exoRemoveDistributionGroups, handOver),
     ...checklistSteps,
   ].map((s) => s.id);
   // Hold before the conversion: a hold that can't be placed blocks the conversion and, through it, the
@@ -136,7 +136,7 @@ export function offboardSteps(
     ...checklistSteps,
     // Distribution lists go with the other memberships, through Exchange.
     after(entraRemoveGroups, handOver),
-    exoRemoveDistributionGroups,
+    after(exoRemoveDistributionGroups, handOver),
     after(entraRemoveLicences, beforeLicences),
     after(notifyDelegate, [
       exoGrantDelegate.id,
