@@ -119,7 +119,7 @@ export function offboardSteps(
     ...mailboxSteps,
     ...revoke,
     spoGrantDelegate,
-    after(exoRemoveDistributionGroups, handOver),
+    exoRemoveDistributionGroups,
     ...checklistSteps,
   ].map((s) => s.id);
   // Hold before the conversion: a hold that can't be placed blocks the conversion and, through it, the
