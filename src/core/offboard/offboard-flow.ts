@@ -236,6 +236,7 @@ function normaliseForm(form: Record<string, unknown>): Record<string, unknown> {
     'revokeMailboxRights',
     'hideFromAddressLists',
     'keepInactiveMailbox',
+    'removeAnonymousLinks',
   ];
   const out: Record<string, unknown> = {};
   for (const key of toggles) {

@@ -32,6 +32,7 @@ import { exoRemoveDistributionGroups } from './distribution-group-steps.js';
 import { notifyDelegate } from './notice-step.js';
 import type { OffboardInput } from './offboard-input.js';
 import { spoGrantDelegate } from './onedrive-steps.js';
+import { spoRemoveAnonymousLinks } from './sharing-link-steps.js';
 
 /** On-premises AD steps for synced leavers, except the final move out of sync scope. */
 const adSteps: readonly Step<OffboardInput>[] = [
@@ -63,6 +64,7 @@ export const offboardStepCatalog: readonly Step<OffboardInput>[] = [
   entraRevokeSessions,
   ...mailboxSteps,
   spoGrantDelegate,
+  spoRemoveAnonymousLinks,
   entraRemoveGroups,
   exoRemoveDistributionGroups,
   entraRemoveLicences,
@@ -92,9 +94,13 @@ export function offboardSteps(
     entraRevokeSessions,
   ];
   const revoke = input.options.revokeMailboxRights ? [...(options.revokeSteps ?? [])] : [];
-  const beforeLicences = [...mailboxSteps, ...revoke, spoGrantDelegate, exoRemoveDistributionGroups].map(
-    (s) => s.id,
-  );
+  const beforeLicences = [
+    ...mailboxSteps,
+    ...revoke,
+    spoGrantDelegate,
+    spoRemoveAnonymousLinks,
+    exoRemoveDistributionGroups,
+  ].map((s) => s.id);
   // Hold before the conversion: a hold that can't be placed blocks the conversion and, through it, the
   // licence removal, so the data is never left unheld and unlicensed.
   const mailbox = mailboxSteps.map((s) =>
@@ -106,6 +112,7 @@ export function offboardSteps(
     ...mailbox,
     ...revoke,
     spoGrantDelegate,
+    spoRemoveAnonymousLinks,
     // Distribution lists go with the other memberships, through Exchange.
     entraRemoveGroups,
     exoRemoveDistributionGroups,

@@ -123,6 +123,7 @@ export function offboardRequestData(
       hideFromAddressLists: flag(options['hideFromAddressLists']),
       litigationHold: flag(options['litigationHold']),
       keepInactiveMailbox: flag(options['keepInactiveMailbox']),
+      removeAnonymousLinks: flag(options['removeAnonymousLinks']),
       forwardTo: text(options['forwardTo']),
       autoReply: text(options['autoReply']),
       deleteAfterDays:
