@@ -38,8 +38,16 @@ function adapt(text: string): string {
     .replaceAll(DOCUMENTED_TENANT, sb.tenant.tenantId)
     .replaceAll('leaver@contoso.com', 'adele.vance@contoso.com')
     .replaceAll('https://outlook.office365.com', sb.urls.exchange)
-    .replaceAll('https://graph.microsoft.com/v1.0', sb.urls.graph);
+    .replaceAll('https://graph.microsoft.com/v1.0', sb.urls.graph)
+    .replaceAll('{drive-id}', adeleDriveId())
+    .replaceAll('{item-id}', seeded.driveItems.adeleForecast)
+    .replaceAll('{perm-id}', anonymousLinkId());
 }
+
+const adeleDriveId = (): string => sb.state.sharing.driveOfUser(U.adeleVance)?.id ?? '';
+/** The seeded anonymous link on Adele's forecast. */
+const anonymousLinkId = (): string =>
+  sb.state.sharing.permissions(adeleDriveId(), seeded.driveItems.adeleForecast)[0]?.id ?? '';
 
 /** One call to the sandbox with the app's token (the pre-states go through the routes, as a client would). */
 async function send(method: string, url: string, body?: unknown): Promise<number> {
@@ -78,6 +86,9 @@ const setups: Record<string, () => Promise<void>> = {
   },
   'listMemberOf with membershipRule (dynamic group reported with its rule)': () => Promise.resolve(),
   "Get sharepointSettings (deleted users' OneDrive retention)": () => Promise.resolve(),
+  'listDriveItemPermissions (anonymous sharing link)': () => Promise.resolve(),
+  "listChildren (top-level items of the leaver's OneDrive)": () => Promise.resolve(),
+  'deletePermission (remove the anonymous link)': () => Promise.resolve(),
 };
 
 type Shape = 'null' | 'string' | 'number' | 'boolean' | 'array' | 'object';

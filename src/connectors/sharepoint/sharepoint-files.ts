@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { InvalidInputError, UnavailableError } from '../../core/errors.js';
-import type { Files, OneDriveInfo } from '../../core/ports/files.js';
+import { InvalidInputError, NotFoundError, UnavailableError } from '../../core/errors.js';
+import type { Files, OneDriveInfo, SharingLink } from '../../core/ports/files.js';
 import { sharePointScope } from '../auth/resource-scopes.js';
 import type { TokenProvider, TokenSource } from '../auth/token-provider.js';
 import { fetchWithFreshTokenOn401 } from '../http/fresh-token-fetch.js';
@@ -49,6 +49,12 @@ const siteUsersSchema = z.object({
 });
 
 const JSON_NOMETADATA = 'application/json;odata=nometadata';
+
+const driveItemSchema = z.object({ id: z.string(), name: z.string().nullish() });
+const permissionSchema = z.object({
+  id: z.string(),
+  link: z.object({ scope: z.string().nullish(), type: z.string().nullish() }).nullish(),
+});
 
 const retentionDays = z.number().int().nullish();
 const sharePointSettingsSchema = z.object({
@@ -107,6 +113,50 @@ export class SharePointFiles implements Files {
     if (days === undefined || days === null)
       throw new UnavailableError('The SharePoint tenant settings have no OneDrive retention period');
     return days;
+  }
+
+  /** Files.Read.All: the root's and each top-level item's permissions, keeping anonymous and organisation links. */
+  async listSharingLinks(driveId: string): Promise<SharingLink[]> {
+    const drive = `/drives/${encodeURIComponent(driveId)}`;
+    const children = await this.graph.list(
+      `${drive}/root/children${buildQueryString({ $select: 'id,name' })}`,
+      driveItemSchema,
+      { what: `List the items of drive ${driveId}` },
+    );
+    const items = [{ id: 'root', name: 'the OneDrive root' }, ...children];
+    const links: SharingLink[] = [];
+    for (const item of items) {
+      const path = item.id === 'root' ? `${drive}/root` : `${drive}/items/${encodeURIComponent(item.id)}`;
+      const permissions = await this.graph.list(`${path}/permissions`, permissionSchema, {
+        what: `List the permissions of ${item.name ?? item.id}`,
+      });
+      for (const p of permissions) {
+        const scope = p.link?.scope;
+        if (scope !== 'anonymous' && scope !== 'organization') continue;
+        links.push({
+          itemId: item.id,
+          itemName: item.name ?? item.id,
+          permissionId: p.id,
+          scope,
+          type: p.link?.type ?? 'view',
+        });
+      }
+    }
+    return links;
+  }
+
+  /** Files.ReadWrite.All: `DELETE /drives/{id}/items/{id}/permissions/{id}`; a 404 means already gone. */
+  async removeSharingLink(driveId: string, itemId: string, permissionId: string): Promise<void> {
+    const drive = `/drives/${encodeURIComponent(driveId)}`;
+    const item = itemId === 'root' ? `${drive}/root` : `${drive}/items/${encodeURIComponent(itemId)}`;
+    try {
+      await this.graph.delete(`${item}/permissions/${encodeURIComponent(permissionId)}`, {
+        what: `Remove sharing link ${permissionId}`,
+      });
+    } catch (error) {
+      if (error instanceof NotFoundError) return;
+      throw error;
+    }
   }
 
   async listSiteAdmins(siteUrl: string): Promise<string[]> {

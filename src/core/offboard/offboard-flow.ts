@@ -247,6 +247,7 @@ function normaliseForm(form: Record<string, unknown>): Record<string, unknown> {
     'wipeCorporateDevices',
     'disableRegisteredDevices',
     'blockMailClients',
+    'removeAnonymousLinks',
   ];
   const out: Record<string, unknown> = {};
   for (const key of toggles) {

@@ -52,6 +52,11 @@ export const offboardOptionsSchema = z
      * hold is released.
      */
     keepInactiveMailbox: z.boolean().default(false),
+    /**
+     * Remove the anonymous sharing links of the leaver's OneDrive. Off by default: a removed link can't be
+     * restored; the card lists every anonymous and organisation link either way.
+     */
+    removeAnonymousLinks: z.boolean().default(false),
   })
   .strict();
 

@@ -36,6 +36,7 @@ import { notifyDelegate } from './notice-step.js';
 import type { OffboardInput } from './offboard-input.js';
 import { spoGrantDelegate } from './onedrive-steps.js';
 import { entraRemoveSignInMethods } from './sign-in-method-steps.js';
+import { spoRemoveAnonymousLinks } from './sharing-link-steps.js';
 
 /** On-premises AD steps for synced leavers, except the final move out of sync scope. */
 const adSteps: readonly Step<OffboardInput>[] = [
@@ -83,6 +84,7 @@ export const offboardStepCatalog: readonly Step<OffboardInput>[] = [
   ...mailboxSteps,
   spoGrantDelegate,
   ...checklistSteps,
+  spoRemoveAnonymousLinks,
   entraRemoveGroups,
   exoRemoveDistributionGroups,
   entraRemoveLicences,
@@ -121,6 +123,7 @@ export function offboardSteps(
     spoGrantDelegate,
     exoRemoveDistributionGroups,
     ...checklistSteps,
+    spoRemoveAnonymousLinks,
   ].map((s) => s.id);
   // Hold before the conversion: a hold that can't be placed blocks the conversion and, through it, the
   // licence removal, so the data is never left unheld and unlicensed.
@@ -134,6 +137,7 @@ export function offboardSteps(
     ...revoke,
     spoGrantDelegate,
     ...checklistSteps,
+    spoRemoveAnonymousLinks,
     // Distribution lists go with the other memberships, through Exchange.
     after(entraRemoveGroups, handOver),
     after(exoRemoveDistributionGroups, handOver),

@@ -6,6 +6,7 @@ import type { Ports } from '../ports/index.js';
 import { wantsHold } from './mailbox-steps.js';
 import type { OffboardInput, OffboardOptions } from './offboard-input.js';
 import { oneDriveRetentionWarnings } from './onedrive-retention.js';
+import { sharingLinkWarnings } from './sharing-link-steps.js';
 
 export async function offboardWarnings(
   input: OffboardInput,
@@ -51,6 +52,7 @@ export async function offboardWarnings(
   }
   for (const text of inactiveMailboxWarnings(options)) add('exo.litigation-hold', text);
   for (const text of await oneDriveRetentionWarnings(input, ports)) add('spo.grant-delegate', text);
+  for (const text of await sharingLinkWarnings(input, ports)) add('spo.remove-anonymous-links', text);
   if (leaver.isSynced && options.convertToShared) {
     add(
       'exo.convert-to-shared',

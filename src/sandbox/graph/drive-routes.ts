@@ -35,13 +35,34 @@ function requireDrive(rc: RouteContext): DriveRecord {
   return d;
 }
 
-function itemId(rc: RouteContext): string {
+function itemId(rc: RouteContext, d?: DriveRecord): string {
   const item = rc.request.params['itemId'];
   if (item === undefined || item.toLowerCase() === 'root') return 'root';
+  if (d?.items?.some((i) => i.id === item)) return item;
   return fail(rc.request, 404, 'itemNotFound', 'The resource could not be found.');
 }
 
+/** A sharing link as Graph prints it (permission resource, `link` facet). */
+function linkJson(rc: RouteContext, p: DrivePermissionRecord): Record<string, unknown> | null {
+  if (p.grantee.kind !== 'link') return null;
+  return {
+    id: p.id,
+    roles: [...p.roles],
+    hasPassword: false,
+    shareId: `s!${p.id}`,
+    link: {
+      scope: p.grantee.scope,
+      type: p.grantee.type,
+      webUrl: `https://${rc.tenant.info.sharePointTenantName}-my.sharepoint.com/:x:/g/personal/${p.id}`,
+      preventsDownload: false,
+    },
+    grantedToIdentitiesV2: [],
+  };
+}
+
 function permissionJson(rc: RouteContext, p: DrivePermissionRecord): Record<string, unknown> {
+  const link = linkJson(rc, p);
+  if (link) return link;
   const user = p.grantee.kind === 'user' ? rc.tenant.directory.getUser(p.grantee.userId) : undefined;
   const identity = user ? { id: user.id, displayName: user.displayName } : null;
   const out: Record<string, unknown> = { id: p.id, roles: [...p.roles] };
@@ -66,7 +87,7 @@ function permissionJson(rc: RouteContext, p: DrivePermissionRecord): Record<stri
 
 function listPermissions(rc: RouteContext): SandboxResponse {
   const d = requireDrive(rc);
-  const item = itemId(rc);
+  const item = itemId(rc, d);
   const owner = rc.tenant.directory.getUser(d.ownerUserId);
   const ownerEntry = owner
     ? [
@@ -113,7 +134,7 @@ function recipientKey(raw: unknown): { key: string; email: string | null } | nul
  */
 function invite(rc: RouteContext): SandboxResponse {
   const d = requireDrive(rc);
-  const item = itemId(rc);
+  const item = itemId(rc, d);
   const body = (rc.request.body ?? {}) as Record<string, unknown>;
   const recipients = body['recipients'];
   const roles = body['roles'];
@@ -197,11 +218,29 @@ function parseExpiration(rc: RouteContext, raw: unknown): string | null {
 
 function deletePermission(rc: RouteContext): SandboxResponse {
   const d = requireDrive(rc);
-  itemId(rc);
+  itemId(rc, d);
   const id = rc.request.params['permissionId'] ?? '';
   if (rc.tenant.sharing.removePermission(d.id, id) === 'absent')
     return fail(rc.request, 404, 'itemNotFound', 'The resource could not be found.');
   return noContent;
+}
+
+/** `GET /drives/{id}/root/children`: the top-level files and folders. */
+function listChildren(rc: RouteContext): SandboxResponse {
+  const d = requireDrive(rc);
+  const value = (d.items ?? []).map((i) => ({
+    id: i.id,
+    name: i.name,
+    createdDateTime: i.createdDateTime,
+    lastModifiedDateTime: i.createdDateTime,
+    webUrl: `${d.webUrl}/${encodeURIComponent(i.name)}`,
+    parentReference: { driveId: d.id, driveType: 'business', path: '/drive/root:' },
+    ...(i.isFolder ? { folder: { childCount: 0 } } : { file: { mimeType: 'application/octet-stream' } }),
+  }));
+  return ok({
+    '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#drives('${d.id}')/root/children`,
+    value,
+  });
 }
 
 const filesRead = ['Files.Read.All', 'Files.ReadWrite.All', 'Sites.Read.All', 'Sites.ReadWrite.All'];
@@ -213,6 +252,12 @@ const onRootAndItem = (route: (itemPath: string) => RouteDefinition): RouteDefin
 
 export const driveRoutes: RouteDefinition[] = [
   { method: 'GET', path: '/v1.0/users/:id/drive', permissions: filesRead, handler: getUserDrive },
+  {
+    method: 'GET',
+    path: '/v1.0/drives/:driveId/root/children',
+    permissions: filesRead,
+    handler: listChildren,
+  },
   ...onRootAndItem((item) => ({
     method: 'POST',
     path: `${item}/invite`,

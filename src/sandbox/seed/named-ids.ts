@@ -47,6 +47,11 @@ export const seeded = {
     financeMailSecurity: g(11),
     retailMailSecurity: g(12),
   },
+  /** OneDrive items (Graph drive item ids). */
+  driveItems: {
+    adeleForecast: '01ADELEVANCE00000000000000000001',
+    adelePlaybook: '01ADELEVANCE00000000000000000002',
+  },
   teamsApp: {
     catalogId: '55555555-5555-4555-8555-555555555555',
     manifestId: '44444444-4444-4444-8444-444444444444',

@@ -2,10 +2,10 @@
  * The named seed organisation: fixed ids for the hard cases the product must handle. docs/sandbox.md lists
  * every user; tests and other components rely on these ids and UPNs, so change them only with the doc.
  */
-import type { SharingPermissionFlag } from '../state/exchange-types.js';
+import type { DriveItemRecord, SharingPermissionFlag } from '../state/exchange-types.js';
 import type { Tenant } from '../state/tenant.js';
 import { seedLeaverChecklist } from './checklist-seed.js';
-import { makeDrive, makeGroup, makeMailbox, makeUser } from './builders.js';
+import { makeDrive, makeGroup, makeMailbox, makeUser, seedTime } from './builders.js';
 import { seeded } from './named-ids.js';
 import { groups, people } from './named-people.js';
 
@@ -20,7 +20,11 @@ export function seedNamedOrg(tenant: Tenant): void {
     const user = makeUser(info, p);
     tenant.directory.addUser(user);
     if (p.mailbox !== false) tenant.exchange.addMailbox(makeMailbox(info, user, p.mailbox ?? {}));
-    if (p.drive !== false && p.mailbox !== false) tenant.sharing.addDrive(makeDrive(info, user));
+    if (p.drive !== false && p.mailbox !== false) {
+      const drive = makeDrive(info, user);
+      const items = driveItemsOf[user.id];
+      tenant.sharing.addDrive(items ? { ...drive, items } : drive);
+    }
   }
   for (const spec of groups) {
     tenant.directory.addGroup(makeGroup(info, spec));
@@ -30,6 +34,7 @@ export function seedNamedOrg(tenant: Tenant): void {
     tenant.sharing.setSiteAdmin(d.siteUrl, d.ownerUserId, true, true);
   seedMailboxRights(tenant);
   seedLeaverChecklist(tenant);
+  seedSharingLinks(tenant);
   tenant.teams.addCatalogApp({
     id: seeded.teamsApp.catalogId,
     externalId: seeded.teamsApp.manifestId,
@@ -37,6 +42,48 @@ export function seedNamedOrg(tenant: Tenant): void {
     distributionMethod: 'organization',
     version: '1.0.0',
   });
+}
+
+/** Top-level OneDrive files of the leavers whose sharing links the offboarding reports. */
+const driveItemsOf: Record<string, DriveItemRecord[]> = {
+  [U.adeleVance]: [
+    {
+      id: seeded.driveItems.adeleForecast,
+      name: 'Q4 Forecast.xlsx',
+      isFolder: false,
+      createdDateTime: seedTime,
+    },
+    {
+      id: seeded.driveItems.adelePlaybook,
+      name: 'Retail Playbook.docx',
+      isFolder: false,
+      createdDateTime: seedTime,
+    },
+  ],
+};
+
+/** Adele shared one file with anyone (anonymous link) and one with the organisation. */
+function seedSharingLinks(tenant: Tenant): void {
+  const drive = tenant.sharing.driveOfUser(U.adeleVance);
+  if (!drive) return;
+  const link = (scope: 'anonymous' | 'organization', type: 'view' | 'edit') =>
+    ({ kind: 'link', scope, type, createdByUserId: U.adeleVance }) as const;
+  tenant.sharing.grant(
+    drive.id,
+    seeded.driveItems.adeleForecast,
+    link('anonymous', 'view'),
+    ['read'],
+    null,
+    false,
+  );
+  tenant.sharing.grant(
+    drive.id,
+    seeded.driveItems.adelePlaybook,
+    link('organization', 'edit'),
+    ['write'],
+    null,
+    false,
+  );
 }
 
 function seedMailboxRights(tenant: Tenant): void {

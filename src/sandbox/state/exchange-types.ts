@@ -120,9 +120,23 @@ export interface DriveRecord {
   webUrl: string;
   createdDateTime: string;
   quota: { total: number; used: number; deleted: number; remaining: number; state: string };
+  /** Files and folders at the top of the drive (absent: none); their permissions are DrivePermissionRecords. */
+  items?: DriveItemRecord[];
 }
 
-export type DriveGrantee = { kind: 'user'; userId: string } | { kind: 'email'; email: string };
+/** A file or folder of a OneDrive (only the top level is modelled). */
+export interface DriveItemRecord {
+  id: string;
+  name: string;
+  isFolder: boolean;
+  createdDateTime: string;
+}
+
+export type DriveGrantee =
+  | { kind: 'user'; userId: string }
+  | { kind: 'email'; email: string }
+  /** A sharing link: `anonymous` (anyone with the link) or `organization` (anyone in the tenant). */
+  | { kind: 'link'; scope: 'anonymous' | 'organization'; type: 'view' | 'edit'; createdByUserId: string };
 
 export interface DrivePermissionRecord extends Visibility {
   id: string;

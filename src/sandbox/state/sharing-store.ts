@@ -168,5 +168,6 @@ export function normalizeSiteUrl(url: string): string {
 function sameGrantee(a: DriveGrantee, b: DriveGrantee): boolean {
   if (a.kind === 'user' && b.kind === 'user') return a.userId === b.userId;
   if (a.kind === 'email' && b.kind === 'email') return a.email.toLowerCase() === b.email.toLowerCase();
+  // Each sharing link is its own permission: links are never merged.
   return false;
 }

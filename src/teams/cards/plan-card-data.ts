@@ -132,6 +132,7 @@ export function offboardRequestData(
       wipeCorporateDevices: flag(options['wipeCorporateDevices']),
       disableRegisteredDevices: flag(options['disableRegisteredDevices'] ?? true),
       blockMailClients: flag(options['blockMailClients'] ?? true),
+      removeAnonymousLinks: flag(options['removeAnonymousLinks']),
       forwardTo: text(options['forwardTo']),
       autoReply: text(options['autoReply']),
       deleteAfterDays:

@@ -49,4 +49,8 @@ describe('leaver checklist order', () => {
     expect(dl?.dependsOn ?? []).toEqual(graph?.dependsOn ?? []);
     expect(ancestors(steps, 'entra.remove-licences').has('exo.remove-distribution-groups')).toBe(true);
   });
+
+  it('removes anonymous links before the licences go', () => {
+    expect(ancestors(steps, 'entra.remove-licences').has('spo.remove-anonymous-links')).toBe(true);
+  });
 });
