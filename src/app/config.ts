@@ -53,7 +53,7 @@ const envSchema = z.object({
   CLIENT_CERT_FILE: z.string().optional(),
   CLIENT_KEY_FILE: z.string().optional(),
   MANAGED_IDENTITY_CLIENT_ID: z.string().optional(),
-  /** Sandbox base URL (e.g. http://127.0.0.1:4010); sets every service URL below. */
+  /** Sandbox base URL (e.g. http://127.0.0.1:4010); sets every service URL below. Sandbox mode only. */
   SANDBOX_URL: z.url().optional(),
   SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
   GRAPH_URL: z.url().default('https://graph.microsoft.com'),
@@ -90,6 +90,8 @@ const envSchema = z.object({
   APPROVAL_REQUIRED_REVOKE: bool(true),
   APPROVAL_REQUIRED_PROVISION: bool(false),
   MAX_USERS_PER_REQUEST: z.coerce.number().int().min(1).max(5000).default(50),
+  /** Per person: commands and choices that read the tenant (look-ups, plans) in any minute. */
+  TENANT_READS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(60),
 
   // Notices and reports.
   NOTICE_SENDER_UPN: z.string().optional(),
@@ -167,6 +169,7 @@ export interface AppConfig {
     auditorGroupIds: string[];
     isApprovalRequired: { offboard: boolean; revoke: boolean; provision: boolean };
     maxUsersPerRequest: number;
+    tenantReadsPerMinute: number;
   };
   notices: { senderUserPrincipalName: string | undefined; itChannelConversationId: string | undefined };
   ticketWebhook: { url: string; secret: string } | undefined;
@@ -237,6 +240,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       problems.push('REQUESTERS_GROUP_IDS is required (Entra group ids)');
     if (e.APPROVERS_GROUP_IDS.length === 0)
       problems.push('APPROVERS_GROUP_IDS is required (Entra group ids)');
+  }
+  if (!isSandbox && e.SANDBOX_URL) {
+    // Production must never be pointed at a sandbox (or anything posing as one) by one variable.
+    problems.push('SANDBOX_URL is honoured in sandbox mode only: unset it, or set LIFECYCLE_MODE=sandbox');
   }
   if (isSandbox && e.HOST && !['127.0.0.1', 'localhost', '::1'].includes(e.HOST)) {
     problems.push('sandbox mode accepts unauthenticated requests and listens on loopback only: unset HOST');
@@ -321,6 +328,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         provision: e.APPROVAL_REQUIRED_PROVISION,
       },
       maxUsersPerRequest: e.MAX_USERS_PER_REQUEST,
+      tenantReadsPerMinute: e.TENANT_READS_PER_MINUTE,
     },
     notices: {
       senderUserPrincipalName: e.NOTICE_SENDER_UPN,

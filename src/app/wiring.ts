@@ -25,11 +25,13 @@ import { createBotApplication } from '../teams/bot-app.js';
 import type { BotDeps, BulkServices } from '../teams/bot-deps.js';
 import { CloudAdapterGateway, type ConversationGateway } from '../teams/conversation-gateway.js';
 import { TeamsNotifier } from '../teams/teams-notifier.js';
+import { ActorRateLimit } from '../teams/rate-limit.js';
 import { openStore } from '../store/index.js';
 import { buildProvisioning, loadProvisioningFlow, type ProvisioningServices } from './provisioning-wiring.js';
 import type { AppConfig } from './config.js';
 import { answerBadTokensWith401 } from './bot-token-errors.js';
 import { buildConnectors } from './connectors.js';
+import { downloadPolicyOf } from './download-policy.js';
 import { createHttpApp, listen } from './http-server.js';
 import { createLogger } from './logger.js';
 import { membershipCache } from './membership-cache.js';
@@ -218,6 +220,8 @@ export async function createServices(
     logger,
     clock: systemClock,
     tenantId: config.tenant.id,
+    downloads: downloadPolicyOf(config),
+    tenantReads: new ActorRateLimit(config.policy.tenantReadsPerMinute, 60_000, systemClock),
     bulk,
     ...(config.approvalsConversationId && {
       approvalsConversationKey: `conversation:${config.approvalsConversationId}`,

@@ -11,7 +11,7 @@ import type { BotDeps } from './bot-deps.js';
 import { cardAttachment } from './cards/render-card.js';
 import { helpCard } from './cards/simple-cards.js';
 import type { Route } from './route.js';
-import { answerMessage, answerVerb } from './route-guard.js';
+import { answerMessage, answerVerb, isWithinMessageCap } from './route-guard.js';
 import { routes as routeTable } from './routes.js';
 
 /** The latest conversation reference: its service URL and bot id seed new 1:1 chats. */
@@ -61,7 +61,13 @@ function registerRoute(app: Application, deps: BotDeps, route: Route): void {
       return;
     case 'message':
       app.message(
-        (ctx) => Promise.resolve(ctx.activity.type === 'message' && route.matches(ctx.activity)),
+        // Over-long text is never matched (so no route parses it): the first message route takes it
+        // and its guard answers it unread.
+        (ctx) =>
+          Promise.resolve(
+            ctx.activity.type === 'message' &&
+              (!isWithinMessageCap(ctx.activity) || route.matches(ctx.activity)),
+          ),
         (ctx) => answerMessage(route, ctx, deps),
       );
       return;

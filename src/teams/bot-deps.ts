@@ -10,8 +10,10 @@ import type { BulkRunService } from '../core/runs/bulk-run-service.js';
 import type { RunService } from '../core/runs/run-service.js';
 import type { BulkOffboard } from '../core/offboard/bulk-offboard.js';
 import type { BatchReport, ProvisionBatch, ProvisionFlow } from '../core/provision/index.js';
+import type { DownloadPolicy } from './actions/file-download.js';
 import type { BackgroundTasks } from './background-tasks.js';
 import type { ConversationGateway } from './conversation-gateway.js';
+import type { ActorRateLimit } from './rate-limit.js';
 
 export interface BotDeps {
   store: Store;
@@ -27,6 +29,10 @@ export interface BotDeps {
   clock: Clock;
   /** The tenant this bot serves. */
   tenantId: string;
+  /** Where attached files may be downloaded from (the tenant's SharePoint hosts). */
+  downloads: DownloadPolicy;
+  /** Per-actor rate limit of the routes that read the tenant. */
+  tenantReads: ActorRateLimit;
   /** Where approval cards also go (an approvals channel), as a stored conversation key. */
   approvalsConversationKey?: string;
   /** Bulk offboarding: preview, approval, execution. */

@@ -6,8 +6,11 @@
  * 3. the size: message text over `maxMessageLength` is answered unread, card data over
  *    `maxActionDataBytes` is refused and audited;
  * 4. the route's role, before any input is parsed;
- * 5. for card verbs, the card data contract (schema, version where the verb needs one);
- * 6. the handler.
+ * 5. for routes that read the tenant, the per-actor rate limit (refused and audited, `rate-limited`);
+ * 6. for card verbs, the card data contract (schema, version where the verb needs one);
+ * 7. the handler.
+ * The size cap also comes before route matching: `bot-app.ts` hands over-long text to the first
+ * message route without matching it, and this guard answers it unread.
  * Anything thrown on the way becomes one message (`errorReply`); refusals are audited by `auditRefusal`.
  * `anyone` routes (help) skip 1, 2 and 4: they read nothing but the text.
  */
@@ -25,6 +28,8 @@ import type { ActorRole, FallbackRoute, MessageRoute, Reply, Turn, VerbRoute } f
 export const maxMessageLength = 4000;
 
 const tooLong = 'That message is too long for a command; nothing was changed.';
+const tooManyReads = (limit: number): string =>
+  `You have sent more than ${limit} requests that read the directory in the last minute. Wait a minute and try again; nothing was changed.`;
 const tooMuchData = 'This card sent too much data; nothing was changed.';
 
 /** A card verb through the guard; the reply is the invoke response. */
@@ -71,7 +76,7 @@ export async function answerMessage(
 
 type Admission = { isAdmitted: true; turn: Turn } | { isAdmitted: false; reason: string };
 
-/** Steps 1 to 4: who, which tenant, how much, which role. */
+/** Steps 1 to 5: who, which tenant, how much, which role, how often. */
 async function admit(
   route: MessageRoute | VerbRoute,
   ctx: TurnContext,
@@ -100,6 +105,11 @@ async function admit(
   }
   const role = await decide(deps, actor, route.role);
   if (!role.isAllowed) return { isAdmitted: false, reason: await refuse(role.reason, { actor }) };
+  if (route.readsTenant === true && !deps.tenantReads.take(actor.aadObjectId)) {
+    deps.logger.warn({ route: route.name, actor: actor.aadObjectId }, 'tenant read rate limit reached');
+    const reason = tooManyReads(deps.tenantReads.limit);
+    return { isAdmitted: false, reason: await refuse(reason, { actor, code: 'rate-limited' }) };
+  }
   return {
     isAdmitted: true,
     turn: { ctx, deps, actor, refuse: (reason, about = {}) => refuse(reason, { actor, ...about }) },
@@ -114,7 +124,12 @@ function decide(deps: BotDeps, actor: Principal, role: ActorRole): Promise<Polic
 
 /** A message over the cap is answered unread and not audited: it changed nothing and names no request. */
 function isTooLong(ctx: TurnContext): boolean {
-  return (ctx.activity.text ?? '').length > maxMessageLength;
+  return !isWithinMessageCap(ctx.activity);
+}
+
+/** Checked before any route looks at the text (route matching included). */
+export function isWithinMessageCap(activity: Pick<TurnContext['activity'], 'text'>): boolean {
+  return (activity.text ?? '').length <= maxMessageLength;
 }
 
 function keysOf(raw: unknown): string[] {

@@ -38,6 +38,8 @@ interface RouteBase {
   readonly name: string;
   /** Routes of optional flows (bulk, provisioning) exist only when the flow is configured. */
   readonly isEnabled?: (deps: BotDeps) => boolean;
+  /** The handler reads the tenant (directory look-ups, plans): subject to the per-actor rate limit. */
+  readonly readsTenant?: boolean;
 }
 
 /** A message the route recognises; the handler sends its own replies. */
@@ -71,7 +73,7 @@ export interface FallbackRoute extends RouteBase {
 
 export type Route = MessageRoute | VerbRoute | FallbackRoute;
 
-type Options = Pick<RouteBase, 'isEnabled'>;
+type Options = Pick<RouteBase, 'isEnabled' | 'readsTenant'>;
 
 /** `name <argument>`, as `parseCommand` reads it (first word, case-insensitive, @mentions removed). */
 export function command(

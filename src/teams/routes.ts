@@ -36,15 +36,25 @@ import { command, fallback, message, verb, type Route, type Turn } from './route
 
 const withBulk = { isEnabled: (deps: BotDeps) => deps.bulk !== undefined };
 const withProvisioning = { isEnabled: (deps: BotDeps) => deps.provision !== undefined };
+/** Routes whose handler reads the tenant: the per-actor rate limit applies. */
+const readsTenant = { readsTenant: true };
 
 export const routes: readonly Route[] = [
   verb(verbs.offboardConfirm, 'member', versionedRequestData, (t, d) => confirmRequest(t, d, 'offboard')),
   verb(verbs.revokeConfirm, 'member', versionedRequestData, (t, d) => confirmRequest(t, d, 'revoke')),
-  verb(verbs.offboardChoose, { requester: 'offboard' }, userChoiceData, (t, d) =>
-    prepareChoice(t, d.userPrincipalName, offboardCommand, 'the offboarding of'),
+  verb(
+    verbs.offboardChoose,
+    { requester: 'offboard' },
+    userChoiceData,
+    (t, d) => prepareChoice(t, d.userPrincipalName, offboardCommand, 'the offboarding of'),
+    readsTenant,
   ),
-  verb(verbs.revokeChoose, { requester: 'revoke' }, userChoiceData, (t, d) =>
-    prepareChoice(t, d.userPrincipalName, revokeCommand, 'the permission removal for'),
+  verb(
+    verbs.revokeChoose,
+    { requester: 'revoke' },
+    userChoiceData,
+    (t, d) => prepareChoice(t, d.userPrincipalName, revokeCommand, 'the permission removal for'),
+    readsTenant,
   ),
   verb(verbs.requestApprove, 'member', versionedRequestData, approveRequest),
   verb(verbs.requestReject, 'member', versionedRequestData, rejectRequest),
@@ -73,18 +83,21 @@ export const routes: readonly Route[] = [
     (a) => isBulkOffboardText(a.text),
     { requester: 'offboard' },
     bulkOffboardCommand,
-    withBulk,
+    { ...withBulk, ...readsTenant },
   ),
   message(
     'provision.file',
     (a) => fileAttachmentOf(a) !== undefined,
     { requester: 'provision' },
     onJoinersFile,
-    withProvisioning,
+    { ...withProvisioning, ...readsTenant },
   ),
-  command('provision', { requester: 'provision' }, provisionCommand, withProvisioning),
-  command('offboard', { requester: 'offboard' }, offboardCommand),
-  command('revoke', { requester: 'revoke' }, revokeCommand),
+  command('provision', { requester: 'provision' }, provisionCommand, {
+    ...withProvisioning,
+    ...readsTenant,
+  }),
+  command('offboard', { requester: 'offboard' }, offboardCommand, readsTenant),
+  command('revoke', { requester: 'revoke' }, revokeCommand, readsTenant),
   command('status', 'reader', statusCommand),
   command('history', 'reader', historyCommand),
   command('cancel', 'member', cancelCommand),

@@ -205,7 +205,10 @@ describe('provision through the bot (TestAdapter, sandbox, real connectors and s
     files.set('/empty.csv', 'Name,Department\nRay,Sales\n');
     expect(textOf(await sendFile('empty.csv', '/empty.csv'))).toContain('The header has no UPN column');
     expect(textOf(await sendFile('photo.png', '/photo.png'))).toContain('I can read CSV files');
-    expect(textOf(await sendFile('gone.csv', '/gone.csv'))).toContain('could not be downloaded (HTTP 404)');
+    // One text for every network failure: the status is not echoed.
+    expect(textOf(await sendFile('gone.csv', '/gone.csv'))).toBe(
+      'gone.csv: The file could not be downloaded. Nothing was changed.',
+    );
     expect(bot.sandbox.requestLog.find({ appliedOnly: true })).toHaveLength(0);
   });
 });

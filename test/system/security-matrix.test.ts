@@ -15,6 +15,7 @@ import type { AuditEvent } from '../../src/core/model.js';
 import type { Store } from '../../src/core/ports/store.js';
 import { parseRevokeInput } from '../../src/core/revoke/index.js';
 import { seeded, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { sandboxCertificatePath, sandboxPrivateKeyPath } from '../../src/sandbox/seed/certificate.js';
 import { openMemoryStore } from '../../src/store/index.js';
 import {
   actionsOf,
@@ -122,9 +123,13 @@ describe('the /api/messages endpoint outside sandbox mode (Bot Framework JWT)', 
       BOT_PASSWORD: botPassword,
       BOT_TENANT_ID: tenantId,
       TENANT_ID: tenantId,
-      SANDBOX_URL: sandbox.baseUrl,
+      // Production mode refuses SANDBOX_URL, so the connectors keep Microsoft's URLs: no case here
+      // gets past authentication, and the sandbox's request log shows that nothing was called.
       CLIENT_ID: sandbox.credentials.clientId,
       CLIENT_SECRET: sandbox.credentials.clientSecret,
+      // Outside sandbox mode SharePoint needs a certificate credential (it wins over the secret).
+      CLIENT_CERT_FILE: sandboxCertificatePath,
+      CLIENT_KEY_FILE: sandboxPrivateKeyPath,
       REQUESTERS_GROUP_IDS: seeded.groups.lifecycleRequesters,
       APPROVERS_GROUP_IDS: seeded.groups.lifecycleApprovers,
     });

@@ -6,7 +6,9 @@ import { graphStatusOf } from './graph-errors.js';
 import { installedAppSchema, teamsAppSchema } from './graph-schemas.js';
 import { assertObjectId, buildQueryString, eqFilter, userKeySegment } from './odata-query.js';
 
-const ADDRESS = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
+/** A mail address (a `'` is allowed, as in `o'brien@…`): the length first, then a linear pattern. */
+const isMailAddress = (value: string): boolean =>
+  value.length <= 320 && /^[^\s@<>",;]+@[^\s@<>",;.]+(?:\.[^\s@<>",;.]+)+$/.test(value);
 
 /** Mail sending and the Teams app install for a user. */
 export class GraphMessaging implements Messaging {
@@ -16,7 +18,7 @@ export class GraphMessaging implements Messaging {
   async sendMail(fromUserId: string, message: MailMessage): Promise<void> {
     if (message.to.length === 0) throw new InvalidInputError('A mail needs at least one recipient');
     for (const address of message.to)
-      if (!ADDRESS.test(address))
+      if (!isMailAddress(address))
         throw new InvalidInputError(`Not a mail address: ${JSON.stringify(address)}`);
     await this.api.postNoContent(
       `/users${userKeySegment(fromUserId)}/sendMail`,

@@ -72,11 +72,13 @@ export function buildQueryString(options: QueryOptions): string {
 /**
  * A path segment for a user or group key. UPNs keep their `@` (Graph documents `/users/{upn}`), `#`
  * becomes `%23` (B2B `#EXT#` UPNs), and a UPN starting with `$` uses the documented
- * `users('$x@y.com')` key form.
+ * `users('$x@y.com')` key form. `.` and `..` are refused (they are path steps, not keys).
  */
 export function userKeySegment(idOrUpn: string): string {
   assertQueryValue(idOrUpn, 'user id or UPN', 320);
   if (idOrUpn === '') throw new InvalidInputError('The user id or UPN is empty');
+  // `.` and `..` are unreserved, so they would stay as they are and move the request up the path.
+  if (idOrUpn === '.' || idOrUpn === '..') throw new InvalidInputError('The user id or UPN is not a key');
   if (idOrUpn.startsWith('$')) return `(${encodeQueryComponent(`'${idOrUpn.replace(/'/g, "''")}'`)})`;
   return `/${encodeQueryComponent(idOrUpn).replace(/%40/g, '@')}`;
 }

@@ -5,7 +5,8 @@ export type QueryShape = 'object-id' | 'address' | 'display-name';
 
 export function queryShape(query: string): QueryShape {
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(query)) return 'object-id';
-  if (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(query)) return 'address';
+  // Length first, then a linear pattern (one @, dot-separated labels): the query comes from chat.
+  if (query.length <= 320 && /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/.test(query)) return 'address';
   return 'display-name';
 }
 

@@ -3,6 +3,7 @@
  * can't stop to ask which "Alex Johnson"), with an optional delegate. Entries come from a CSV
  * (`upn[,delegate]`, parsed outside the core) or a list typed in Teams (`offboard a@x, b@x`).
  */
+import { isUserPrincipalName } from '../upn.js';
 
 export interface BulkEntry {
   /** 1-based line (CSV, header = line 1) or position (typed list), for messages. */
@@ -18,13 +19,8 @@ export interface BulkEntryProblem {
   message: string;
 }
 
-/** The same shape the single-user flow accepts for forwarding addresses. */
-const upnPattern = /^[^\s@<>()"',;:\\]+@[^\s@<>()"',;:\\]+\.[^\s@<>()"',;:\\]+$/;
-const maxUpnLength = 256;
-
-export function isUpnLike(value: string): boolean {
-  return value.length >= 3 && value.length <= maxUpnLength && upnPattern.test(value);
-}
+/** The same shape the single-user flow accepts for forwarding addresses (length first, linear). */
+export const isUpnLike = isUserPrincipalName;
 
 /** `a@x, b@x; c@x` (commas, semicolons, spaces or new lines) → entries in order. */
 export function parseLeaverList(text: string): BulkEntry[] {

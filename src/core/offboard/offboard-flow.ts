@@ -12,6 +12,7 @@ import type { NewRequest, RequestService } from '../requests/request-service.js'
 import { buildPlan } from '../runner/build-plan.js';
 import type { SystemLimiter } from '../runner/system-limits.js';
 import type { Plan, Step } from '../step.js';
+import { isUserPrincipalName } from '../upn.js';
 import { chooseDelegate } from './delegate-choice.js';
 import {
   offboardOptionsSchema,
@@ -127,6 +128,9 @@ export class OffboardFlow implements Flow<OffboardInput> {
     ) {
       delegate = stored;
     } else if (delegateText !== undefined && delegateText !== '') {
+      // Checked as a UPN before any lookup: the text becomes a Graph path segment.
+      if (!isUserPrincipalName(delegateText))
+        throw new InvalidInputError('The delegate must be a user principal name.');
       const user = await this.deps.ports.users.getUser(delegateText);
       if (!user) throw new InvalidInputError(`The delegate ${delegateText.slice(0, 80)} was not found.`);
       if (user.id === request.subject.id)

@@ -1,12 +1,8 @@
 /** Input of the offboarding steps: who leaves, who receives, and what the requester chose. */
 import { z } from 'zod';
+import { upnSchema } from '../upn.js';
 
-const upnLike = z
-  .string()
-  .trim()
-  .min(3)
-  .max(256)
-  .regex(/^[^\s@<>()"',;:\\]+@[^\s@<>()"',;:\\]+\.[^\s@<>()"',;:\\]+$/, 'must be a user principal name');
+const upnLike = upnSchema('must be a user principal name');
 
 /** Options the requester chooses on the request card. Defaults follow Microsoft's leaver checklist. */
 export const offboardOptionsSchema = z

@@ -1,13 +1,9 @@
 /** Input of the provisioning steps, and the joiner row every entry point (Teams, CSV, queue) produces. */
 import { z } from 'zod';
+import { upnSchema } from '../upn.js';
 import type { ResolvedLicence, UsageLocationSource } from './provision-mapping.js';
 
-const upn = z
-  .string()
-  .trim()
-  .min(3, 'is too short')
-  .max(256, 'is too long')
-  .regex(/^[^\s@<>()"',;:\\]+@[^\s@<>()"',;:\\]+\.[^\s@<>()"',;:\\]+$/, 'is not a user principal name');
+const upn = upnSchema('is not a user principal name');
 
 /** One joiner as an import gives them. Columns other than these feed the mapping by attribute name. */
 export const joinerRowSchema = z.object({

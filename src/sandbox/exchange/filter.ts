@@ -1,7 +1,8 @@
 /**
  * The OPATH `-Filter` forms the sandbox understands: one comparison `<Property> -eq '<value>'` (optionally in
- * parentheses), with `''` standing for a quote inside the value. The text is parsed, never evaluated: anything
- * else is refused with a filter syntax error.
+ * parentheses), with `''` standing for a quote inside the value (the typographic single quotes U+2018–U+201B
+ * count as quotes, as in PowerShell). The text is parsed, never evaluated: anything else is refused with a
+ * filter syntax error.
  */
 import { readQuotedLiteral } from '../http/quoted-literal.js';
 import { invalidParameter } from './errors.js';
@@ -41,8 +42,8 @@ export function parseMailboxFilter(filter: string): MailboxFilter {
     );
   }
   const rest = text.slice(head[0].length);
-  if (!rest.startsWith("'")) throw syntaxError(filter, 'the value must be a single-quoted string.');
-  const literal = readQuotedLiteral(rest, 0);
+  if (!/^['\u2018-\u201b]/.test(rest)) throw syntaxError(filter, 'the value must be a single-quoted string.');
+  const literal = readQuotedLiteral(rest, 0, 'powershell');
   if (!literal) throw syntaxError(filter, 'the quoted value is not terminated.');
   const { value, end } = literal;
   if (rest.slice(end).trim() !== '') throw syntaxError(filter, 'unexpected text after the comparison.');

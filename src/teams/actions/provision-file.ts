@@ -1,5 +1,6 @@
 /**
- * A CSV of joiners sent to the bot in a 1:1 chat: download it (Teams' file.download.info attachment),
+ * A CSV of joiners sent to the bot in a 1:1 chat: download it (Teams' file.download.info attachment,
+ * through `downloadAttachment`: tenant SharePoint hosts only, capped, audited),
  * parse and validate every row, show a dry-run report with a Confirm button; Confirm runs the batch in
  * the background and posts the report here and to the IT channel.
  */
@@ -7,13 +8,15 @@ import { randomUUID } from 'node:crypto';
 import { MessageFactory, TurnContext, type Attachment } from 'botbuilder';
 import { z } from 'zod';
 import type { Principal } from '../../core/model.js';
-import { CsvFormatError, maxCsvBytes, parseJoinersCsv } from '../../core/provision/joiners-csv.js';
+import { CsvFileError } from '../../core/csv-records.js';
+import { maxCsvBytes, parseJoinersCsv } from '../../core/provision/joiners-csv.js';
 import type { BatchLine } from '../../core/provision/index.js';
 import reportTemplate from '../cards/provision-report.card.json' with { type: 'json' };
 import { toProvisionReportData } from '../cards/provision-report.data.js';
 import { cardAttachment, renderCard } from '../cards/render-card.js';
 import { provisionVerbs } from '../cards/provision-request.data.js';
 import type { Turn } from '../route.js';
+import { downloadAttachment } from './file-download.js';
 
 export const fileDownloadInfoType = 'application/vnd.microsoft.teams.file.download.info';
 const batchKey = (id: string): string => `provision-batch:${id}`;
@@ -28,26 +31,6 @@ interface StoredBatch {
 
 export function fileAttachmentOf(activity: TurnContext['activity']): Attachment | undefined {
   return (activity.attachments ?? []).find((a) => a.contentType === fileDownloadInfoType);
-}
-
-/** Pre-authenticated Teams download URLs are https; plain http is accepted on loopback only (tests, sandbox). */
-function isAllowedUrl(url: URL): boolean {
-  return (
-    url.protocol === 'https:' ||
-    (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
-  );
-}
-
-export async function download(url: string): Promise<string> {
-  const parsed = new URL(url);
-  if (!isAllowedUrl(parsed)) throw new CsvFormatError('The file link is not an https link.');
-  const response = await fetch(parsed, { redirect: 'error', signal: AbortSignal.timeout(30_000) });
-  if (!response.ok) throw new CsvFormatError(`The file could not be downloaded (HTTP ${response.status}).`);
-  const length = Number(response.headers.get('content-length') ?? '0');
-  if (length > maxCsvBytes) throw new CsvFormatError('The file is larger than 5 MB.');
-  const text = await response.text();
-  if (Buffer.byteLength(text) > maxCsvBytes) throw new CsvFormatError('The file is larger than 5 MB.');
-  return text;
 }
 
 /** A joiners file in a 1:1 chat (the guard has checked that the sender may ask for provisioning). */
@@ -70,9 +53,9 @@ export async function onJoinersFile(turn: Turn): Promise<void> {
   }
   let lines: BatchLine[];
   try {
-    lines = parseJoinersCsv(await download(info.data.downloadUrl));
+    lines = parseJoinersCsv(await downloadAttachment(turn, info.data.downloadUrl, maxCsvBytes));
   } catch (error) {
-    if (!(error instanceof CsvFormatError)) throw error;
+    if (!(error instanceof CsvFileError)) throw error;
     await ctx.sendActivity(`${fileName}: ${error.message} Nothing was changed.`);
     return;
   }

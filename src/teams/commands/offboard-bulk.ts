@@ -5,12 +5,13 @@
  * it), then the batch runs in the background with one progress card, updated at most every 2 s.
  */
 import { ActivityTypes, MessageFactory, TurnContext } from 'botbuilder';
-import { LeaversCsvError, parseLeaversCsv } from '../../core/offboard/leavers-csv.js';
+import { CsvFileError } from '../../core/csv-records.js';
+import { maxLeaversCsvBytes, parseLeaversCsv } from '../../core/offboard/leavers-csv.js';
 import type { BulkResult } from '../../core/runs/bulk-run-service.js';
 import type { LifecycleRequest } from '../../core/model.js';
 import { isLeaverList, parseLeaverList, type BulkEntry } from '../../core/offboard/bulk-input.js';
-import { CsvFormatError } from '../../core/provision/joiners-csv.js';
-import { download, fileAttachmentOf } from '../actions/provision-file.js';
+import { downloadAttachment } from '../actions/file-download.js';
+import { fileAttachmentOf } from '../actions/provision-file.js';
 import type { VersionedActionData } from '../actions/action-data.js';
 import { postToApprovalsChannel, refuseOtherKind, rejectOnCard } from '../actions/request-actions.js';
 import type { BotDeps, BulkServices } from '../bot-deps.js';
@@ -38,9 +39,10 @@ function bulkCard(
 }
 
 async function entriesOf(
-  ctx: TurnContext,
+  turn: Turn,
   argument: string,
 ): Promise<{ entries: BulkEntry[]; source: string } | string> {
+  const { ctx } = turn;
   if (!/^--from\b/i.test(argument)) return { entries: parseLeaverList(argument), source: 'Teams message' };
   const attachment = fileAttachmentOf(ctx.activity);
   if (!attachment) return 'Attach the leavers CSV (upn, delegate) to `offboard --from`; nothing was changed.';
@@ -52,12 +54,11 @@ async function entriesOf(
     return 'I can read CSV files of leavers (upn, delegate); nothing was changed.';
   try {
     return {
-      entries: parseLeaversCsv(await download(content.downloadUrl)),
+      entries: parseLeaversCsv(await downloadAttachment(turn, content.downloadUrl, maxLeaversCsvBytes)),
       source: `Teams file ${fileName}`,
     };
   } catch (error) {
-    if (error instanceof LeaversCsvError || error instanceof CsvFormatError)
-      return `${fileName}: ${error.message} Nothing was changed.`;
+    if (error instanceof CsvFileError) return `${fileName}: ${error.message} Nothing was changed.`;
     throw error;
   }
 }
@@ -67,7 +68,7 @@ export async function bulkOffboardCommand(turn: Turn, argument: string): Promise
   const { ctx, deps, actor } = turn;
   const bulk = deps.bulk;
   if (!bulk) return;
-  const found = await entriesOf(ctx, argument);
+  const found = await entriesOf(turn, argument);
   if (typeof found === 'string') {
     await ctx.sendActivity(found);
     return;
