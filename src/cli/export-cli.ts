@@ -25,7 +25,12 @@ export const exportCli: CliCommand = {
     if (!requestIdPattern.test(id)) throw new CliUsageError('give a request id such as REQ-20261123-ABCDEF');
     const config = loadStoreConfig();
     const store = await openStore(
-      config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir },
+      config.databaseUrl
+        ? {
+            databaseUrl: config.databaseUrl,
+            ...(config.migrationUrl && { migrationUrl: config.migrationUrl }),
+          }
+        : { dataDir: config.dataDir },
     );
     try {
       const exported = await exportRequest(store, id);
