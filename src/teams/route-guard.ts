@@ -15,6 +15,7 @@ import type { TurnContext } from 'botbuilder';
 import type { Principal } from '../core/model.js';
 import type { PolicyDecision } from '../core/policy/policy.js';
 import { isOversizedActionData } from './actions/action-data.js';
+import { requestIdPattern } from '../core/requests/request-id.js';
 import { trustedActor } from './actor.js';
 import type { BotDeps } from './bot-deps.js';
 import { errorReply } from './error-reply.js';
@@ -39,7 +40,8 @@ export async function answerVerb(
     if (!admitted.isAdmitted) return admitted.reason;
     const bound = route.bind(raw);
     if (!bound.isValid) {
-      return await admitted.turn.refuse(bound.reason, bound.requestId ? { requestId: bound.requestId } : {});
+      const requestId = bound.requestId ?? claimedRequestId(raw);
+      return await admitted.turn.refuse(bound.reason, requestId ? { requestId } : {});
     }
     return await bound.run(admitted.turn);
   } catch (error) {
@@ -80,8 +82,16 @@ async function admit(
 ): Promise<Admission> {
   const isCard = route.kind === 'verb';
   const dataKeys = isCard ? keysOf(raw) : undefined;
+  // A refused card that names a well-formed request id is audited against it, so `status` shows it.
+  const named = isCard ? claimedRequestId(raw) : undefined;
   const refuse = (reason: string, about: { actor: Principal | null; code?: string; requestId?: string }) =>
-    auditRefusal(deps, { action: route.name, reason, ...about, ...(dataKeys && { dataKeys }) });
+    auditRefusal(deps, {
+      action: route.name,
+      reason,
+      ...(named !== undefined && { requestId: named }),
+      ...about,
+      ...(dataKeys && { dataKeys }),
+    });
 
   const who = trustedActor(ctx, deps.tenantId);
   if (!who.isTrusted) {
@@ -112,9 +122,23 @@ function decide(deps: BotDeps, actor: Principal, role: ActorRole): Promise<Polic
   return deps.policy.canRequest(actor, role.requester);
 }
 
-/** A message over the cap is answered unread and not audited: it changed nothing and names no request. */
+/**
+ * A message over the cap is answered unread and not audited: it changed nothing and names no request.
+ * A message's card data (a legacy `Action.Submit`) has the card data cap.
+ */
 function isTooLong(ctx: TurnContext): boolean {
-  return (ctx.activity.text ?? '').length > maxMessageLength;
+  const value: unknown = ctx.activity.value;
+  return (
+    (ctx.activity.text ?? '').length > maxMessageLength ||
+    (value !== undefined && isOversizedActionData(value))
+  );
+}
+
+/** The card data's `requestId`, when it is a well-formed one (never trusted beyond naming the audit entry). */
+export function claimedRequestId(raw: unknown): string | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const id: unknown = (raw as { requestId?: unknown }).requestId;
+  return typeof id === 'string' && requestIdPattern.test(id) ? id : undefined;
 }
 
 function keysOf(raw: unknown): string[] {
