@@ -73,6 +73,8 @@ const envSchema = z.object({
 
   // Store.
   DATABASE_URL: z.string().optional(),
+  /** PostgreSQL role that owns the schema and runs migrations; DATABASE_URL's role then gets least privilege. */
+  DATABASE_MIGRATION_URL: z.string().optional(),
   DATA_DIR: z.string().default('.data'),
 
   // Policy.
@@ -156,7 +158,7 @@ export interface AppConfig {
         tlsServerName: string | undefined;
       }
     | undefined;
-  store: { databaseUrl: string | undefined; dataDir: string };
+  store: { databaseUrl: string | undefined; migrationUrl: string | undefined; dataDir: string };
   policy: {
     requesterGroupIds: string[];
     approverGroupIds: string[];
@@ -205,10 +207,28 @@ const readText = (path: string | undefined): string | undefined =>
 
 /** Only the store's settings, for tools that read the store and nothing else (`lifecycle export`). */
 export function loadStoreConfig(env: NodeJS.ProcessEnv = process.env): AppConfig['store'] {
-  const parsed = envSchema.pick({ DATABASE_URL: true, DATA_DIR: true }).safeParse(env);
+  const parsed = envSchema
+    .pick({ DATABASE_URL: true, DATABASE_MIGRATION_URL: true, DATA_DIR: true })
+    .safeParse(env);
   if (!parsed.success)
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  return { databaseUrl: parsed.data.DATABASE_URL, dataDir: parsed.data.DATA_DIR };
+  const problem = storeProblem(parsed.data);
+  if (problem) throw new ConfigError([problem]);
+  return {
+    databaseUrl: parsed.data.DATABASE_URL,
+    migrationUrl: parsed.data.DATABASE_MIGRATION_URL,
+    dataDir: parsed.data.DATA_DIR,
+  };
+}
+
+/** A migration role only makes sense next to the runtime role of PostgreSQL. */
+function storeProblem(e: {
+  DATABASE_URL?: string | undefined;
+  DATABASE_MIGRATION_URL?: string | undefined;
+}): string | undefined {
+  return e.DATABASE_MIGRATION_URL && !e.DATABASE_URL
+    ? 'DATABASE_MIGRATION_URL needs DATABASE_URL (the runtime role of the same PostgreSQL database)'
+    : undefined;
 }
 
 /** Parse and cross-check the environment. */
@@ -225,6 +245,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const sandbox = e.SANDBOX_URL ?? (isSandbox ? `http://127.0.0.1:${e.SANDBOX_PORT}` : undefined);
   const via = (real: string): string => (sandbox ? `${sandbox}/${real.replace(/^https:\/\//, '')}` : real);
   const domainLabel = e.TENANT_DOMAIN.split('.')[0] ?? 'contoso';
+  const storeMisconfigured = storeProblem(e);
+  if (storeMisconfigured) problems.push(storeMisconfigured);
 
   if (!isSandbox) {
     if (!e.BOT_ID) problems.push('BOT_ID is required outside sandbox mode');
@@ -309,7 +331,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
             tlsServerName: e.AD_TLS_SERVER_NAME,
           }
         : undefined,
-    store: { databaseUrl: e.DATABASE_URL, dataDir: e.DATA_DIR },
+    store: { databaseUrl: e.DATABASE_URL, migrationUrl: e.DATABASE_MIGRATION_URL, dataDir: e.DATA_DIR },
     policy: {
       requesterGroupIds: e.REQUESTERS_GROUP_IDS,
       approverGroupIds: e.APPROVERS_GROUP_IDS,

@@ -98,7 +98,10 @@ export async function createServices(
     options.store ??
     (await openStore({
       ...(config.store.databaseUrl
-        ? { databaseUrl: config.store.databaseUrl }
+        ? {
+            databaseUrl: config.store.databaseUrl,
+            ...(config.store.migrationUrl && { migrationUrl: config.store.migrationUrl }),
+          }
         : { dataDir: config.store.dataDir }),
       logger,
     }));

@@ -31,7 +31,12 @@ export const exportCli: CliCommand = {
     const key = parsed.values.proof ? await loadProofSigningKey() : undefined;
     const config = loadStoreConfig();
     const store = await openStore(
-      config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir },
+      config.databaseUrl
+        ? {
+            databaseUrl: config.databaseUrl,
+            ...(config.migrationUrl && { migrationUrl: config.migrationUrl }),
+          }
+        : { dataDir: config.dataDir },
     );
     try {
       let text: string;

@@ -4,7 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { Store } from '../core/ports/store.js';
-import { migrate } from './migrate.js';
+import { assertMigrated, migrate } from './migrate.js';
 import { PgClient } from './pg-client.js';
 import { PgliteClient } from './pglite-client.js';
 import type { SqlClient } from './sql-client.js';
@@ -18,6 +18,13 @@ export interface StoreOptions {
   dataDir?: string;
   /** PostgreSQL connection string; when set it wins over `dataDir`. */
   databaseUrl?: string;
+  /**
+   * PostgreSQL connection string of the role that owns the schema and runs migrations. When set, the
+   * `databaseUrl` role only gets the rights the application needs (`runtime-role.ts`): it can insert
+   * and read the audit trail and the journal but not change, delete or truncate them, nor drop their
+   * triggers. Without it, the `databaseUrl` role runs migrations and owns everything.
+   */
+  migrationUrl?: string;
   /** PostgreSQL pool size (default 10). */
   maxConnections?: number;
   logger?: Logger;
@@ -29,22 +36,44 @@ export interface StoreOptions {
  * `dataDir`, the database lives in memory.
  */
 export async function openStore(options: StoreOptions = {}): Promise<SqlStore> {
-  const client: SqlClient =
-    options.databaseUrl !== undefined && options.databaseUrl !== ''
-      ? await PgClient.open({
-          databaseUrl: options.databaseUrl,
-          ...(options.maxConnections !== undefined && { maxConnections: options.maxConnections }),
-          ...(options.logger !== undefined && { logger: options.logger }),
-        })
-      : await PgliteClient.open(options.dataDir);
+  const isPostgres = options.databaseUrl !== undefined && options.databaseUrl !== '';
+  const client: SqlClient = isPostgres
+    ? await PgClient.open({
+        databaseUrl: options.databaseUrl ?? '',
+        ...(options.maxConnections !== undefined && { maxConnections: options.maxConnections }),
+        ...(options.logger !== undefined && { logger: options.logger }),
+      })
+    : await PgliteClient.open(options.dataDir);
   try {
-    await migrate(client, options.logger);
+    if (isPostgres && options.migrationUrl !== undefined && options.migrationUrl !== '') {
+      await migrateAsOwner(client, options.migrationUrl, options.logger);
+      await assertMigrated(client);
+    } else {
+      await migrate(client, options.logger);
+    }
   } catch (error) {
     await client.close();
     throw error;
   }
   options.logger?.info({ driver: client.driver }, 'store opened');
   return new SqlStore(client);
+}
+
+/** Migrates through a short-lived connection of the owner role and grants the runtime role its rights. */
+async function migrateAsOwner(runtime: SqlClient, migrationUrl: string, logger?: Logger): Promise<void> {
+  const [row] = await runtime.query('SELECT current_user AS name');
+  const role = row?.['name'];
+  if (typeof role !== 'string') throw new Error('The runtime database role could not be read');
+  const owner = await PgClient.open({
+    databaseUrl: migrationUrl,
+    maxConnections: 1,
+    ...(logger !== undefined && { logger }),
+  });
+  try {
+    await migrate(owner, logger, undefined, role);
+  } finally {
+    await owner.close();
+  }
 }
 
 /** A migrated PGlite database in memory: for tests and throwaway runs. */

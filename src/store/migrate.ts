@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ConflictError } from '../core/errors.js';
 import { migrations as allMigrations, type Migration } from './migrations/index.js';
+import { grantRuntimeRole } from './runtime-role.js';
 import type { SqlClient, SqlExecutor } from './sql-client.js';
 
 /**
@@ -10,11 +11,16 @@ import type { SqlClient, SqlExecutor } from './sql-client.js';
  */
 const migrationLockKey = 4_242_031_977;
 
-/** Applies the pending migrations in one transaction; returns the versions it applied. */
+/**
+ * Applies the pending migrations in one transaction; returns the versions it applied. With
+ * `runtimeRole` (PostgreSQL with a separate migration role), that role then gets least privilege
+ * (`runtime-role.ts`) in the same transaction.
+ */
 export async function migrate(
   client: SqlClient,
   logger?: Logger,
   migrations: readonly Migration[] = allMigrations,
+  runtimeRole?: string,
 ): Promise<number[]> {
   assertOrdered(migrations);
   const applied = await client.transaction(async (tx) => {
@@ -38,10 +44,29 @@ export async function migrate(
       ]);
       versions.push(migration.version);
     }
+    if (runtimeRole !== undefined) await grantRuntimeRole(tx, runtimeRole);
     return versions;
   });
   if (applied.length > 0) logger?.info({ versions: applied, driver: client.driver }, 'store schema migrated');
   return applied;
+}
+
+/**
+ * For a role that may not migrate (the runtime role when a migration role is configured): checks that
+ * every migration this version knows has been applied, unedited, and none it does not know.
+ */
+export async function assertMigrated(
+  client: SqlClient,
+  migrations: readonly Migration[] = allMigrations,
+): Promise<void> {
+  const done = await appliedChecksums(client);
+  checkHistory(done, migrations);
+  const pending = migrations.filter((m) => !done.has(m.version)).map((m) => m.version);
+  if (pending.length > 0) {
+    throw new ConflictError(
+      `Schema migrations ${pending.join(', ')} are not applied: the migration role must run them first`,
+    );
+  }
 }
 
 async function appliedChecksums(tx: SqlExecutor): Promise<Map<number, string>> {

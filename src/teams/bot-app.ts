@@ -55,8 +55,9 @@ export function createBotApplication(deps: BotDeps, options: BotOptions = {}): A
 function registerRoute(app: Application, deps: BotDeps, route: Route): void {
   switch (route.kind) {
     case 'verb':
-      app.adaptiveCards.actionExecute(route.name, (ctx, _state, data: unknown) =>
-        answerVerb(route, ctx, deps, data),
+      app.adaptiveCards.actionExecute(
+        route.isCatchAll === true ? isActionExecute : route.name,
+        (ctx, _state, data: unknown) => answerVerb(route, ctx, deps, data),
       );
       return;
     case 'message':
@@ -75,6 +76,15 @@ function registerRoute(app: Application, deps: BotDeps, route: Route): void {
       app.activity('message', (ctx) => answerMessage(route, ctx, deps));
       return;
   }
+}
+
+/** Any `Action.Execute` invoke, whatever its verb (for the catch-all route, registered last). */
+function isActionExecute(ctx: TurnContext): Promise<boolean> {
+  const a = ctx.activity;
+  const action = (a.value as { action?: { type?: unknown } } | undefined)?.action;
+  return Promise.resolve(
+    a.type === 'invoke' && a.name === 'adaptiveCard/action' && action?.type === 'Action.Execute',
+  );
 }
 
 async function rememberConversation(ctx: TurnContext, deps: BotDeps): Promise<void> {

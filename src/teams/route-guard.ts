@@ -18,6 +18,7 @@ import type { TurnContext } from 'botbuilder';
 import type { Principal } from '../core/model.js';
 import type { PolicyDecision } from '../core/policy/policy.js';
 import { isOversizedActionData } from './actions/action-data.js';
+import { requestIdPattern } from '../core/requests/request-id.js';
 import { trustedActor } from './actor.js';
 import type { BotDeps } from './bot-deps.js';
 import { errorReply } from './error-reply.js';
@@ -44,7 +45,8 @@ export async function answerVerb(
     if (!admitted.isAdmitted) return admitted.reason;
     const bound = route.bind(raw);
     if (!bound.isValid) {
-      return await admitted.turn.refuse(bound.reason, bound.requestId ? { requestId: bound.requestId } : {});
+      const requestId = bound.requestId ?? claimedRequestId(raw);
+      return await admitted.turn.refuse(bound.reason, requestId ? { requestId } : {});
     }
     return await bound.run(admitted.turn);
   } catch (error) {
@@ -85,8 +87,16 @@ async function admit(
 ): Promise<Admission> {
   const isCard = route.kind === 'verb';
   const dataKeys = isCard ? keysOf(raw) : undefined;
+  // A refused card that names a well-formed request id is audited against it, so `status` shows it.
+  const named = isCard ? claimedRequestId(raw) : undefined;
   const refuse = (reason: string, about: { actor: Principal | null; code?: string; requestId?: string }) =>
-    auditRefusal(deps, { action: route.name, reason, ...about, ...(dataKeys && { dataKeys }) });
+    auditRefusal(deps, {
+      action: route.name,
+      reason,
+      ...(named !== undefined && { requestId: named }),
+      ...about,
+      ...(dataKeys && { dataKeys }),
+    });
 
   const who = trustedActor(ctx, deps.tenantId);
   if (!who.isTrusted) {
@@ -122,14 +132,25 @@ function decide(deps: BotDeps, actor: Principal, role: ActorRole): Promise<Polic
   return deps.policy.canRequest(actor, role.requester);
 }
 
-/** A message over the cap is answered unread and not audited: it changed nothing and names no request. */
+/**
+ * A message over the cap is answered unread and not audited: it changed nothing and names no request.
+ * A message's card data (a legacy `Action.Submit`) has the card data cap.
+ */
 function isTooLong(ctx: TurnContext): boolean {
-  return !isWithinMessageCap(ctx.activity);
+  const value: unknown = ctx.activity.value;
+  return !isWithinMessageCap(ctx.activity) || (value !== undefined && isOversizedActionData(value));
 }
 
 /** Checked before any route looks at the text (route matching included). */
 export function isWithinMessageCap(activity: Pick<TurnContext['activity'], 'text'>): boolean {
   return (activity.text ?? '').length <= maxMessageLength;
+}
+
+/** The card data's `requestId`, when it is a well-formed one (never trusted beyond naming the audit entry). */
+export function claimedRequestId(raw: unknown): string | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const id: unknown = (raw as { requestId?: unknown }).requestId;
+  return typeof id === 'string' && requestIdPattern.test(id) ? id : undefined;
 }
 
 function keysOf(raw: unknown): string[] {

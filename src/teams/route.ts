@@ -30,7 +30,7 @@ export interface Turn {
   readonly deps: BotDeps;
   readonly actor: Principal;
   /** Audits a refusal of this route (with the injected clock's time) and returns the reason. */
-  refuse(reason: string, about?: { requestId?: string }): Promise<string>;
+  refuse(reason: string, about?: { requestId?: string; code?: string }): Promise<string>;
 }
 
 interface RouteBase {
@@ -58,6 +58,8 @@ export interface VerbRoute extends RouteBase {
   readonly data: string;
   /** Reads the card data by the route's contract and binds it to the handler (the guard calls this). */
   bind(raw: unknown): BoundVerb;
+  /** Takes every `Action.Execute` no earlier verb route took (registered after all of them). */
+  readonly isCatchAll?: boolean;
 }
 
 export type BoundVerb =
@@ -120,6 +122,21 @@ export function verb<T>(
       return read.isValid ? { isValid: true, run: (turn) => handle(turn, read.data) } : read;
     },
     ...options,
+  };
+}
+
+/**
+ * Every `Action.Execute` verb no route answers (forged, or of a flow not enabled here): refused and
+ * audited by the handler, after the guard's checks of actor, tenant and size.
+ */
+export function unknownVerbs(name: string, handle: (turn: Turn) => Promise<Reply>): VerbRoute {
+  return {
+    kind: 'verb',
+    name,
+    role: 'member',
+    data: 'any',
+    isCatchAll: true,
+    bind: () => ({ isValid: true, run: handle }),
   };
 }
 

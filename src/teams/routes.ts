@@ -7,6 +7,7 @@
 import type { TurnContext } from 'botbuilder';
 import { batchData, userChoiceData, versionedRequestData } from './actions/action-data.js';
 import { confirmJoinersBatch, fileAttachmentOf, onJoinersFile } from './actions/provision-file.js';
+import { isCardSubmit, refuseCardSubmit, refuseUnknownVerb } from './actions/unknown-actions.js';
 import {
   approveRequest,
   cancelRequest,
@@ -32,7 +33,7 @@ import { offboardCommand } from './commands/offboard-command.js';
 import { provisionCommand } from './commands/provision-command.js';
 import { cancelCommand, historyCommand, statusCommand } from './commands/request-commands.js';
 import { revokeCommand } from './commands/revoke-command.js';
-import { command, fallback, message, verb, type Route, type Turn } from './route.js';
+import { command, fallback, message, unknownVerbs, verb, type Route, type Turn } from './route.js';
 
 const withBulk = { isEnabled: (deps: BotDeps) => deps.bulk !== undefined };
 const withProvisioning = { isEnabled: (deps: BotDeps) => deps.provision !== undefined };
@@ -77,7 +78,10 @@ export const routes: readonly Route[] = [
     confirmJoinersBatch,
     withProvisioning,
   ),
+  // Last of the verbs: any verb not answered above (forged, or of a flow not enabled here).
+  unknownVerbs('card.unknown-verb', refuseUnknownVerb),
 
+  message('card.submit', isCardSubmit, 'member', refuseCardSubmit),
   message(
     'offboard.bulk',
     (a) => isBulkOffboardText(a.text),

@@ -12,6 +12,7 @@ import { cardAttachment, renderCard } from './cards/render-card.js';
 import noticeTemplate from './cards/delegate-notice.card.json' with { type: 'json' };
 import type { ConversationGateway } from './conversation-gateway.js';
 import { errorSummary } from '../core/ports/log.js';
+import { markdownText as md } from './cards/markdown-text.js';
 
 export interface TeamsNotifierOptions {
   gateway: ConversationGateway;
@@ -41,13 +42,18 @@ export function noticeItems(notice: DelegateNotice): string[] {
   return items;
 }
 
+function noticeIntro(notice: DelegateNotice): string {
+  return `${notice.leaver.displayName} (${notice.leaver.userPrincipalName}) has left. You now have:`;
+}
+
+/** The notice card's data: names, addresses and the requester's name escaped for Markdown. */
 export function noticeCardData(notice: DelegateNotice) {
   return {
-    leaver: notice.leaver.displayName,
-    intro: `${notice.leaver.displayName} (${notice.leaver.userPrincipalName}) has left. You now have:`,
-    items: noticeItems(notice),
-    requestedBy: notice.requestedBy,
-    until: notice.until ?? 'no end date',
+    leaver: md(notice.leaver.displayName),
+    intro: md(noticeIntro(notice)),
+    items: noticeItems(notice).map(md),
+    requestedBy: md(notice.requestedBy),
+    until: md(notice.until ?? 'no end date'),
     requestId: notice.requestId,
     oneDriveUrl: notice.oneDrive?.webUrl ?? '',
   };
@@ -94,7 +100,7 @@ export class TeamsNotifier implements Notifier {
         detail: `Teams failed (${teamsProblem}) and no sender mailbox is configured`,
       };
     const html = [
-      `<p>${escapeHtml(noticeCardData(notice).intro)}</p>`,
+      `<p>${escapeHtml(noticeIntro(notice))}</p>`,
       `<ul>${noticeItems(notice)
         .map((i) => `<li>${escapeHtml(i)}</li>`)
         .join('')}</ul>`,

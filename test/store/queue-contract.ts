@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { QueueItem } from '../../src/core/ports/store.js';
 import { openStore, type SqlStore } from '../../src/store/index.js';
 import { uniqueId } from './fixtures.js';
-import type { OpenedStore, StoreTarget } from './store-target.js';
+import { instanceOptionsOf, type OpenedStore, type StoreTarget } from './store-target.js';
 
 const t0 = 1_800_000_000_000;
 
@@ -153,7 +153,7 @@ export function describeQueueContract(_target: StoreTarget, shared: () => Opened
       const instances =
         opened.databaseUrl === undefined
           ? []
-          : await Promise.all([1, 2].map(() => openStore({ databaseUrl: opened.databaseUrl! })));
+          : await Promise.all([1, 2].map(() => openStore(instanceOptionsOf(opened))));
       const queues = [queue, ...instances.map((store) => store.queue)];
       try {
         const workers = Array.from({ length: 9 }, (_, i) => drain(queues[i % queues.length]!, kind));

@@ -3,7 +3,7 @@ import { ConflictError, NotFoundError } from '../../src/core/errors.js';
 import type { RunRecord } from '../../src/core/ports/store.js';
 import { openStore, type SqlStore } from '../../src/store/index.js';
 import { aRun, samplePlan } from './fixtures.js';
-import type { OpenedStore, StoreTarget } from './store-target.js';
+import { instanceOptionsOf, type OpenedStore, type StoreTarget } from './store-target.js';
 
 /** Far enough in the future that every lease has expired. */
 const farFutureMs = 4_000_000_000_000;
@@ -180,7 +180,7 @@ export function describeRunsContract(target: StoreTarget, shared: () => OpenedSt
       // On PostgreSQL each instance has its own pool, like separate processes.
       const instances =
         target.driver === 'postgres'
-          ? await Promise.all([1, 2, 3].map(() => openStore({ ...poolOptionsOf(opened) })))
+          ? await Promise.all([1, 2, 3].map(() => openStore(instanceOptionsOf(opened))))
           : [];
       const stores = [opened.store, ...instances];
       try {
@@ -206,9 +206,4 @@ async function claimAll(store: SqlStore, owner: string): Promise<RunRecord[]> {
     claimed.push(run);
   }
   return claimed;
-}
-
-function poolOptionsOf(opened: OpenedStore): { databaseUrl: string } {
-  if (opened.databaseUrl === undefined) throw new Error('A PostgreSQL target exposes its database URL');
-  return { databaseUrl: opened.databaseUrl };
 }

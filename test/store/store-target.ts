@@ -19,6 +19,17 @@ export interface OpenedStore {
   sql: SqlClient;
   /** Set on PostgreSQL, so a test can open more instances on the same database. */
   databaseUrl?: string;
+  /** Set when the schema belongs to another role than `databaseUrl`'s (least-privilege runtime role). */
+  migrationUrl?: string;
+}
+
+/** Options that open another instance of an opened PostgreSQL store, as the same roles. */
+export function instanceOptionsOf(opened: OpenedStore): { databaseUrl: string; migrationUrl?: string } {
+  if (opened.databaseUrl === undefined) throw new Error('A PostgreSQL target exposes its database URL');
+  return {
+    databaseUrl: opened.databaseUrl,
+    ...(opened.migrationUrl !== undefined && { migrationUrl: opened.migrationUrl }),
+  };
 }
 
 /** An empty database that can be opened more than once. */

@@ -1,6 +1,6 @@
 /**
  * Who receives the leaver's mailbox and OneDrive: the manager by default; when the manager is also
- * leaving (disabled, or with an open offboarding request), the next manager up the chain.
+ * leaving (disabled, or with an approved or running offboarding), the next manager up the chain.
  */
 import type { IdentityUser } from '../ports/identity.js';
 import type { Users } from '../ports/users.js';
@@ -14,12 +14,16 @@ export interface DelegateChoice {
   note: string;
 }
 
-const openStates = ['awaiting-confirmation', 'awaiting-approval', 'approved', 'running'] as const;
+/**
+ * Offboardings that make someone "leaving": approved or running. A draft nobody confirmed, or one still
+ * waiting for approval, is anyone's to type and must not move another leaver's mailbox elsewhere.
+ */
+const leavingStates = ['approved', 'running'] as const;
 
 async function isLeaving(user: IdentityUser, requests: RequestStore): Promise<boolean> {
   if (!user.accountEnabled) return true;
   const open = await requests.listBySubject(user.userPrincipalName, 20);
-  return open.some((r) => r.kind === 'offboard' && (openStates as readonly string[]).includes(r.state));
+  return open.some((r) => r.kind === 'offboard' && (leavingStates as readonly string[]).includes(r.state));
 }
 
 export async function chooseDelegate(

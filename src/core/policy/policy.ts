@@ -187,6 +187,15 @@ export class Policy {
       : deny('Only requesters, approvers and auditors can read requests.');
   }
 
+  /**
+   * Whether the actor may read every request (status, history, exports): approvers and auditors. Anyone
+   * else with the `reader` role reads only the requests they asked for.
+   */
+  async canReadAll(actor: Principal): Promise<boolean> {
+    const groups = await this.groupsOf(actor.aadObjectId);
+    return intersects(groups, [...this.config.approverGroupIds, ...(this.config.auditorGroupIds ?? [])]);
+  }
+
   /** Member of the approvers group (no four-eyes rule: for cancel and retry, not for approving). */
   async isApprover(actor: Principal): Promise<boolean> {
     return intersects(await this.groupsOf(actor.aadObjectId), this.config.approverGroupIds);

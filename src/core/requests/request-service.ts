@@ -16,7 +16,7 @@ import {
   type Subject,
 } from '../model.js';
 import type { Policy } from '../policy/policy.js';
-import { newRequestId } from './request-id.js';
+import { newRequestId, type RandomBytes } from './request-id.js';
 import { subjectsOf } from './request-subjects.js';
 
 export type RefusalCode =
@@ -33,7 +33,8 @@ export interface RequestServiceDeps {
   clock: Clock;
   /** The tenant this bot serves; actions from any other tenant are refused. */
   tenantId: string;
-  random?: () => number;
+  /** Source of request id suffixes (default: the CSPRNG). */
+  randomBytes?: RandomBytes;
 }
 
 export interface NewRequest {
@@ -51,7 +52,7 @@ export class RequestService {
   async create(input: NewRequest): Promise<LifecycleRequest> {
     const now = new Date(this.deps.clock.now()).toISOString();
     const request: LifecycleRequest = {
-      id: newRequestId(this.deps.clock.now(), this.deps.random),
+      id: newRequestId(this.deps.clock.now(), this.deps.randomBytes),
       kind: input.kind,
       subject: input.subject,
       options: input.options,

@@ -17,6 +17,7 @@ import { cardAttachment, renderCard } from '../cards/render-card.js';
 import { provisionVerbs } from '../cards/provision-request.data.js';
 import type { Turn } from '../route.js';
 import { downloadAttachment } from './file-download.js';
+import { markdownText as md } from '../cards/markdown-text.js';
 
 export const fileDownloadInfoType = 'application/vnd.microsoft.teams.file.download.info';
 const batchKey = (id: string): string => `provision-batch:${id}`;
@@ -56,16 +57,16 @@ export async function onJoinersFile(turn: Turn): Promise<void> {
     lines = parseJoinersCsv(await downloadAttachment(turn, info.data.downloadUrl, maxCsvBytes));
   } catch (error) {
     if (!(error instanceof CsvFileError)) throw error;
-    await ctx.sendActivity(`${fileName}: ${error.message} Nothing was changed.`);
+    await ctx.sendActivity(`${md(fileName)}: ${md(error.message)} Nothing was changed.`);
     return;
   }
   if (lines.length === 0) {
-    await ctx.sendActivity(`${fileName} has a header but no joiners; nothing was changed.`);
+    await ctx.sendActivity(`${md(fileName)} has a header but no joiners; nothing was changed.`);
     return;
   }
   if (lines.length > deps.policy.maxUsersPerRequest) {
     await ctx.sendActivity(
-      `${fileName} has ${lines.length} joiners; the policy allows ${deps.policy.maxUsersPerRequest} per request. Split the file or use the \`lifecycle provision\` command line. Nothing was changed.`,
+      `${md(fileName)} has ${lines.length} joiners; the policy allows ${deps.policy.maxUsersPerRequest} per request. Split the file or use the \`lifecycle provision\` command line. Nothing was changed.`,
     );
     return;
   }
@@ -107,5 +108,5 @@ export async function confirmJoinersBatch(turn: Turn, data: { batchId: string })
     await deps.gateway.send(reference, MessageFactory.attachment(cardAttachment(card)));
     await provision.reports.send(report);
   });
-  return `Provisioning ${stored.lines.length} joiners from ${stored.fileName}; the report follows here and in the IT channel.`;
+  return `Provisioning ${stored.lines.length} joiners from ${md(stored.fileName)}; the report follows here and in the IT channel.`;
 }

@@ -1,6 +1,7 @@
 /** Data of the bulk offboarding card (request, approval, progress and result are one card). */
 import type { LifecycleRequest } from '../../core/model.js';
 import { bulkOf, type BulkItem } from '../../core/offboard/bulk-offboard.js';
+import { markdownText as md } from './markdown-text.js';
 
 export const bulkVerbs = {
   confirm: 'bulk.confirm',
@@ -37,7 +38,9 @@ export interface BulkCardData {
 }
 
 const nameOf = (i: BulkItem): string =>
-  i.subject ? `${i.subject.displayName} <${i.subject.userPrincipalName}>` : i.userPrincipalName;
+  i.subject
+    ? `${md(i.subject.displayName)} \\<${md(i.subject.userPrincipalName)}\\>`
+    : md(i.userPrincipalName);
 
 function capped(lines: string[]): string[] {
   return lines.length <= maxListed
@@ -63,13 +66,13 @@ export function bulkCardData(
     blastRadius: `${ready.length} accounts will be disabled and handed over (${bulk.totals.changes} changes)${
       protectedUsers.length > 0 ? `, ${protectedUsers.length} of them protected` : ''
     }.`,
-    source: bulk.source,
-    requester: request.requester.displayName ?? request.requester.aadObjectId,
+    source: md(bulk.source),
+    requester: md(request.requester.displayName ?? request.requester.aadObjectId),
     requestId: request.id,
     version: request.version,
     approvalsText: `${approved.length} of ${request.approvalsRequired}${
       approved.length > 0
-        ? ` (${approved.map((a) => a.approver.displayName ?? a.approver.aadObjectId).join(', ')})`
+        ? ` (${approved.map((a) => md(a.approver.displayName ?? a.approver.aadObjectId)).join(', ')})`
         : ''
     }`,
     statusText,
@@ -79,14 +82,15 @@ export function bulkCardData(
     readyUsers: capped(
       ready.map(
         (i) =>
-          `${i.isProtected ? '⚠ ' : ''}${nameOf(i)} → ${i.delegate?.displayName ?? 'no delegate'}: ${i.changeCount} changes`,
+          `${i.isProtected ? '⚠ ' : ''}${nameOf(i)} → ${md(i.delegate?.displayName ?? 'no delegate')}: ${i.changeCount} changes`,
       ),
     ),
     notReady: capped(
       bulk.items
         .filter((i) => i.status !== 'ready')
         .map(
-          (i) => `line ${i.line} ${i.userPrincipalName}: ${i.status}${i.message ? ` (${i.message})` : ''}`,
+          (i) =>
+            `line ${i.line} ${md(i.userPrincipalName)}: ${i.status}${i.message ? ` (${md(i.message)})` : ''}`,
         ),
     ),
     isAwaitingConfirmation: isActionable && state === 'awaiting-confirmation',

@@ -1,6 +1,7 @@
 /** Data for the request (plan preview) and approval cards. Pure functions; formatting lives here. */
 import type { LifecycleRequest } from '../../core/model.js';
 import type { Plan } from '../../core/step.js';
+import { markdownText as md } from './markdown-text.js';
 
 export interface PlanStepData {
   marker: string;
@@ -14,14 +15,16 @@ export function planStepsData(plan: Plan): {
   changeCount: number;
 } {
   const steps = plan.steps.map((s) => {
+    const title = md(s.title);
     const unplanned = s.planError ?? s.skippedReason;
-    if (unplanned) return { marker: '⚠️', title: s.title, changesText: `can't plan: ${unplanned}` };
-    if (s.changes.length === 0) return { marker: '✔️', title: s.title, changesText: 'nothing to do' };
-    const first = s.changes.slice(0, 3).map((c) => c.description);
+    if (unplanned) return { marker: '⚠️', title, changesText: `can't plan: ${md(unplanned)}` };
+    if (s.changes.length === 0) return { marker: '✔️', title, changesText: 'nothing to do' };
+    // Change descriptions carry tenant data (mailbox addresses, group names): escaped like user text.
+    const first = s.changes.slice(0, 3).map((c) => md(c.description));
     const more = s.changes.length > 3 ? `, and ${s.changes.length - 3} more` : '';
-    return { marker: '➡️', title: s.title, changesText: `${first.join('; ')}${more}` };
+    return { marker: '➡️', title, changesText: `${first.join('; ')}${more}` };
   });
-  const warnings = plan.steps.flatMap((s) => (s.warnings ?? []).map((w) => `${s.title}: ${w}`));
+  const warnings = plan.steps.flatMap((s) => (s.warnings ?? []).map((w) => `${md(s.title)}: ${md(w)}`));
   const changeCount = plan.steps.reduce((n, s) => n + s.changes.length, 0);
   return { steps, warnings, changeCount };
 }
@@ -44,14 +47,40 @@ const statusTexts: Partial<Record<LifecycleRequest['state'], string>> = {
   rejected: 'Rejected',
 };
 
+/** The request's state for people, with who rejected it and why (escaped: ready for Markdown). */
 export function statusText(request: LifecycleRequest): string {
   const base = statusTexts[request.state] ?? request.state;
   const rejection = request.approvals.find((a) => a.decision === 'rejected');
   if (request.state === 'rejected' && rejection) {
-    const who = rejection.approver.displayName ?? 'an approver';
-    return `${base} by ${who}${rejection.reason ? `: ${rejection.reason}` : ''}`;
+    const who = md(rejection.approver.displayName ?? 'an approver');
+    return `${base} by ${who}${rejection.reason ? `: ${md(rejection.reason)}` : ''}`;
   }
   return base;
+}
+
+/**
+ * What an approved offboarding also does beyond the plan's steps, shown to approvers: the automatic
+ * reply's text (sent to every correspondent) and the staged deletion of the account after the run.
+ */
+export function laterEffects(request: LifecycleRequest): string[] {
+  if (request.kind !== 'offboard') return [];
+  const options = request.options;
+  const effects: string[] = [];
+  const autoReply = options['autoReply'];
+  if (typeof autoReply === 'string' && autoReply.trim() !== '') {
+    effects.push(`Automatic reply to every sender, internal and external: “${md(autoReply.trim())}”`);
+  }
+  const forwardTo = options['forwardTo'];
+  if (typeof forwardTo === 'string' && forwardTo !== '') {
+    effects.push(`New mail is forwarded to ${md(forwardTo)} (a copy stays in the mailbox)`);
+  }
+  const days = options['deleteAfterDays'];
+  if (typeof days === 'number') {
+    effects.push(
+      `The account is deleted ${days} ${days === 1 ? 'day' : 'days'} after the run, if it is still disabled and the request completed (restorable for 30 days after deletion)`,
+    );
+  }
+  return effects;
 }
 
 /** `isActionable` false renders the same card without buttons (the requester's copy, closed requests). */
@@ -64,19 +93,20 @@ export function approvalCardData(
   const { steps, warnings } = planStepsData(plan);
   const approvers = request.approvals.filter((a) => a.decision === 'approved');
   return {
-    title: `${kindTitles[request.kind]} of ${request.subject.displayName}${request.state === 'awaiting-approval' ? ': approval needed' : ''}`,
-    subject: `${request.subject.displayName} (${request.subject.userPrincipalName})`,
-    requester: request.requester.displayName ?? 'the requester',
+    title: `${kindTitles[request.kind]} of ${md(request.subject.displayName)}${request.state === 'awaiting-approval' ? ': approval needed' : ''}`,
+    subject: `${md(request.subject.displayName)} (${md(request.subject.userPrincipalName)})`,
+    requester: md(request.requester.displayName ?? 'the requester'),
     requestId: request.id,
     version: request.version,
     approvalsText:
       `${approvers.length} of ${request.approvalsRequired}` +
       (approvers.length > 0
-        ? ` (${approvers.map((a) => a.approver.displayName ?? 'approver').join(', ')})`
+        ? ` (${approvers.map((a) => md(a.approver.displayName ?? 'approver')).join(', ')})`
         : ''),
     statusText: statusText(request),
     protectedNote: isProtected ? 'Protected account: the policy requires a second approver.' : '',
     steps,
+    later: laterEffects(request),
     warnings,
     isOpen: isActionable && request.state === 'awaiting-approval',
   };
@@ -104,12 +134,12 @@ export function offboardRequestData(
     requestId: request.id,
     version: request.version,
     subject: {
-      displayName: request.subject.displayName,
-      userPrincipalName: request.subject.userPrincipalName,
+      displayName: md(request.subject.displayName),
+      userPrincipalName: md(request.subject.userPrincipalName),
       origin: request.subject.isSynced ? 'Synced from on-premises AD' : 'Cloud-only',
     },
     approvalNote,
-    note,
+    note: md(note),
     steps,
     warnings,
     delegateUpn: delegate?.userPrincipalName ?? '',

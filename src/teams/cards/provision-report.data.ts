@@ -1,5 +1,6 @@
 /** Data of the batch report card (IT channel). Long lists are capped; the full report is in the e-mail/CLI. */
 import { countRows, reportErrors, type BatchReport } from '../../core/provision/index.js';
+import { markdownText as md } from './markdown-text.js';
 
 export const maxReportLines = 25;
 export const maxReportErrors = 10;
@@ -36,28 +37,28 @@ export function toProvisionReportData(
   return {
     title: `${report.isDryRun ? 'Provisioning dry run' : 'Provisioning report'}: ${done.length} of ${counts.total} ${verb}`,
     color: counts.failed > 0 ? 'Attention' : queued.length > 0 ? 'Warning' : 'Good',
-    source: report.source,
+    source: md(report.source),
     countsText:
       `${counts.total} rows: ${counts.provisioned + counts.planned} ${verb}, ${counts.queued} waiting for sync, ` +
       `${counts.nothingToDo} already done, ${counts.failed} failed`,
     finishedAt: report.finishedAt.replace('T', ' ').slice(0, 19) + ' UTC',
     provisioned: done.slice(0, maxReportLines).map((r) => ({
-      text: `${r.displayName ?? r.userPrincipalName} · ${r.mail ?? r.userPrincipalName} · ${r.licences.join(', ')}${r.notes.length > 0 ? ` (${r.notes.join('; ')})` : ''}`,
+      text: `${md(r.displayName ?? r.userPrincipalName)} · ${md(r.mail ?? r.userPrincipalName)} · ${md(r.licences.join(', '))}${r.notes.length > 0 ? ` (${md(r.notes.join('; '))})` : ''}`,
     })),
     moreProvisioned: done.length > maxReportLines ? `…and ${done.length - maxReportLines} more` : '',
-    queued: queued.slice(0, maxReportLines).map((r) => ({ text: r.userPrincipalName })),
+    queued: queued.slice(0, maxReportLines).map((r) => ({ text: md(r.userPrincipalName) })),
     errors: errors.slice(0, maxReportErrors).map((e) => ({
-      user: e.user,
-      mail: dash(e.mail),
-      licence: dash(e.licence),
-      usageLocation: dash(e.usageLocation),
-      error: e.error,
+      user: md(e.user),
+      mail: md(dash(e.mail)),
+      licence: md(dash(e.licence)),
+      usageLocation: md(dash(e.usageLocation)),
+      error: md(e.error),
     })),
     moreErrors: errors.length > maxReportErrors ? `…and ${errors.length - maxReportErrors} more errors` : '',
     licences: report.licences.map((l) => ({
-      text: `${l.skuPartNumber}: ${l.consumed} consumed, ${l.remaining} remaining of ${l.enabled}`,
+      text: `${md(l.skuPartNumber)}: ${l.consumed} consumed, ${l.remaining} remaining of ${l.enabled}`,
     })),
-    warnings: report.warnings.map((text) => ({ text })),
+    warnings: report.warnings.map((text) => ({ text: md(text) })),
     confirmVerb: confirm?.verb ?? '',
     batchId: confirm?.batchId ?? '',
   };

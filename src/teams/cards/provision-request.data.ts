@@ -4,6 +4,7 @@ import type { ProvisionDraft } from '../../core/provision/index.js';
 import type { Plan } from '../../core/step.js';
 import { planStepsData } from './plan-card-data.js';
 import { verbs } from './verbs.js';
+import { markdownText as md } from './markdown-text.js';
 
 /** Provisioning card verbs (stored in sent cards: renaming one is a migration). */
 export const provisionVerbs = {
@@ -21,18 +22,18 @@ export function toProvisionRequestData(
   const input = draft.input;
   const isRehire = input.reactivate;
   return {
-    title: `${isRehire ? 'Rehire' : 'Joiner provisioning'}: ${request.subject.displayName}`,
-    account: `${draft.target.displayName} (${draft.target.userPrincipalName})${draft.target.accountEnabled ? '' : ', disabled: will be reactivated'}`,
+    title: `${isRehire ? 'Rehire' : 'Joiner provisioning'}: ${md(request.subject.displayName)}`,
+    account: `${md(draft.target.displayName)} (${md(draft.target.userPrincipalName)})${draft.target.accountEnabled ? '' : ', disabled: will be reactivated'}`,
     licencesText: input.licences
       .map(
         (l) =>
-          l.skuPartNumber +
-          (l.disabledPlanNames.length > 0 ? ` without ${l.disabledPlanNames.join(', ')}` : ''),
+          md(l.skuPartNumber) +
+          (l.disabledPlanNames.length > 0 ? ` without ${md(l.disabledPlanNames.join(', '))}` : ''),
       )
       .join(', '),
-    reason: input.reason,
+    reason: md(input.reason),
     usageLocationText: input.usageLocation
-      ? `${input.usageLocation.value} (from ${input.usageLocation.source})`
+      ? `${md(input.usageLocation.value)} (from ${md(input.usageLocation.source)})`
       : 'unchanged',
     mailboxText: input.mailbox.isExpected
       ? 'Exchange Online mailbox expected: I check it is ready after licensing'
@@ -40,9 +41,9 @@ export function toProvisionRequestData(
     approvalNote: request.approvalsRequired === 0 ? 'Not needed by policy' : 'One approver after you confirm',
     requestId: request.id,
     version: request.version,
-    notes: draft.notes.map((text) => ({ text })),
+    notes: draft.notes.map((text) => ({ text: md(text) })),
     steps,
-    warnings: [...warnings, ...stockNotes].map((text) => ({ text })),
+    warnings: [...warnings, ...stockNotes.map(md)].map((text) => ({ text })),
     confirmVerb: provisionVerbs.confirm,
     cancelVerb: verbs.requestCancel,
   };

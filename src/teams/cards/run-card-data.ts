@@ -3,6 +3,7 @@ import type { LifecycleRequest } from '../../core/model.js';
 import type { RunStatus } from '../../core/ports/store.js';
 import type { SummaryLink } from '../../core/flows/flow.js';
 import type { RunSummary, StepProgressStatus } from '../../core/runner/summarise-run.js';
+import { markdownText as md } from './markdown-text.js';
 
 const icons: Record<StepProgressStatus, string> = {
   waiting: '⏳',
@@ -37,7 +38,7 @@ function stepStatusText(step: RunSummary['steps'][number]): string {
 
 export function progressCardData(request: LifecycleRequest, summary: RunSummary, elapsedMs: number) {
   return {
-    title: `Offboarding ${request.subject.displayName}`.replace(
+    title: `Offboarding ${md(request.subject.displayName)}`.replace(
       'Offboarding',
       request.kind === 'offboard'
         ? 'Offboarding'
@@ -53,7 +54,7 @@ export function progressCardData(request: LifecycleRequest, summary: RunSummary,
     version: request.version,
     steps: summary.steps.map((s) => ({
       icon: icons[s.status],
-      title: s.title,
+      title: md(s.title),
       statusText: stepStatusText(s),
     })),
     isCancellable: !summary.isFinished,
@@ -78,7 +79,7 @@ export function summaryCardData(
     status === 'queued' || status === 'running' ? { text: 'Running', color: 'Default' } : finalTexts[status];
   const c = summary.counts;
   return {
-    title: `${final.text}: ${request.subject.displayName}`,
+    title: `${final.text}: ${md(request.subject.displayName)}`,
     color: final.color,
     requestId: request.id,
     version: request.version,
@@ -88,12 +89,12 @@ export function summaryCardData(
     elapsedText: formatElapsed(elapsedMs),
     steps: summary.steps.map((s) => ({
       icon: icons[s.status],
-      title: s.title,
-      detail: s.error ? `${stepStatusText(s)}: ${s.error}` : stepStatusText(s),
+      title: md(s.title),
+      detail: s.error ? `${stepStatusText(s)}: ${md(s.error)}` : stepStatusText(s),
     })),
     errors: summary.steps
       .filter((s) => s.status === 'failed')
-      .map((s) => `${s.title}: ${s.error ?? 'failed'}`),
+      .map((s) => `${md(s.title)}: ${md(s.error ?? 'failed')}`),
     links,
     canRetry: status === 'completed-with-errors' || status === 'failed',
   };

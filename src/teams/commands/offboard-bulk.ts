@@ -20,6 +20,7 @@ import { bulkCardData, type BulkProgress } from '../cards/offboard-bulk.data.js'
 import { cardAttachment, renderCard, type AdaptiveCardJson } from '../cards/render-card.js';
 import type { Reply, Turn } from '../route.js';
 import { parseCommand } from './command-catalog.js';
+import { markdownText as md } from '../cards/markdown-text.js';
 
 const progressIntervalMs = 2000;
 
@@ -58,7 +59,7 @@ async function entriesOf(
       source: `Teams file ${fileName}`,
     };
   } catch (error) {
-    if (error instanceof CsvFileError) return `${fileName}: ${error.message} Nothing was changed.`;
+    if (error instanceof CsvFileError) return `${md(fileName)}: ${md(error.message)} Nothing was changed.`;
     throw error;
   }
 }
@@ -90,7 +91,8 @@ export async function bulkOffboardCommand(turn: Turn, argument: string): Promise
   const { preview } = result;
   if (preview.totals.ready === 0) {
     const why = preview.items.map(
-      (i) => `line ${i.line} ${i.userPrincipalName}: ${i.status}${i.message ? ` (${i.message})` : ''}`,
+      (i) =>
+        `line ${i.line} ${md(i.userPrincipalName)}: ${i.status}${i.message ? ` (${md(i.message)})` : ''}`,
     );
     await ctx.sendActivity(
       `Nobody in the list can be offboarded; nothing was changed.\n\n${why.slice(0, 30).join('\n\n')}`,
@@ -184,7 +186,7 @@ function startBatch(
       .slice(0, 20)
       .map(
         (r) =>
-          `• ${r.userPrincipalName} (${r.requestId ?? '-'}): ${r.status}${r.error ? ` — ${r.error}` : ''}`,
+          `• ${md(r.userPrincipalName)} (${r.requestId ?? '-'}): ${r.status}${r.error ? ` — ${md(r.error)}` : ''}`,
       );
     await deps.gateway.send(
       reference,

@@ -4,6 +4,7 @@
  * for `ready`.
  */
 import type { IdentityUser } from '../../core/ports/identity.js';
+import { markdownText as md } from '../cards/markdown-text.js';
 import { cardAttachment } from '../cards/render-card.js';
 import { choicesCard } from '../cards/simple-cards.js';
 import type { Turn } from '../route.js';
@@ -41,21 +42,22 @@ export async function answerNotReady(
       attachments: [cardAttachment(choicesCard(title, question, users, choosing?.verb))],
     });
   switch (result.kind) {
+    // The core's messages are plain text that may quote the input or tenant data: shown escaped.
     case 'refused':
-      await ctx.sendActivity(await turn.refuse(result.message));
+      await ctx.sendActivity(md(await turn.refuse(result.message)));
       return;
     case 'nothing-to-do':
-      await ctx.sendActivity(result.message);
+      await ctx.sendActivity(md(result.message));
       return;
     case 'ambiguous':
-      await choices(`Several people match "${query}"`, choosing?.question ?? 'Pick one:', result.choices);
+      await choices(`Several people match "${md(query)}"`, choosing?.question ?? 'Pick one:', result.choices);
       return;
     case 'not-found':
       if (result.suggestions.length === 0) {
-        await ctx.sendActivity(`Nobody matches "${query}". Check the spelling or use the UPN.`);
+        await ctx.sendActivity(`Nobody matches "${md(query)}". Check the spelling or use the UPN.`);
         return;
       }
-      await choices(`Nobody is called "${query}"`, 'Did you mean one of these?', result.suggestions);
+      await choices(`Nobody is called "${md(query)}"`, 'Did you mean one of these?', result.suggestions);
       return;
   }
 }

@@ -5,6 +5,7 @@ import { toProvisionRequestData } from '../cards/provision-request.data.js';
 import { cardAttachment, renderCard } from '../cards/render-card.js';
 import type { Turn } from '../route.js';
 import { answerNotReady } from './prepared-reply.js';
+import { markdownText as md } from '../cards/markdown-text.js';
 
 export async function provisionCommand(turn: Turn, argument: string): Promise<void> {
   const { ctx, deps } = turn;
@@ -29,7 +30,7 @@ export async function provisionCommand(turn: Turn, argument: string): Promise<vo
   const result = await provision.flow.prepare(turn.actor, parsed.data);
   if (result.kind === 'queued') {
     await ctx.sendActivity(
-      `${result.message}. I will look again with increasing intervals for up to ${provision.flow.mapping.config.pending.horizonHours} h and report to the IT channel.`,
+      `${md(result.message)}. I will look again with increasing intervals for up to ${provision.flow.mapping.config.pending.horizonHours} h and report to the IT channel.`,
     );
     return;
   }

@@ -91,9 +91,15 @@ describe('bot commands (TestAdapter, real connectors against the sandbox)', () =
     expect(JSON.stringify(card)).toContain('2 approvers after you confirm');
   });
 
-  it('escalates the delegate up the chain when the manager is also leaving', async () => {
+  it('escalates the delegate up the chain when the manager is also leaving (approved offboarding)', async () => {
     const managerCard = cardIn(await bot.say(personas.operator, 'offboard lynne.robbins@contoso.com'));
     expect(JSON.stringify(managerCard)).toContain('Offboard Lynne Robbins');
+    // Only an approved or running offboarding makes the manager "leaving": confirmed, then approved
+    // (the system transition, so that no run starts and the state stays `approved`).
+    const confirm = actionsOf(managerCard).find((a) => a.title === 'Confirm');
+    if (!confirm) throw new Error('no Confirm on the request card');
+    await bot.click(personas.operator, confirm.verb, confirm.data);
+    await bot.services.deps.requestService.setState(String(confirm.data['requestId']), 'approved');
     const card = cardIn(await bot.say(personas.operator, 'offboard pradeep.gupta@contoso.com'));
     const json = JSON.stringify(card);
     expect(json).toContain('Lynne Robbins is also leaving: escalated to Sara Davis');

@@ -166,9 +166,12 @@ describe('offboarding through the card verbs (TestAdapter, real connectors again
     expect(textOf(await bot.say(personas.operator, `status ${request.id}`))).toContain(
       'Approved by Joni Sherman',
     );
-    const exported = await bot.say(personas.operator, `status ${request.id} json`);
+    // Exports go only to a 1:1 chat.
+    const exported = await bot.say(personas.operator, `status ${request.id} json`, 'personal-isaiah');
     expect(exported[0]?.attachments?.[0]?.contentType).toBe('application/json');
-    expect(textOf(await bot.say(personas.operator, 'history adele.vance@contoso.com'))).toContain(request.id);
+    expect(
+      textOf(await bot.say(personas.operator, 'history adele.vance@contoso.com', 'personal-isaiah')),
+    ).toContain(request.id);
   });
 
   it('shows the approval card again with status while a request awaits approval', async () => {

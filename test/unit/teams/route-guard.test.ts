@@ -200,6 +200,10 @@ describe('the route guard', () => {
     history: () => ({ text: `history ${oversized}` }),
     cancel: () => ({ text: `cancel ${oversized}` }),
     help: () => ({ text: `help ${oversized}` }),
+    'card.submit': () => ({
+      text: '',
+      value: { requestId: 'REQ-20200101-AAAAAA', padding: oversized.repeat(5) },
+    }),
   };
 
   it('caps the size of the input on every route of the table, before its handler runs', async () => {
