@@ -9,6 +9,8 @@ import { verbs } from './verbs.js';
 export const provisionVerbs = {
   confirm: 'provision.confirm',
   batchConfirm: 'provision.batch-confirm',
+  batchApprove: 'provision.batch-approve',
+  batchReject: 'provision.batch-reject',
 } as const;
 
 export function toProvisionRequestData(
