@@ -5,8 +5,14 @@
  * messages the first match wins, so the bulk list comes before `offboard` and files before commands.
  */
 import type { TurnContext } from 'botbuilder';
-import { batchData, userChoiceData, versionedRequestData } from './actions/action-data.js';
-import { confirmJoinersBatch, fileAttachmentOf, onJoinersFile } from './actions/provision-file.js';
+import { userChoiceData, versionedRequestData } from './actions/action-data.js';
+import {
+  approveJoinersBatch,
+  confirmJoinersBatch,
+  fileAttachmentOf,
+  onJoinersFile,
+  rejectJoinersBatch,
+} from './actions/provision-file.js';
 import { isCardSubmit, refuseCardSubmit, refuseUnknownVerb } from './actions/unknown-actions.js';
 import {
   approveRequest,
@@ -74,10 +80,12 @@ export const routes: readonly Route[] = [
   verb(
     provisionVerbs.batchConfirm,
     { requester: 'provision' },
-    batchData,
+    versionedRequestData,
     confirmJoinersBatch,
     withProvisioning,
   ),
+  verb(provisionVerbs.batchApprove, 'member', versionedRequestData, approveJoinersBatch, withProvisioning),
+  verb(provisionVerbs.batchReject, 'member', versionedRequestData, rejectJoinersBatch, withProvisioning),
   // Last of the verbs: any verb not answered above (forged, or of a flow not enabled here).
   unknownVerbs('card.unknown-verb', refuseUnknownVerb),
 

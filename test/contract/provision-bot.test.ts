@@ -180,12 +180,19 @@ describe('provision through the bot (TestAdapter, sandbox, real connectors and s
     expect(confirm?.verb).toBe(provisionVerbs.batchConfirm);
 
     const stranger = await bot.click(personas.operator2, provisionVerbs.batchConfirm, confirm?.data ?? {});
-    expect(stranger.body?.value).toBe(
-      'Only the person who sent the file can confirm it; nothing was changed.',
-    );
+    expect(String(stranger.body?.value)).toContain('Only the requester can confirm');
     const sent = bot.gateway.messages.length;
-    const { body } = await bot.click(personas.operator, provisionVerbs.batchConfirm, confirm?.data ?? {});
-    expect(body?.value).toContain('Provisioning 2 joiners from joiners.csv');
+    const confirmed = await bot.click(personas.operator, provisionVerbs.batchConfirm, confirm?.data ?? {});
+    // Confirming sends the file to the approvers: nothing runs yet.
+    const approvalCard = cardIn(confirmed.replies);
+    const approve = actionsOf(approvalCard).find((a) => a.title === 'Approve');
+    expect(approve?.verb).toBe(provisionVerbs.batchApprove);
+    await bot.services.provisioning?.background.idle();
+    expect(licences('ray.kim@contoso.com')).toEqual([]);
+    const own = await bot.click(personas.operator, provisionVerbs.batchApprove, approve?.data ?? {});
+    expect(String(own.body?.value)).toContain('Four eyes');
+
+    await bot.click(personas.approver, provisionVerbs.batchApprove, approve?.data ?? {});
     await bot.services.provisioning?.background.idle();
     await bot.services.coordinator.idle();
     expect(licences('ray.kim@contoso.com')).toEqual([skuIds.SPE_E3]);
@@ -194,11 +201,69 @@ describe('provision through the bot (TestAdapter, sandbox, real connectors and s
     const itCard = JSON.stringify(
       bot.gateway.cardOf(reports.find((m) => m.conversationId === itChannelId) ?? reports[0]!),
     );
-    expect(itCard).toContain('Provisioning report: 1 of 2 provisioned');
+    expect(itCard).toContain('Provisioning report: 1 of 1 provisioned');
     expect(itCard).toContain('Ray Kim');
+    const requestId = String(approve?.data['requestId']);
+    expect((await bot.store.requests.get(requestId))?.state).toBe('completed');
 
     const replay = await bot.click(personas.operator, provisionVerbs.batchConfirm, confirm?.data ?? {});
-    expect(replay.body?.value).toBe('This batch was already confirmed or has expired; nothing was changed.');
+    expect(String(replay.body?.value)).toContain('out of date');
+  });
+
+  it('a joiners file is a request: a second approval click, a replayed confirm and an expired file change nothing and are audited (issue 19, item 6)', async () => {
+    const refusals = async () =>
+      (await bot.store.audit.list({ limit: 10_000 })).filter((e) => e.type === 'action.refused').length;
+    files.set('/tomas.csv', 'CN,UserPrincipalName,EmployeeType\nTomas Novak,tomas.novak@contoso.com,E\n');
+    const confirm = actionsOf(cardIn(await sendFile('tomas.csv', '/tomas.csv'))).find(
+      (a) => a.title === 'Confirm',
+    );
+    const requestId = String(confirm?.data['requestId']);
+    expect((await bot.store.requests.get(requestId))?.state).toBe('awaiting-confirmation');
+    const confirmed = await bot.click(personas.operator, provisionVerbs.batchConfirm, confirm?.data ?? {});
+    const approve = actionsOf(cardIn(confirmed.replies)).find((a) => a.title === 'Approve');
+    const before = await refusals();
+    // Two quick clicks: the first claims the batch, the second is refused.
+    await bot.click(personas.approver, provisionVerbs.batchApprove, approve?.data ?? {});
+    const second = await bot.click(personas.approver2, provisionVerbs.batchApprove, approve?.data ?? {});
+    expect(String(second.body?.value)).toContain('out of date');
+    const replay = await bot.click(personas.operator, provisionVerbs.batchConfirm, confirm?.data ?? {});
+    expect(String(replay.body?.value)).toContain('out of date');
+    await bot.services.provisioning?.background.idle();
+    await bot.services.coordinator.idle();
+    expect(licences('tomas.novak@contoso.com')).toEqual([skuIds.SPE_E3]);
+    const children = await bot.store.requests.listBySubject('tomas.novak@contoso.com');
+    expect(children).toHaveLength(1);
+    expect(await refusals()).toBe(before + 2);
+
+    // A file left a day undecided expires: refused, audited and cancelled.
+    files.set('/late.csv', 'CN,UserPrincipalName,EmployeeType\nRay Kim,ray.kim@contoso.com,E\n');
+    bot.sandbox.state.directory.getUser('ray.kim@contoso.com')!.assignedLicenses = [];
+    const late = actionsOf(cardIn(await sendFile('late.csv', '/late.csv'))).find(
+      (a) => a.title === 'Confirm',
+    );
+    const lateId = String(late?.data['requestId']);
+    const stored = await bot.store.requests.get(lateId);
+    if (!stored) throw new Error('no batch request');
+    const joiners = stored.options['joiners'] as Record<string, unknown>;
+    const aged = {
+      ...stored,
+      options: {
+        ...stored.options,
+        joiners: { ...joiners, expiresAt: new Date(Date.now() - 1000).toISOString() },
+      },
+    };
+    expect(
+      await bot.store.requests.update({ ...aged, version: stored.version + 1 }, stored.version),
+    ).toBeTruthy();
+    const mark = await refusals();
+    const expired = await bot.click(personas.operator, provisionVerbs.batchConfirm, {
+      ...late?.data,
+      version: stored.version + 1,
+    });
+    expect(String(expired.body?.value)).toContain('expired');
+    expect((await bot.store.requests.get(lateId))?.state).toBe('cancelled');
+    expect(await refusals()).toBe(mark + 1);
+    expect(licences('ray.kim@contoso.com')).toEqual([]);
   });
 
   it('answers files it cannot use with a clear message and changes nothing', async () => {

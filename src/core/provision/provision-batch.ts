@@ -136,6 +136,7 @@ export class ProvisionBatch {
     const { draft } = decision;
     const described = {
       ...base,
+      userId: draft.target.id,
       displayName: draft.target.displayName,
       ...(draft.target.mail && { mail: draft.target.mail }),
       userPrincipalName: draft.target.userPrincipalName,

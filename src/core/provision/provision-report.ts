@@ -18,6 +18,8 @@ export interface BatchRowResult {
   notes: string[];
   error?: string;
   requestId?: string;
+  /** Entra object id of the joiner, when the row was decided. */
+  userId?: string;
 }
 
 export interface LicenceStock {

@@ -152,6 +152,25 @@ export class RequestService {
     });
   }
 
+  /**
+   * Claims an approved request for the one caller whose approval produced `version`: a single
+   * compare-and-set from `approved` to `running`, so a second claimer is refused, never let through.
+   */
+  async claim(id: string, version: number): Promise<Decision> {
+    const request = await this.deps.requests.get(id);
+    if (!request) return this.refuse('not-found', `Request ${id} does not exist.`);
+    if (request.state !== 'approved' || request.version !== version) {
+      return this.refuse('stale', `Request ${id} was already started.`, request);
+    }
+    const stored = await this.deps.requests.update(
+      { ...request, state: 'running', version: request.version + 1, updatedAt: this.nowIso() },
+      request.version,
+    );
+    if (!stored) return this.refuse('stale', `Request ${id} was already started.`, request);
+    await this.audit('request.running', stored, { system: 'runner' }, {});
+    return { isDone: true, request: stored };
+  }
+
   /** System transitions (run started / finished / retried). */
   async setState(
     id: string,

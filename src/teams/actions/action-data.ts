@@ -71,10 +71,3 @@ export const userChoiceData = schemaContract(
   'user principal name',
   z.object({ userPrincipalName: z.string().min(3).max(256) }).loose(),
 );
-
-/** A previewed file of joiners, stored server-side under a random id. */
-export const batchData = schemaContract(
-  'batch id',
-  z.object({ batchId: z.uuid() }).loose(),
-  'This card is malformed or expired; nothing was changed.',
-);

@@ -6,6 +6,7 @@
 import { TurnContext } from 'botbuilder';
 import { InvalidInputError } from '../../core/errors.js';
 import { isBulkRequest } from '../../core/offboard/bulk-offboard.js';
+import { isJoinersBatch } from '../../core/provision/joiners-batch.js';
 import type { LifecycleRequest, Principal, RequestKind } from '../../core/model.js';
 import type { Plan } from '../../core/step.js';
 import type { BotDeps } from '../bot-deps.js';
@@ -53,7 +54,7 @@ export async function confirmRequest(
   const flow = flowOf(deps, kind);
   if (!flow) return turn.refuse(`${kind} requests are not enabled on this bot.`);
   const decision = await deps.requestService.confirm(actor, data.requestId, data.version, async (request) => {
-    if (request.kind !== kind || isBulkRequest(request)) {
+    if (request.kind !== kind || isBulkRequest(request) || isJoinersBatch(request)) {
       throw new InvalidInputError('This card does not belong to this request.');
     }
     return { ...(await flow.readChoices(request, data)) };
@@ -97,6 +98,9 @@ export async function refuseOtherKind(
   doing: 'confirm' | 'approve' | 'reject',
 ): Promise<string | null> {
   const request = await turn.deps.requestService.get(requestId);
+  if (request && isJoinersBatch(request)) {
+    return turn.refuse(`This is a joiners file: ${doing} it on its own card.`, { requestId });
+  }
   if (!request || isBulkRequest(request) === isBulkCard) return null;
   const reason = isBulkCard
     ? 'This is not a bulk request; nothing was changed.'

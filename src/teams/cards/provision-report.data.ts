@@ -18,17 +18,25 @@ export interface ProvisionReportData {
   moreErrors: string;
   licences: { text: string }[];
   warnings: { text: string }[];
-  /** Set on a dry run sent for confirmation: the Confirm button runs the stored batch. */
-  confirmVerb: string;
-  batchId: string;
+  /** Buttons of a joiners file waiting for its confirmation or approval (none on a report). */
+  actions: ReportDecision['actions'];
+  requestId: string;
+  version: number;
+  showReason: boolean;
 }
 
 const dash = (v: string): string => (v === '' ? '—' : v);
 
-export function toProvisionReportData(
-  report: BatchReport,
-  confirm?: { verb: string; batchId: string },
-): ProvisionReportData {
+/** The buttons of a joiners file card and the request version they act on. */
+export interface ReportDecision {
+  requestId: string;
+  version: number;
+  actions: { title: string; verb: string; style: 'positive' | 'destructive' | 'default' }[];
+  /** Show the reason input (the approver's card). */
+  showReason: boolean;
+}
+
+export function toProvisionReportData(report: BatchReport, decision?: ReportDecision): ProvisionReportData {
   const counts = countRows(report);
   const done = report.rows.filter((r) => r.status === (report.isDryRun ? 'planned' : 'provisioned'));
   const queued = report.rows.filter((r) => r.status === 'queued');
@@ -59,7 +67,9 @@ export function toProvisionReportData(
       text: `${md(l.skuPartNumber)}: ${l.consumed} consumed, ${l.remaining} remaining of ${l.enabled}`,
     })),
     warnings: report.warnings.map((text) => ({ text: md(text) })),
-    confirmVerb: confirm?.verb ?? '',
-    batchId: confirm?.batchId ?? '',
+    actions: decision?.actions ?? [],
+    requestId: decision?.requestId ?? '',
+    version: decision?.version ?? 0,
+    showReason: decision?.showReason ?? false,
   };
 }

@@ -10,6 +10,8 @@ import { markdownText as md } from './markdown-text.js';
 export const provisionVerbs = {
   confirm: 'provision.confirm',
   batchConfirm: 'provision.batch-confirm',
+  batchApprove: 'provision.batch-approve',
+  batchReject: 'provision.batch-reject',
 } as const;
 
 export function toProvisionRequestData(
