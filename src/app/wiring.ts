@@ -22,6 +22,7 @@ import { RunService } from '../core/runs/run-service.js';
 import { BulkRunService } from '../core/runs/bulk-run-service.js';
 import { TeamsRunReporter } from '../teams/run-reporter.js';
 import { createBotApplication } from '../teams/bot-app.js';
+import { BackgroundTasks } from '../teams/background-tasks.js';
 import type { BotDeps, BulkServices } from '../teams/bot-deps.js';
 import { CloudAdapterGateway, type ConversationGateway } from '../teams/conversation-gateway.js';
 import { TeamsNotifier } from '../teams/teams-notifier.js';
@@ -215,6 +216,9 @@ export async function createServices(
     revoke: revoke.flow,
     coordinator,
     gateway,
+    background: new BackgroundTasks((error) => {
+      logger.error({ err: errorSummary(error) }, 'background answer failed');
+    }),
     logger,
     clock: systemClock,
     tenantId: config.tenant.id,
@@ -289,6 +293,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
       await provisioning?.worker.stop();
       await provisioning?.background.idle();
       await closeServer(server);
+      await deps.background.idle();
       await bulk.runner.idle();
       await coordinator.idle();
       if (!options.store) await store.close();

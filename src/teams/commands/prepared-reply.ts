@@ -4,7 +4,7 @@
  * for `ready`.
  */
 import type { IdentityUser } from '../../core/ports/identity.js';
-import { cardAttachment } from '../cards/render-card.js';
+import { cardAttachment, type AdaptiveCardJson } from '../cards/render-card.js';
 import { choicesCard } from '../cards/simple-cards.js';
 import type { Turn } from '../route.js';
 
@@ -35,27 +35,32 @@ export async function answerNotReady(
   result: NotReady,
   choosing?: Choosing,
 ): Promise<void> {
-  const { ctx } = turn;
+  const answer = await notReadyAnswer(turn, query, result, choosing);
+  await turn.ctx.sendActivity(
+    typeof answer === 'string' ? answer : { attachments: [cardAttachment(answer)] },
+  );
+}
+
+/** The same answers as a card or a sentence, for a reply that replaces an earlier message. */
+export async function notReadyAnswer(
+  turn: Turn,
+  query: string,
+  result: NotReady,
+  choosing?: Choosing,
+): Promise<AdaptiveCardJson | string> {
   const choices = (title: string, question: string, users: readonly IdentityUser[]) =>
-    ctx.sendActivity({
-      attachments: [cardAttachment(choicesCard(title, question, users, choosing?.verb))],
-    });
+    choicesCard(title, question, users, choosing?.verb);
   switch (result.kind) {
     case 'refused':
-      await ctx.sendActivity(await turn.refuse(result.message));
-      return;
+      return turn.refuse(result.message);
     case 'nothing-to-do':
-      await ctx.sendActivity(result.message);
-      return;
+      return result.message;
     case 'ambiguous':
-      await choices(`Several people match "${query}"`, choosing?.question ?? 'Pick one:', result.choices);
-      return;
+      return choices(`Several people match "${query}"`, choosing?.question ?? 'Pick one:', result.choices);
     case 'not-found':
       if (result.suggestions.length === 0) {
-        await ctx.sendActivity(`Nobody matches "${query}". Check the spelling or use the UPN.`);
-        return;
+        return `Nobody matches "${query}". Check the spelling or use the UPN.`;
       }
-      await choices(`Nobody is called "${query}"`, 'Did you mean one of these?', result.suggestions);
-      return;
+      return choices(`Nobody is called "${query}"`, 'Did you mean one of these?', result.suggestions);
   }
 }

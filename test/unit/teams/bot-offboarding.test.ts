@@ -22,7 +22,10 @@ describe('offboarding through the card verbs (TestAdapter, real connectors again
   });
 
   async function requestCard(upn: string) {
-    const card = cardIn(await bot.say(personas.operator, `offboard ${upn}`));
+    const replies = await bot.say(personas.operator, `offboard ${upn}`);
+    // The turn answers with a placeholder at once; the request card replaces it when the plan is ready.
+    expect(JSON.stringify(replies[0]?.placeholder)).toContain(`Planning the offboarding of ${upn}`);
+    const card = cardIn(replies);
     const confirm = actionsOf(card).find((a) => a.title === 'Confirm');
     const cancel = actionsOf(card).find((a) => a.title === 'Cancel');
     if (!confirm || !cancel) throw new Error(`no request card for ${upn}: ${JSON.stringify(card)}`);

@@ -16,6 +16,7 @@ import { routes } from '../../../src/teams/routes.js';
 import {
   botDriver,
   personas,
+  settledReplies,
   startBotHarness,
   tenantId,
   textOf,
@@ -88,7 +89,7 @@ describe('the route guard', () => {
   });
 
   it('audits refusals with the time of the injected clock: role, tenant, card data and flow refusals', async () => {
-    const driver = botDriver(createBotApplication(deps));
+    const driver = botDriver(createBotApplication(deps), settledReplies(deps.background, bot.gateway));
     expect(await refusalsAtClockTime()).toEqual([]);
 
     const notReader = textOf(await driver.say(personas.ordinary, 'status REQ-20200101-AAAAAA'));
