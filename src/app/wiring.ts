@@ -53,6 +53,11 @@ export interface StartOptions {
   instanceId?: string;
   /** Calls in flight per target system (runs and plan reads); unset systems keep the Runner's defaults. */
   systemLimits?: Partial<Record<SystemId, number>>;
+  /**
+   * Entra object id → channel account id of the members of new 1:1 chats (the Agents Playground's
+   * persona ids); unmapped ids, and every id with Teams, are used as they are.
+   */
+  chatMemberIds?: ReadonlyMap<string, string>;
 }
 
 function botAuthConfig(config: AppConfig): Record<string, string> {
@@ -105,7 +110,10 @@ export async function createServices(
   const adapter = new TeamsAdapter(botAuthConfig(config));
   if (!config.bot.isAnonymous) answerBadTokensWith401(adapter);
   const botAppId = config.bot.appId ?? '';
-  const gateway = options.gateway ?? new CloudAdapterGateway(adapter, botAppId);
+  const memberIds = options.chatMemberIds;
+  const gateway =
+    options.gateway ??
+    new CloudAdapterGateway(adapter, botAppId, (id) => memberIds?.get(id.toLowerCase()) ?? id);
   const notifier = new TeamsNotifier({
     gateway,
     conversations: store.conversations,

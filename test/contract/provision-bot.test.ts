@@ -104,7 +104,7 @@ describe('provision through the bot (TestAdapter, sandbox, real connectors and s
 
   it('refuses people outside the requesters group', async () => {
     const replies = await bot.say(personas.ordinary, 'provision ray.kim@contoso.com');
-    expect(textOf(replies)).toBe('Only members of the requesters group can ask for a provision.');
+    expect(textOf(replies)).toBe('Only members of the requesters group can ask for a provisioning.');
     expect(licences('ray.kim@contoso.com')).toEqual([]);
   });
 

@@ -17,8 +17,18 @@ export function planStepsData(plan: Plan): {
     if (s.skippedReason)
       return { marker: '⚠️', title: s.title, changesText: `can't plan: ${s.skippedReason}` };
     if (s.changes.length === 0) return { marker: '✔️', title: s.title, changesText: 'nothing to do' };
-    const first = s.changes.slice(0, 3).map((c) => c.description);
-    const more = s.changes.length > 3 ? `, and ${s.changes.length - 3} more` : '';
+    // A change described by the step's own title says nothing more ("Set a random password").
+    const same = (text: string): boolean => text.trim().toLowerCase() === s.title.trim().toLowerCase();
+    const described = s.changes.map((c) => c.description).filter((text) => !same(text));
+    if (described.length === 0) {
+      return {
+        marker: '➡️',
+        title: s.title,
+        changesText: s.changes.length === 1 ? 'to do' : `${s.changes.length} changes`,
+      };
+    }
+    const first = described.slice(0, 3);
+    const more = s.changes.length > first.length ? `, and ${s.changes.length - first.length} more` : '';
     return { marker: '➡️', title: s.title, changesText: `${first.join('; ')}${more}` };
   });
   const warnings = plan.steps.flatMap((s) => (s.warnings ?? []).map((w) => `${s.title}: ${w}`));

@@ -5,7 +5,7 @@
  * turn context is gone by then, so the work gets only the turn's actor and deps, and the update goes
  * through the conversation gateway to the conversation reference taken from the activity.
  */
-import { TurnContext, type Activity } from 'botbuilder';
+import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import { errorSummary } from '../../core/ports/log.js';
 import { cardAttachment, renderCard, type AdaptiveCardJson } from '../cards/render-card.js';
 import statusTemplate from '../cards/status.card.json' with { type: 'json' };
@@ -24,7 +24,7 @@ export async function answerInBackground(
   turn: Turn,
   placeholder: AdaptiveCardJson,
   what: string,
-  work: () => Promise<DeferredAnswer>,
+  work: (reference: Partial<ConversationReference>) => Promise<DeferredAnswer>,
 ): Promise<void> {
   const { ctx, deps } = turn;
   const reference = TurnContext.getConversationReference(ctx.activity);
@@ -33,7 +33,7 @@ export async function answerInBackground(
   deps.background.add(async () => {
     let answer: DeferredAnswer;
     try {
-      answer = await work();
+      answer = await work(reference);
     } catch (error) {
       answer = errorReply(error, deps.logger, what);
     }

@@ -3,6 +3,7 @@ import requestTemplate from '../cards/offboard-request.card.json' with { type: '
 import { offboardRequestData } from '../cards/plan-card-data.js';
 import { renderCard } from '../cards/render-card.js';
 import { verbs } from '../cards/verbs.js';
+import { rememberRequesterConversation } from '../requester-conversation.js';
 import type { Turn } from '../route.js';
 import { answerInBackground, statusCard } from './deferred-reply.js';
 import { notReadyAnswer } from './prepared-reply.js';
@@ -33,7 +34,7 @@ export async function offboardCommand(turn: Turn, query: string): Promise<void> 
     turn,
     statusCard(`Planning the offboarding of ${query}…`, 'Reading the account, mailbox, groups and licences.'),
     'offboard',
-    async () => {
+    async (reference) => {
       const result = await deps.offboard.prepare(turn.actor, query);
       if (result.kind !== 'ready') {
         return notReadyAnswer(turn, query, result, {
@@ -42,6 +43,7 @@ export async function offboardCommand(turn: Turn, query: string): Promise<void> 
         });
       }
       await deps.store.state.set(`plan:${result.request.id}`, result.plan);
+      await rememberRequesterConversation(deps, result.request.id, reference);
       return renderCard(
         requestTemplate,
         offboardRequestData(result.request, result.plan, result.delegateNote, result.isProtected),

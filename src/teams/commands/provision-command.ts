@@ -3,6 +3,7 @@ import { joinerRowSchema } from '../../core/provision/index.js';
 import requestTemplate from '../cards/provision-request.card.json' with { type: 'json' };
 import { toProvisionRequestData } from '../cards/provision-request.data.js';
 import { renderCard } from '../cards/render-card.js';
+import { rememberRequesterConversation } from '../requester-conversation.js';
 import type { Turn } from '../route.js';
 import { answerInBackground, statusCard } from './deferred-reply.js';
 import { notReadyAnswer } from './prepared-reply.js';
@@ -35,13 +36,14 @@ export async function provisionCommand(turn: Turn, argument: string): Promise<vo
       'Reading licences, the mapping and any earlier account.',
     ),
     'provision',
-    async () => {
+    async (reference) => {
       const result = await provision.flow.prepare(turn.actor, parsed.data);
       if (result.kind === 'queued') {
         return `${result.message}. I will look again with increasing intervals for up to ${provision.flow.mapping.config.pending.horizonHours} h and report to the IT channel.`;
       }
       if (result.kind !== 'ready') return notReadyAnswer(turn, argument, result);
       await deps.store.state.set(`plan:${result.request.id}`, result.plan);
+      await rememberRequesterConversation(deps, result.request.id, reference);
       return renderCard(
         requestTemplate,
         toProvisionRequestData(result.request, result.plan, result.draft, result.stockNotes),

@@ -1,6 +1,7 @@
 /** `revoke <upn>`: discover what the user holds on other mailboxes, preview, ask for confirmation. */
 import { revokeRequestCard } from '../cards/revoke-card-render.js';
 import { verbs } from '../cards/verbs.js';
+import { rememberRequesterConversation } from '../requester-conversation.js';
 import type { Turn } from '../route.js';
 import { answerInBackground, statusCard } from './deferred-reply.js';
 import { notReadyAnswer } from './prepared-reply.js';
@@ -32,7 +33,7 @@ export async function revokeCommand(turn: Turn, query: string): Promise<void> {
       'Reading SendAs, SendOnBehalf, FullAccess and calendar rights.',
     ),
     'revoke',
-    async () => {
+    async (reference) => {
       const result = await revoke.prepare(turn.actor, query);
       if (result.kind !== 'ready') {
         return notReadyAnswer(turn, query, result, {
@@ -40,6 +41,7 @@ export async function revokeCommand(turn: Turn, query: string): Promise<void> {
           question: 'Whose permissions?',
         });
       }
+      await rememberRequesterConversation(deps, result.request.id, reference);
       return revokeRequestCard(result.request, result.discovery);
     },
   );

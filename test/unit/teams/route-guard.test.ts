@@ -180,11 +180,11 @@ describe('the route guard', () => {
     const before = fileRequests;
     await bot.adapter.processActivity(fileMessage(personas.ordinary, filesUrl));
     expect(textOf(bot.adapter.activeQueue.splice(0))).toBe(
-      'Only members of the requesters group can ask for a provision.',
+      'Only members of the requesters group can ask for a provisioning.',
     );
     expect(fileRequests).toBe(before);
     expect(textOf(await bot.say(personas.ordinary, 'provision not a upn at all'))).toBe(
-      'Only members of the requesters group can ask for a provision.',
+      'Only members of the requesters group can ask for a provisioning.',
     );
   });
 
