@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startSandbox } from '../sandbox/index.js';
 import { loadConfig } from './config.js';
-import { playgroundConfigFor } from './playground-persona.js';
+import { playgroundConfigFor, playgroundMemberIds } from './playground-persona.js';
 import { createLogger } from './logger.js';
 import { startBot } from './wiring.js';
 
@@ -26,7 +26,6 @@ const sandbox = await startSandbox({
   logger: logger.child({ component: 'sandbox' }),
 });
 const config = loadConfig({ ...env, LIFECYCLE_MODE: 'sandbox', SANDBOX_URL: sandbox.baseUrl });
-const bot = await startBot(config, { logger });
 
 const require = createRequire(import.meta.url);
 const playgroundPackage = require.resolve('@microsoft/m365agentsplayground/package.json');
@@ -40,6 +39,8 @@ const configPath = playgroundConfigFor(
   env['PLAYGROUND_USER'],
   mkdtempSync(join(tmpdir(), 'lifecycle-playground-')),
 );
+// The delegate's notice opens a 1:1 chat: the playground knows its personas by their configured ids.
+const bot = await startBot(config, { logger, chatMemberIds: playgroundMemberIds(configPath) });
 const playground = spawn(
   process.execPath,
   [

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 
 interface PlaygroundUser {
+  id?: string;
+  aadObjectId?: string;
   userPrincipleName?: string;
   [key: string]: unknown;
 }
@@ -41,4 +43,17 @@ export function playgroundConfigFor(
   const target = join(workDir, '.m365agentsplayground.yml');
   writeFileSync(target, swapped, 'utf8');
   return target;
+}
+
+/**
+ * Entra object id → the persona's playground id, for every persona of a config. The playground creates
+ * 1:1 chats only with members it knows by that id; Teams takes the object id as it is.
+ */
+export function playgroundMemberIds(configPath: string): Map<string, string> {
+  const config = parse(readFileSync(configPath, 'utf8')) as PlaygroundConfig;
+  const ids = new Map<string, string>();
+  for (const user of [config.currentUser, ...config.users]) {
+    if (user.aadObjectId && user.id) ids.set(user.aadObjectId.toLowerCase(), user.id);
+  }
+  return ids;
 }

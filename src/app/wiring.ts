@@ -22,6 +22,7 @@ import { RunService } from '../core/runs/run-service.js';
 import { BulkRunService } from '../core/runs/bulk-run-service.js';
 import { TeamsRunReporter } from '../teams/run-reporter.js';
 import { createBotApplication } from '../teams/bot-app.js';
+import { BackgroundTasks } from '../teams/background-tasks.js';
 import type { BotDeps, BulkServices } from '../teams/bot-deps.js';
 import { CloudAdapterGateway, type ConversationGateway } from '../teams/conversation-gateway.js';
 import { TeamsNotifier } from '../teams/teams-notifier.js';
@@ -54,6 +55,11 @@ export interface StartOptions {
   instanceId?: string;
   /** Calls in flight per target system (runs and plan reads); unset systems keep the Runner's defaults. */
   systemLimits?: Partial<Record<SystemId, number>>;
+  /**
+   * Entra object id → channel account id of the members of new 1:1 chats (the Agents Playground's
+   * persona ids); unmapped ids, and every id with Teams, are used as they are.
+   */
+  chatMemberIds?: ReadonlyMap<string, string>;
 }
 
 function botAuthConfig(config: AppConfig): Record<string, string> {
@@ -109,7 +115,10 @@ export async function createServices(
   const adapter = new TeamsAdapter(botAuthConfig(config));
   if (!config.bot.isAnonymous) answerBadTokensWith401(adapter);
   const botAppId = config.bot.appId ?? '';
-  const gateway = options.gateway ?? new CloudAdapterGateway(adapter, botAppId);
+  const memberIds = options.chatMemberIds;
+  const gateway =
+    options.gateway ??
+    new CloudAdapterGateway(adapter, botAppId, (id) => memberIds?.get(id.toLowerCase()) ?? id);
   const notifier = new TeamsNotifier({
     gateway,
     conversations: store.conversations,
@@ -220,6 +229,9 @@ export async function createServices(
     revoke: revoke.flow,
     coordinator,
     gateway,
+    background: new BackgroundTasks((error) => {
+      logger.error({ err: errorSummary(error) }, 'background answer failed');
+    }),
     logger,
     clock: systemClock,
     tenantId: config.tenant.id,
@@ -296,6 +308,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
       await provisioning?.worker.stop();
       await provisioning?.background.idle();
       await closeServer(server);
+      await deps.background.idle();
       await bulk.runner.idle();
       await coordinator.idle();
       if (!options.store) await store.close();

@@ -1,21 +1,20 @@
 /**
  * The teams-ai Application: the route table registered in one place, the welcome card, and the
- * conversation references every turn leaves behind. Every command, message and card verb runs
+ * conversation references turns leave behind (written when they change). Every command, message and card verb runs
  * through the guard (`route-guard.ts`).
  */
 import { Application, TurnState } from '@microsoft/teams-ai';
-import { MemoryStorage, TurnContext, type Storage } from 'botbuilder';
+import { MemoryStorage, type Storage, type TurnContext } from 'botbuilder';
 import type { TeamsAdapter } from '@microsoft/teams-ai';
-import { tenantOf } from './actor.js';
 import type { BotDeps } from './bot-deps.js';
 import { cardAttachment } from './cards/render-card.js';
+import { ConversationReferences } from './conversation-references.js';
 import { helpCard } from './cards/simple-cards.js';
 import type { Route } from './route.js';
 import { answerMessage, answerVerb, isWithinMessageCap } from './route-guard.js';
 import { routes as routeTable } from './routes.js';
 
-/** The latest conversation reference: its service URL and bot id seed new 1:1 chats. */
-export const lastReferenceKey = 'service:last';
+export { lastReferenceKey } from './conversation-references.js';
 
 export interface BotOptions {
   adapter?: TeamsAdapter;
@@ -33,8 +32,9 @@ export function createBotApplication(deps: BotDeps, options: BotOptions = {}): A
     startTypingTimer: false,
   });
 
+  const references = new ConversationReferences();
   app.turn('beforeTurn', async (ctx) => {
-    await rememberConversation(ctx, deps);
+    await references.remember(ctx, deps);
     return true;
   });
 
@@ -85,16 +85,4 @@ function isActionExecute(ctx: TurnContext): Promise<boolean> {
   return Promise.resolve(
     a.type === 'invoke' && a.name === 'adaptiveCard/action' && action?.type === 'Action.Execute',
   );
-}
-
-async function rememberConversation(ctx: TurnContext, deps: BotDeps): Promise<void> {
-  const activity = ctx.activity;
-  // Only conversations of the served tenant: another tenant's activity must not become a template.
-  if (!activity.conversation.id || tenantOf(ctx) !== deps.tenantId) return;
-  const reference = TurnContext.getConversationReference(activity);
-  await deps.store.conversations.save(`conversation:${activity.conversation.id}`, reference);
-  await deps.store.conversations.save(lastReferenceKey, reference);
-  if (activity.conversation.conversationType === 'personal' && activity.from.aadObjectId) {
-    await deps.store.conversations.save(`user:${activity.from.aadObjectId}`, reference);
-  }
 }

@@ -24,6 +24,8 @@ export interface BotDeps {
   revoke?: RevokeFlow;
   coordinator: RunService;
   gateway: ConversationGateway;
+  /** Work a turn started and answers later (planning behind a command's placeholder card). */
+  background: BackgroundTasks;
   logger: Logger;
   /** The time of refusals the Teams surface audits. */
   clock: Clock;

@@ -23,9 +23,15 @@ export interface ConversationGateway {
 }
 
 export class CloudAdapterGateway implements ConversationGateway {
+  /**
+   * `memberIdOf` maps an Entra object id to the channel account id a new chat's member needs. Teams
+   * accepts the object id itself (the default); the Agents Playground knows its personas only by their
+   * configured ids (`29:megan-bowen`) and answers `UserNotFound` to an object id.
+   */
   constructor(
     private readonly adapter: CloudAdapter,
     private readonly botAppId: string,
+    private readonly memberIdOf: (userAadObjectId: string) => string = (id) => id,
   ) {}
 
   async send(
@@ -52,6 +58,7 @@ export class CloudAdapterGateway implements ConversationGateway {
   ): Promise<Partial<ConversationReference>> {
     let created: Partial<ConversationReference> | undefined;
     let failure: unknown;
+    const memberId = this.memberIdOf(userAadObjectId);
     await this.adapter.createConversationAsync(
       this.botAppId,
       template.channelId ?? 'msteams',
@@ -60,7 +67,7 @@ export class CloudAdapterGateway implements ConversationGateway {
       {
         isGroup: false,
         bot: { id: template.bot?.id ?? this.botAppId, name: template.bot?.name ?? 'Lifecycle' },
-        members: [{ id: userAadObjectId, name: '' }],
+        members: [{ id: memberId, name: '' }],
         tenantId,
         channelData: { tenant: { id: tenantId } },
         activity: undefined,
@@ -68,7 +75,7 @@ export class CloudAdapterGateway implements ConversationGateway {
       (ctx) => {
         try {
           created = ctx.activity
-            ? { ...referenceOf(ctx), user: { id: userAadObjectId, name: '' } }
+            ? { ...referenceOf(ctx), user: { id: memberId, name: '', aadObjectId: userAadObjectId } }
             : undefined;
         } catch (error) {
           failure = error;

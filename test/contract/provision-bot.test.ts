@@ -104,7 +104,7 @@ describe('provision through the bot (TestAdapter, sandbox, real connectors and s
 
   it('refuses people outside the requesters group', async () => {
     const replies = await bot.say(personas.ordinary, 'provision ray.kim@contoso.com');
-    expect(textOf(replies)).toBe('Only members of the requesters group can ask for a provision.');
+    expect(textOf(replies)).toBe('Only members of the requesters group can ask for a provisioning.');
     expect(licences('ray.kim@contoso.com')).toEqual([]);
   });
 
@@ -163,7 +163,8 @@ describe('provision through the bot (TestAdapter, sandbox, real connectors and s
     expect(licences('first.analyst@contoso.com')).toEqual([skuIds.POWER_BI_PRO]);
     const replies = await bot.say(personas.operator, 'provision second.analyst@contoso.com');
     expect(textOf(replies)).toContain('No free seats of POWER_BI_PRO (20 of 20 used)');
-    expect(cardIn(replies)).toBeUndefined();
+    // The refusal replaces the "Planning…" card: a status card with nothing to confirm.
+    expect(actionsOf(cardIn(replies))).toEqual([]);
   });
 
   it('reads a CSV sent in a 1:1 chat: dry-run report, Confirm runs it and reports to the IT channel', async () => {

@@ -54,8 +54,11 @@ export interface BotHarness {
   services: Services;
   gateway: RecordingGateway;
   adapter: TestAdapter;
-  /** Send a message; returns what the bot replied in that turn. */
-  say(from: Persona, text: string, conversationId?: string): Promise<Partial<Activity>[]>;
+  /**
+   * Send a message; returns what the bot replied in that turn, each reply as it reads once the work
+   * the turn started in the background is done (a placeholder replaced by its update in place).
+   */
+  say(from: Persona, text: string, conversationId?: string): Promise<SettledReply[]>;
   /** Click an Action.Execute; returns the invoke response body and the other activities of the turn. */
   click(
     from: Persona,
@@ -63,7 +66,7 @@ export interface BotHarness {
     data: Record<string, unknown>,
     replyToId?: string,
     tenant?: string,
-  ): Promise<{ body: { type?: string; value?: unknown } | undefined; replies: Partial<Activity>[] }>;
+  ): Promise<{ body: { type?: string; value?: unknown } | undefined; replies: SettledReply[] }>;
   close(): Promise<void>;
 }
 
@@ -86,7 +89,7 @@ export async function startBotHarness(
     gateway,
     logger: options.logger ?? pino({ level: 'silent' }),
   });
-  const driver = botDriver(services.app);
+  const driver = botDriver(services.app, settledReplies(services.deps.background, gateway));
   return {
     sandbox,
     store,
@@ -94,6 +97,7 @@ export async function startBotHarness(
     gateway,
     ...driver,
     async close() {
+      await services.deps.background.idle();
       await services.coordinator.idle();
       await store.close();
       await sandbox.close();
@@ -103,8 +107,28 @@ export async function startBotHarness(
 
 export type BotDriver = Pick<BotHarness, 'adapter' | 'say' | 'click'>;
 
+/** Waits for the work the turn started, then reads each reply as updated in place. */
+export function settledReplies(
+  background: { idle(): Promise<void> },
+  gateway: RecordingGateway,
+): (replies: Partial<Activity>[]) => Promise<SettledReply[]> {
+  return async (replies) => {
+    await background.idle();
+    return replies.map((reply) => {
+      const last = reply.id ? gateway.replyUpdates.get(reply.id)?.at(-1) : undefined;
+      return last ? { ...last, id: reply.id, placeholder: reply } : reply;
+    });
+  };
+}
+
+/** A reply replaced in place after the turn keeps what the turn first sent as `placeholder`. */
+export type SettledReply = Partial<Activity> & { placeholder?: Partial<Activity> };
+
 /** Drives any bot application (the harness's, or one built with other deps or routes) through a TestAdapter. */
-export function botDriver(app: { run(ctx: TurnContext): Promise<unknown> }): BotDriver {
+export function botDriver(
+  app: { run(ctx: TurnContext): Promise<unknown> },
+  settle: (replies: Partial<Activity>[]) => Promise<SettledReply[]> = (replies) => Promise.resolve(replies),
+): BotDriver {
   const adapter = new TestAdapter(async (ctx) => {
     await app.run(ctx);
   });
@@ -137,7 +161,7 @@ export function botDriver(app: { run(ctx: TurnContext): Promise<unknown> }): Bot
     adapter,
     async say(from, text, conversationId = 'group-chat-1') {
       await adapter.processActivity({ ...activity(from, conversationId), type: 'message', text });
-      return drain();
+      return settle(drain());
     },
     async click(from, verb, data, replyToId = 'card-1', tenant = tenantId) {
       await adapter.processActivity({
@@ -147,7 +171,7 @@ export function botDriver(app: { run(ctx: TurnContext): Promise<unknown> }): Bot
         replyToId,
         value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
       });
-      const all = drain();
+      const all = await settle(drain());
       const response = all.find((a) => a.type === 'invokeResponse');
       const value = response?.value as { body?: { type?: string; value?: unknown } } | undefined;
       return { body: value?.body, replies: all.filter((a) => a.type !== 'invokeResponse') };
@@ -166,8 +190,20 @@ export function cardIn(activities: Partial<Activity>[]): Record<string, unknown>
   return undefined;
 }
 
+/** The text of the replies, and of the text blocks heading their cards (answers shown as a status card). */
 export function textOf(activities: Partial<Activity>[]): string {
-  return activities.map((a) => a.text ?? '').join('\n');
+  return activities
+    .map((a) =>
+      [a.text ?? '', ...(a.attachments ?? []).flatMap((x) => headingTexts(x.content))]
+        .filter(Boolean)
+        .join('\n'),
+    )
+    .join('\n');
+}
+
+function headingTexts(content: unknown): string[] {
+  const body = (content as { body?: { type?: string; text?: unknown }[] } | undefined)?.body ?? [];
+  return body.filter((b) => b.type === 'TextBlock' && typeof b.text === 'string').map((b) => String(b.text));
 }
 
 export function actionsOf(card: unknown): { title: string; verb: string; data: Record<string, unknown> }[] {

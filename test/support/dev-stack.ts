@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pino } from 'pino';
 import { loadConfig } from '../../src/app/config.js';
+import { playgroundMemberIds } from '../../src/app/playground-persona.js';
 import { startBot, type RunningBot } from '../../src/app/wiring.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
 
@@ -76,9 +77,12 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
     LOG_LEVEL: 'silent',
     ...options.env,
   });
-  const bot = await startBot(config, { logger: pino({ level: process.env['E2E_LOG_LEVEL'] ?? 'silent' }) });
-  const port = await freePort();
   const root = join(import.meta.dirname, '../..');
+  const bot = await startBot(config, {
+    logger: pino({ level: process.env['E2E_LOG_LEVEL'] ?? 'silent' }),
+    chatMemberIds: playgroundMemberIds(join(root, '.m365agentsplayground.yml')),
+  });
+  const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
     [

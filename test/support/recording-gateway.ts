@@ -15,6 +15,8 @@ export interface RecordedMessage {
 export class RecordingGateway implements ConversationGateway {
   readonly messages: RecordedMessage[] = [];
   readonly chats: { userAadObjectId: string; tenantId: string }[] = [];
+  /** Updates of messages a turn sent itself (placeholders replaced by the prepared answer), by activity id. */
+  readonly replyUpdates = new Map<string, Partial<Activity>[]>();
   private next = 1;
 
   send(reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<string | undefined> {
@@ -29,8 +31,8 @@ export class RecordingGateway implements ConversationGateway {
     activity: Partial<Activity>,
   ): Promise<void> {
     const message = this.messages.find((m) => m.id === activityId);
-    if (!message) return Promise.reject(new Error(`No message ${activityId}`));
-    message.updates.push(activity);
+    if (message) message.updates.push(activity);
+    else this.replyUpdates.set(activityId, [...(this.replyUpdates.get(activityId) ?? []), activity]);
     return Promise.resolve();
   }
 

@@ -92,7 +92,7 @@ describe.skipIf(skipReason !== undefined)('offboarding in the Agents Playground 
     // Progress card (updated in place) and the summary, in the operator's client.
     await operator.waitForCard('Offboarding Adele Vance');
     const summary = await operator.waitForCard(
-      new RegExp(`Completed: Adele Vance[\\s\\S]*${requestId}[\\s\\S]*JSON export`),
+      new RegExp(`Offboarding of Adele Vance: Completed[\\s\\S]*${requestId}[\\s\\S]*JSON export`),
       undefined,
       150_000,
     );

@@ -10,7 +10,7 @@ import type { IdentityUser } from '../ports/identity.js';
 import type { RequestStore, RunRecord } from '../ports/store.js';
 import type { NewRequest, RequestService } from '../requests/request-service.js';
 import { buildPlan } from '../runner/build-plan.js';
-import type { SystemLimiter } from '../runner/system-limits.js';
+import type { LimiterPriority, SystemLimiter } from '../runner/system-limits.js';
 import type { Plan, Step } from '../step.js';
 import { isUserPrincipalName } from '../upn.js';
 import { chooseDelegate } from './delegate-choice.js';
@@ -88,7 +88,7 @@ export class OffboardFlow implements Flow<OffboardInput> {
       requester: actor,
       approvalsRequired: resolved.approvalsRequired,
     };
-    const plan = await this.plan(previewRequest(draft, this.deps.ports.clock.now()));
+    const plan = await this.plan(previewRequest(draft, this.deps.ports.clock.now()), 'interactive');
     // Revoking sessions and the notice are planned on every run: they don't make a user "not done".
     const changeCount = plan.steps
       .filter((s) => !repeatableStepIds.has(s.stepId))
@@ -184,12 +184,13 @@ export class OffboardFlow implements Flow<OffboardInput> {
   }
 
   /** Read-only dry run against live state, with the warnings attached to their steps. */
-  async plan(request: LifecycleRequest): Promise<Plan> {
+  async plan(request: LifecycleRequest, priority: LimiterPriority = 'background'): Promise<Plan> {
     const input = this.inputFor(request);
     const ctx = { input, ports: this.deps.ports, signal: new AbortController().signal };
     const [plan, warnings, ownership, devices] = await Promise.all([
       buildPlan(this.stepsFor(request), ctx, {
         clock: this.deps.ports.clock,
+        priority,
         ...(this.deps.limiter && { limiter: this.deps.limiter }),
       }),
       offboardWarnings(input, this.deps.ports),

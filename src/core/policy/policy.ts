@@ -74,6 +74,13 @@ const deny = (reason: string): PolicyDecision => ({ isAllowed: false, reason });
 const intersects = (groups: ReadonlySet<string>, ids: readonly string[]): boolean =>
   ids.some((id) => groups.has(id));
 
+/** A kind of request as a sentence names it ("ask for an offboarding"). */
+const requestNames: Record<RequestKind, string> = {
+  offboard: 'an offboarding',
+  revoke: 'a mailbox permission removal',
+  provision: 'a provisioning',
+};
+
 export class Policy {
   constructor(
     private readonly config: PolicyConfig,
@@ -88,7 +95,7 @@ export class Policy {
     const groups = await this.groupsOf(actor.aadObjectId);
     if (intersects(groups, this.config.requesterGroupIds)) return allow;
     if (kind === 'revoke' && intersects(groups, this.config.incidentResponderGroupIds)) return allow;
-    return deny(`Only members of the requesters group can ask for a ${kind}.`);
+    return deny(`Only members of the requesters group can ask for ${requestNames[kind]}.`);
   }
 
   /** Checks on the subject: no self-service, protected accounts. Returns the approvals needed. */

@@ -9,6 +9,7 @@
  */
 import { CancelledError, ThrottledError, UnavailableError, retryAfterOf } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
+import type { LimiterPriority } from '../runner/system-limits.js';
 
 export interface AdaptiveLimiterOptions {
   clock: Clock;
@@ -45,7 +46,7 @@ export class AdaptiveLimiter {
   private pausedUntil = 0;
   /** Time of the last decrease: throttles that started before it belong to the same episode. */
   private lastDecreaseAt = Number.NEGATIVE_INFINITY;
-  private readonly waiters: (() => void)[] = [];
+  private readonly waiters: Record<LimiterPriority, (() => void)[]> = { interactive: [], background: [] };
   private readonly counters = { calls: 0, throttled: 0, unavailable: 0, retries: 0 };
   private lowest: number;
   private highest: number;
@@ -73,11 +74,14 @@ export class AdaptiveLimiter {
     };
   }
 
-  /** Runs `call` within the limit, retrying throttled and unavailable attempts. */
-  async run<T>(call: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `call` within the limit, retrying throttled and unavailable attempts. Interactive calls (a
+   * preview someone waits for) take a free slot before background ones (inventory scans) that waited longer.
+   */
+  async run<T>(call: () => Promise<T>, priority: LimiterPriority = 'background'): Promise<T> {
     const maxAttempts = Math.max(1, this.options.maxAttempts ?? 8);
     for (let attempt = 1; ; attempt += 1) {
-      await this.acquire();
+      await this.acquire(priority);
       const startedAt = this.options.clock.now();
       this.counters.calls += 1;
       let failure: unknown;
@@ -130,7 +134,7 @@ export class AdaptiveLimiter {
     }
   }
 
-  private async acquire(): Promise<void> {
+  private async acquire(priority: LimiterPriority): Promise<void> {
     for (;;) {
       if (this.options.signal?.aborted) throw new CancelledError('Permission scan cancelled');
       const now = this.options.clock.now();
@@ -142,7 +146,7 @@ export class AdaptiveLimiter {
         this.active += 1;
         return;
       }
-      await new Promise<void>((resolve) => this.waiters.push(resolve));
+      await new Promise<void>((resolve) => this.waiters[priority].push(resolve));
     }
   }
 
@@ -153,7 +157,11 @@ export class AdaptiveLimiter {
 
   private wake(): void {
     const free = this.limit - this.active;
-    for (let i = 0; i < free && this.waiters.length > 0; i += 1) this.waiters.shift()?.();
+    for (let i = 0; i < free; i += 1) {
+      const next = this.waiters.interactive.shift() ?? this.waiters.background.shift();
+      if (!next) return;
+      next();
+    }
   }
 }
 

@@ -8,6 +8,7 @@
  */
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import type { Mailbox, MailboxInfo } from '../ports/mailbox.js';
+import type { LimiterPriority } from '../runner/system-limits.js';
 import type { AdaptiveLimiter } from './adaptive-limiter.js';
 import type { RevokeInput } from './input.js';
 import type { InventoryRecord } from './inventory-records.js';
@@ -32,6 +33,8 @@ export interface DiscoveryDeps {
   limiter: AdaptiveLimiter;
   /** Needed when the request covers every mailbox and FullAccess, shared or calendar rights. */
   inventory?: PermissionInventory;
+  /** `interactive` for a preview someone waits for: its reads go before inventory scans. */
+  priority?: LimiterPriority;
 }
 
 export interface DiscoveryOptions {
@@ -86,7 +89,10 @@ export async function discoverPermissions(
   deps: DiscoveryDeps,
   options: DiscoveryOptions = {},
 ): Promise<Discovery> {
-  const { mailbox, limiter } = deps;
+  const { mailbox } = deps;
+  const limiter = {
+    run: <T>(call: () => Promise<T>): Promise<T> => deps.limiter.run(call, deps.priority),
+  };
   const user = revokeUserFrom(input.user, await limiter.run(() => mailbox.getMailbox(input.user)));
   const wanted = new Set(options.categories ?? categoriesFor(input));
   const categories = revokeCategories.filter((category) => wanted.has(category));

@@ -53,7 +53,7 @@ export class RevokeFlow implements Flow<RevokeInput> {
     if (resolved.kind !== 'allowed') return resolved;
     const user = resolved.user;
     const input = parseRevokeInput({ user: user.mail ?? user.userPrincipalName });
-    const discovery = await discoverPermissions(input, this.deps.discovery);
+    const discovery = await discoverPermissions(input, { ...this.deps.discovery, priority: 'interactive' });
     if (discovery.permissions.length === 0) {
       return {
         kind: 'nothing-to-do',

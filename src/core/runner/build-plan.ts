@@ -9,7 +9,7 @@ import type { Change, Plan, PlannedStep, Step, StepContext } from '../step.js';
 import { resolveRetryPolicy, type RandomSource, type RetryPolicy } from './retry-policy.js';
 import { attemptCall, retrying } from './retrying.js';
 import { assertAcyclic } from './step-order.js';
-import { SystemLimiter } from './system-limits.js';
+import { SystemLimiter, type LimiterPriority } from './system-limits.js';
 
 export interface BuildPlanOptions {
   clock?: Clock;
@@ -17,6 +17,8 @@ export interface BuildPlanOptions {
   retry?: Partial<RetryPolicy>;
   /** Share the Runner's limits so planning respects the same per-system caps. */
   limiter?: SystemLimiter;
+  /** `interactive` when someone waits for this plan in chat: its reads go before background work. */
+  priority?: LimiterPriority;
 }
 
 /**
@@ -41,12 +43,15 @@ export async function buildPlan<TInput>(
 
   const planStep = async (step: Step<TInput>): Promise<PlannedStep> => {
     await Promise.all(dependsOn(step).flatMap((id) => planning.get(id) ?? []));
-    const result = await retrying(() => attemptCall(() => limiter.run(step.system, () => step.plan(ctx))), {
-      policy,
-      clock,
-      random,
-      signal: ctx.signal,
-    });
+    const result = await retrying(
+      () => attemptCall(() => limiter.run(step.system, () => step.plan(ctx), options.priority)),
+      {
+        policy,
+        clock,
+        random,
+        signal: ctx.signal,
+      },
+    );
     const base = { stepId: step.id, system: step.system, title: step.title, dependsOn: dependsOn(step) };
     if (result.ok) {
       const duplicate = firstDuplicateKey(result.value);

@@ -18,6 +18,8 @@ export interface ChangeJournalState {
   /** Attempt number of the latest entry (attempts count across executions). */
   attempt: number;
   error?: JournalEntry['error'];
+  /** What `apply` returned, for an applied change (the notice's channel, …). */
+  after?: unknown;
 }
 
 export interface StepJournalState {
@@ -104,7 +106,12 @@ function foldStepEntry(state: StepJournalState, entry: JournalEntry): void {
 
 function foldChangeEntry(state: StepJournalState, key: string, entry: JournalEntry): void {
   if (entry.phase !== 'applying' && entry.phase !== 'applied' && entry.phase !== 'failed') return;
-  state.changes.set(key, { phase: entry.phase, attempt: entry.attempt, error: entry.error });
+  state.changes.set(key, {
+    phase: entry.phase,
+    attempt: entry.attempt,
+    error: entry.error,
+    ...(entry.phase === 'applied' && entry.after !== undefined && { after: entry.after }),
+  });
 }
 
 export function foldJournal(entries: readonly JournalEntry[]): Map<string, StepJournalState> {

@@ -21,6 +21,8 @@ export interface StepSummary {
   /** Failure message or skip reason. */
   error?: string;
   warnings: string[];
+  /** What `apply` returned for each applied change, in plan order (the delegate notice's channel). */
+  results: unknown[];
 }
 
 export interface RunSummary {
@@ -82,6 +84,10 @@ function summariseStep(planned: PlannedStep, state: StepJournalState | undefined
     elapsedMs,
     error: errorOf(planned, status, state),
     warnings: planned.warnings ?? [],
+    results: planned.changes.flatMap((change) => {
+      const applied = state?.changes.get(change.key);
+      return applied?.phase === 'applied' && applied.after !== undefined ? [applied.after] : [];
+    }),
   };
 }
 

@@ -17,10 +17,16 @@ export const defaultSystemLimits: Readonly<Record<SystemId, number>> = {
   local: 8,
 };
 
-/** A counting semaphore with FIFO hand-over. */
+/**
+ * Who waits for a slot: `interactive` (a plan someone is waiting for in chat) is handed a free slot
+ * before `background` work (runs, bulk previews, inventory scans) that queued earlier.
+ */
+export type LimiterPriority = 'interactive' | 'background';
+
+/** A counting semaphore with FIFO hand-over within each priority; interactive waiters go first. */
 export class Semaphore {
   private available: number;
-  private readonly waiters: (() => void)[] = [];
+  private readonly waiters: Record<LimiterPriority, (() => void)[]> = { interactive: [], background: [] };
 
   constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) {
@@ -33,8 +39,8 @@ export class Semaphore {
     return this.capacity - this.available;
   }
 
-  async use<T>(work: () => Promise<T>): Promise<T> {
-    await this.acquire();
+  async use<T>(work: () => Promise<T>, priority: LimiterPriority = 'background'): Promise<T> {
+    await this.acquire(priority);
     try {
       return await work();
     } finally {
@@ -42,16 +48,16 @@ export class Semaphore {
     }
   }
 
-  private acquire(): Promise<void> {
+  private acquire(priority: LimiterPriority): Promise<void> {
     if (this.available > 0) {
       this.available -= 1;
       return Promise.resolve();
     }
-    return new Promise<void>((resolve) => this.waiters.push(resolve));
+    return new Promise<void>((resolve) => this.waiters[priority].push(resolve));
   }
 
   private release(): void {
-    const next = this.waiters.shift();
+    const next = this.waiters.interactive.shift() ?? this.waiters.background.shift();
     if (next) next();
     else this.available += 1;
   }
@@ -73,9 +79,9 @@ export class SystemLimiter {
     };
   }
 
-  /** Runs `work` once a slot of `system` is free. */
-  run<T>(system: SystemId, work: () => Promise<T>): Promise<T> {
-    return this.semaphores[system].use(work);
+  /** Runs `work` once a slot of `system` is free; interactive work is served before background work. */
+  run<T>(system: SystemId, work: () => Promise<T>, priority: LimiterPriority = 'background'): Promise<T> {
+    return this.semaphores[system].use(work, priority);
   }
 
   inFlight(system: SystemId): number {

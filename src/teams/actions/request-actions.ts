@@ -10,6 +10,7 @@ import { isJoinersBatch } from '../../core/provision/joiners-batch.js';
 import type { LifecycleRequest, Principal, RequestKind } from '../../core/model.js';
 import type { Plan } from '../../core/step.js';
 import type { BotDeps } from '../bot-deps.js';
+import { requesterConversation } from '../requester-conversation.js';
 import approvalTemplate from '../cards/approval.card.json' with { type: 'json' };
 import { approvalCardData } from '../cards/plan-card-data.js';
 import { cardAttachment, renderCard, type AdaptiveCardJson } from '../cards/render-card.js';
@@ -64,7 +65,8 @@ export async function confirmRequest(
   const plan = await flow.plan(request);
   await deps.store.state.set(planKey(request.id), plan);
   if (request.state === 'approved') {
-    await deps.coordinator.start(request, TurnContext.getConversationReference(ctx.activity));
+    const here = TurnContext.getConversationReference(ctx.activity);
+    await deps.coordinator.start(request, await requesterConversation(deps, request.id, here));
     return approvalCard(deps, (await deps.requestService.get(request.id)) ?? request, false);
   }
   const card = await approvalCard(deps, request);
@@ -137,7 +139,8 @@ export async function approveRequest(turn: Turn, data: VersionedActionData): Pro
   if (!decision.isDone) return decision.message;
   const request = decision.request;
   if (request.state === 'approved') {
-    await deps.coordinator.start(request, TurnContext.getConversationReference(ctx.activity));
+    const here = TurnContext.getConversationReference(ctx.activity);
+    await deps.coordinator.start(request, await requesterConversation(deps, request.id, here));
   }
   const current = (await deps.requestService.get(request.id)) ?? request;
   return approvalCard(deps, current);

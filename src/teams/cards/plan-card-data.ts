@@ -19,9 +19,19 @@ export function planStepsData(plan: Plan): {
     const unplanned = s.planError ?? s.skippedReason;
     if (unplanned) return { marker: '⚠️', title, changesText: `can't plan: ${md(unplanned)}` };
     if (s.changes.length === 0) return { marker: '✔️', title, changesText: 'nothing to do' };
+    // A change described by the step's own title says nothing more ("Set a random password").
+    const same = (text: string): boolean => text.trim().toLowerCase() === s.title.trim().toLowerCase();
+    const described = s.changes.map((c) => c.description).filter((text) => !same(text));
+    if (described.length === 0) {
+      return {
+        marker: '➡️',
+        title,
+        changesText: s.changes.length === 1 ? 'to do' : `${s.changes.length} changes`,
+      };
+    }
     // Change descriptions carry tenant data (mailbox addresses, group names): escaped like user text.
-    const first = s.changes.slice(0, 3).map((c) => md(c.description));
-    const more = s.changes.length > 3 ? `, and ${s.changes.length - 3} more` : '';
+    const first = described.slice(0, 3).map(md);
+    const more = s.changes.length > first.length ? `, and ${s.changes.length - first.length} more` : '';
     return { marker: '➡️', title, changesText: `${first.join('; ')}${more}` };
   });
   const warnings = plan.steps.flatMap((s) => (s.warnings ?? []).map((w) => `${md(s.title)}: ${md(w)}`));

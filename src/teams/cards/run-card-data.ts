@@ -20,11 +20,26 @@ export function formatElapsed(ms: number): string {
   return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
 }
 
+/** How the delegate's notice went (the step's applied result): Teams 1:1 or e-mail, and why. */
+function noticeChannelText(step: RunSummary['steps'][number]): string | undefined {
+  if (step.stepId !== 'notify.delegate') return undefined;
+  const channels = step.results.flatMap((r) => {
+    const result = r as { channel?: unknown; detail?: unknown };
+    if (result.channel === 'teams') return ['sent in a Teams 1:1 chat'];
+    if (result.channel === 'email') {
+      return [`sent by e-mail${typeof result.detail === 'string' ? ` (${result.detail})` : ''}`];
+    }
+    return [];
+  });
+  return channels.length > 0 ? channels.join('; ') : undefined;
+}
+
 function stepStatusText(step: RunSummary['steps'][number]): string {
   const elapsed = step.elapsedMs !== undefined ? ` · ${formatElapsed(step.elapsedMs)}` : '';
   switch (step.status) {
     case 'done':
-      return (step.isNothingToDo ? 'nothing to do' : `done (${step.appliedCount})`) + elapsed;
+      if (step.isNothingToDo) return 'already done, nothing to change';
+      return (noticeChannelText(step) ?? `done (${step.appliedCount})`) + elapsed;
     case 'failed':
       return `failed${elapsed}`;
     case 'running':
@@ -48,7 +63,7 @@ export function progressCardData(request: LifecycleRequest, summary: RunSummary,
     ),
     statusText: summary.isFinished
       ? 'Finished'
-      : `Running: ${summary.counts.done} of ${summary.steps.length} steps done`,
+      : `Running: ${summary.counts.done} of ${summary.steps.length} steps finished`,
     elapsedText: formatElapsed(elapsedMs),
     requestId: request.id,
     version: request.version,
@@ -68,6 +83,12 @@ const finalTexts: Record<Exclude<RunStatus, 'queued' | 'running'>, { text: strin
   cancelled: { text: 'Cancelled', color: 'Warning' },
 };
 
+const summaryTitles: Record<LifecycleRequest['kind'], string> = {
+  offboard: 'Offboarding of',
+  revoke: 'Mailbox permission removal for',
+  provision: 'Provisioning of',
+};
+
 export function summaryCardData(
   request: LifecycleRequest,
   status: RunStatus,
@@ -78,13 +99,14 @@ export function summaryCardData(
   const final =
     status === 'queued' || status === 'running' ? { text: 'Running', color: 'Default' } : finalTexts[status];
   const c = summary.counts;
+  const alreadyDone = summary.steps.filter((s) => s.status === 'done' && s.isNothingToDo).length;
   return {
-    title: `${final.text}: ${md(request.subject.displayName)}`,
+    title: `${summaryTitles[request.kind]} ${md(request.subject.displayName)}: ${final.text}`,
     color: final.color,
     requestId: request.id,
     version: request.version,
     statusText: final.text,
-    countsText: `${c.done} done, ${c.failed} failed, ${c.skipped} skipped`,
+    countsText: `${c.done - alreadyDone} done, ${alreadyDone} already done, ${c.failed} failed, ${c.skipped} skipped`,
     changesText: `${summary.changes.applied} of ${summary.changes.total} applied`,
     elapsedText: formatElapsed(elapsedMs),
     steps: summary.steps.map((s) => ({

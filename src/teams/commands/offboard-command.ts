@@ -1,11 +1,12 @@
 /** `offboard <upn | name>`: resolve, check the policy, preview the plan, ask for confirmation. */
-import { ActivityTypes } from 'botbuilder';
 import requestTemplate from '../cards/offboard-request.card.json' with { type: 'json' };
 import { offboardRequestData } from '../cards/plan-card-data.js';
-import { cardAttachment, renderCard } from '../cards/render-card.js';
+import { renderCard } from '../cards/render-card.js';
 import { verbs } from '../cards/verbs.js';
+import { rememberRequesterConversation } from '../requester-conversation.js';
 import type { Turn } from '../route.js';
-import { answerNotReady } from './prepared-reply.js';
+import { answerInBackground, statusCard } from './deferred-reply.js';
+import { notReadyAnswer } from './prepared-reply.js';
 
 const maxQueryLength = 256;
 
@@ -28,20 +29,25 @@ export async function offboardCommand(turn: Turn, query: string): Promise<void> 
     await ctx.sendActivity('That is not a user name or UPN I can look up; nothing was changed.');
     return;
   }
-  // Resolving and planning against live state takes seconds: show "typing" at once.
-  await ctx.sendActivity({ type: ActivityTypes.Typing });
-  const result = await deps.offboard.prepare(turn.actor, query);
-  if (result.kind !== 'ready') {
-    await answerNotReady(turn, query, result, {
-      verb: verbs.offboardChoose,
-      question: 'Pick the one who is leaving:',
-    });
-    return;
-  }
-  const card = renderCard(
-    requestTemplate,
-    offboardRequestData(result.request, result.plan, result.delegateNote, result.isProtected),
+  // Resolving and planning read the tenant: answer now, replace the card when the plan is ready.
+  await answerInBackground(
+    turn,
+    statusCard(`Planning the offboarding of ${query}…`, 'Reading the account, mailbox, groups and licences.'),
+    'offboard',
+    async (reference) => {
+      const result = await deps.offboard.prepare(turn.actor, query);
+      if (result.kind !== 'ready') {
+        return notReadyAnswer(turn, query, result, {
+          verb: verbs.offboardChoose,
+          question: 'Pick the one who is leaving:',
+        });
+      }
+      await deps.store.state.set(`plan:${result.request.id}`, result.plan);
+      await rememberRequesterConversation(deps, result.request.id, reference);
+      return renderCard(
+        requestTemplate,
+        offboardRequestData(result.request, result.plan, result.delegateNote, result.isProtected),
+      );
+    },
   );
-  await deps.store.state.set(`plan:${result.request.id}`, result.plan);
-  await ctx.sendActivity({ attachments: [cardAttachment(card)] });
 }

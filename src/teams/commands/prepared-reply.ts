@@ -5,7 +5,7 @@
  */
 import type { IdentityUser } from '../../core/ports/identity.js';
 import { markdownText as md } from '../cards/markdown-text.js';
-import { cardAttachment } from '../cards/render-card.js';
+import { cardAttachment, type AdaptiveCardJson } from '../cards/render-card.js';
 import { choicesCard } from '../cards/simple-cards.js';
 import type { Turn } from '../route.js';
 
@@ -36,28 +36,37 @@ export async function answerNotReady(
   result: NotReady,
   choosing?: Choosing,
 ): Promise<void> {
-  const { ctx } = turn;
+  const answer = await notReadyAnswer(turn, query, result, choosing);
+  await turn.ctx.sendActivity(
+    typeof answer === 'string' ? answer : { attachments: [cardAttachment(answer)] },
+  );
+}
+
+/** The same answers as a card or a sentence, for a reply that replaces an earlier message. */
+export async function notReadyAnswer(
+  turn: Turn,
+  query: string,
+  result: NotReady,
+  choosing?: Choosing,
+): Promise<AdaptiveCardJson | string> {
   const choices = (title: string, question: string, users: readonly IdentityUser[]) =>
-    ctx.sendActivity({
-      attachments: [cardAttachment(choicesCard(title, question, users, choosing?.verb))],
-    });
+    choicesCard(title, question, users, choosing?.verb);
   switch (result.kind) {
     // The core's messages are plain text that may quote the input or tenant data: shown escaped.
     case 'refused':
-      await ctx.sendActivity(md(await turn.refuse(result.message)));
-      return;
+      return md(await turn.refuse(result.message));
     case 'nothing-to-do':
-      await ctx.sendActivity(md(result.message));
-      return;
+      return md(result.message);
     case 'ambiguous':
-      await choices(`Several people match "${md(query)}"`, choosing?.question ?? 'Pick one:', result.choices);
-      return;
+      return choices(
+        `Several people match "${md(query)}"`,
+        choosing?.question ?? 'Pick one:',
+        result.choices,
+      );
     case 'not-found':
       if (result.suggestions.length === 0) {
-        await ctx.sendActivity(`Nobody matches "${md(query)}". Check the spelling or use the UPN.`);
-        return;
+        return `Nobody matches "${md(query)}". Check the spelling or use the UPN.`;
       }
-      await choices(`Nobody is called "${md(query)}"`, 'Did you mean one of these?', result.suggestions);
-      return;
+      return choices(`Nobody is called "${md(query)}"`, 'Did you mean one of these?', result.suggestions);
   }
 }

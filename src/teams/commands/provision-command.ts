@@ -2,9 +2,11 @@
 import { joinerRowSchema } from '../../core/provision/index.js';
 import requestTemplate from '../cards/provision-request.card.json' with { type: 'json' };
 import { toProvisionRequestData } from '../cards/provision-request.data.js';
-import { cardAttachment, renderCard } from '../cards/render-card.js';
+import { renderCard } from '../cards/render-card.js';
+import { rememberRequesterConversation } from '../requester-conversation.js';
 import type { Turn } from '../route.js';
-import { answerNotReady } from './prepared-reply.js';
+import { answerInBackground, statusCard } from './deferred-reply.js';
+import { notReadyAnswer } from './prepared-reply.js';
 import { markdownText as md } from '../cards/markdown-text.js';
 
 export async function provisionCommand(turn: Turn, argument: string): Promise<void> {
@@ -27,21 +29,26 @@ export async function provisionCommand(turn: Turn, argument: string): Promise<vo
     );
     return;
   }
-  const result = await provision.flow.prepare(turn.actor, parsed.data);
-  if (result.kind === 'queued') {
-    await ctx.sendActivity(
-      `${md(result.message)}. I will look again with increasing intervals for up to ${provision.flow.mapping.config.pending.horizonHours} h and report to the IT channel.`,
-    );
-    return;
-  }
-  if (result.kind !== 'ready') {
-    await answerNotReady(turn, argument, result);
-    return;
-  }
-  await deps.store.state.set(`plan:${result.request.id}`, result.plan);
-  const card = renderCard(
-    requestTemplate,
-    toProvisionRequestData(result.request, result.plan, result.draft, result.stockNotes),
+  const upn = parsed.data.userPrincipalName;
+  await answerInBackground(
+    turn,
+    statusCard(
+      `Planning the provisioning of ${upn}…`,
+      'Reading licences, the mapping and any earlier account.',
+    ),
+    'provision',
+    async (reference) => {
+      const result = await provision.flow.prepare(turn.actor, parsed.data);
+      if (result.kind === 'queued') {
+        return `${md(result.message)}. I will look again with increasing intervals for up to ${provision.flow.mapping.config.pending.horizonHours} h and report to the IT channel.`;
+      }
+      if (result.kind !== 'ready') return notReadyAnswer(turn, argument, result);
+      await deps.store.state.set(`plan:${result.request.id}`, result.plan);
+      await rememberRequesterConversation(deps, result.request.id, reference);
+      return renderCard(
+        requestTemplate,
+        toProvisionRequestData(result.request, result.plan, result.draft, result.stockNotes),
+      );
+    },
   );
-  await ctx.sendActivity({ attachments: [cardAttachment(card)] });
 }

@@ -1,9 +1,10 @@
 /** `revoke <upn>`: discover what the user holds on other mailboxes, preview, ask for confirmation. */
-import { cardAttachment } from '../cards/render-card.js';
 import { revokeRequestCard } from '../cards/revoke-card-render.js';
 import { verbs } from '../cards/verbs.js';
+import { rememberRequesterConversation } from '../requester-conversation.js';
 import type { Turn } from '../route.js';
-import { answerNotReady } from './prepared-reply.js';
+import { answerInBackground, statusCard } from './deferred-reply.js';
+import { notReadyAnswer } from './prepared-reply.js';
 
 const hasControlCharacters = (text: string): boolean =>
   Array.from({ length: text.length }, (_, i) => text.charCodeAt(i)).some((c) => c < 0x20);
@@ -24,12 +25,24 @@ export async function revokeCommand(turn: Turn, query: string): Promise<void> {
     await ctx.sendActivity('That is not a user name or UPN I can look up; nothing was changed.');
     return;
   }
-  const result = await deps.revoke.prepare(turn.actor, query);
-  if (result.kind !== 'ready') {
-    await answerNotReady(turn, query, result, { verb: verbs.revokeChoose, question: 'Whose permissions?' });
-    return;
-  }
-  await ctx.sendActivity({
-    attachments: [cardAttachment(revokeRequestCard(result.request, result.discovery))],
-  });
+  const revoke = deps.revoke;
+  await answerInBackground(
+    turn,
+    statusCard(
+      `Looking for the rights of ${query} on other mailboxes…`,
+      'Reading SendAs, SendOnBehalf, FullAccess and calendar rights.',
+    ),
+    'revoke',
+    async (reference) => {
+      const result = await revoke.prepare(turn.actor, query);
+      if (result.kind !== 'ready') {
+        return notReadyAnswer(turn, query, result, {
+          verb: verbs.revokeChoose,
+          question: 'Whose permissions?',
+        });
+      }
+      await rememberRequesterConversation(deps, result.request.id, reference);
+      return revokeRequestCard(result.request, result.discovery);
+    },
+  );
 }

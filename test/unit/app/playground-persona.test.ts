@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { playgroundConfigFor } from '../../../src/app/playground-persona.js';
+import { playgroundConfigFor, playgroundMemberIds } from '../../../src/app/playground-persona.js';
+import { seeded } from '../../../src/sandbox/index.js';
 
 const root = join(import.meta.dirname, '../../..');
 
@@ -32,5 +33,12 @@ describe('PLAYGROUND_USER', () => {
     expect(() => playgroundConfigFor(root, 'nobody@contoso.com', tmpdir())).toThrow(
       /choose one of: isaiah\.langer@contoso\.com/,
     );
+  });
+
+  it('maps the Entra object id of each persona (as seeded) to its playground id, for 1:1 chats', () => {
+    const ids = playgroundMemberIds(join(root, '.m365agentsplayground.yml'));
+    expect(ids.get(seeded.users.meganBowen)).toBe('29:megan-bowen');
+    expect(ids.get('10000000-0000-4000-8000-000000000013')).toBe('29:isaiah-langer');
+    expect(ids.size).toBe(6);
   });
 });

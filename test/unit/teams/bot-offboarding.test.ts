@@ -21,16 +21,19 @@ describe('offboarding through the card verbs (TestAdapter, real connectors again
     await bot.close();
   });
 
-  async function requestCard(upn: string) {
-    const card = cardIn(await bot.say(personas.operator, `offboard ${upn}`));
+  async function requestCard(upn: string, conversationId?: string) {
+    const replies = await bot.say(personas.operator, `offboard ${upn}`, conversationId);
+    // The turn answers with a placeholder at once; the request card replaces it when the plan is ready.
+    expect(JSON.stringify(replies[0]?.placeholder)).toContain(`Planning the offboarding of ${upn}`);
+    const card = cardIn(replies);
     const confirm = actionsOf(card).find((a) => a.title === 'Confirm');
     const cancel = actionsOf(card).find((a) => a.title === 'Cancel');
     if (!confirm || !cancel) throw new Error(`no request card for ${upn}: ${JSON.stringify(card)}`);
     return { card, confirm, cancel, requestId: String(confirm.data['requestId']) };
   }
 
-  async function approvalFor(upn: string) {
-    const { confirm, requestId } = await requestCard(upn);
+  async function approvalFor(upn: string, conversationId?: string) {
+    const { confirm, requestId } = await requestCard(upn, conversationId);
     const confirmed = await bot.click(personas.operator, confirm.verb, confirm.data);
     const approvalCard = cardIn(confirmed.replies);
     const approve = actionsOf(approvalCard).find((a) => a.title === 'Approve');
@@ -44,7 +47,11 @@ describe('offboarding through the card verbs (TestAdapter, real connectors again
   }
 
   it('offboards the cloud-only leaver: confirm, approve, progress, summary, notice', async () => {
-    const { requestId, approve, confirmedBody } = await approvalFor('adele.vance@contoso.com');
+    // Asked in the requester's 1:1 chat, approved in the group chat: progress goes to the requester.
+    const { requestId, approve, confirmedBody } = await approvalFor(
+      'adele.vance@contoso.com',
+      'personal-isaiah',
+    );
     expect(confirmedBody?.type).toBe('application/vnd.microsoft.card.adaptive');
     const approved = await bot.click(personas.approver, approve.verb, approve.data);
     expect(JSON.stringify(approved.body?.value)).toContain('Approvals');
@@ -59,8 +66,13 @@ describe('offboarding through the card verbs (TestAdapter, real connectors again
       JSON.stringify(m.activity).includes('Offboarding Adele Vance'),
     );
     expect(progress?.updates.length).toBeGreaterThan(0);
+    expect(progress?.conversationId).toBe('personal-isaiah');
     const summary = bot.gateway.messages.find((m) => JSON.stringify(m.activity).includes('JSON export'));
-    expect(summary).toBeDefined();
+    expect(summary?.conversationId).toBe('personal-isaiah');
+    const summaryText = JSON.stringify(summary?.activity);
+    expect(summaryText).toContain('Offboarding of Adele Vance: Completed');
+    // The summary names the channel the delegate's notice went through.
+    expect(summaryText).toContain('sent in a Teams 1:1 chat');
     const notice = bot.gateway.messages.find((m) =>
       JSON.stringify(m.activity).includes("You now look after Adele Vance's work"),
     );

@@ -277,6 +277,7 @@ describe('card data builders with hostile text', () => {
           isNothingToDo: false,
           changeCount: 1,
           appliedCount: 0,
+          results: [],
           attempts: 1,
           error: hostile,
           warnings: [],

@@ -16,6 +16,7 @@ import { routes } from '../../../src/teams/routes.js';
 import {
   botDriver,
   personas,
+  settledReplies,
   startBotHarness,
   tenantId,
   textOf,
@@ -88,7 +89,7 @@ describe('the route guard', () => {
   });
 
   it('audits refusals with the time of the injected clock: role, tenant, card data and flow refusals', async () => {
-    const driver = botDriver(createBotApplication(deps));
+    const driver = botDriver(createBotApplication(deps), settledReplies(deps.background, bot.gateway));
     expect(await refusalsAtClockTime()).toEqual([]);
 
     const notReader = textOf(await driver.say(personas.ordinary, 'status REQ-20200101-AAAAAA'));
@@ -179,11 +180,11 @@ describe('the route guard', () => {
     const before = fileRequests;
     await bot.adapter.processActivity(fileMessage(personas.ordinary, filesUrl));
     expect(textOf(bot.adapter.activeQueue.splice(0))).toBe(
-      'Only members of the requesters group can ask for a provision.',
+      'Only members of the requesters group can ask for a provisioning.',
     );
     expect(fileRequests).toBe(before);
     expect(textOf(await bot.say(personas.ordinary, 'provision not a upn at all'))).toBe(
-      'Only members of the requesters group can ask for a provision.',
+      'Only members of the requesters group can ask for a provisioning.',
     );
   });
 

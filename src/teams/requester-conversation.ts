@@ -1,0 +1,29 @@
+/**
+ * Where a request's progress and summary go: the conversation the requester asked in, stored with the
+ * request when it is created. An approver may act in the approvals channel or another chat; the run
+ * still reports to the requester.
+ */
+import type { ConversationReference } from 'botbuilder';
+import type { BotDeps } from './bot-deps.js';
+
+const keyOf = (requestId: string): string => `requester-conversation:${requestId}`;
+
+export async function rememberRequesterConversation(
+  deps: Pick<BotDeps, 'store'>,
+  requestId: string,
+  reference: Partial<ConversationReference>,
+): Promise<void> {
+  const { activityId: _turnSpecific, ...stored } = reference;
+  await deps.store.conversations.save(keyOf(requestId), stored);
+}
+
+/** The requester's conversation, or `fallback` (the current turn's) for requests stored without one. */
+export async function requesterConversation(
+  deps: Pick<BotDeps, 'store'>,
+  requestId: string,
+  fallback: Partial<ConversationReference>,
+): Promise<Partial<ConversationReference>> {
+  const stored = (await deps.store.conversations.get(keyOf(requestId))) as
+    Partial<ConversationReference> | undefined | null;
+  return stored ?? fallback;
+}

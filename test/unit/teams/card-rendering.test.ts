@@ -1,0 +1,259 @@
+/**
+ * Every card template rendered with sample data from its real data builder: no step shows its title
+ * again as its detail, and no raw object id (GUID) appears where the person's name is known. The
+ * samples carry object ids on purpose (subject, requester, approver, delegate), as the stored request does.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { LifecycleRequest } from '../../../src/core/model.js';
+import type { Discovery, RevokeSummary } from '../../../src/core/revoke/index.js';
+import type { RunSummary } from '../../../src/core/runner/summarise-run.js';
+import type { Plan } from '../../../src/core/step.js';
+import approvalTemplate from '../../../src/teams/cards/approval.card.json' with { type: 'json' };
+import requestTemplate from '../../../src/teams/cards/offboard-request.card.json' with { type: 'json' };
+import { approvalCardData, offboardRequestData } from '../../../src/teams/cards/plan-card-data.js';
+import { renderCard, type AdaptiveCardJson } from '../../../src/teams/cards/render-card.js';
+import { revokeRequestCard, revokeSummaryCard } from '../../../src/teams/cards/revoke-card-render.js';
+import { progressCardData, summaryCardData } from '../../../src/teams/cards/run-card-data.js';
+import progressTemplate from '../../../src/teams/cards/run-progress.card.json' with { type: 'json' };
+import summaryTemplate from '../../../src/teams/cards/run-summary.card.json' with { type: 'json' };
+import { choicesCard, helpCard } from '../../../src/teams/cards/simple-cards.js';
+import { statusCard } from '../../../src/teams/commands/deferred-reply.js';
+import noticeTemplate from '../../../src/teams/cards/delegate-notice.card.json' with { type: 'json' };
+import { noticeCardData } from '../../../src/teams/teams-notifier.js';
+
+const leaverId = '20000000-0000-4000-8000-000000000001';
+const requesterId = '10000000-0000-4000-8000-000000000013';
+const approverId = '10000000-0000-4000-8000-000000000015';
+const delegateId = '10000000-0000-4000-8000-000000000002';
+const guid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+
+const request: LifecycleRequest = {
+  id: 'REQ-20261204-7K3Q',
+  kind: 'offboard',
+  subject: {
+    id: leaverId,
+    userPrincipalName: 'adele.vance@contoso.com',
+    displayName: 'Adele Vance',
+    isSynced: false,
+  },
+  options: {
+    grantMailboxAccess: true,
+    convertToShared: true,
+    delegate: { id: delegateId, userPrincipalName: 'megan.bowen@contoso.com', displayName: 'Megan Bowen' },
+  },
+  requester: { aadObjectId: requesterId, tenantId: 't', displayName: 'Isaiah Langer' },
+  approvals: [
+    {
+      approver: { aadObjectId: approverId, tenantId: 't', displayName: 'Joni Sherman' },
+      decision: 'approved',
+      at: '2026-12-04T10:00:00.000Z',
+    },
+  ],
+  approvalsRequired: 1,
+  state: 'awaiting-approval',
+  version: 3,
+  createdAt: '2026-12-04T09:00:00.000Z',
+  updatedAt: '2026-12-04T09:30:00.000Z',
+};
+
+const plan: Plan = {
+  steps: [
+    {
+      stepId: 'entra.reset-password',
+      system: 'entra',
+      title: 'Set a random password',
+      dependsOn: [],
+      changes: [{ key: 'password', description: 'Set a random password', data: { userId: leaverId } }],
+    },
+    {
+      stepId: 'entra.remove-groups',
+      system: 'entra',
+      title: 'Remove group memberships',
+      dependsOn: [],
+      changes: [
+        { key: 'g1', description: 'Remove from Sales', data: { groupId: approverId } },
+        { key: 'g2', description: 'Remove from Marketing', data: {} },
+      ],
+    },
+    { stepId: 'exo.hide', system: 'exchange', title: 'Hide from address lists', dependsOn: [], changes: [] },
+    {
+      stepId: 'notify.delegate',
+      system: 'teams',
+      title: 'Tell the delegate what they received',
+      dependsOn: [],
+      changes: [{ key: 'notice:megan', description: 'Send a handover notice to Megan Bowen', data: {} }],
+    },
+  ],
+};
+
+const step = (
+  stepId: string,
+  title: string,
+  fields: Partial<RunSummary['steps'][number]>,
+): RunSummary['steps'][number] => ({
+  stepId,
+  title,
+  system: 'entra',
+  status: 'done',
+  isNothingToDo: false,
+  changeCount: 1,
+  appliedCount: 1,
+  attempts: 1,
+  warnings: [],
+  results: [],
+  ...fields,
+});
+
+const summary: RunSummary = {
+  steps: [
+    step('entra.reset-password', 'Set a random password', {}),
+    step('entra.remove-groups', 'Remove group memberships', { status: 'failed', error: 'Forbidden' }),
+    step('exo.hide', 'Hide from address lists', { isNothingToDo: true, changeCount: 0, appliedCount: 0 }),
+    step('notify.delegate', 'Tell the delegate what they received', {
+      results: [{ channel: 'email', detail: 'Teams failed: UserNotFound' }],
+    }),
+  ],
+  counts: { waiting: 0, running: 0, done: 3, failed: 1, skipped: 0 },
+  changes: { total: 4, applied: 3 },
+  isFinished: true,
+};
+
+const discovery: Discovery = {
+  user: {
+    userPrincipalName: 'adele.vance@contoso.com',
+    displayName: 'Adele Vance',
+    primarySmtpAddress: 'adele.vance@contoso.com',
+    identities: ['adele.vance@contoso.com', leaverId],
+  },
+  categories: ['full_access', 'send_as'],
+  permissions: [
+    {
+      category: 'full_access',
+      mailbox: 'finance@contoso.com',
+      mailboxDisplayName: 'Finance',
+      permission: 'FullAccess',
+      trustee: 'adele.vance@contoso.com',
+    },
+  ],
+  warnings: [],
+};
+
+const revokeSummary: RevokeSummary = {
+  success: true,
+  removal_summary: {
+    user_email: 'adele.vance@contoso.com',
+    user_display_name: 'Adele Vance',
+    company: 'Contoso',
+    total_permissions_removed: 1,
+  },
+  permissions_removed: {
+    full_access: [{ mailbox: 'finance@contoso.com', permission: 'FullAccess', removed: true }],
+    send_as: [],
+    send_on_behalf: [],
+    calendar_delegates: [],
+    shared_mailboxes: [],
+  },
+  verification: {
+    remaining_full_access: 0,
+    remaining_send_as: 0,
+    remaining_send_on_behalf: 0,
+    remaining_calendar_delegates: 0,
+    remaining_shared_mailboxes: 0,
+    all_permissions_cleared: true,
+  },
+  ticket_id: 'OFF-2026-015',
+};
+
+/** Each template file and its card rendered by the builder the bot uses. */
+const rendered: Record<string, AdaptiveCardJson> = {
+  'approval.card.json': renderCard(approvalTemplate, approvalCardData(request, plan, true)),
+  'offboard-request.card.json': renderCard(
+    requestTemplate,
+    offboardRequestData(request, plan, 'Megan Bowen is the manager.', false),
+  ),
+  'run-progress.card.json': renderCard(progressTemplate, progressCardData(request, summary, 12_000)),
+  'run-summary.card.json': renderCard(
+    summaryTemplate,
+    summaryCardData(request, 'completed-with-errors', summary, 12_000, []),
+  ),
+  'status.card.json': statusCard('Planning the offboarding of adele.vance@contoso.com…', 'Reading.'),
+  'help.card.json': helpCard(false),
+  'user-choices.card.json': choicesCard('Several people match "adele"', 'Pick one:', [
+    {
+      id: leaverId,
+      userPrincipalName: 'adele.vance@contoso.com',
+      displayName: 'Adele Vance',
+      accountEnabled: true,
+      isSynced: false,
+    },
+  ]),
+  'revoke-request.card.json': revokeRequestCard({ ...request, kind: 'revoke' }, discovery),
+  'revoke-summary.card.json': revokeSummaryCard(request.id, revokeSummary),
+  'delegate-notice.card.json': renderCard(
+    noticeTemplate,
+    noticeCardData({
+      requestId: request.id,
+      delegate: { id: delegateId, userPrincipalName: 'megan.bowen@contoso.com', displayName: 'Megan Bowen' },
+      leaver: { userPrincipalName: 'adele.vance@contoso.com', displayName: 'Adele Vance' },
+      requestedBy: 'Isaiah Langer',
+      mailbox: { address: 'adele.vance@contoso.com', hasFullAccess: true, isShared: true },
+    }),
+  ),
+};
+
+/** Cards whose data needs a stored batch or report; their builders have their own tests. */
+const renderedElsewhere = [
+  'offboard-bulk.card.json',
+  'provision-report.card.json',
+  'provision-request.card.json',
+];
+
+/** Every text a person reads: text blocks, fact titles and values, action titles (not action data). */
+function visibleTexts(node: unknown, out: string[] = []): string[] {
+  if (Array.isArray(node)) {
+    for (const item of node) visibleTexts(item, out);
+  } else if (typeof node === 'object' && node !== null) {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'data') continue;
+      if (typeof value === 'string' && ['text', 'title', 'value', 'label', 'placeholder'].includes(key)) {
+        out.push(value);
+      } else visibleTexts(value, out);
+    }
+  }
+  return out;
+}
+
+describe('card templates with sample data', () => {
+  it('covers every template in src/teams/cards', () => {
+    const templates = readdirSync(join(import.meta.dirname, '../../../src/teams/cards')).filter((f) =>
+      f.endsWith('.card.json'),
+    );
+    expect([...Object.keys(rendered), ...renderedElsewhere].sort()).toEqual(templates.sort());
+  });
+
+  it.each(Object.entries(rendered))('%s repeats no title as its detail', (_name, card) => {
+    for (const text of visibleTexts(card)) {
+      const match = /\*\*(.+?)\*\* — (.+)/.exec(text);
+      if (!match) continue;
+      const [, title = '', detail = ''] = match;
+      expect(detail.toLowerCase().startsWith(title.toLowerCase()), text).toBe(false);
+    }
+  });
+
+  it.each(Object.entries(rendered))('%s shows names, not object ids', (_name, card) => {
+    for (const text of visibleTexts(card)) expect(text, text).not.toMatch(guid);
+  });
+
+  it('says a step with nothing to do is already done, and how the notice went', () => {
+    const texts = visibleTexts(rendered['run-summary.card.json']).join('\n');
+    expect(texts).toContain('Offboarding of Adele Vance: Completed with errors');
+    expect(texts).toContain('2 done, 1 already done, 1 failed, 0 skipped');
+    expect(texts).toContain('already done, nothing to change');
+    expect(texts).toContain('sent by e-mail (Teams failed: UserNotFound)');
+    expect(visibleTexts(rendered['offboard-request.card.json']).join('\n')).toContain(
+      '**Set a random password** — to do',
+    );
+  });
+});
