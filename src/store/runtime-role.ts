@@ -21,6 +21,10 @@ export const runtimeTablePrivileges: Readonly<Record<string, readonly Privilege[
   work_queue: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
   conversation_refs: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
   bot_state: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
+  // The last link of each hash chain moves with every append; the rows it points to stay append-only.
+  hash_chain_heads: ['SELECT', 'INSERT', 'UPDATE'],
+  // Where the chains begin: written once by the migration.
+  hash_chain_start: ['SELECT'],
   // Read at open, to check the schema is current; written only by the migration role.
   schema_migrations: ['SELECT'],
 };

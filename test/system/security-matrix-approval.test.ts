@@ -9,7 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../src/core/model.js';
 import type { Store } from '../../src/core/ports/store.js';
 import { seeded, type Sandbox } from '../../src/sandbox/index.js';
-import { actionsOf, cardIn, personas, startBotHarness, type BotHarness } from '../support/bot-harness.js';
+import {
+  actionsOf,
+  cardIn,
+  personas,
+  startBotHarness,
+  textOf,
+  type BotHarness,
+} from '../support/bot-harness.js';
 
 const U = seeded.users;
 
@@ -236,7 +243,8 @@ describe('protected accounts by default under the "refuse" policy (issue 19, ite
   it('refuses to offboard the bot’s own mail sender, audits it and creates nothing', async () => {
     const mark = lastSeq(bot.sandbox);
     const reply = await bot.say(personas.operator, 'offboard lifecycle-bot@contoso.com');
-    expect(JSON.stringify(reply.map((r) => r.text))).toContain('protected account');
+    // The refusal replaces the planning status card in place.
+    expect(textOf(reply)).toContain('protected account');
     expect(await bot.store.requests.listBySubject('lifecycle-bot@contoso.com')).toHaveLength(0);
     expect((await refusals(bot.store)).length).toBe(1);
     expect(writesAfter(bot.sandbox, mark)).toEqual([]);
