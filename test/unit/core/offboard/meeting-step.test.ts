@@ -107,6 +107,15 @@ describe('exo.cancel-meetings (real connectors against the sandbox)', () => {
     expect(before.meetings.map((m) => m.id)).toEqual([E.weeklySalesSync]);
   });
 
+  it('follows calendarView pages over the longest window (1825 days of weekly occurrences)', async () => {
+    const changes = await exoCancelMeetings.plan(
+      ctxOf(adele({ organizedMeetings: 'cancel', meetingWindowDays: 1825 })),
+    );
+    const before = changes[0]?.before as { meetings: { id: string }[] };
+    expect(before.meetings.map((m) => m.id)).toEqual([E.weeklySalesSync, E.quarterlyReview]);
+    expect(offboardOptionsSchema.safeParse({ meetingWindowDays: 1826 }).success).toBe(false);
+  });
+
   it('cancels through Exchange, idempotently, and reads back that none remain', async () => {
     bot.sandbox.requestLog.clear();
     const ctx = ctxOf(adele({ organizedMeetings: 'cancel' }));
