@@ -7,7 +7,9 @@ import { EXCHANGE_SCOPE, GRAPH_SCOPE } from '../connectors/auth/resource-scopes.
 import type { TokenSource } from '../connectors/auth/token-provider.js';
 import { ExchangeAdminClient } from '../connectors/exchange/exchange-admin-client.js';
 import { ExchangeMailbox } from '../connectors/exchange/exchange-mailbox.js';
+import { ExchangeMeetings } from '../connectors/exchange/exchange-meetings.js';
 import { ExchangeMobileMail } from '../connectors/exchange/exchange-mobile-mail.js';
+import { GraphApi } from '../connectors/graph/graph-api.js';
 import { createGraphConnection } from '../connectors/graph/graph-client-factory.js';
 import { createGraphIdentity, type GraphIdentity } from '../connectors/graph/graph-identity.js';
 import { LdapDirectory } from '../connectors/ldap/ldap-directory.js';
@@ -15,6 +17,7 @@ import { SharePointFiles } from '../connectors/sharepoint/sharepoint-files.js';
 import type { Directory } from '../core/ports/directory.js';
 import type { Files } from '../core/ports/files.js';
 import type { Mailbox } from '../core/ports/mailbox.js';
+import type { Meetings } from '../core/ports/meetings.js';
 import type { MobileMail } from '../core/ports/mobile-mail.js';
 import type { AppConfig } from './config.js';
 
@@ -22,6 +25,7 @@ import type { AppConfig } from './config.js';
 export interface Connectors extends GraphIdentity {
   mailbox: Mailbox;
   mobileMail: MobileMail;
+  meetings: Meetings;
   files: Files;
   directory?: Directory;
 }
@@ -70,6 +74,7 @@ export function buildConnectors(config: AppConfig, logger: Logger): Connectors {
     ...createGraphIdentity({ connection: graph, logger }),
     mailbox: new ExchangeMailbox({ client: exchange, logger }),
     mobileMail: new ExchangeMobileMail(exchange),
+    meetings: new ExchangeMeetings(new GraphApi(graph), exchange, logger),
     files: new SharePointFiles({
       graph,
       tokenSource: tokens,

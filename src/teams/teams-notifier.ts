@@ -39,6 +39,14 @@ export function noticeItems(notice: DelegateNotice): string[] {
     items.push(`Their OneDrive: ${notice.oneDrive.webUrl}${until}`);
   }
   if (notice.forwardingTo) items.push(`New mail is forwarded to ${notice.forwardingTo}`);
+  for (const m of notice.meetings ?? []) {
+    const when = `${m.start.slice(0, 10)} ${m.start.slice(11, 16)} UTC`;
+    items.push(
+      `A meeting they organised, not cancelled: ${m.subject || '(no subject)'}, ` +
+        `${m.isRecurring ? `recurring, next on ${when}` : when}, ${String(m.attendeeCount)} attendee(s): ` +
+        'ask the attendees to set up a new one, or cancel it',
+    );
+  }
   return items;
 }
 

@@ -10,7 +10,9 @@ import { EntraAppAuth } from '../../src/connectors/auth/entra-app-auth.js';
 import { EXCHANGE_SCOPE, GRAPH_SCOPE } from '../../src/connectors/auth/resource-scopes.js';
 import { ExchangeAdminClient } from '../../src/connectors/exchange/exchange-admin-client.js';
 import { ExchangeMailbox } from '../../src/connectors/exchange/exchange-mailbox.js';
+import { ExchangeMeetings } from '../../src/connectors/exchange/exchange-meetings.js';
 import { ExchangeMobileMail } from '../../src/connectors/exchange/exchange-mobile-mail.js';
+import { GraphApi } from '../../src/connectors/graph/graph-api.js';
 import {
   createGraphConnection,
   type GraphConnection,
@@ -30,6 +32,7 @@ export interface ConnectorHarness extends GraphIdentity {
   exchange: ExchangeAdminClient;
   mailbox: ExchangeMailbox;
   mobileMail: ExchangeMobileMail;
+  meetings: ExchangeMeetings;
   files: SharePointFiles;
   /** Values that must never appear in a log line. */
   secrets: () => string[];
@@ -89,6 +92,7 @@ export async function startConnectorHarness(
     exchange,
     mailbox: new ExchangeMailbox({ client: exchange, logger }),
     mobileMail: new ExchangeMobileMail(exchange),
+    meetings: new ExchangeMeetings(new GraphApi(graph), exchange, logger),
     files,
     secrets: () => [
       credentials.clientSecret,

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { seeded, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { seededMeetings } from '../../src/sandbox/seed/checklist-seed.js';
 import { tokenFor } from '../unit/sandbox/support/sandbox-http.js';
 
 interface Example {
@@ -41,7 +42,9 @@ function adapt(text: string): string {
     .replaceAll('https://graph.microsoft.com/v1.0', sb.urls.graph)
     .replaceAll('{drive-id}', adeleDriveId())
     .replaceAll('{item-id}', seeded.driveItems.adeleForecast)
-    .replaceAll('{perm-id}', anonymousLinkId());
+    .replaceAll('{perm-id}', anonymousLinkId())
+    .replaceAll('{now}', new Date(sb.state.now()).toISOString())
+    .replaceAll('{in-120-days}', new Date(sb.state.now() + 120 * 86_400_000).toISOString());
 }
 
 const adeleDriveId = (): string => sb.state.sharing.driveOfUser(U.adeleVance)?.id ?? '';
@@ -89,6 +92,8 @@ const setups: Record<string, () => Promise<void>> = {
   'listDriveItemPermissions (anonymous sharing link)': () => Promise.resolve(),
   "listChildren (top-level items of the leaver's OneDrive)": () => Promise.resolve(),
   'deletePermission (remove the anonymous link)': () => Promise.resolve(),
+  'List calendarView (future meetings of the leaver)': () => Promise.resolve(),
+  'InvokeCommand Remove-CalendarEvents -CancelOrganizedMeetings': () => Promise.resolve(),
 };
 
 type Shape = 'null' | 'string' | 'number' | 'boolean' | 'array' | 'object';
@@ -192,5 +197,113 @@ describe('distribution group membership refusals (sandbox)', () => {
       });
       expect(r.status).toBe(404);
     }
+  });
+});
+
+describe('meetings the leaver organises (sandbox)', () => {
+  const E = seededMeetings;
+  const isCancelled = (id: string): boolean =>
+    sb.state.data.calendarEvents.get(id)?.cancelledDateTime !== undefined;
+  async function invoke(parameters: Record<string, unknown>) {
+    const res = await fetch(invokeUrl(), {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${exchangeToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ CmdletInput: { CmdletName: 'Remove-CalendarEvents', Parameters: parameters } }),
+    });
+    return { status: res.status, text: await res.text() };
+  }
+  async function calendarView(user: string, days = 120) {
+    const now = sb.state.now();
+    const q = new URLSearchParams({
+      startDateTime: new Date(now).toISOString(),
+      endDateTime: new Date(now + days * 86_400_000).toISOString(),
+      $top: '100',
+    });
+    const res = await fetch(`${sb.urls.graph}/users/${user}/calendarView?${q.toString()}`, {
+      headers: { Authorization: `Bearer ${graphToken}` },
+    });
+    const body = (await res.json()) as {
+      value?: {
+        subject: string;
+        isOrganizer: boolean;
+        isCancelled: boolean;
+        seriesMasterId: string | null;
+      }[];
+    };
+    return { status: res.status, value: body.value ?? [] };
+  }
+  const cancel = {
+    Identity: 'adele.vance@contoso.com',
+    CancelOrganizedMeetings: true,
+    QueryWindowInDays: 120,
+  };
+
+  it('calendarView expands the series, leaves out the past meeting and shows the one she attends', async () => {
+    const r = await calendarView('adele.vance@contoso.com');
+    expect(r.status).toBe(200);
+    const subjects = new Set(r.value.map((e) => e.subject));
+    expect([...subjects].sort()).toEqual(['Product roadmap', 'Quarterly review', 'Weekly sales sync']);
+    expect(r.value.filter((e) => e.seriesMasterId === E.weeklySalesSync).length).toBeGreaterThan(10);
+    expect(r.value.find((e) => e.subject === 'Product roadmap')?.isOrganizer).toBe(false);
+  });
+
+  it('calendarView needs the time window', async () => {
+    const res = await fetch(`${sb.urls.graph}/users/adele.vance@contoso.com/calendarView`, {
+      headers: { Authorization: `Bearer ${graphToken}` },
+    });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('ErrorInvalidParameter');
+  });
+
+  it('calendarView pages with a nextLink ($top defaults to 10)', async () => {
+    const now = sb.state.now();
+    const q = new URLSearchParams({
+      startDateTime: new Date(now).toISOString(),
+      endDateTime: new Date(now + 120 * 86_400_000).toISOString(),
+    });
+    const res = await fetch(`${sb.urls.graph}/users/${U.adeleVance}/calendarView?${q.toString()}`, {
+      headers: { Authorization: `Bearer ${graphToken}` },
+    });
+    const body = (await res.json()) as { value: unknown[]; '@odata.nextLink'?: string };
+    expect(body.value).toHaveLength(10);
+    expect(body['@odata.nextLink']).toMatch(/(%24|\$)skip=10/);
+  });
+
+  it('-PreviewOnly changes nothing', async () => {
+    expect((await invoke({ ...cancel, PreviewOnly: true })).status).toBe(200);
+    expect(isCancelled(E.weeklySalesSync)).toBe(false);
+    expect(sb.state.checklist.meetingCancellations()).toEqual([]);
+  });
+
+  it('cancels what she organises with attendees in the window; attendees keep a cancelled copy', async () => {
+    expect((await invoke(cancel)).status).toBe(200);
+    expect(isCancelled(E.weeklySalesSync)).toBe(true);
+    expect(isCancelled(E.quarterlyReview)).toBe(true);
+    expect(isCancelled(E.pastKickoff)).toBe(false);
+    expect(isCancelled(E.roadmapAttended)).toBe(false);
+    const adele = await calendarView('adele.vance@contoso.com');
+    expect([...new Set(adele.value.map((e) => e.subject))]).toEqual(['Product roadmap']);
+    const megan = await calendarView('megan.bowen@contoso.com');
+    const review = megan.value.find((e) => e.subject === 'Canceled: Quarterly review');
+    expect(review?.isCancelled).toBe(true);
+    // Again: nothing left, success, nothing sent twice.
+    expect((await invoke(cancel)).status).toBe(200);
+    expect(sb.state.checklist.meetingCancellations()).toHaveLength(2);
+  });
+
+  it('refuses a window beyond 1825 days or without -CancelOrganizedMeetings, and changes nothing', async () => {
+    const tooLong = await invoke({ ...cancel, QueryWindowInDays: 1826 });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.text).toContain('QueryWindowInDays');
+    const noSwitch = await invoke({ Identity: 'adele.vance@contoso.com', QueryWindowInDays: 120 });
+    expect(noSwitch.status).toBe(400);
+    expect(sb.state.checklist.meetingCancellations()).toEqual([]);
+    expect((await invoke({ ...cancel, QueryWindowInDays: 1825 })).status).toBe(200);
+  });
+
+  it('a short window leaves the later meeting', async () => {
+    expect((await invoke({ ...cancel, QueryWindowInDays: 8 })).status).toBe(200);
+    expect(isCancelled(E.weeklySalesSync)).toBe(true);
+    expect(isCancelled(E.quarterlyReview)).toBe(false);
   });
 });

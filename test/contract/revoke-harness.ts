@@ -9,7 +9,9 @@ import { EntraAppAuth } from '../../src/connectors/auth/entra-app-auth.js';
 import { EXCHANGE_SCOPE, GRAPH_SCOPE } from '../../src/connectors/auth/resource-scopes.js';
 import { ExchangeAdminClient } from '../../src/connectors/exchange/exchange-admin-client.js';
 import { ExchangeMailbox } from '../../src/connectors/exchange/exchange-mailbox.js';
+import { ExchangeMeetings } from '../../src/connectors/exchange/exchange-meetings.js';
 import { ExchangeMobileMail } from '../../src/connectors/exchange/exchange-mobile-mail.js';
+import { GraphApi } from '../../src/connectors/graph/graph-api.js';
 import { createGraphConnection } from '../../src/connectors/graph/graph-client-factory.js';
 import { createGraphIdentity } from '../../src/connectors/graph/graph-identity.js';
 import type { RetryPolicy } from '../../src/connectors/http/retrying-fetch.js';
@@ -90,6 +92,7 @@ export async function startRevokeHarness(options: RevokeHarnessOptions = {}): Pr
     ...createGraphIdentity({ connection: graph, logger }),
     mailbox,
     mobileMail: new ExchangeMobileMail(exchange),
+    meetings: new ExchangeMeetings(new GraphApi(graph), exchange, logger),
     files: new SharePointFiles({
       graph,
       tokenSource: auth,

@@ -3,6 +3,7 @@ import { UnavailableError } from '../errors.js';
 import type { DelegateNotice, NoticeResult } from '../ports/notifier.js';
 import { fail, ok, type Step } from '../step.js';
 import type { OffboardInput } from './offboard-input.js';
+import { listOrganizedMeetings } from './meeting-steps.js';
 import { oneDriveDeletedOn } from './onedrive-retention.js';
 
 export const notifyDelegate: Step<OffboardInput> = {
@@ -20,6 +21,9 @@ export const notifyDelegate: Step<OffboardInput> = {
       drive && deleteOn !== undefined
         ? oneDriveDeletedOn(deleteOn, await ctx.ports.files.getDeletedOneDriveRetentionDays())
         : undefined;
+    // Meetings that are not cancelled are the delegate's to hand over or cancel.
+    const meetings =
+      options.organizedMeetings === 'list' ? await listOrganizedMeetings(ctx.input, ctx.ports) : [];
     const notice: DelegateNotice = {
       requestId: ctx.input.requestId,
       delegate,
@@ -36,6 +40,14 @@ export const notifyDelegate: Step<OffboardInput> = {
         oneDrive: { webUrl: drive.webUrl, ...(oneDriveUntil !== undefined && { until: oneDriveUntil }) },
       }),
       ...(options.forwardTo && { forwardingTo: options.forwardTo }),
+      ...(meetings.length > 0 && {
+        meetings: meetings.map(({ subject, start, attendeeCount, isRecurring }) => ({
+          subject,
+          start,
+          attendeeCount,
+          isRecurring,
+        })),
+      }),
       ...(ctx.input.deleteOn && { until: ctx.input.deleteOn }),
     };
     return [

@@ -262,6 +262,11 @@ function normaliseForm(form: Record<string, unknown>): Record<string, unknown> {
     else if (value !== undefined) out[key] = value;
   }
   if (form['appOwnership'] !== undefined) out['appOwnership'] = form['appOwnership'];
+  if (form['organizedMeetings'] !== undefined) out['organizedMeetings'] = form['organizedMeetings'];
+  const window = form['meetingWindowDays'];
+  if (typeof window === 'string') {
+    if (window.trim() !== '') out['meetingWindowDays'] = Number(window);
+  } else if (window !== undefined) out['meetingWindowDays'] = window;
   for (const key of ['forwardTo', 'autoReply'] as const) {
     const value = form[key];
     if (typeof value === 'string') out[key] = value.trim() === '' ? null : value;

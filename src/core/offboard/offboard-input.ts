@@ -53,6 +53,14 @@ export const offboardOptionsSchema = z
      * restored; the card lists every anonymous and organisation link either way.
      */
     removeAnonymousLinks: z.boolean().default(false),
+    /**
+     * Future meetings the leaver organises: listed for the delegate (on the card and in their notice), or
+     * cancelled through Exchange (attendees get a cancellation, which can't be taken back). Listing is
+     * the default: nothing is sent without the requester choosing it.
+     */
+    organizedMeetings: z.enum(['list', 'cancel']).default('list'),
+    /** How many days ahead to look for them (Remove-CalendarEvents accepts up to 1825). */
+    meetingWindowDays: z.number().int().min(1).max(1825).default(120),
   })
   .strict();
 

@@ -29,6 +29,7 @@ import {
   exoLitigationHold,
 } from './mailbox-steps.js';
 import { exoRemoveDistributionGroups } from './distribution-group-steps.js';
+import { exoCancelMeetings } from './meeting-steps.js';
 import { entraDisableDevices, intuneRetireDevices, intuneWipeDevices } from './device-steps.js';
 import { entraHandOverApps, entraHandOverGroups, entraReassignReports } from './handover-steps.js';
 import { exoBlockMailClients, exoRemoveMobileDevices } from './mail-client-steps.js';
@@ -48,6 +49,7 @@ const adSteps: readonly Step<OffboardInput>[] = [
 ];
 /** The leaver's own mailbox. */
 const mailboxSteps: readonly Step<OffboardInput>[] = [
+  exoCancelMeetings,
   exoGrantDelegate,
   exoConvertToShared,
   exoLitigationHold,
@@ -126,9 +128,10 @@ export function offboardSteps(
     spoRemoveAnonymousLinks,
   ].map((s) => s.id);
   // Hold before the conversion: a hold that can't be placed blocks the conversion and, through it, the
-  // licence removal, so the data is never left unheld and unlicensed.
+  // licence removal, so the data is never left unheld and unlicensed. Meetings are cancelled while the
+  // mailbox is still the user's own and licensed (the cancellations are sent from it).
   const mailbox = mailboxSteps.map((s) =>
-    s.id === exoConvertToShared.id ? after(s, [exoLitigationHold.id]) : s,
+    s.id === exoConvertToShared.id ? after(s, [exoLitigationHold.id, exoCancelMeetings.id]) : s,
   );
   const steps: Step<OffboardInput>[] = [
     ...ad,

@@ -4,13 +4,14 @@
  */
 import type { Ports } from '../ports/index.js';
 import { wantsHold } from './mailbox-steps.js';
+import { meetingWarnings } from './meeting-steps.js';
 import type { OffboardInput, OffboardOptions } from './offboard-input.js';
 import { oneDriveRetentionWarnings } from './onedrive-retention.js';
 import { sharingLinkWarnings } from './sharing-link-steps.js';
 
 export async function offboardWarnings(
   input: OffboardInput,
-  ports: Pick<Ports, 'groups' | 'licences' | 'mailbox' | 'directory' | 'files'>,
+  ports: Pick<Ports, 'groups' | 'licences' | 'mailbox' | 'directory' | 'files' | 'meetings' | 'clock'>,
 ): Promise<Record<string, string[]>> {
   const warnings: Record<string, string[]> = {};
   const add = (stepId: string, text: string): void => {
@@ -53,6 +54,7 @@ export async function offboardWarnings(
   for (const text of inactiveMailboxWarnings(options)) add('exo.litigation-hold', text);
   for (const text of await oneDriveRetentionWarnings(input, ports)) add('spo.grant-delegate', text);
   for (const text of await sharingLinkWarnings(input, ports)) add('spo.remove-anonymous-links', text);
+  for (const text of await meetingWarnings(input, ports)) add('exo.cancel-meetings', text);
   if (leaver.isSynced && options.convertToShared) {
     add(
       'exo.convert-to-shared',

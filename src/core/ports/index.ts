@@ -7,6 +7,7 @@ import type { Files } from './files.js';
 import type { Groups } from './groups.js';
 import type { Licences } from './licences.js';
 import type { Mailbox } from './mailbox.js';
+import type { Meetings } from './meetings.js';
 import type { Messaging } from './messaging.js';
 import type { MobileMail } from './mobile-mail.js';
 import type { Notifier } from './notifier.js';
@@ -26,6 +27,7 @@ export type * from './identity.js';
 export type * from './licences.js';
 export type * from './log.js';
 export type * from './mailbox.js';
+export type * from './meetings.js';
 export type * from './messaging.js';
 export type * from './mobile-mail.js';
 export type * from './notifier.js';
@@ -59,6 +61,8 @@ export interface Ports {
   mailbox: Mailbox;
   /** The leaver's mail clients in Exchange (ActiveSync devices, client access protocols). */
   mobileMail: MobileMail;
+  /** Meetings the leaver organises: read from the calendar (Graph), cancelled through Exchange. */
+  meetings: Meetings;
   files: Files;
   notifier: Notifier;
   clock: Clock;

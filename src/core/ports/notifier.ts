@@ -9,6 +9,8 @@ export interface DelegateNotice {
   /** `until`: ISO date the OneDrive is deleted (account deletion plus the tenant's retention), if staged. */
   oneDrive?: { webUrl: string; until?: string };
   forwardingTo?: string;
+  /** Future meetings the leaver organised, kept (not cancelled): the delegate decides what becomes of them. */
+  meetings?: { subject: string; start: string; attendeeCount: number; isRecurring: boolean }[];
   /** ISO date until which the access is kept (deletion date), if any. */
   until?: string;
 }

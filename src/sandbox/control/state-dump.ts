@@ -40,6 +40,8 @@ export function dumpTenant(tenant: Tenant): Record<string, unknown> {
       'entraDevices',
       'mobileDevices',
       'casSettings',
+      'calendarEvents',
+      'meetingCancellations',
     ),
   };
 }

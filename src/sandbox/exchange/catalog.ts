@@ -14,6 +14,7 @@ import {
   addDistributionGroupMember,
   removeDistributionGroupMember,
 } from './cmdlets/distribution-group-member.js';
+import { removeCalendarEvents } from './cmdlets/calendar-events.js';
 import { getMailboxFolderStatistics } from './cmdlets/folder-statistics.js';
 import { getMailbox, GET_MAILBOX_V2_PARAMS } from './cmdlets/get-mailbox.js';
 import {
@@ -65,6 +66,7 @@ const BETA_CMDLETS: readonly CmdletDefinition[] = [
   removeMobileDevice,
   getCasMailbox,
   setCasMailbox,
+  removeCalendarEvents,
 ];
 
 interface V2Entry {

@@ -14,6 +14,7 @@ import { transitiveMemberOfRoutes } from './transitive-member-of-routes.js';
 import { licenceRoutes } from './licence-routes.js';
 import { rewriteKeySyntax } from './lookup.js';
 import { calendarRoutes } from './calendar-routes.js';
+import { calendarViewRoutes } from './calendar-view-routes.js';
 import { mailRoutes } from './mail-routes.js';
 import { ownershipRoutes } from './ownership-routes.js';
 import { sharePointSettingsRoutes } from './sharepoint-settings-routes.js';
@@ -45,6 +46,7 @@ const v1Routes = [
   ...licenceRoutes,
   ...mailRoutes,
   ...calendarRoutes,
+  ...calendarViewRoutes,
   ...driveRoutes,
   ...teamsRoutes,
   ...deletedItemsRoutes,

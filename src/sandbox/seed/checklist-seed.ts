@@ -37,6 +37,18 @@ export const seededDevices = {
   mobileDeviceGuid: 'd3000000-0000-4000-8000-000000000001',
 } as const;
 
+/** Fixed ids of the seeded meetings (docs/sandbox.md). */
+export const seededMeetings = {
+  /** Adele's weekly sales sync with Megan, Lee and Nestor: started two weeks ago, no end date. */
+  weeklySalesSync: 'e0000000-0000-4000-8000-000000000001',
+  /** Adele's quarterly review with Megan, in ten days. */
+  quarterlyReview: 'e0000000-0000-4000-8000-000000000002',
+  /** Adele's retail kickoff with Lee, three days ago. */
+  pastKickoff: 'e0000000-0000-4000-8000-000000000003',
+  /** Megan's product roadmap meeting, Adele attends, in five days. */
+  roadmapAttended: 'e0000000-0000-4000-8000-000000000004',
+} as const;
+
 export function seedLeaverChecklist(tenant: Tenant): void {
   const c = tenant.checklist;
   const created = tenant.nowIso();
@@ -194,4 +206,43 @@ export function seedLeaverChecklist(tenant: Tenant): void {
     createdDateTime: created,
   });
   c.addOwner('servicePrincipal', A.salesDashboardSp, U.adeleVance);
+  seedMeetings(tenant);
+}
+
+/** Meetings Adele organises (a weekly series, a single future one, a past one) and one she only attends. */
+function seedMeetings(tenant: Tenant): void {
+  const created = tenant.nowIso();
+  const E = seededMeetings;
+  const meeting = (
+    id: string,
+    organizerId: string,
+    attendeeIds: string[],
+    subject: string,
+    dayOffset: number,
+    recurrence: 'none' | 'weekly' = 'none',
+  ): void => {
+    tenant.checklist.addCalendarEvent({
+      id,
+      organizerId,
+      attendeeIds,
+      subject,
+      dayOffset,
+      startMinutes: 9 * 60,
+      durationMinutes: 30,
+      recurrence,
+      iCalUId: `040000008200E00074C5B7101A82E008000000000000000000000000000000001000000${id.replace(/-/g, '').slice(-24).toUpperCase()}`,
+      createdDateTime: created,
+    });
+  };
+  meeting(
+    E.weeklySalesSync,
+    U.adeleVance,
+    [U.meganBowen, U.leeGu, U.nestorWilke],
+    'Weekly sales sync',
+    -14,
+    'weekly',
+  );
+  meeting(E.quarterlyReview, U.adeleVance, [U.meganBowen], 'Quarterly review', 10);
+  meeting(E.pastKickoff, U.adeleVance, [U.leeGu], 'Retail kickoff', -3);
+  meeting(E.roadmapAttended, U.meganBowen, [U.adeleVance, U.leeGu], 'Product roadmap', 5);
 }

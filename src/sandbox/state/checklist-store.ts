@@ -1,12 +1,14 @@
 /** Sign-in methods, owners and app objects of the simulated tenant (writes are visible at once). */
 import type {
   AuthMethodRecord,
+  CalendarEventRecord,
   CasSettingsRecord,
   MobileDeviceRecord,
   DirectoryAppRecord,
   EntraDeviceRecord,
   ManagedDeviceRecord,
   OwnedKind,
+  MeetingCancellationRecord,
   OwnerRecord,
 } from './checklist-types.js';
 import type { TenantData } from './tenant-data.js';
@@ -128,5 +130,37 @@ export class ChecklistStore {
 
   setCasSettings(record: CasSettingsRecord): void {
     this.data.casSettings.set(record.userId, record);
+  }
+
+  // ---- meetings -------------------------------------------------------------------------------------------
+
+  addCalendarEvent(event: CalendarEventRecord): void {
+    this.data.calendarEvents.set(event.id, event);
+  }
+
+  /** Meetings the user organises or attends, cancelled ones included. */
+  calendarEventsOf(userId: string): CalendarEventRecord[] {
+    return [...this.data.calendarEvents.values()].filter(
+      (e) => e.organizerId === userId || e.attendeeIds.includes(userId),
+    );
+  }
+
+  /** Marks the meeting cancelled and records the cancellation its attendees receive; once only. */
+  cancelMeeting(id: string, sentDateTime: string): 'cancelled' | 'absent' {
+    const event = this.data.calendarEvents.get(id);
+    if (!event || event.cancelledDateTime !== undefined) return 'absent';
+    this.data.calendarEvents.set(id, { ...event, cancelledDateTime: sentDateTime });
+    this.data.meetingCancellations.set(id, {
+      eventId: id,
+      organizerId: event.organizerId,
+      attendeeIds: [...event.attendeeIds],
+      subject: event.subject,
+      sentDateTime,
+    });
+    return 'cancelled';
+  }
+
+  meetingCancellations(): MeetingCancellationRecord[] {
+    return [...this.data.meetingCancellations.values()];
   }
 }

@@ -90,3 +90,34 @@ export interface CasSettingsRecord {
   ImapEnabled: boolean;
   MAPIEnabled: boolean;
 }
+
+/**
+ * A meeting in the organiser's calendar (and, as attendee copies, in the attendees'). Seeded meetings are
+ * anchored to the sandbox clock's current day (UTC) so they stay past or future whatever the date: the
+ * first start is `dayOffset` days from today at `startMinutes` after midnight UTC.
+ */
+export interface CalendarEventRecord {
+  id: string;
+  organizerId: string;
+  /** Required attendees (users of the tenant). */
+  attendeeIds: string[];
+  subject: string;
+  dayOffset: number;
+  startMinutes: number;
+  durationMinutes: number;
+  /** `weekly`: a series without an end date, one occurrence every seven days from the first start. */
+  recurrence: 'none' | 'weekly';
+  iCalUId: string;
+  createdDateTime: string;
+  /** Set when the organiser cancelled the meeting: gone from their calendar, marked cancelled for attendees. */
+  cancelledDateTime?: string;
+}
+
+/** A cancellation sent to a meeting's attendees (Remove-CalendarEvents -CancelOrganizedMeetings). */
+export interface MeetingCancellationRecord {
+  eventId: string;
+  organizerId: string;
+  attendeeIds: string[];
+  subject: string;
+  sentDateTime: string;
+}

@@ -20,11 +20,13 @@ import type {
 } from './exchange-types.js';
 import type {
   AuthMethodRecord,
+  CalendarEventRecord,
   CasSettingsRecord,
   DirectoryAppRecord,
   MobileDeviceRecord,
   EntraDeviceRecord,
   ManagedDeviceRecord,
+  MeetingCancellationRecord,
   OwnerRecord,
 } from './checklist-types.js';
 import type { CatalogAppRecord, InstalledAppRecord, SentMailRecord } from './teams-types.js';
@@ -88,6 +90,10 @@ export interface TenantData {
   mobileDevices: Map<string, MobileDeviceRecord>;
   /** Client access protocols, by the mailbox's user id (absent: all on). */
   casSettings: Map<string, CasSettingsRecord>;
+  /** Meetings, by event id (the series id for a recurring meeting). */
+  calendarEvents: Map<string, CalendarEventRecord>;
+  /** Cancellations sent to attendees, by event id. */
+  meetingCancellations: Map<string, MeetingCancellationRecord>;
   /** Seed and counter of deterministic ids for objects created at run time. */
   idSeed: number;
   idCounter: number;
@@ -118,6 +124,8 @@ export function createTenantData(info: TenantInfo, idSeed: number): TenantData {
     entraDevices: new Map(),
     mobileDevices: new Map(),
     casSettings: new Map(),
+    calendarEvents: new Map(),
+    meetingCancellations: new Map(),
     idSeed,
     idCounter: 0,
   };
@@ -152,6 +160,8 @@ export function copyTenantData(d: TenantData): TenantData {
     entraDevices: new Map(d.entraDevices),
     mobileDevices: new Map(d.mobileDevices),
     casSettings: new Map(d.casSettings),
+    calendarEvents: new Map(d.calendarEvents),
+    meetingCancellations: new Map(d.meetingCancellations),
     idSeed: d.idSeed,
     idCounter: d.idCounter,
   };

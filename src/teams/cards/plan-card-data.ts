@@ -173,6 +173,9 @@ export function offboardRequestData(
       disableRegisteredDevices: flag(options['disableRegisteredDevices'] ?? true),
       blockMailClients: flag(options['blockMailClients'] ?? true),
       removeAnonymousLinks: flag(options['removeAnonymousLinks']),
+      organizedMeetings: options['organizedMeetings'] === 'cancel' ? 'cancel' : 'list',
+      meetingWindowDays:
+        typeof options['meetingWindowDays'] === 'number' ? String(options['meetingWindowDays']) : '120',
       forwardTo: text(options['forwardTo']),
       autoReply: text(options['autoReply']),
       deleteAfterDays:

@@ -53,4 +53,11 @@ describe('leaver checklist order', () => {
   it('removes anonymous links before the licences go', () => {
     expect(ancestors(steps, 'entra.remove-licences').has('spo.remove-anonymous-links')).toBe(true);
   });
+
+  it('cancels organised meetings while the mailbox is still the user’s own: before the conversion and the licences', () => {
+    expect(ancestors(steps, 'exo.convert-to-shared').has('exo.cancel-meetings')).toBe(true);
+    expect(ancestors(steps, 'entra.remove-licences').has('exo.cancel-meetings')).toBe(true);
+    expect(ancestors(steps, 'exo.cancel-meetings').has('exo.convert-to-shared')).toBe(false);
+    expect(ancestors(steps, 'exo.cancel-meetings').has('entra.remove-licences')).toBe(false);
+  });
 });
