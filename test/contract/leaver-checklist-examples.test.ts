@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { seeded, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { seededMeetings } from '../../src/sandbox/seed/checklist-seed.js';
+import { seededDevices, seededMeetings } from '../../src/sandbox/seed/checklist-seed.js';
 import { tokenFor } from '../unit/sandbox/support/sandbox-http.js';
 
 interface Example {
@@ -43,6 +43,7 @@ function adapt(text: string): string {
     .replaceAll('{drive-id}', adeleDriveId())
     .replaceAll('{item-id}', seeded.driveItems.adeleForecast)
     .replaceAll('{perm-id}', anonymousLinkId())
+    .replaceAll('{device-identity}', seededDevices.mobileDeviceGuid)
     .replaceAll('{now}', new Date(sb.state.now()).toISOString())
     .replaceAll('{in-120-days}', new Date(sb.state.now() + 120 * 86_400_000).toISOString());
 }
@@ -94,6 +95,11 @@ const setups: Record<string, () => Promise<void>> = {
   'deletePermission (remove the anonymous link)': () => Promise.resolve(),
   'List calendarView (future meetings of the leaver)': () => Promise.resolve(),
   'InvokeCommand Remove-CalendarEvents -CancelOrganizedMeetings': () => Promise.resolve(),
+  "InvokeCommand Get-MobileDevice -Mailbox (the leaver's ActiveSync partnerships)": () => Promise.resolve(),
+  'InvokeCommand Remove-MobileDevice (one partnership)': () => Promise.resolve(),
+  'InvokeCommand Get-CASMailbox (client protocols of the leaver)': () => Promise.resolve(),
+  'InvokeCommand Set-CASMailbox (turn off ActiveSync, Outlook on the web, POP and IMAP)': () =>
+    Promise.resolve(),
 };
 
 type Shape = 'null' | 'string' | 'number' | 'boolean' | 'array' | 'object';
