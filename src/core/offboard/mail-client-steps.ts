@@ -66,6 +66,8 @@ async function corporateEasIds(ctx: Ctx): Promise<Set<string>> {
  * -AccountOnly): the mail app deletes the mailbox's mail, calendar and contacts on its next sync. Never a
  * full wipe: an ActiveSync partnership proves nothing about who owns the phone, and a device Intune
  * doesn't know, or knows as personal, may be someone's own phone. Those are only removed.
+ * The wipe reaches the device only if it syncs again, and account-only wipe needs an ActiveSync 16.1
+ * client: the request is best effort on top of the Intune wipe, never the only protection.
  */
 export const exoRemoveMobileDevices: Step<OffboardInput> = {
   id: 'exo.remove-mobile-devices',
