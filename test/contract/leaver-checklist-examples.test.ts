@@ -6,8 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { seeded, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { seededDevices, seededMeetings } from '../../src/sandbox/seed/checklist-seed.js';
+import { seeded, seededDevices, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { seededMeetings } from '../../src/sandbox/seed/checklist-seed.js';
 import { tokenFor } from '../unit/sandbox/support/sandbox-http.js';
 
 interface Example {
@@ -44,6 +44,7 @@ function adapt(text: string): string {
     .replaceAll('{item-id}', seeded.driveItems.adeleForecast)
     .replaceAll('{perm-id}', anonymousLinkId())
     .replaceAll('{device-identity}', seededDevices.mobileDeviceGuid)
+    .replaceAll('{mobile-device-guid}', seededDevices.mobileDeviceGuid)
     .replaceAll('{now}', new Date(sb.state.now()).toISOString())
     .replaceAll('{in-120-days}', new Date(sb.state.now() + 120 * 86_400_000).toISOString());
 }
@@ -100,6 +101,8 @@ const setups: Record<string, () => Promise<void>> = {
   'InvokeCommand Get-CASMailbox (client protocols of the leaver)': () => Promise.resolve(),
   'InvokeCommand Set-CASMailbox (turn off ActiveSync, Outlook on the web, POP and IMAP)': () =>
     Promise.resolve(),
+  'InvokeCommand Clear-MobileDevice -NotificationEmailAddresses': () => Promise.resolve(),
+  'InvokeCommand Clear-MobileDevice -AccountOnly': () => Promise.resolve(),
 };
 
 type Shape = 'null' | 'string' | 'number' | 'boolean' | 'array' | 'object';
@@ -203,6 +206,43 @@ describe('distribution group membership refusals (sandbox)', () => {
       });
       expect(r.status).toBe(404);
     }
+  });
+});
+
+describe('Clear-MobileDevice wipe requests (sandbox)', () => {
+  async function invoke(name: string, parameters: Record<string, unknown>) {
+    const res = await fetch(invokeUrl(), {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${exchangeToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ CmdletInput: { CmdletName: name, Parameters: parameters } }),
+    });
+    return { status: res.status, body: (await res.json()) as { value?: Record<string, unknown>[] } };
+  }
+  const phone = () => sb.state.checklist.allMobileDevices()[0]?.wipe;
+  const Identity = seededDevices.mobileDeviceGuid;
+
+  it('records an account-only request that Get-MobileDevice shows, and -Cancel withdraws it', async () => {
+    expect((await invoke('Clear-MobileDevice', { Identity, AccountOnly: true, Confirm: false })).status).toBe(
+      200,
+    );
+    expect(phone()).toMatchObject({ accountOnly: true, notificationEmailAddresses: [] });
+    const listed = await invoke('Get-MobileDevice', { Mailbox: 'adele.vance@contoso.com' });
+    expect(listed.body.value?.[0]).toMatchObject({ DeviceWipeStatus: true });
+    expect(listed.body.value?.[0]?.['DeviceWipeRequestTime']).toEqual(expect.any(String));
+
+    expect((await invoke('Clear-MobileDevice', { Identity, Cancel: true, Confirm: false })).status).toBe(200);
+    expect(phone()).toBeUndefined();
+    const after = await invoke('Get-MobileDevice', { Mailbox: 'adele.vance@contoso.com' });
+    expect(after.body.value?.[0]).toMatchObject({ DeviceWipeStatus: false, DeviceWipeRequestTime: null });
+  });
+
+  it('answers not found for a partnership that does not exist, and records nothing', async () => {
+    const r = await invoke('Clear-MobileDevice', {
+      Identity: 'adele.vance\\ExchangeActiveSyncDevices\\iPhone\u00a7NOSUCHDEVICE',
+      AccountOnly: true,
+    });
+    expect(r.status).toBe(404);
+    expect(sb.state.checklist.allMobileDevices().every((d) => d.wipe === undefined)).toBe(true);
   });
 });
 

@@ -8,9 +8,11 @@ import { assertMailboxIdentity } from './mailbox-identity.js';
 
 const deviceRowSchema = z.object({
   Identity: z.string(),
+  DeviceId: z.string().nullish(),
   FriendlyName: z.string().nullish(),
   DeviceModel: z.string().nullish(),
   DeviceOS: z.string().nullish(),
+  DeviceWipeStatus: z.boolean().nullish(),
 });
 
 const casRowSchema = z.object({
@@ -32,7 +34,8 @@ function assertDeviceIdentity(identity: string): string {
 
 /**
  * The leaver's mail clients through the Exchange admin API (InvokeCommand, parameters as JSON):
- * Get-MobileDevice / Remove-MobileDevice and Get-CASMailbox / Set-CASMailbox.
+ * Get-MobileDevice / Clear-MobileDevice -AccountOnly / Remove-MobileDevice and
+ * Get-CASMailbox / Set-CASMailbox.
  */
 export class ExchangeMobileMail implements MobileMail {
   constructor(private readonly client: ExchangeAdminClient) {}
@@ -46,9 +49,11 @@ export class ExchangeMobileMail implements MobileMail {
     );
     return parseRows(deviceRowSchema, result.value, 'Get-MobileDevice').map((d) => ({
       identity: d.Identity,
+      deviceId: d.DeviceId ?? '',
       friendlyName: d.FriendlyName ?? '',
       deviceModel: d.DeviceModel ?? '',
       deviceOs: d.DeviceOS ?? '',
+      wipeRequested: d.DeviceWipeStatus === true,
     }));
   }
 
@@ -56,6 +61,23 @@ export class ExchangeMobileMail implements MobileMail {
     try {
       await this.client.invoke('Remove-MobileDevice', {
         Identity: assertDeviceIdentity(identity),
+        Confirm: false,
+      });
+    } catch (error) {
+      if (error instanceof NotFoundError) return;
+      throw error;
+    }
+  }
+
+  /**
+   * Account-only, never a full wipe: an ActiveSync partnership says nothing about who owns the phone,
+   * and a full Clear-MobileDevice would factory-reset a personal phone behind it.
+   */
+  async wipeMobileDeviceAccountOnly(identity: string): Promise<void> {
+    try {
+      await this.client.invoke('Clear-MobileDevice', {
+        Identity: assertDeviceIdentity(identity),
+        AccountOnly: true,
         Confirm: false,
       });
     } catch (error) {

@@ -9,6 +9,7 @@ const managedDeviceSchema = z.looseObject({
   managedDeviceOwnerType: z.string().nullish(),
   operatingSystem: z.string().nullish(),
   managementState: z.string().nullish(),
+  easDeviceId: z.string().nullish(),
 });
 
 const deviceSchema = z.looseObject({
@@ -41,6 +42,7 @@ export class GraphDevices implements Devices {
       ownership: ownershipOf(d.managedDeviceOwnerType),
       operatingSystem: d.operatingSystem ?? 'unknown',
       managementState: d.managementState ?? 'managed',
+      easDeviceId: d.easDeviceId || null,
     }));
   }
 

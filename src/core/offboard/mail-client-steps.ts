@@ -49,7 +49,26 @@ export const exoBlockMailClients: Step<OffboardInput> = {
     ctx.ports.mobileMail.setMailProtocols(mailboxId(ctx), change.before as MailProtocols),
 };
 
-/** Not reversible: the device sets its partnership up again when its user signs in. */
+/** Exchange ActiveSync ids of the leaver's corporate Intune devices (`easDeviceId`). */
+async function corporateEasIds(ctx: Ctx): Promise<Set<string>> {
+  const managed = await ctx.ports.devices.listManagedDevices(ctx.input.leaver.id);
+  return new Set(
+    managed
+      .filter((d) => d.ownership === 'company' && d.easDeviceId)
+      .map((d) => String(d.easDeviceId).toLowerCase()),
+  );
+}
+
+/**
+ * Not reversible: the device sets its partnership up again when its user signs in. With the wipe
+ * option, the partnership of a corporate device (an Intune device owned by the company whose
+ * `easDeviceId` is the partnership's DeviceId) first gets an account-only wipe (Clear-MobileDevice
+ * -AccountOnly): the mail app deletes the mailbox's mail, calendar and contacts on its next sync. Never a
+ * full wipe: an ActiveSync partnership proves nothing about who owns the phone, and a device Intune
+ * doesn't know, or knows as personal, may be someone's own phone. Those are only removed.
+ * The wipe reaches the device only if it syncs again, and account-only wipe needs an ActiveSync 16.1
+ * client: the request is best effort on top of the Intune wipe, never the only protection.
+ */
 export const exoRemoveMobileDevices: Step<OffboardInput> = {
   id: 'exo.remove-mobile-devices',
   system: 'exchange',
@@ -58,18 +77,43 @@ export const exoRemoveMobileDevices: Step<OffboardInput> = {
     if (!ctx.input.options.blockMailClients) return [];
     if (!(await ctx.ports.mailbox.getMailbox(mailboxId(ctx)))) return [];
     const devices = await ctx.ports.mobileMail.listMobileDevices(mailboxId(ctx));
-    return devices.map((d) => ({
-      key: `mobile-device:${d.identity}`,
-      description: `Remove ${d.friendlyName || d.deviceModel} (${d.deviceOs}) from the mailbox`,
-      data: { identity: d.identity },
-    }));
+    if (devices.length === 0) return [];
+    const corporate = ctx.input.options.wipeCorporateDevices ? await corporateEasIds(ctx) : new Set();
+    return devices.flatMap((d) => {
+      const name = `${d.friendlyName || d.deviceModel} (${d.deviceOs})`;
+      const remove = {
+        key: `mobile-device:${d.identity}`,
+        description: `Remove ${name} from the mailbox`,
+        data: { identity: d.identity, action: 'remove' },
+      };
+      if (!d.deviceId || !corporate.has(d.deviceId.toLowerCase())) return [remove];
+      return [
+        {
+          key: `mobile-device-wipe:${d.identity}`,
+          description: `Wipe the mailbox data from ${name}, corporate (account-only wipe)`,
+          data: { identity: d.identity, action: 'account-wipe' },
+        },
+        remove,
+      ];
+    });
   },
-  apply: (change, ctx) => ctx.ports.mobileMail.removeMobileDevice(String(change.data['identity'])),
+  apply: (change, ctx) =>
+    change.data['action'] === 'account-wipe'
+      ? ctx.ports.mobileMail.wipeMobileDeviceAccountOnly(String(change.data['identity']))
+      : ctx.ports.mobileMail.removeMobileDevice(String(change.data['identity'])),
+  /** Read back: every partnership is gone; one still there with a wipe planned shows the request. */
   async verify(changes, ctx) {
-    const left = new Set(
-      (await ctx.ports.mobileMail.listMobileDevices(mailboxId(ctx))).map((d) => d.identity),
+    const left = new Map(
+      (await ctx.ports.mobileMail.listMobileDevices(mailboxId(ctx))).map((d) => [d.identity, d]),
     );
-    const still = changes.filter((c) => left.has(String(c.data['identity'])));
+    const still = changes.filter(
+      (c) => c.data['action'] !== 'account-wipe' && left.has(String(c.data['identity'])),
+    );
+    const unwiped = changes.filter(
+      (c) =>
+        c.data['action'] === 'account-wipe' && left.get(String(c.data['identity']))?.wipeRequested === false,
+    );
+    if (unwiped.length > 0) return fail(`${unwiped.length} corporate mobile device(s) have no wipe request`);
     return still.length === 0 ? ok() : fail(`${still.length} mobile device(s) still connected`);
   },
 };

@@ -8,6 +8,8 @@ export interface ManagedDevice {
   operatingSystem: string;
   /** Intune's `managementState`: `managed`, `retirePending`, `wipePending`, … */
   managementState: string;
+  /** Intune's `easDeviceId`: the Exchange ActiveSync id (Get-MobileDevice `DeviceId`), null when none. */
+  easDeviceId: string | null;
 }
 
 export interface RegisteredDevice {

@@ -20,6 +20,7 @@ import { getMailbox, GET_MAILBOX_V2_PARAMS } from './cmdlets/get-mailbox.js';
 import {
   getCasMailbox,
   getMobileDevice,
+  clearMobileDevice,
   removeMobileDevice,
   setCasMailbox,
 } from './cmdlets/mobile-access.js';
@@ -63,6 +64,7 @@ const BETA_CMDLETS: readonly CmdletDefinition[] = [
   addDistributionGroupMember,
   removeDistributionGroupMember,
   getMobileDevice,
+  clearMobileDevice,
   removeMobileDevice,
   getCasMailbox,
   setCasMailbox,

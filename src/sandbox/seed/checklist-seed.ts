@@ -167,6 +167,7 @@ export function seedLeaverChecklist(tenant: Tenant): void {
     manufacturer: 'Apple',
     serialNumber: 'F2LZK0AAN70F',
     azureADDeviceId: D.registeredPhoneDeviceId,
+    easDeviceId: 'ApplF2LZK0AAN70F',
   });
   c.addManagedDevice({
     ...managed,
@@ -179,6 +180,7 @@ export function seedLeaverChecklist(tenant: Tenant): void {
     manufacturer: 'Microsoft Corporation',
     serialNumber: '0F3K7GH22373PX',
     azureADDeviceId: D.corporateLaptopDeviceId,
+    easDeviceId: '',
   });
   // Her iPhone's Exchange ActiveSync partnership (the mail app keeps syncing until it is removed).
   c.addMobileDevice({

@@ -7,6 +7,7 @@ import type {
   DirectoryAppRecord,
   EntraDeviceRecord,
   ManagedDeviceRecord,
+  MobileDeviceWipeRequest,
   OwnedKind,
   MeetingCancellationRecord,
   OwnerRecord,
@@ -109,6 +110,14 @@ export class ChecklistStore {
 
   allMobileDevices(): MobileDeviceRecord[] {
     return [...this.data.mobileDevices.values()];
+  }
+
+  /** Records (or, with null, cancels) a remote wipe request on the partnership. */
+  setMobileDeviceWipe(guid: string, wipe: MobileDeviceWipeRequest | null): void {
+    const device = this.data.mobileDevices.get(guid);
+    if (!device) return;
+    const { wipe: _previous, ...rest } = device;
+    this.data.mobileDevices.set(guid, wipe ? { ...rest, wipe } : rest);
   }
 
   removeMobileDevice(guid: string): 'removed' | 'absent' {

@@ -49,6 +49,8 @@ export interface ManagedDeviceRecord {
   lastSyncDateTime: string;
   /** The Entra device object's `deviceId`. */
   azureADDeviceId: string;
+  /** Exchange ActiveSync id of the device (Get-MobileDevice `DeviceId`); empty when it has none. */
+  easDeviceId: string;
 }
 
 /** An Entra ID device object. */
@@ -79,6 +81,15 @@ export interface MobileDeviceRecord {
   deviceOS: string;
   clientType: 'EAS' | 'REST' | 'Outlook';
   whenCreated: string;
+  /** A pending Clear-MobileDevice request: sent to the device on its next sync. */
+  wipe?: MobileDeviceWipeRequest;
+}
+
+/** Clear-MobileDevice: requested at, account-only (mailbox data) or full, who gets the confirmation. */
+export interface MobileDeviceWipeRequest {
+  requestTime: string;
+  accountOnly: boolean;
+  notificationEmailAddresses: string[];
 }
 
 /** Client access protocols of a mailbox (Get-CASMailbox); a mailbox without a record has all of them on. */

@@ -1,6 +1,7 @@
 /**
- * Mobile devices and client access of a mailbox: Get-MobileDevice -Mailbox, Remove-MobileDevice,
- * Get-CASMailbox and Set-CASMailbox (ActiveSync, Outlook on the web, POP, IMAP, MAPI).
+ * Mobile devices and client access of a mailbox: Get-MobileDevice -Mailbox, Clear-MobileDevice (remote
+ * wipe request, full or -AccountOnly, or -Cancel), Remove-MobileDevice, Get-CASMailbox and
+ * Set-CASMailbox (ActiveSync, Outlook on the web, POP, IMAP, MAPI).
  */
 import type { MobileDeviceRecord } from '../../state/checklist-types.js';
 import type { Tenant } from '../../state/tenant.js';
@@ -17,6 +18,7 @@ function deviceIdentity(tenant: Tenant, d: MobileDeviceRecord): string {
 
 function deviceObject(tenant: Tenant, d: MobileDeviceRecord): ExoObject {
   const user = tenant.directory.getUser(d.userId);
+  // Clear-MobileDevice sets the wipe status; the device picks the request up on its next sync.
   return new ExoObjectBuilder()
     .value('Identity', deviceIdentity(tenant, d))
     .guid('Guid', d.guid)
@@ -29,6 +31,8 @@ function deviceObject(tenant: Tenant, d: MobileDeviceRecord): ExoObject {
     .value('DeviceAccessState', 'Allowed')
     .value('UserDisplayName', user?.displayName ?? d.userId)
     .value('WhenCreated', exchangeDateTime(d.whenCreated))
+    .value('DeviceWipeStatus', d.wipe !== undefined)
+    .value('DeviceWipeRequestTime', d.wipe ? exchangeDateTime(d.wipe.requestTime) : null)
     .build();
 }
 
@@ -68,6 +72,35 @@ export const removeMobileDevice: CmdletDefinition = {
     const device = resolveDevice(tenant, p.requiredString('Identity'));
     tenant.checklist.removeMobileDevice(device.guid);
     recordWrite('exo.remove-mobile-device');
+    return writeResult();
+  },
+};
+
+/**
+ * Records the wipe request on the partnership (a repeated request keeps the first one's time); -Cancel
+ * withdraws a pending one. Nothing happens to a device until it syncs, which the sandbox never does.
+ */
+export const clearMobileDevice: CmdletDefinition = {
+  name: 'Clear-MobileDevice',
+  params: [
+    { name: 'Identity', kind: 'string', isMandatory: true },
+    { name: 'AccountOnly', kind: 'bool' },
+    { name: 'Cancel', kind: 'bool' },
+    { name: 'NotificationEmailAddresses', kind: 'stringList' },
+    ...WRITE_COMMON_PARAMS,
+  ],
+  run({ tenant, recordWrite }, p) {
+    const device = resolveDevice(tenant, p.requiredString('Identity'));
+    if (p.bool('Cancel') === true) {
+      tenant.checklist.setMobileDeviceWipe(device.guid, null);
+    } else {
+      tenant.checklist.setMobileDeviceWipe(device.guid, {
+        requestTime: device.wipe?.requestTime ?? new Date(tenant.now()).toISOString(),
+        accountOnly: p.bool('AccountOnly') === true,
+        notificationEmailAddresses: p.list('NotificationEmailAddresses') ?? [],
+      });
+    }
+    recordWrite('exo.clear-mobile-device');
     return writeResult();
   },
 };

@@ -276,6 +276,104 @@ describe('mail clients (Exchange admin API)', () => {
     expect(await exoRemoveMobileDevices.plan(c)).toEqual([]);
   });
 
+  /** A company-owned phone Intune knows, with its own ActiveSync partnership on Adele's mailbox. */
+  function addCorporatePhone(): string {
+    const created = '2026-01-12T09:00:00Z';
+    h.sandbox.state.checklist.addManagedDevice({
+      id: 'c0000000-0000-4000-8000-0000000000c1',
+      userId: U.adeleVance,
+      userPrincipalName: 'adele.vance@contoso.com',
+      deviceName: 'CONTOSO-PH-0107',
+      managedDeviceOwnerType: 'company',
+      operatingSystem: 'Android',
+      osVersion: '14',
+      model: 'Pixel 8',
+      manufacturer: 'Google',
+      serialNumber: '38011FDJH00C4Q',
+      managementState: 'managed',
+      complianceState: 'compliant',
+      enrolledDateTime: created,
+      lastSyncDateTime: created,
+      azureADDeviceId: 'c0000000-0000-4000-8000-0000000000d1',
+      easDeviceId: 'Android38011FDJH00C4Q',
+    });
+    h.sandbox.state.checklist.addMobileDevice({
+      guid: 'c0000000-0000-4000-8000-0000000000e1',
+      userId: U.adeleVance,
+      deviceId: 'ANDROID38011FDJH00C4Q',
+      deviceType: 'Android',
+      deviceModel: 'Pixel 8',
+      friendlyName: 'CONTOSO-PH-0107',
+      deviceOS: 'Android 14',
+      clientType: 'EAS',
+      whenCreated: created,
+    });
+    return 'c0000000-0000-4000-8000-0000000000e1';
+  }
+
+  it('wipes the mailbox data from corporate partnerships before removing them, with the wipe option', async () => {
+    const corporateGuid = addCorporatePhone();
+    const c = ctx({ wipeCorporateDevices: true });
+    const changes = await exoRemoveMobileDevices.plan(c);
+    expect(changes.map((x) => x.description)).toEqual([
+      "Remove Adele's iPhone (iOS 17.4) from the mailbox",
+      'Wipe the mailbox data from CONTOSO-PH-0107 (Android 14), corporate (account-only wipe)',
+      'Remove CONTOSO-PH-0107 (Android 14) from the mailbox',
+    ]);
+    // The wipe goes first: Get-MobileDevice then shows the request on the corporate phone only.
+    const wipe = changes.find((x) => x.data['action'] === 'account-wipe');
+    if (!wipe) throw new Error('no wipe planned');
+    await exoRemoveMobileDevices.apply(wipe, c);
+    await exoRemoveMobileDevices.apply(wipe, c);
+    const byName = new Map(
+      (await ports.mobileMail.listMobileDevices('adele.vance@contoso.com')).map((d) => [d.friendlyName, d]),
+    );
+    expect(byName.get('CONTOSO-PH-0107')?.wipeRequested).toBe(true);
+    expect(byName.get("Adele's iPhone")?.wipeRequested).toBe(false);
+    const corporate = h.sandbox.state.checklist.allMobileDevices().find((d) => d.guid === corporateGuid);
+    expect(corporate?.wipe).toMatchObject({ accountOnly: true, notificationEmailAddresses: [] });
+    const personal = h.sandbox.state.checklist
+      .allMobileDevices()
+      .find((d) => d.guid === seededDevices.mobileDeviceGuid);
+    expect(personal?.wipe).toBeUndefined();
+
+    for (const change of changes) await exoRemoveMobileDevices.apply(change, c);
+    for (const change of changes) await exoRemoveMobileDevices.apply(change, c);
+    expect(await exoRemoveMobileDevices.verify(changes, c)).toEqual({ ok: true });
+    expect(h.sandbox.state.checklist.mobileDevicesOf(U.adeleVance)).toEqual([]);
+    expect(await exoRemoveMobileDevices.plan(c)).toEqual([]);
+  });
+
+  it('verify fails when a planned wipe was never requested and the partnership is still there', async () => {
+    addCorporatePhone();
+    const c = ctx({ wipeCorporateDevices: true });
+    const changes = await exoRemoveMobileDevices.plan(c);
+    const wipe = changes.filter((x) => x.data['action'] === 'account-wipe');
+    expect(await exoRemoveMobileDevices.verify(wipe, c)).toEqual({
+      ok: false,
+      reason: '1 corporate mobile device(s) have no wipe request',
+    });
+  });
+
+  it('only removes corporate partnerships when the wipe option is off', async () => {
+    addCorporatePhone();
+    const c = ctx({ wipeCorporateDevices: false });
+    const changes = await run(exoRemoveMobileDevices, c);
+    expect(changes.map((x) => x.data['action'])).toEqual(['remove', 'remove']);
+    expect(h.sandbox.state.checklist.mobileDevicesOf(U.adeleVance)).toEqual([]);
+  });
+
+  it('treats a partnership Intune does not know as personal: removed, never wiped', async () => {
+    addCorporatePhone();
+    h.sandbox.state.checklist.updateManagedDevice('c0000000-0000-4000-8000-0000000000c1', {
+      easDeviceId: '',
+    });
+    const c = ctx({ wipeCorporateDevices: true });
+    const changes = await run(exoRemoveMobileDevices, c);
+    expect(changes.map((x) => x.data['action'])).toEqual(['remove', 'remove']);
+    expect(h.sandbox.state.checklist.mobileDevicesOf(U.adeleVance)).toEqual([]);
+  });
+
   it('plans nothing when the option is off', async () => {
     const c = ctx({ blockMailClients: false });
     expect(await exoBlockMailClients.plan(c)).toEqual([]);
