@@ -163,6 +163,7 @@ export async function createServices(
     ports,
     requests: store.requests,
     journal: store.journal,
+    state: store.state,
     requestService,
     policy,
     limiter,

@@ -8,7 +8,7 @@
 import { isTerminal, type LifecycleRequest, type Principal } from '../model.js';
 import type { Policy } from '../policy/policy.js';
 import type { Ports } from '../ports/index.js';
-import type { Journal, RequestStore, RunRecord } from '../ports/store.js';
+import type { Journal, KeyValueStore, RequestStore, RunRecord } from '../ports/store.js';
 import type { RequestService } from '../requests/request-service.js';
 import { buildPlan } from '../runner/build-plan.js';
 import type { FinishedRunStatus } from '../runner/events.js';
@@ -39,6 +39,13 @@ export interface ContainFlowDeps {
   requestService: RequestService;
   policy: Policy;
   limiter?: SystemLimiter;
+  /** Where the approval card's plan is kept, for its mailbox-rights steps to be reused at the click. */
+  state: Pick<KeyValueStore, 'get' | 'set'>;
+  /**
+   * How long the mailbox-rights part of the approval card's plan is reused (default 60 s, the permission
+   * inventory's own staleness bound); older, everything is planned again.
+   */
+  previewMaxAgeMs?: number;
   /** The revoke flow's steps (rights on other mailboxes) and its end-of-run summary. */
   revoke: { steps: readonly Step<OffboardInput>[]; finisher: RevokeRunFinisher };
 }
@@ -123,19 +130,59 @@ export class ContainFlow implements Flow<OffboardInput> {
     return containSteps(this.inputFor(request), this.deps.ports, this.deps.revoke.steps);
   }
 
-  /** Every step's plan at once (interactive priority): the plans are single reads, or none. */
+  /**
+   * The plan shown on the approval card, kept with the time it was made so that the click can reuse its
+   * mailbox-rights part (`plan`).
+   */
+  async preview(request: LifecycleRequest): Promise<Plan> {
+    const plan = await this.planSteps(request, this.stepsFor(request));
+    const stored: StoredPreview = { plannedAt: this.deps.ports.clock.now(), plan };
+    await this.deps.state.set(previewKey(request.id), stored);
+    return plan;
+  }
+
+  /**
+   * The run's plan. Sign-in, sessions, methods, mail clients and devices are always planned now (one
+   * read each, or none: an attacker's new method or device is never missed). The rights on other
+   * mailboxes, whose discovery reads every mailbox, are taken from the approval card's plan when it is
+   * at most `previewMaxAgeMs` old: the revoke steps read each mailbox back after removing, and the
+   * end-of-run summary checks again. Otherwise everything is planned now.
+   */
   async plan(request: LifecycleRequest): Promise<Plan> {
+    const steps = this.stepsFor(request);
+    const revokeIds = new Set(this.deps.revoke.steps.map((s) => s.id));
+    const stored = (await this.deps.state.get(previewKey(request.id))) as StoredPreview | null | undefined;
+    const age = stored ? this.deps.ports.clock.now() - stored.plannedAt : Number.POSITIVE_INFINITY;
+    const isFresh = age >= 0 && age <= (this.deps.previewMaxAgeMs ?? 60_000);
+    const reusable = new Map(
+      (isFresh ? (stored?.plan.steps ?? []) : [])
+        .filter((s) => revokeIds.has(s.stepId) && s.planError === undefined)
+        .map((s) => [s.stepId, s] as const),
+    );
+    const live = await this.planSteps(
+      request,
+      steps.filter((s) => !reusable.has(s.id)),
+    );
+    const byId = new Map([...reusable, ...live.steps.map((s) => [s.stepId, s] as const)]);
+    return assertPlannable(this, {
+      steps: steps.flatMap((s) => {
+        const planned = byId.get(s.id);
+        return planned ? [planned] : [];
+      }),
+    });
+  }
+
+  private planSteps(request: LifecycleRequest, steps: Step<OffboardInput>[]): Promise<Plan> {
     const ctx = {
       input: this.inputFor(request),
       ports: this.deps.ports,
       signal: new AbortController().signal,
     };
-    const plan = await buildPlan(this.stepsFor(request), ctx, {
+    return buildPlan(steps, ctx, {
       clock: this.deps.ports.clock,
       priority: 'interactive',
       ...(this.deps.limiter && { limiter: this.deps.limiter }),
     });
-    return assertPlannable(this, plan);
   }
 
   /** The mailbox-rights summary, the timeline, and the offboarding drafted for IT. */
@@ -187,6 +234,13 @@ export class ContainFlow implements Flow<OffboardInput> {
     };
   }
 }
+
+interface StoredPreview {
+  plannedAt: number;
+  plan: Plan;
+}
+
+const previewKey = (requestId: string): string => `contain-preview:${requestId}`;
 
 /** The approval that let the containment run, or its creation when none was needed. */
 function originOf(request: LifecycleRequest): string {

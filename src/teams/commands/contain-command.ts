@@ -60,7 +60,7 @@ export async function containCommand(turn: Turn, argument: string): Promise<void
           'No approval is needed by policy; the timeline follows.',
         );
       }
-      await deps.store.state.set(planKey(request.id), await contain.plan(request));
+      await deps.store.state.set(planKey(request.id), await contain.preview(request));
       const card = await approvalCard(deps, request);
       await postToApprovalsChannel(deps, card);
       return card;

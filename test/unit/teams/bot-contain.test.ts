@@ -49,6 +49,14 @@ describe('incident containment through the bot (TestAdapter, real connectors aga
     const self = await bot.click(personas.operator, approve.verb, approve.data);
     expect(String(self.body?.value)).toContain('Four eyes');
 
+    // A method registered after the approval card was drawn is still removed: the click plans it again.
+    bot.sandbox.state.checklist.addAuthMethod({
+      userId: U.adeleVance,
+      id: 'b0000000-0000-4000-8000-0000000000aa',
+      odataType: '#microsoft.graph.softwareOathAuthenticationMethod',
+      properties: { secretKey: null },
+      isDefault: false,
+    });
     await bot.click(personas.operator2, approve.verb, approve.data);
     await bot.services.coordinator.idle();
 
