@@ -91,6 +91,8 @@ const envSchema = z.object({
   APPROVAL_REQUIRED_OFFBOARD: bool(true),
   APPROVAL_REQUIRED_REVOKE: bool(true),
   APPROVAL_REQUIRED_PROVISION: bool(false),
+  /** `contain` needs one approval by another incident responder (protected accounts always need two). */
+  CONTAIN_REQUIRES_APPROVAL: bool(true),
   MAX_USERS_PER_REQUEST: z.coerce.number().int().min(1).max(5000).default(50),
   /** Per person: commands and choices that read the tenant (look-ups, plans) in any minute. */
   TENANT_READS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(60),
@@ -169,7 +171,7 @@ export interface AppConfig {
     protectedAccountPolicy: 'refuse' | 'second-approval';
     incidentResponderGroupIds: string[];
     auditorGroupIds: string[];
-    isApprovalRequired: { offboard: boolean; revoke: boolean; provision: boolean };
+    isApprovalRequired: { offboard: boolean; revoke: boolean; provision: boolean; contain: boolean };
     maxUsersPerRequest: number;
     tenantReadsPerMinute: number;
   };
@@ -348,6 +350,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         offboard: e.APPROVAL_REQUIRED_OFFBOARD,
         revoke: e.APPROVAL_REQUIRED_REVOKE,
         provision: e.APPROVAL_REQUIRED_PROVISION,
+        contain: e.CONTAIN_REQUIRES_APPROVAL,
       },
       maxUsersPerRequest: e.MAX_USERS_PER_REQUEST,
       tenantReadsPerMinute: e.TENANT_READS_PER_MINUTE,

@@ -8,6 +8,7 @@ import { TeamsAdapter, type Application } from '@microsoft/teams-ai';
 import type { Logger } from 'pino';
 import { BulkOffboard } from '../core/offboard/bulk-offboard.js';
 import { OffboardFlow } from '../core/offboard/offboard-flow.js';
+import { ContainFlow } from '../core/contain/contain-flow.js';
 import { buildRevoke } from './revoke-wiring.js';
 import { processDueDeletions } from '../core/offboard/scheduled-deletion.js';
 import { Policy } from '../core/policy/policy.js';
@@ -158,6 +159,16 @@ export async function createServices(
     deletions: { store },
     ...(config.ad?.disabledOuDn && { disabledOuDn: config.ad.disabledOuDn }),
   });
+  const contain = new ContainFlow({
+    ports,
+    requests: store.requests,
+    journal: store.journal,
+    state: store.state,
+    requestService,
+    policy,
+    limiter,
+    revoke: revoke.forOffboarding,
+  });
   const provisionSettings = {
     configFile: config.provisioningConfigFile,
     isSandbox: config.mode === 'sandbox',
@@ -171,7 +182,12 @@ export async function createServices(
     requestService,
     policy,
   });
-  const flows = new FlowRegistry([offboard, revoke.flow, ...(provisionFlow ? [provisionFlow.flow] : [])]);
+  const flows = new FlowRegistry([
+    offboard,
+    revoke.flow,
+    contain,
+    ...(provisionFlow ? [provisionFlow.flow] : []),
+  ]);
   const runner = new Runner({
     store,
     steps: flows.steps(),
@@ -227,6 +243,7 @@ export async function createServices(
     policy,
     offboard,
     revoke: revoke.flow,
+    contain,
     coordinator,
     gateway,
     background: new BackgroundTasks((error) => {

@@ -1,6 +1,6 @@
 /** Domain types of the lifecycle: requests, their state machine, approvals and audit events. */
 
-export type RequestKind = 'offboard' | 'revoke' | 'provision';
+export type RequestKind = 'offboard' | 'revoke' | 'provision' | 'contain';
 
 export type RequestState =
   | 'draft'

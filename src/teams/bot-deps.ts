@@ -1,6 +1,7 @@
 /** Everything the Teams surface needs, built once by the composition root. */
 import type { Logger } from 'pino';
 import type { Clock } from '../core/ports/clock.js';
+import type { ContainFlow } from '../core/contain/contain-flow.js';
 import type { OffboardFlow } from '../core/offboard/offboard-flow.js';
 import type { RevokeFlow } from '../core/revoke/revoke-flow.js';
 import type { Policy } from '../core/policy/policy.js';
@@ -22,6 +23,8 @@ export interface BotDeps {
   offboard: OffboardFlow;
   /** Mailbox permission removal. */
   revoke?: RevokeFlow;
+  /** Incident containment (`contain`). */
+  contain?: ContainFlow;
   coordinator: RunService;
   gateway: ConversationGateway;
   /** Work a turn started and answers later (planning behind a command's placeholder card). */

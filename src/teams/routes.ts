@@ -39,6 +39,7 @@ import { offboardCommand } from './commands/offboard-command.js';
 import { provisionCommand } from './commands/provision-command.js';
 import { cancelCommand, historyCommand, statusCommand } from './commands/request-commands.js';
 import { revokeCommand } from './commands/revoke-command.js';
+import { containCommand } from './commands/contain-command.js';
 import { command, fallback, message, unknownVerbs, verb, type Route, type Turn } from './route.js';
 
 const withBulk = { isEnabled: (deps: BotDeps) => deps.bulk !== undefined };
@@ -110,6 +111,7 @@ export const routes: readonly Route[] = [
   }),
   command('offboard', { requester: 'offboard' }, offboardCommand, readsTenant),
   command('revoke', { requester: 'revoke' }, revokeCommand, readsTenant),
+  command('contain', { requester: 'contain' }, containCommand, readsTenant),
   command('status', 'reader', statusCommand),
   command('history', 'reader', historyCommand),
   command('cancel', 'member', cancelCommand),

@@ -1,6 +1,7 @@
 /**
  * The Teams side of the `RunReporter` port: one progress card per run, updated in place (coalesced),
- * then the summary card and a card for each of the flow's results (the revoke summary).
+ * then the summary card and a card for each of the flow's results (the revoke summary, the containment
+ * timeline).
  */
 import { MessageFactory, type ConversationReference } from 'botbuilder';
 import type { Logger } from 'pino';
@@ -8,6 +9,8 @@ import type { FlowResult } from '../core/flows/flow.js';
 import { errorSummary } from '../core/ports/log.js';
 import type { FinishedRunView, RunReporter, RunView } from '../core/runs/run-reporter.js';
 import { cardAttachment, renderCard, type AdaptiveCardJson } from './cards/render-card.js';
+import containTimelineTemplate from './cards/contain-timeline.card.json' with { type: 'json' };
+import { containTimelineCardData } from './cards/contain-timeline.data.js';
 import { revokeSummaryCard } from './cards/revoke-card-render.js';
 import { progressCardData, summaryCardData } from './cards/run-card-data.js';
 import progressTemplate from './cards/run-progress.card.json' with { type: 'json' };
@@ -61,5 +64,10 @@ function resultCard(view: RunView, result: FlowResult): AdaptiveCardJson {
   switch (result.kind) {
     case 'revoke-summary':
       return revokeSummaryCard(view.request.id, result.summary);
+    case 'contain-timeline':
+      return renderCard(
+        containTimelineTemplate,
+        containTimelineCardData(view.request.id, view.request.subject.displayName, result.timeline),
+      );
   }
 }

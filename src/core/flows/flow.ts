@@ -6,6 +6,7 @@
 import type { LifecycleRequest, Principal, RequestKind } from '../model.js';
 import type { IdentityUser } from '../ports/identity.js';
 import type { RunRecord } from '../ports/store.js';
+import type { ContainTimeline } from '../contain/contain-timeline.js';
 import type { RevokeSummary } from '../revoke/revoke-summary.js';
 import type { FinishedRunStatus } from '../runner/events.js';
 import type { Plan, Step } from '../step.js';
@@ -26,7 +27,9 @@ export interface SummaryLink {
 }
 
 /** A result a flow produces when its run ends, shown after the summary. */
-export type FlowResult = { kind: 'revoke-summary'; summary: RevokeSummary };
+export type FlowResult =
+  | { kind: 'revoke-summary'; summary: RevokeSummary }
+  | { kind: 'contain-timeline'; timeline: ContainTimeline };
 
 export interface Flow<TInput = unknown> {
   readonly kind: RequestKind;

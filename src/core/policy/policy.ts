@@ -20,9 +20,15 @@ export interface PolicyConfig {
   privilegedRoleTemplateIds?: readonly string[];
   /** Refuse protected subjects, or require a second approval. */
   protectedAccountPolicy: 'refuse' | 'second-approval';
-  /** Whether each kind needs an approver after the requester's confirmation. */
-  isApprovalRequired: Readonly<Record<RequestKind, boolean>>;
-  /** Members may run `revoke` without approval (security-incident mode). */
+  /**
+   * Whether each kind needs an approver after the requester's confirmation. A containment needs one
+   * other incident responder unless `contain` is false.
+   */
+  isApprovalRequired: Readonly<Record<Exclude<RequestKind, 'contain'>, boolean> & { contain?: boolean }>;
+  /**
+   * Incident responders: may run `revoke` without approval, and are the only ones who may ask for and
+   * approve `contain` (incident mode).
+   */
   incidentResponderGroupIds: readonly string[];
   /** Cap on the number of users in one bulk request. */
   maxUsersPerRequest: number;
@@ -79,6 +85,7 @@ const requestNames: Record<RequestKind, string> = {
   offboard: 'an offboarding',
   revoke: 'a mailbox permission removal',
   provision: 'a provisioning',
+  contain: 'an incident containment',
 };
 
 export class Policy {
@@ -93,6 +100,12 @@ export class Policy {
 
   async canRequest(actor: Principal, kind: RequestKind): Promise<PolicyDecision> {
     const groups = await this.groupsOf(actor.aadObjectId);
+    // Containment is for incident responders only, never for requesters as such.
+    if (kind === 'contain') {
+      return intersects(groups, this.config.incidentResponderGroupIds)
+        ? allow
+        : deny('Only members of the incident responders group can contain an account.');
+    }
     if (intersects(groups, this.config.requesterGroupIds)) return allow;
     if (kind === 'revoke' && intersects(groups, this.config.incidentResponderGroupIds)) return allow;
     return deny(`Only members of the requesters group can ask for ${requestNames[kind]}.`);
@@ -174,7 +187,9 @@ export class Policy {
    * so an offboarding that wipes corporate devices needs two approvers whatever else applies.
    */
   approvalsForChoices(request: LifecycleRequest, options: Readonly<Record<string, unknown>>): number {
-    if (request.kind === 'offboard' && options['wipeCorporateDevices'] === true) {
+    const isWipe =
+      (request.kind === 'offboard' || request.kind === 'contain') && options['wipeCorporateDevices'] === true;
+    if (isWipe) {
       return Math.max(2, request.approvalsRequired);
     }
     return request.approvalsRequired;
@@ -221,12 +236,19 @@ export class Policy {
       return deny('You have already approved this request; a second approver is needed.');
     }
     const groups = await this.groupsOf(actor.aadObjectId, options);
+    // A containment is approved by another incident responder, not by the approvers group.
+    if (request.kind === 'contain') {
+      return intersects(groups, this.config.incidentResponderGroupIds)
+        ? allow
+        : deny('Only another member of the incident responders group can approve a containment.');
+    }
     if (!intersects(groups, this.config.approverGroupIds))
       return deny('Only members of the approvers group can approve.');
     return allow;
   }
 
   private async approvalsRequired(actor: Principal, kind: RequestKind): Promise<number> {
+    if (kind === 'contain') return this.config.isApprovalRequired.contain === false ? 0 : 1;
     if (!this.config.isApprovalRequired[kind]) {
       return 0;
     }

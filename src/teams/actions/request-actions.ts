@@ -17,7 +17,8 @@ import { cardAttachment, renderCard, type AdaptiveCardJson } from '../cards/rend
 import type { Reply, Turn } from '../route.js';
 import type { VersionedActionData } from './action-data.js';
 
-const planKey = (requestId: string): string => `plan:${requestId}`;
+/** Where the plan an approval card shows is kept. */
+export const planKey = (requestId: string): string => `plan:${requestId}`;
 
 export async function approvalCard(
   deps: BotDeps,

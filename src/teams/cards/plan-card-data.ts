@@ -43,6 +43,7 @@ const kindTitles: Record<LifecycleRequest['kind'], string> = {
   offboard: 'Offboarding',
   revoke: 'Mailbox permission removal',
   provision: 'Joiner provisioning',
+  contain: 'Incident containment',
 };
 
 const statusTexts: Partial<Record<LifecycleRequest['state'], string>> = {

@@ -59,7 +59,9 @@ export function progressCardData(request: LifecycleRequest, summary: RunSummary,
         ? 'Offboarding'
         : request.kind === 'revoke'
           ? 'Removing mailbox permissions of'
-          : 'Provisioning',
+          : request.kind === 'contain'
+            ? 'Containing'
+            : 'Provisioning',
     ),
     statusText: summary.isFinished
       ? 'Finished'
@@ -87,6 +89,7 @@ const summaryTitles: Record<LifecycleRequest['kind'], string> = {
   offboard: 'Offboarding of',
   revoke: 'Mailbox permission removal for',
   provision: 'Provisioning of',
+  contain: 'Containment of',
 };
 
 export function summaryCardData(

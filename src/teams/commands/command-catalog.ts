@@ -13,6 +13,11 @@ export const commandCatalog: readonly CommandInfo[] = [
     description: 'Offboard a leaver: plan, confirm, approve, run',
   },
   { name: 'revoke', usage: 'revoke <upn>', description: "Remove a user's permissions on other mailboxes" },
+  {
+    name: 'contain',
+    usage: 'contain <upn> [wipe]',
+    description: 'Incident mode: cut a user off every system at once',
+  },
   { name: 'provision', usage: 'provision <upn>', description: "Provision a joiner's licence and mailbox" },
   {
     name: 'status',

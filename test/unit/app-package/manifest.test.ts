@@ -148,6 +148,7 @@ describe('bot commands', () => {
       'help',
       'offboard',
       'revoke',
+      'contain',
       'provision',
       'status',
       'history',

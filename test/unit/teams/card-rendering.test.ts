@@ -22,6 +22,8 @@ import { choicesCard, helpCard } from '../../../src/teams/cards/simple-cards.js'
 import { statusCard } from '../../../src/teams/commands/deferred-reply.js';
 import noticeTemplate from '../../../src/teams/cards/delegate-notice.card.json' with { type: 'json' };
 import { noticeCardData } from '../../../src/teams/teams-notifier.js';
+import containTimelineTemplate from '../../../src/teams/cards/contain-timeline.card.json' with { type: 'json' };
+import { containTimelineCardData } from '../../../src/teams/cards/contain-timeline.data.js';
 
 const leaverId = '20000000-0000-4000-8000-000000000001';
 const requesterId = '10000000-0000-4000-8000-000000000013';
@@ -191,6 +193,53 @@ const rendered: Record<string, AdaptiveCardJson> = {
   ]),
   'revoke-request.card.json': revokeRequestCard({ ...request, kind: 'revoke' }, discovery),
   'revoke-summary.card.json': revokeSummaryCard(request.id, revokeSummary),
+  'contain-timeline.card.json': renderCard(
+    containTimelineTemplate,
+    containTimelineCardData(request.id, 'Adele [Vance](https://evil.example)', {
+      origin: '2026-11-23T10:00:00.000Z',
+      systems: [
+        {
+          name: 'Entra ID',
+          isCutOff: true,
+          cutOffAt: '2026-11-23T10:00:01.200Z',
+          elapsedMs: 1200,
+          steps: [
+            {
+              stepId: 'entra.revoke-sessions',
+              title: 'Revoke sign-in sessions',
+              status: 'done',
+              isNothingToDo: false,
+              finishedAt: '2026-11-23T10:00:00.400Z',
+            },
+          ],
+        },
+        {
+          name: 'Intune',
+          isCutOff: false,
+          cutOffAt: '2026-11-23T10:00:02.000Z',
+          elapsedMs: 2000,
+          steps: [
+            {
+              stepId: 'intune.retire-devices',
+              title: 'Retire personal devices',
+              status: 'failed',
+              isNothingToDo: false,
+              error: 'Denied *by* policy',
+            },
+          ],
+        },
+      ],
+      longest: 'Entra ID',
+      firstSessionRevocation: { at: '2026-11-23T10:00:00.400Z', elapsedMs: 400 },
+      isComplete: false,
+      offboarding: {
+        requestId: 'REQ-20261123-7K3Q',
+        isExisting: false,
+        delegate: 'Megan Bowen',
+        delegateNote: 'Delegate defaults to the manager, Megan Bowen.',
+      },
+    }),
+  ),
   'delegate-notice.card.json': renderCard(
     noticeTemplate,
     noticeCardData({
@@ -244,6 +293,16 @@ describe('card templates with sample data', () => {
 
   it.each(Object.entries(rendered))('%s shows names, not object ids', (_name, card) => {
     for (const text of visibleTexts(card)) expect(text, text).not.toMatch(guid);
+  });
+
+  it('shows when each system was cut off, which took longest, what failed, and the drafted offboarding', () => {
+    const texts = visibleTexts(rendered['contain-timeline.card.json']).join('\n');
+    expect(texts).toContain('Containment timeline of Adele \\[Vance\\](https://evil.example)');
+    expect(texts).toContain('**Entra ID**: cut off at 10:00:01 UTC (+1.2 s)');
+    expect(texts).toContain('**Intune**: NOT cut off');
+    expect(texts).toContain('Retire personal devices — failed: Denied \\*by\\* policy');
+    expect(texts).toContain('Entra ID (+1.2 s)');
+    expect(texts).toContain('Offboarding REQ-20261123-7K3Q drafted for IT (delegate: Megan Bowen');
   });
 
   it('says a step with nothing to do is already done, and how the notice went', () => {

@@ -197,6 +197,7 @@ describe('the route guard', () => {
     provision: () => ({ text: `provision ${oversized}` }),
     offboard: () => ({ text: `offboard ${oversized}` }),
     revoke: () => ({ text: `revoke ${oversized}` }),
+    contain: () => ({ text: `contain ${oversized}` }),
     status: () => ({ text: `status ${oversized}` }),
     history: () => ({ text: `history ${oversized}` }),
     cancel: () => ({ text: `cancel ${oversized}` }),
