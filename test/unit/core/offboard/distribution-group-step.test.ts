@@ -6,30 +6,18 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { exoRemoveDistributionGroups } from '../../../../src/core/offboard/distribution-group-steps.js';
 import { entraRemoveGroups } from '../../../../src/core/offboard/entra-steps.js';
-import { offboardOptionsSchema, type OffboardInput } from '../../../../src/core/offboard/offboard-input.js';
+import type { OffboardInput } from '../../../../src/core/offboard/offboard-input.js';
 import { offboardWarnings } from '../../../../src/core/offboard/offboard-warnings.js';
 import type { StepContext } from '../../../../src/core/step.js';
 import { seeded } from '../../../../src/sandbox/index.js';
 import { startBotHarness, type BotHarness } from '../../../support/bot-harness.js';
+import { adeleLeaving } from '../support/offboard-inputs.js';
 
 const U = seeded.users;
 const G = seeded.groups;
 
 function adele(options: Partial<OffboardInput['options']> = {}): OffboardInput {
-  return {
-    requestId: 'REQ-20261123-DLISTS',
-    leaver: {
-      id: U.adeleVance,
-      userPrincipalName: 'adele.vance@contoso.com',
-      displayName: 'Adele Vance',
-      mail: 'adele.vance@contoso.com',
-      isSynced: false,
-    },
-    delegate: null,
-    requestedBy: 'Isaiah',
-    options: { ...offboardOptionsSchema.parse({}), ...options },
-    stamp: 'Offboarded 2026-11-23 REQ-20261123-DLISTS',
-  };
+  return adeleLeaving('REQ-20261123-DLISTS', options);
 }
 
 describe('exo.remove-distribution-groups (real connectors against the sandbox)', () => {

@@ -9,24 +9,12 @@ import { inactiveMailboxWarnings } from '../../../../src/core/offboard/offboard-
 import type { StepContext } from '../../../../src/core/step.js';
 import { seeded } from '../../../../src/sandbox/index.js';
 import { startBotHarness, type BotHarness } from '../../../support/bot-harness.js';
+import { adeleLeaving } from '../support/offboard-inputs.js';
 
 const U = seeded.users;
 
-function adele(options: Partial<OffboardInput['options']>): OffboardInput {
-  return {
-    requestId: 'REQ-20261123-HOLDAA',
-    leaver: {
-      id: U.adeleVance,
-      userPrincipalName: 'adele.vance@contoso.com',
-      displayName: 'Adele Vance',
-      mail: 'adele.vance@contoso.com',
-      isSynced: false,
-    },
-    delegate: null,
-    requestedBy: 'Isaiah',
-    options: { ...offboardOptionsSchema.parse({}), ...options },
-    stamp: 'Offboarded 2026-11-23 REQ-20261123-HOLDAA',
-  };
+function adele(options: Partial<OffboardInput['options']> = {}): OffboardInput {
+  return adeleLeaving('REQ-20261123-HOLDAA', options);
 }
 
 describe('exo.litigation-hold and the inactive mailbox (real connector against the sandbox)', () => {

@@ -11,32 +11,13 @@ import { offboardOptionsSchema, type OffboardInput } from '../../../../src/core/
 import { offboardWarnings } from '../../../../src/core/offboard/offboard-warnings.js';
 import type { DelegateNotice } from '../../../../src/core/ports/notifier.js';
 import type { StepContext } from '../../../../src/core/step.js';
-import { seeded } from '../../../../src/sandbox/index.js';
 import { seededMeetings as E } from '../../../../src/sandbox/seed/checklist-seed.js';
 import { noticeItems } from '../../../../src/teams/teams-notifier.js';
 import { startBotHarness, type BotHarness } from '../../../support/bot-harness.js';
-
-const U = seeded.users;
+import { adeleLeaving, meganAsDelegate } from '../support/offboard-inputs.js';
 
 function adele(options: Partial<OffboardInput['options']> = {}): OffboardInput {
-  return {
-    requestId: 'REQ-20261123-MEETNG',
-    leaver: {
-      id: U.adeleVance,
-      userPrincipalName: 'adele.vance@contoso.com',
-      displayName: 'Adele Vance',
-      mail: 'adele.vance@contoso.com',
-      isSynced: false,
-    },
-    delegate: {
-      id: U.meganBowen,
-      userPrincipalName: 'megan.bowen@contoso.com',
-      displayName: 'Megan Bowen',
-    },
-    requestedBy: 'Isaiah',
-    options: { ...offboardOptionsSchema.parse({}), ...options },
-    stamp: 'Offboarded 2026-11-23 REQ-20261123-MEETNG',
-  };
+  return adeleLeaving('REQ-20261123-MEETNG', options, meganAsDelegate);
 }
 
 describe('exo.cancel-meetings (real connectors against the sandbox)', () => {

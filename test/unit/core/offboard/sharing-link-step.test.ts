@@ -4,30 +4,18 @@
  * and kept.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { offboardOptionsSchema, type OffboardInput } from '../../../../src/core/offboard/offboard-input.js';
+import type { OffboardInput } from '../../../../src/core/offboard/offboard-input.js';
 import { offboardWarnings } from '../../../../src/core/offboard/offboard-warnings.js';
 import { spoRemoveAnonymousLinks } from '../../../../src/core/offboard/sharing-link-steps.js';
 import type { StepContext } from '../../../../src/core/step.js';
 import { seeded } from '../../../../src/sandbox/index.js';
 import { startBotHarness, type BotHarness } from '../../../support/bot-harness.js';
+import { adeleLeaving } from '../support/offboard-inputs.js';
 
 const U = seeded.users;
 
 function adele(options: Partial<OffboardInput['options']> = {}): OffboardInput {
-  return {
-    requestId: 'REQ-20261123-LINKSS',
-    leaver: {
-      id: U.adeleVance,
-      userPrincipalName: 'adele.vance@contoso.com',
-      displayName: 'Adele Vance',
-      mail: 'adele.vance@contoso.com',
-      isSynced: false,
-    },
-    delegate: null,
-    requestedBy: 'Isaiah',
-    options: { ...offboardOptionsSchema.parse({}), ...options },
-    stamp: 'Offboarded 2026-11-23 REQ-20261123-LINKSS',
-  };
+  return adeleLeaving('REQ-20261123-LINKSS', options);
 }
 
 describe('spo.remove-anonymous-links (real connector against the sandbox)', () => {
