@@ -117,10 +117,20 @@ export function ensureComponent(component: SystemComponent): void {
   }
 }
 
+/** Serialises apt-get runs across the test worker processes. */
+const APT_LOCK_FILE = '/tmp/lifecycle-apt.lock';
+
 function aptInstall(packages: readonly string[]): string {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  // Test files run in parallel worker processes: `flock` makes a second installer wait for the first
+  // (whose packages it then finds installed) instead of failing on dpkg's lock.
   const run = (args: string[]) =>
-    spawnSync('apt-get', args, { encoding: 'utf8', timeout: 900_000, env, cwd: '/' });
+    spawnSync('flock', ['--wait', '900', APT_LOCK_FILE, 'apt-get', ...args], {
+      encoding: 'utf8',
+      timeout: 1_000_000,
+      env,
+      cwd: '/',
+    });
   const install = () => run(['install', '-y', '--no-install-recommends', ...packages]);
   let result = install();
   if (result.status !== 0) {
