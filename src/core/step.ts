@@ -18,6 +18,11 @@ export interface Change {
   data: Record<string, unknown>;
   /** State read at plan time, kept for the journal and for `undo`. */
   before?: unknown;
+  /**
+   * The state the change leaves once applied (what `verify` reads back), journaled as the after-state
+   * when `apply` returns nothing, so the export shows before and after for every change.
+   */
+  after?: unknown;
 }
 
 export type VerifyResult = { ok: true } | { ok: false; reason: string };

@@ -44,7 +44,14 @@ export class TeamsRunReporter implements RunReporter {
   async finish(runId: string, location: object, view: FinishedRunView): Promise<void> {
     const at = location as ProgressLocation;
     await this.progress.finish(runId, at, () => Promise.resolve(progressCard(view)));
-    const summary = summaryCardData(view.request, view.status, view.summary, view.elapsedMs, view.links);
+    const summary = summaryCardData(
+      view.request,
+      view.status,
+      view.summary,
+      view.elapsedMs,
+      view.links,
+      view.keptMeetings ?? [],
+    );
     const cards = [renderCard(summaryTemplate, summary), ...view.results.map((r) => resultCard(view, r))];
     for (const card of cards) {
       try {

@@ -45,6 +45,9 @@ function adapt(text: string): string {
     .replaceAll('{perm-id}', anonymousLinkId())
     .replaceAll('{device-identity}', seededDevices.mobileDeviceGuid)
     .replaceAll('{mobile-device-guid}', seededDevices.mobileDeviceGuid)
+    .replaceAll('{sales-team-id}', seeded.groups.salesTeam)
+    .replaceAll('{retail-security-id}', seeded.groups.retailSecurity)
+    .replaceAll('{leaver-id}', U.adeleVance)
     .replaceAll('{now}', new Date(sb.state.now()).toISOString())
     .replaceAll('{in-120-days}', new Date(sb.state.now() + 120 * 86_400_000).toISOString());
 }
@@ -103,6 +106,9 @@ const setups: Record<string, () => Promise<void>> = {
     Promise.resolve(),
   'InvokeCommand Clear-MobileDevice -NotificationEmailAddresses': () => Promise.resolve(),
   'InvokeCommand Clear-MobileDevice -AccountOnly': () => Promise.resolve(),
+  'listGroupOwners (the Team the leaver owns alone)': () => Promise.resolve(),
+  'removeGroupOwner (the leaver, from a group with another owner)': () => Promise.resolve(),
+  "listRegisteredDevices (the leaver's Entra-registered phone)": () => Promise.resolve(),
 };
 
 type Shape = 'null' | 'string' | 'number' | 'boolean' | 'array' | 'object';

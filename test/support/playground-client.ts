@@ -10,6 +10,8 @@ export interface PlaygroundMessage {
   conversationId: string;
   text?: string;
   cards: Record<string, unknown>[];
+  /** Other attachments (a request's JSON export…), as sent. */
+  files: { contentType: string; name?: string; content: unknown }[];
   /** Every version seen, oldest first (createMessage then updateMessage events). */
   versions: number;
 }
@@ -20,7 +22,7 @@ interface StreamEvent {
   message?: {
     messageId?: string;
     text?: string;
-    attachments?: { contentType?: string; content?: unknown }[];
+    attachments?: { contentType?: string; name?: string; content?: unknown }[];
   };
 }
 
@@ -135,12 +137,22 @@ export class PlaygroundClient {
     const cards = (message.attachments ?? [])
       .filter((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')
       .map((a) => a.content as Record<string, unknown>);
+    const files = (message.attachments ?? [])
+      .filter(
+        (a) => a.contentType !== undefined && a.contentType !== 'application/vnd.microsoft.card.adaptive',
+      )
+      .map((a) => ({
+        contentType: a.contentType ?? '',
+        ...(a.name !== undefined && { name: a.name }),
+        content: a.content,
+      }));
     const previous = this.messages.get(message.messageId);
     this.messages.set(message.messageId, {
       messageId: message.messageId,
       conversationId: event.actionConversationId ?? previous?.conversationId ?? '',
       ...(message.text !== undefined && { text: message.text }),
       cards,
+      files,
       versions: (previous?.versions ?? 0) + 1,
     });
     const waiters = this.waiters;

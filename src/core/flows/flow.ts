@@ -26,6 +26,18 @@ export interface SummaryLink {
   url: string;
 }
 
+/**
+ * A future meeting the leaver organises that the run kept (the "list" choice): the summary names it
+ * for the delegate, who hands it over or cancels it.
+ */
+export interface SummaryMeeting {
+  subject: string;
+  /** ISO date-time (UTC) of the next start. */
+  start: string;
+  isRecurring: boolean;
+  attendeeCount: number;
+}
+
 /** A result a flow produces when its run ends, shown after the summary. */
 export type FlowResult =
   | { kind: 'revoke-summary'; summary: RevokeSummary }
@@ -49,6 +61,8 @@ export interface Flow<TInput = unknown> {
   readChoices?(request: LifecycleRequest, form: Record<string, unknown>): Promise<object>;
   /** Links for the summary, from the run's plan. */
   links?(run: RunRecord): SummaryLink[];
+  /** Meetings kept for the delegate, from the run's plan. */
+  keptMeetings?(run: RunRecord): SummaryMeeting[];
   /** Called once when the run finished (reports, webhooks, scheduling), before the summary is shown. */
   onFinished?(request: LifecycleRequest, run: RunRecord, status: FinishedRunStatus): Promise<FlowResult[]>;
 }

@@ -25,6 +25,7 @@ function deviceChange(op: 'retire' | 'wipe', d: ManagedDevice): Change {
     description: `${verb} ${d.deviceName} (${d.ownership === 'company' ? 'corporate' : 'personal'}, ${d.operatingSystem})`,
     data: { deviceId: d.id, deviceName: d.deviceName },
     before: { managementState: d.managementState },
+    after: { managementState: op === 'retire' ? 'retirePending' : 'wipePending' },
   };
 }
 
@@ -86,6 +87,7 @@ export const entraDisableDevices: Step<OffboardInput> = {
         description: `Disable ${d.displayName} (${d.operatingSystem}) in Entra ID`,
         data: { deviceId: d.id, displayName: d.displayName },
         before: { accountEnabled: true },
+        after: { accountEnabled: false },
       }));
   },
   apply: (change, ctx) => ctx.ports.devices.setDeviceEnabled(String(change.data['deviceId']), false),

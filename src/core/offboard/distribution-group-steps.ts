@@ -29,6 +29,8 @@ export const exoRemoveDistributionGroups: Step<OffboardInput> = {
       description: `Remove from ${g.displayName} (${g.kind === 'distribution' ? 'distribution list' : 'mail-enabled security group'})`,
       // The group's address when it has one, else its object id: both are Exchange identities.
       data: { groupId: g.id, group: g.mail ?? g.id, displayName: g.displayName },
+      before: { groupId: g.id, isMember: true },
+      after: { groupId: g.id, isMember: false },
     }));
   },
   apply: (change, ctx) =>

@@ -28,6 +28,7 @@ export const entraReassignReports: Step<OffboardInput> = {
         description: `${r.displayName} reports to ${manager.displayName} instead`,
         data: { reportId: r.id, managerId: manager.id },
         before: { managerId: leaverId },
+        after: { managerId: manager.id },
       }));
   },
   apply: (change, ctx) => ctx.ports.orgChart.setManager(str(change, 'reportId'), str(change, 'managerId')),
@@ -60,6 +61,8 @@ function ownerChange(op: 'add' | 'remove', o: OwnedObject, userId: string, descr
     key: `${op}-owner:${o.kind}:${o.id}:${userId}`,
     description,
     data: { op, kind: o.kind, objectId: o.id, userId, displayName: o.displayName },
+    before: { userId, isOwner: op !== 'add' },
+    after: { userId, isOwner: op === 'add' },
   };
 }
 

@@ -36,6 +36,7 @@ export const exoBlockMailClients: Step<OffboardInput> = {
         description: `Turn off ${on.map((n) => n.replace(/Enabled$/, '')).join(', ')}`,
         data: {},
         before: current,
+        after: { ...current, ...blocked },
       },
     ];
   },
@@ -81,10 +82,13 @@ export const exoRemoveMobileDevices: Step<OffboardInput> = {
     const corporate = ctx.input.options.wipeCorporateDevices ? await corporateEasIds(ctx) : new Set();
     return devices.flatMap((d) => {
       const name = `${d.friendlyName || d.deviceModel} (${d.deviceOs})`;
+      const before = { identity: d.identity, friendlyName: d.friendlyName, deviceOs: d.deviceOs };
       const remove = {
         key: `mobile-device:${d.identity}`,
         description: `Remove ${name} from the mailbox`,
         data: { identity: d.identity, action: 'remove' },
+        before: { ...before, isPartnership: true },
+        after: { ...before, isPartnership: false },
       };
       if (!d.deviceId || !corporate.has(d.deviceId.toLowerCase())) return [remove];
       return [
@@ -92,6 +96,8 @@ export const exoRemoveMobileDevices: Step<OffboardInput> = {
           key: `mobile-device-wipe:${d.identity}`,
           description: `Wipe the mailbox data from ${name}, corporate (account-only wipe)`,
           data: { identity: d.identity, action: 'account-wipe' },
+          before: { ...before, isAccountWipeRequested: false },
+          after: { ...before, isAccountWipeRequested: true },
         },
         remove,
       ];

@@ -67,6 +67,7 @@ export const exoConvertToShared: Step<OffboardInput> = {
         description: `Convert ${mailbox.primarySmtpAddress} to a shared mailbox`,
         data: {},
         before: { recipientTypeDetails: mailbox.recipientTypeDetails },
+        after: { recipientTypeDetails: 'SharedMailbox' },
       },
     ];
   },
@@ -97,6 +98,7 @@ export const exoLitigationHold: Step<OffboardInput> = {
         description: 'Enable litigation hold',
         data: {},
         before: { litigationHoldEnabled: false },
+        after: { litigationHoldEnabled: true },
       },
     ];
   },

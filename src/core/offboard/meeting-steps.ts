@@ -56,6 +56,7 @@ export const exoCancelMeetings: Step<OffboardInput> = {
           `${String(options.meetingWindowDays)} days); attendees get a cancellation, which can't be undone`,
         data: { mailbox: mailboxOf(ctx.input), windowDays: options.meetingWindowDays, until: to },
         before: { meetings },
+        after: { meetings: [] },
       },
     ];
   },

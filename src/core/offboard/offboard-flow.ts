@@ -23,7 +23,8 @@ import {
 import { offboardStepCatalog, offboardSteps } from './offboard-plan.js';
 import { spoGrantDelegate } from './onedrive-steps.js';
 import { scheduleDeletion, type ScheduledDeletionDeps } from './scheduled-deletion.js';
-import type { Flow, FlowResult, SummaryLink } from '../flows/flow.js';
+import type { Flow, FlowResult, SummaryLink, SummaryMeeting } from '../flows/flow.js';
+import { keptMeetingsOf } from './kept-meetings.js';
 import { previewRequest } from '../flows/preview-request.js';
 import { assertPlannable } from '../flows/registry.js';
 import { resolveSubject } from '../flows/resolve-subject.js';
@@ -210,6 +211,11 @@ export class OffboardFlow implements Flow<OffboardInput> {
     const spo = run.plan.steps.find((s) => s.stepId === spoGrantDelegate.id);
     const url = spo?.changes[0]?.data['webUrl'];
     return typeof url === 'string' ? [{ title: 'OneDrive of the leaver', url }] : [];
+  }
+
+  /** Future meetings the leaver organises that stay in place, as the delegate's notice lists them. */
+  keptMeetings(run: RunRecord): SummaryMeeting[] {
+    return keptMeetingsOf(run);
   }
 
   /** Schedules "delete after N days" and writes the mailbox-rights summary when that option ran. */

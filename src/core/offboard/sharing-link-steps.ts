@@ -28,6 +28,7 @@ export const spoRemoveAnonymousLinks: Step<OffboardInput> = {
         description: `Remove the anonymous ${l.type} link on ${l.itemName}`,
         data: { driveId: drive.driveId, itemId: l.itemId, permissionId: l.permissionId },
         before: l,
+        after: { ...l, isRemoved: true },
       }));
   },
   apply: (change, ctx) =>

@@ -95,6 +95,7 @@ function orderByDependencies<TInput>(
 function toStoredChange(change: Change): Change {
   const stored: Change = { key: change.key, description: change.description, data: change.data };
   if (change.before !== undefined) stored.before = change.before;
+  if (change.after !== undefined) stored.after = change.after;
   return stored;
 }
 

@@ -48,7 +48,8 @@ export async function applyChange(
         });
         return call;
       }
-      await recordApplied(session, planned, change, current, call.value, false);
+      const after: unknown = call.value === undefined ? change.after : call.value;
+      await recordApplied(session, planned, change, current, after, false);
       return call;
     },
     {

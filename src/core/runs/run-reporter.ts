@@ -7,7 +7,7 @@
 import type { LifecycleRequest } from '../model.js';
 import type { FinishedRunStatus } from '../runner/events.js';
 import type { RunSummary } from '../runner/summarise-run.js';
-import type { FlowResult, SummaryLink } from '../flows/flow.js';
+import type { FlowResult, SummaryLink, SummaryMeeting } from '../flows/flow.js';
 
 export interface RunView {
   request: LifecycleRequest;
@@ -18,6 +18,8 @@ export interface RunView {
 export interface FinishedRunView extends RunView {
   status: FinishedRunStatus;
   links: SummaryLink[];
+  /** Future meetings the leaver organises, kept for the delegate (listed, not cancelled). */
+  keptMeetings?: SummaryMeeting[];
   /** The flow's own results (the revoke summary…), shown after the summary. */
   results: FlowResult[];
 }

@@ -297,6 +297,7 @@ export class RunService {
           : { ...view.request, state: status, version: view.request.version + 1 },
         status,
         links: flow.links?.(run) ?? [],
+        keptMeetings: flow.keptMeetings?.(run) ?? [],
         results,
       });
     }

@@ -62,7 +62,8 @@ function listOwners(collection: string) {
       .ownerIds(id)
       .map((ownerId) => rc.tenant.directory.getUser(ownerId))
       .filter((u) => u !== undefined)
-      .map((u) => userReference(u));
+      // The documented owners list (group-list-owners) shows accountEnabled with each user.
+      .map((u) => ({ ...userReference(u), accountEnabled: u.accountEnabled }));
     return ok({ '@odata.context': `${contextBase}#directoryObjects`, value });
   };
 }

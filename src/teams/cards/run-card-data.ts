@@ -1,7 +1,7 @@
 /** Data for the progress and summary cards, folded from the plan and the journal. */
 import type { LifecycleRequest } from '../../core/model.js';
 import type { RunStatus } from '../../core/ports/store.js';
-import type { SummaryLink } from '../../core/flows/flow.js';
+import type { SummaryLink, SummaryMeeting } from '../../core/flows/flow.js';
 import type { RunSummary, StepProgressStatus } from '../../core/runner/summarise-run.js';
 import { markdownText as md } from './markdown-text.js';
 
@@ -92,12 +92,21 @@ const summaryTitles: Record<LifecycleRequest['kind'], string> = {
   contain: 'Containment of',
 };
 
+/** "Weekly sales sync: recurring series, next on 2026-12-07 09:00 UTC, 3 attendees". */
+export function keptMeetingText(m: SummaryMeeting): string {
+  const when = `${m.start.slice(0, 10)} ${m.start.slice(11, 16)} UTC`;
+  const recurrence = m.isRecurring ? `recurring series, next on ${when}` : `single meeting on ${when}`;
+  const attendees = `${String(m.attendeeCount)} attendee${m.attendeeCount === 1 ? '' : 's'}`;
+  return `**${md(m.subject || '(no subject)')}**: ${recurrence}, ${attendees}`;
+}
+
 export function summaryCardData(
   request: LifecycleRequest,
   status: RunStatus,
   summary: RunSummary,
   elapsedMs: number,
   links: SummaryLink[],
+  keptMeetings: readonly SummaryMeeting[] = [],
 ) {
   const final =
     status === 'queued' || status === 'running' ? { text: 'Running', color: 'Default' } : finalTexts[status];
@@ -121,6 +130,7 @@ export function summaryCardData(
       .filter((s) => s.status === 'failed')
       .map((s) => `${md(s.title)}: ${md(s.error ?? 'failed')}`),
     links,
+    meetings: keptMeetings.map((m) => ({ text: keptMeetingText(m) })),
     canRetry: status === 'completed-with-errors' || status === 'failed',
   };
 }
