@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { scheduledOffboardKind } from '../../../src/core/offboard/scheduled-offboard.js';
 import { seeded } from '../../../src/sandbox/index.js';
+import { createBotApplication } from '../../../src/teams/bot-app.js';
 import {
   actionsOf,
+  botDriver,
   cardIn,
   personas,
   startBotHarness,
@@ -191,5 +193,24 @@ describe('scheduled offboarding at the leave date (fake clock, real connectors a
     );
     expect(textOf(gap)).toContain('does not exist in Europe/Paris');
     expect(await bot.store.requests.listBySubject('adele.vance@contoso.com')).toEqual([]);
+  });
+
+  it('sandbox mode: `clock +8d` moves the schedule forward and runs what fell due; no clock outside it', async () => {
+    const id = await scheduleAdele();
+    const moved = await bot.say(personas.operator, 'clock +8d');
+    expect(textOf(moved)).toContain('192 h ahead of the real clock');
+    expect(textOf(moved)).toContain('scheduled item');
+    await at(clock.now());
+    expect((await bot.store.requests.get(id))?.state).toMatch(/^completed/);
+    expect(adeleEnabled()).toBe(false);
+
+    // Wired without a dev clock (production): `clock` is not a command, the schedule's time is untouched.
+    const { devClock: _sandboxOnly, ...productionDeps } = bot.services.deps;
+    const production = botDriver(createBotApplication(productionDeps));
+    const before = bot.services.schedule.clock.now();
+    const replies = await production.say(personas.operator, 'clock +2h');
+    expect(textOf(replies)).not.toContain('Sandbox time');
+    expect(JSON.stringify(replies)).toContain('What I can do');
+    expect(bot.services.schedule.clock.now()).toBe(before);
   });
 });
