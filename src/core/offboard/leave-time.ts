@@ -24,9 +24,11 @@ export function leaveScheduleOf(options: Record<string, unknown>): LeaveSchedule
   return parsed.success ? parsed.data : undefined;
 }
 
+const zoneCharacters = /^[A-Za-z0-9_+\-/]+$/;
+
 /** True for a zone name the runtime's time zone database knows (`Europe/Paris`, `UTC`). */
 export function isTimeZone(zone: string): boolean {
-  if (zone.length === 0 || zone.length > 64 || !/^[A-Za-z0-9_+\-/]+$/.test(zone)) return false;
+  if (zone.length === 0 || zone.length > 64 || !zoneCharacters.test(zone)) return false;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
     return true;
@@ -55,7 +57,7 @@ export function leaveTimeAt(when: string, zone: string | undefined, nowMs: numbe
   const match = wallTime.exec(when.trim());
   if (!match) {
     throw new InvalidInputError(
-      `"${when.slice(0, 40)}" is not a date and time: write it as 2026-12-31 17:00, optionally followed by a time zone such as Europe/Paris.`,
+      'That is not a date and time: write it as 2026-12-31 17:00, optionally followed by a time zone such as Europe/Paris.',
     );
   }
   if (zone === undefined || zone === '') {
@@ -64,8 +66,10 @@ export function leaveTimeAt(when: string, zone: string | undefined, nowMs: numbe
     );
   }
   if (!isTimeZone(zone)) {
+    // Only a name made of zone characters is repeated back: the message is shown as Markdown.
+    const named = zoneCharacters.test(zone) && zone.length <= 64 ? `"${zone}"` : 'That';
     throw new InvalidInputError(
-      `"${zone.slice(0, 64)}" is not a time zone I know: use an IANA name such as Europe/Paris or America/New_York.`,
+      `${named} is not a time zone I know: use an IANA name such as Europe/Paris or America/New_York.`,
     );
   }
   const [, y, mo, d, h, mi] = match.map(Number) as [number, number, number, number, number, number];

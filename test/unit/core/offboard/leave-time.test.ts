@@ -26,7 +26,8 @@ describe('leave time of a scheduled offboarding', () => {
     ['2027-03-14 02:30 America/New_York', 'does not exist in America/New_York'],
     ['2026-02-30 10:00 UTC', 'is not a valid date and time'],
     ['2026-12-31 17:00 Mars/Olympus', 'is not a time zone I know'],
-    ['31/12/2026 17:00', 'is not a date and time'],
+    ['31/12/2026 17:00', 'That is not a date and time'],
+    ['2026-12-31 17:00 <b>x</b>', 'That is not a time zone I know'],
     ['2026-12-31 17:00', 'did not say which time zone'],
     ['2029-12-31 17:00 UTC', 'more than two years away'],
   ])('refuses %s with a clear message', (text, message) => {
