@@ -109,6 +109,11 @@ const envSchema = z.object({
   RUN_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
   /** How often each instance looks for queued runs and runs abandoned by a dead instance. */
   RESUME_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
+  /**
+   * How long before a scheduled offboarding's leave time its requester and approvers are reminded
+   * (0: no reminder). Default 24 hours.
+   */
+  SCHEDULE_REMINDER_MINUTES: z.coerce.number().int().min(0).max(43_200).default(1440),
   /** Stored conversation key (`conversation:<id>`) where approval cards are also posted. */
   APPROVALS_CONVERSATION_ID: z.string().max(500).optional(),
 });
@@ -181,6 +186,7 @@ export interface AppConfig {
   instanceId: string | undefined;
   approvalsConversationId: string | undefined;
   runner: { leaseMs: number; resumeIntervalMs: number };
+  schedule: { reminderBeforeMs: number };
 }
 
 export class ConfigError extends Error {
@@ -367,5 +373,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     instanceId: e.INSTANCE_ID,
     approvalsConversationId: e.APPROVALS_CONVERSATION_ID,
     runner: { leaseMs: e.RUN_LEASE_MS, resumeIntervalMs: e.RESUME_INTERVAL_MS },
+    schedule: { reminderBeforeMs: e.SCHEDULE_REMINDER_MINUTES * 60_000 },
   };
 }

@@ -11,8 +11,10 @@ import { OffboardFlow } from '../core/offboard/offboard-flow.js';
 import { ContainFlow } from '../core/contain/contain-flow.js';
 import { buildRevoke } from './revoke-wiring.js';
 import { processDueDeletions } from '../core/offboard/scheduled-deletion.js';
+import { ScheduledOffboarding } from '../core/offboard/scheduled-offboard.js';
 import { Policy } from '../core/policy/policy.js';
 import { errorSummary, systemClock, type Ports } from '../core/ports/index.js';
+import type { Clock } from '../core/ports/clock.js';
 import type { Store } from '../core/ports/store.js';
 import type { SystemId } from '../core/step.js';
 import { RequestService } from '../core/requests/request-service.js';
@@ -28,6 +30,8 @@ import type { BotDeps, BulkServices } from '../teams/bot-deps.js';
 import { CloudAdapterGateway, type ConversationGateway } from '../teams/conversation-gateway.js';
 import { TeamsNotifier } from '../teams/teams-notifier.js';
 import { ActorRateLimit } from '../teams/rate-limit.js';
+import { DevClock } from '../teams/dev-clock.js';
+import { TeamsScheduleNotices } from '../teams/schedule-notices.js';
 import { openStore } from '../store/index.js';
 import { buildProvisioning, loadProvisioningFlow, type ProvisioningServices } from './provisioning-wiring.js';
 import type { AppConfig } from './config.js';
@@ -61,6 +65,11 @@ export interface StartOptions {
    * persona ids); unmapped ids, and every id with Teams, are used as they are.
    */
   chatMemberIds?: ReadonlyMap<string, string>;
+  /**
+   * The clock that decides when scheduled offboardings are due (tests: a fake clock). In sandbox mode
+   * it is wrapped in the dev clock the `clock` command moves forward.
+   */
+  scheduleClock?: Clock;
 }
 
 function botAuthConfig(config: AppConfig): Record<string, string> {
@@ -90,6 +99,8 @@ export interface Services {
   bulk: BulkServices;
   runner: Runner;
   flows: FlowRegistry;
+  /** Offboardings approved ahead of their leave date (polled by `startBot`). */
+  schedule: ScheduledOffboarding;
 }
 
 /**
@@ -237,6 +248,31 @@ export async function createServices(
       claimMs: Math.max(config.runner.leaseMs, 6_000),
     }),
   };
+  const approvalsConversationKey = config.approvalsConversationId
+    ? `conversation:${config.approvalsConversationId}`
+    : undefined;
+  // Sandbox mode only: the schedule's clock can be moved forward for demos (`clock +2h`).
+  const devClock = config.mode === 'sandbox' ? new DevClock(options.scheduleClock ?? systemClock) : undefined;
+  const schedule = new ScheduledOffboarding({
+    store,
+    requestService,
+    flow: offboard,
+    starter: coordinator,
+    users: ports.users,
+    policy,
+    notices: new TeamsScheduleNotices({
+      store,
+      gateway,
+      logger,
+      policy,
+      clock: systemClock,
+      ...(approvalsConversationKey && { approvalsConversationKey }),
+    }),
+    clock: devClock ?? options.scheduleClock ?? systemClock,
+    log: logger,
+    reminderBeforeMs: config.schedule.reminderBeforeMs,
+    claimMs: Math.max(2 * config.runner.leaseMs, 10_000),
+  });
   const deps: BotDeps = {
     store,
     requestService,
@@ -245,6 +281,8 @@ export async function createServices(
     revoke: revoke.flow,
     contain,
     coordinator,
+    schedule,
+    ...(devClock && { devClock }),
     gateway,
     background: new BackgroundTasks((error) => {
       logger.error({ err: errorSummary(error) }, 'background answer failed');
@@ -255,9 +293,7 @@ export async function createServices(
     downloads: downloadPolicyOf(config),
     tenantReads: new ActorRateLimit(config.policy.tenantReadsPerMinute, 60_000, systemClock),
     bulk,
-    ...(config.approvalsConversationId && {
-      approvalsConversationKey: `conversation:${config.approvalsConversationId}`,
-    }),
+    ...(approvalsConversationKey && { approvalsConversationKey }),
     ...(provisioning && { provision: provisioning }),
   };
   const app = createBotApplication(deps, { adapter, ...(botAppId && { botAppId }) });
@@ -266,14 +302,25 @@ export async function createServices(
     if (context.activity.type === 'message')
       await context.sendActivity('Something went wrong; nothing further was changed.');
   };
-  return { deps, app, adapter, store, coordinator, logger, provisioning, ports, bulk, runner, flows };
+  return {
+    deps,
+    app,
+    adapter,
+    store,
+    coordinator,
+    logger,
+    provisioning,
+    ports,
+    bulk,
+    runner,
+    flows,
+    schedule,
+  };
 }
 
 export async function startBot(config: AppConfig, options: StartOptions = {}): Promise<RunningBot> {
-  const { app, adapter, store, coordinator, logger, provisioning, deps, ports, bulk } = await createServices(
-    config,
-    options,
-  );
+  const { app, adapter, store, coordinator, logger, provisioning, deps, ports, bulk, schedule } =
+    await createServices(config, options);
   const http = createHttpApp({
     adapter,
     handle: async (context) => {
@@ -294,7 +341,13 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
       logger.error({ err: errorSummary(error) }, 'resuming bulk offboardings failed');
     });
   };
+  const pollSchedule = (): void => {
+    void schedule.poll();
+  };
   resume();
+  pollSchedule();
+  const scheduled = setInterval(pollSchedule, options.resumeIntervalMs ?? config.runner.resumeIntervalMs);
+  scheduled.unref();
   const timer = setInterval(resume, options.resumeIntervalMs ?? config.runner.resumeIntervalMs);
   const deletions = setInterval(() => {
     void processDueDeletions({
@@ -322,6 +375,8 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     async close() {
       clearInterval(timer);
       clearInterval(deletions);
+      clearInterval(scheduled);
+      await schedule.idle();
       await provisioning?.worker.stop();
       await provisioning?.background.idle();
       await closeServer(server);

@@ -7,6 +7,8 @@ export type RequestState =
   | 'awaiting-confirmation'
   | 'awaiting-approval'
   | 'approved'
+  /** Approved ahead of time: waits in the work queue for its due time (`options.schedule`). */
+  | 'scheduled'
   | 'running'
   | 'completed'
   | 'completed-with-errors'
@@ -27,7 +29,9 @@ const transitions: Record<RequestState, readonly RequestState[]> = {
   draft: ['awaiting-confirmation', 'cancelled'],
   'awaiting-confirmation': ['awaiting-approval', 'approved', 'cancelled'],
   'awaiting-approval': ['approved', 'rejected', 'cancelled'],
-  approved: ['running', 'cancelled'],
+  approved: ['running', 'scheduled', 'cancelled'],
+  // At the due time: run, or back to approval when the plan grew beyond what was approved.
+  scheduled: ['running', 'awaiting-approval', 'cancelled'],
   running: ['completed', 'completed-with-errors', 'failed', 'cancelled'],
   completed: [],
   'completed-with-errors': ['running'],

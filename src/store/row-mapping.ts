@@ -65,6 +65,7 @@ export const toRequest: (row: SqlRow) => LifecycleRequest = rowReader({
     'awaiting-confirmation',
     'awaiting-approval',
     'approved',
+    'scheduled',
     'running',
     'completed',
     'completed-with-errors',

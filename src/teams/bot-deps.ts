@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../core/ports/clock.js';
 import type { ContainFlow } from '../core/contain/contain-flow.js';
 import type { OffboardFlow } from '../core/offboard/offboard-flow.js';
+import type { ScheduledOffboarding } from '../core/offboard/scheduled-offboard.js';
 import type { RevokeFlow } from '../core/revoke/revoke-flow.js';
 import type { Policy } from '../core/policy/policy.js';
 import type { Store } from '../core/ports/store.js';
@@ -15,6 +16,7 @@ import type { DownloadPolicy } from './actions/file-download.js';
 import type { BackgroundTasks } from './background-tasks.js';
 import type { ConversationGateway } from './conversation-gateway.js';
 import type { ActorRateLimit } from './rate-limit.js';
+import type { DevClock } from './dev-clock.js';
 
 export interface BotDeps {
   store: Store;
@@ -26,6 +28,10 @@ export interface BotDeps {
   /** Incident containment (`contain`). */
   contain?: ContainFlow;
   coordinator: RunService;
+  /** Offboardings approved ahead of their leave date. */
+  schedule?: ScheduledOffboarding;
+  /** Sandbox mode only: the clock offset that lets a demo move time forward (`clock` command). */
+  devClock?: DevClock;
   gateway: ConversationGateway;
   /** Work a turn started and answers later (planning behind a command's placeholder card). */
   background: BackgroundTasks;

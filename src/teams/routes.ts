@@ -40,6 +40,8 @@ import { provisionCommand } from './commands/provision-command.js';
 import { cancelCommand, historyCommand, statusCommand } from './commands/request-commands.js';
 import { revokeCommand } from './commands/revoke-command.js';
 import { containCommand } from './commands/contain-command.js';
+import { rescheduleCommand } from './commands/reschedule-command.js';
+import { clockArgument, clockCommand, isClockText } from './dev-clock.js';
 import { command, fallback, message, unknownVerbs, verb, type Route, type Turn } from './route.js';
 
 const withBulk = { isEnabled: (deps: BotDeps) => deps.bulk !== undefined };
@@ -115,6 +117,16 @@ export const routes: readonly Route[] = [
   command('status', 'reader', statusCommand),
   command('history', 'reader', historyCommand),
   command('cancel', 'member', cancelCommand),
+  command('reschedule', 'member', rescheduleCommand, { isEnabled: (deps) => deps.schedule !== undefined }),
+  message(
+    'dev.clock',
+    (a) => isClockText(a.text),
+    'member',
+    (t) => clockCommand(t, clockArgument(t.ctx.activity.text)),
+    {
+      isEnabled: (deps) => deps.devClock !== undefined,
+    },
+  ),
   fallback('help', showHelp),
 ];
 

@@ -7,6 +7,7 @@ import { TestAdapter, type Activity, type TurnContext } from 'botbuilder';
 import { pino, type Logger } from 'pino';
 import { loadConfig } from '../../src/app/config.js';
 import { createServices, type Services } from '../../src/app/wiring.js';
+import type { Clock } from '../../src/core/ports/clock.js';
 import type { Store } from '../../src/core/ports/store.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { openMemoryStore } from '../../src/store/index.js';
@@ -72,7 +73,7 @@ export interface BotHarness {
 
 export async function startBotHarness(
   env: Record<string, string> = {},
-  options: { logger?: Logger } = {},
+  options: { logger?: Logger; scheduleClock?: Clock } = {},
 ): Promise<BotHarness> {
   const sandbox = await startSandbox({ port: 0 });
   const store = await openMemoryStore();
@@ -88,6 +89,7 @@ export async function startBotHarness(
     store,
     gateway,
     logger: options.logger ?? pino({ level: 'silent' }),
+    ...(options.scheduleClock && { scheduleClock: options.scheduleClock }),
   });
   const driver = botDriver(services.app, settledReplies(services.deps.background, gateway));
   return {

@@ -150,8 +150,9 @@ export class OffboardFlow implements Flow<OffboardInput> {
   }
 
   inputFor(request: LifecycleRequest): OffboardInput {
-    const stored = request.options as unknown as StoredOffboardOptions;
-    const { delegate, ...rest } = stored;
+    const stored = request.options as unknown as StoredOffboardOptions & { schedule?: unknown };
+    // The due time of a scheduled offboarding says when the run starts, not what it does.
+    const { delegate, schedule: _when, ...rest } = stored;
     const options = offboardOptionsSchema.parse(rest);
     const day = request.createdAt.slice(0, 10);
     const deleteOn =

@@ -195,6 +195,64 @@ export class RequestService {
     return this.refuse('stale', `Request ${id} is changing too often; try again.`);
   }
 
+  /**
+   * The requester or an approver moves a scheduled request to another time, before it starts. The
+   * caller has validated `schedule` (a due time to come); the version, when the action carries one,
+   * must be current. The approvals stand: what runs is unchanged, only when.
+   */
+  async reschedule(
+    actor: Principal,
+    id: string,
+    version: number | undefined,
+    schedule: Record<string, unknown>,
+  ): Promise<Decision> {
+    return this.decide('reschedule', actor, id, version, async (request) => {
+      const isRequester = request.requester.aadObjectId === actor.aadObjectId;
+      const isApprover = isRequester ? false : await this.deps.policy.isApprover(actor);
+      if (!isRequester && !isApprover)
+        return this.refuse('forbidden', 'Only the requester or an approver can reschedule.');
+      if (request.state !== 'scheduled') return this.refuse('wrong-state', stateMessage(request));
+      const options = { ...request.options, schedule };
+      const next = { ...request, options, version: request.version + 1, updatedAt: this.nowIso() };
+      const stored = await this.deps.requests.update(next, request.version);
+      if (!stored)
+        return this.refuse(
+          'stale',
+          'Someone else acted on this request at the same moment; refresh and retry.',
+        );
+      await this.audit('request.rescheduled', stored, actor, {
+        from: request.options['schedule'] ?? null,
+        to: schedule,
+      });
+      return { isDone: true, request: stored };
+    });
+  }
+
+  /**
+   * At the due time the plan grew beyond what was approved: the scheduled request (at `version`)
+   * goes back to approval, its earlier approvals set aside (they stay in the audit trail), with at
+   * least one approval required.
+   */
+  async askApprovalAgain(id: string, version: number, reasons: readonly string[]): Promise<Decision> {
+    const request = await this.deps.requests.get(id);
+    if (!request) return this.refuse('not-found', `Request ${id} does not exist.`);
+    if (request.state !== 'scheduled' || request.version !== version) {
+      return this.refuse('stale', `Request ${id} changed meanwhile.`, request);
+    }
+    const next: LifecycleRequest = {
+      ...request,
+      state: 'awaiting-approval',
+      approvals: [],
+      approvalsRequired: Math.max(1, request.approvalsRequired),
+      version: request.version + 1,
+      updatedAt: this.nowIso(),
+    };
+    const stored = await this.deps.requests.update(next, request.version);
+    if (!stored) return this.refuse('stale', `Request ${id} changed meanwhile.`, request);
+    await this.audit('request.reapproval-needed', stored, { system: 'schedule' }, { reasons: [...reasons] });
+    return { isDone: true, request: stored };
+  }
+
   /** An approver's decision, recorded with the earlier ones: a rejection ends the request. */
   private vote(
     action: 'approve' | 'reject',

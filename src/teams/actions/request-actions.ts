@@ -16,12 +16,13 @@ import { approvalCardData } from '../cards/plan-card-data.js';
 import { cardAttachment, renderCard, type AdaptiveCardJson } from '../cards/render-card.js';
 import type { Reply, Turn } from '../route.js';
 import type { VersionedActionData } from './action-data.js';
+import { scheduleChoice, startOrSchedule } from './start-or-schedule.js';
 
 /** Where the plan an approval card shows is kept. */
 export const planKey = (requestId: string): string => `plan:${requestId}`;
 
 export async function approvalCard(
-  deps: BotDeps,
+  deps: Pick<BotDeps, 'store' | 'policy'>,
   request: LifecycleRequest,
   isActionable = true,
 ): Promise<AdaptiveCardJson> {
@@ -59,7 +60,8 @@ export async function confirmRequest(
     if (request.kind !== kind || isBulkRequest(request) || isJoinersBatch(request)) {
       throw new InvalidInputError('This card does not belong to this request.');
     }
-    return { ...(await flow.readChoices(request, data)) };
+    const choices = { ...(await flow.readChoices(request, data)) };
+    return kind === 'offboard' ? { ...choices, ...scheduleChoice(turn, data) } : choices;
   });
   if (!decision.isDone) return decision.message;
   const request = decision.request;
@@ -67,7 +69,8 @@ export async function confirmRequest(
   await deps.store.state.set(planKey(request.id), plan);
   if (request.state === 'approved') {
     const here = TurnContext.getConversationReference(ctx.activity);
-    await deps.coordinator.start(request, await requesterConversation(deps, request.id, here));
+    const refusal = await startOrSchedule(deps, request, await requesterConversation(deps, request.id, here));
+    if (refusal !== null) return refusal;
     return approvalCard(deps, (await deps.requestService.get(request.id)) ?? request, false);
   }
   const card = await approvalCard(deps, request);
@@ -77,7 +80,10 @@ export async function confirmRequest(
 }
 
 /** Approval cards also go to the approvals channel, when one is configured and the app is installed there. */
-export async function postToApprovalsChannel(deps: BotDeps, card: AdaptiveCardJson): Promise<void> {
+export async function postToApprovalsChannel(
+  deps: Pick<BotDeps, 'store' | 'gateway' | 'logger' | 'approvalsConversationKey'>,
+  card: AdaptiveCardJson,
+): Promise<void> {
   if (!deps.approvalsConversationKey) return;
   const reference = await deps.store.conversations.get(deps.approvalsConversationKey);
   if (!reference) {
@@ -141,7 +147,8 @@ export async function approveRequest(turn: Turn, data: VersionedActionData): Pro
   const request = decision.request;
   if (request.state === 'approved') {
     const here = TurnContext.getConversationReference(ctx.activity);
-    await deps.coordinator.start(request, await requesterConversation(deps, request.id, here));
+    const refusal = await startOrSchedule(deps, request, await requesterConversation(deps, request.id, here));
+    if (refusal !== null) return refusal;
   }
   const current = (await deps.requestService.get(request.id)) ?? request;
   return approvalCard(deps, current);
@@ -164,6 +171,7 @@ export async function cancelById(
   const decision = await deps.requestService.cancel(actor, requestId, version);
   if (!decision.isDone) return decision.message;
   await deps.coordinator.cancel(decision.request);
+  if (decision.request.kind === 'offboard') await deps.schedule?.forget(decision.request);
   return decision.request.runId
     ? `Cancelling ${requestId}: changes in flight finish, the remaining steps are skipped.`
     : `Request ${requestId} is cancelled. Nothing was changed.`;

@@ -1,6 +1,7 @@
 /** Data for the request (plan preview) and approval cards. Pure functions; formatting lives here. */
 import type { LifecycleRequest } from '../../core/model.js';
 import type { Plan } from '../../core/step.js';
+import { describeLeaveTime, leaveScheduleOf } from '../../core/offboard/leave-time.js';
 import { markdownText as md } from './markdown-text.js';
 
 export interface PlanStepData {
@@ -50,6 +51,7 @@ const statusTexts: Partial<Record<LifecycleRequest['state'], string>> = {
   'awaiting-confirmation': 'Waiting for the requester to confirm',
   'awaiting-approval': 'Waiting for approval',
   approved: 'Approved, starting',
+  scheduled: 'Scheduled',
   running: 'Running',
   completed: 'Completed',
   'completed-with-errors': 'Completed with errors',
@@ -61,6 +63,11 @@ const statusTexts: Partial<Record<LifecycleRequest['state'], string>> = {
 /** The request's state for people, with who rejected it and why (escaped: ready for Markdown). */
 export function statusText(request: LifecycleRequest): string {
   const base = statusTexts[request.state] ?? request.state;
+  const schedule = request.kind === 'offboard' ? leaveScheduleOf(request.options) : undefined;
+  if (schedule && request.state === 'scheduled') return `${base} for ${md(describeLeaveTime(schedule))}`;
+  if (schedule && (request.state === 'awaiting-approval' || request.state === 'awaiting-confirmation')) {
+    return `${base} (leave time ${md(describeLeaveTime(schedule))})`;
+  }
   const rejection = request.approvals.find((a) => a.decision === 'rejected');
   if (request.state === 'rejected' && rejection) {
     const who = md(rejection.approver.displayName ?? 'an approver');
@@ -84,6 +91,12 @@ export function laterEffects(request: LifecycleRequest): string[] {
   const forwardTo = options['forwardTo'];
   if (typeof forwardTo === 'string' && forwardTo !== '') {
     effects.push(`New mail is forwarded to ${md(forwardTo)} (a copy stays in the mailbox)`);
+  }
+  const schedule = leaveScheduleOf(options);
+  if (schedule) {
+    effects.push(
+      `Runs at ${md(describeLeaveTime(schedule))}, not before; the plan is read again then and comes back for approval if it grew`,
+    );
   }
   const days = options['deleteAfterDays'];
   if (typeof days === 'number') {
@@ -129,6 +142,7 @@ export function offboardRequestData(
   plan: Plan,
   note: string,
   isProtected: boolean,
+  leave: { date: string; time: string; timeZone: string } = { date: '', time: '', timeZone: '' },
 ) {
   const { steps, warnings } = planStepsData(plan);
   const options = request.options;
@@ -154,6 +168,7 @@ export function offboardRequestData(
     steps,
     warnings,
     delegateUpn: delegate?.userPrincipalName ?? '',
+    leave,
     options: {
       grantMailboxAccess: flag(options['grantMailboxAccess']),
       convertToShared: flag(options['convertToShared']),

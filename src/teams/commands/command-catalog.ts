@@ -9,7 +9,7 @@ export const commandCatalog: readonly CommandInfo[] = [
   { name: 'help', usage: 'help', description: 'What I can do and how to ask' },
   {
     name: 'offboard',
-    usage: 'offboard <upn | name>',
+    usage: 'offboard <upn | name> [--at "<date> <time> [zone]"]',
     description: 'Offboard a leaver: plan, confirm, approve, run',
   },
   { name: 'revoke', usage: 'revoke <upn>', description: "Remove a user's permissions on other mailboxes" },
@@ -30,6 +30,11 @@ export const commandCatalog: readonly CommandInfo[] = [
     description: 'Every request about a user, with who asked and approved',
   },
   { name: 'cancel', usage: 'cancel <request id>', description: 'Cancel a request that has not finished' },
+  {
+    name: 'reschedule',
+    usage: 'reschedule <request id> <date> <time> [zone]',
+    description: 'Move a scheduled offboarding to another leave time',
+  },
 ];
 
 export type ParsedCommand = { name: string; argument: string } | null;

@@ -153,6 +153,7 @@ describe('bot commands', () => {
       'status',
       'history',
       'cancel',
+      'reschedule',
     ]);
   });
 
@@ -165,7 +166,7 @@ describe('bot commands', () => {
       );
     }
     expect(manifestCommandDescription(commands[1]!)).toBe(
-      'Offboard a leaver: plan, confirm, approve, run. Usage: offboard <upn | name>',
+      'Offboard a leaver: plan, confirm, approve, run. Usage: offboard <upn | name> [--at "<date> <time> [zone]"]',
     );
   });
 
