@@ -111,6 +111,8 @@ const envSchema = z.object({
   RESUME_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
   /** Stored conversation key (`conversation:<id>`) where approval cards are also posted. */
   APPROVALS_CONVERSATION_ID: z.string().max(500).optional(),
+  /** Ed25519 or RSA private key (PEM) that signs proof packs; enables the summary card's Proof pack button. */
+  PROOF_SIGNING_KEY_FILE: z.string().optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -181,6 +183,8 @@ export interface AppConfig {
   instanceId: string | undefined;
   approvalsConversationId: string | undefined;
   runner: { leaseMs: number; resumeIntervalMs: number };
+  /** The proof signing key file (docs/proof.md); unset, the bot offers no proof packs. */
+  proofSigningKeyFile: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -367,5 +371,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     instanceId: e.INSTANCE_ID,
     approvalsConversationId: e.APPROVALS_CONVERSATION_ID,
     runner: { leaseMs: e.RUN_LEASE_MS, resumeIntervalMs: e.RESUME_INTERVAL_MS },
+    proofSigningKeyFile: e.PROOF_SIGNING_KEY_FILE || undefined,
   };
 }

@@ -24,6 +24,8 @@ export class TeamsRunReporter implements RunReporter {
   constructor(
     private readonly gateway: ConversationGateway,
     private readonly logger: Logger,
+    /** Proof packs are configured: the summary card offers its Proof pack button. */
+    private readonly options: { hasProofPacks?: boolean } = {},
   ) {
     this.progress = new ProgressReporter(gateway, logger);
   }
@@ -44,7 +46,9 @@ export class TeamsRunReporter implements RunReporter {
   async finish(runId: string, location: object, view: FinishedRunView): Promise<void> {
     const at = location as ProgressLocation;
     await this.progress.finish(runId, at, () => Promise.resolve(progressCard(view)));
-    const summary = summaryCardData(view.request, view.status, view.summary, view.elapsedMs, view.links);
+    const summary = summaryCardData(view.request, view.status, view.summary, view.elapsedMs, view.links, {
+      hasProofPacks: this.options.hasProofPacks === true,
+    });
     const cards = [renderCard(summaryTemplate, summary), ...view.results.map((r) => resultCard(view, r))];
     for (const card of cards) {
       try {

@@ -98,6 +98,7 @@ export function summaryCardData(
   summary: RunSummary,
   elapsedMs: number,
   links: SummaryLink[],
+  options: { hasProofPacks?: boolean } = {},
 ) {
   const final =
     status === 'queued' || status === 'running' ? { text: 'Running', color: 'Default' } : finalTexts[status];
@@ -122,5 +123,7 @@ export function summaryCardData(
       .map((s) => `${md(s.title)}: ${md(s.error ?? 'failed')}`),
     links,
     canRetry: status === 'completed-with-errors' || status === 'failed',
+    // Offered once the run is over; the click is checked on the server (approvers and auditors).
+    canProve: options.hasProofPacks === true && status !== 'queued' && status !== 'running',
   };
 }
