@@ -116,6 +116,8 @@ const envSchema = z.object({
   SCHEDULE_REMINDER_MINUTES: z.coerce.number().int().min(0).max(43_200).default(1440),
   /** Stored conversation key (`conversation:<id>`) where approval cards are also posted. */
   APPROVALS_CONVERSATION_ID: z.string().max(500).optional(),
+  /** Ed25519 or RSA private key (PEM) that signs proof packs; enables the summary card's Proof pack button. */
+  PROOF_SIGNING_KEY_FILE: z.string().optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -187,6 +189,8 @@ export interface AppConfig {
   approvalsConversationId: string | undefined;
   runner: { leaseMs: number; resumeIntervalMs: number };
   schedule: { reminderBeforeMs: number };
+  /** The proof signing key file (docs/proof.md); unset, the bot offers no proof packs. */
+  proofSigningKeyFile: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -374,5 +378,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     approvalsConversationId: e.APPROVALS_CONVERSATION_ID,
     runner: { leaseMs: e.RUN_LEASE_MS, resumeIntervalMs: e.RESUME_INTERVAL_MS },
     schedule: { reminderBeforeMs: e.SCHEDULE_REMINDER_MINUTES * 60_000 },
+    proofSigningKeyFile: e.PROOF_SIGNING_KEY_FILE || undefined,
   };
 }

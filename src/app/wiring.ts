@@ -41,6 +41,7 @@ import { downloadPolicyOf } from './download-policy.js';
 import { createHttpApp, listen } from './http-server.js';
 import { createLogger } from './logger.js';
 import { membershipCache } from './membership-cache.js';
+import { proofPacksOf } from './proof-wiring.js';
 
 export interface RunningBot {
   port: number;
@@ -123,6 +124,7 @@ export async function createServices(
         : { dataDir: config.store.dataDir }),
       logger,
     }));
+  const proof = await proofPacksOf(config, store);
   const connectors = buildConnectors(config, logger);
   const adapter = new TeamsAdapter(botAuthConfig(config));
   if (!config.bot.isAnonymous) answerBadTokensWith401(adapter);
@@ -224,7 +226,7 @@ export async function createServices(
     runner,
     requestService,
     flows,
-    reporter: new TeamsRunReporter(gateway, logger),
+    reporter: new TeamsRunReporter(gateway, logger, { hasProofPacks: proof !== undefined }),
     clock: systemClock,
     log: logger,
     strandedAfterMs: config.runner.leaseMs,
@@ -295,6 +297,7 @@ export async function createServices(
     bulk,
     ...(approvalsConversationKey && { approvalsConversationKey }),
     ...(provisioning && { provision: provisioning }),
+    ...(proof && { proof }),
   };
   const app = createBotApplication(deps, { adapter, ...(botAppId && { botAppId }) });
   adapter.onTurnError = async (context, error) => {

@@ -13,6 +13,7 @@ import type { RunService } from '../core/runs/run-service.js';
 import type { BulkOffboard } from '../core/offboard/bulk-offboard.js';
 import type { BatchReport, ProvisionBatch, ProvisionFlow } from '../core/provision/index.js';
 import type { DownloadPolicy } from './actions/file-download.js';
+import type { ProofPacks } from './actions/proof-pack-action.js';
 import type { BackgroundTasks } from './background-tasks.js';
 import type { ConversationGateway } from './conversation-gateway.js';
 import type { ActorRateLimit } from './rate-limit.js';
@@ -50,6 +51,8 @@ export interface BotDeps {
   bulk?: BulkServices;
   /** Joiner provisioning, when a licence mapping is configured. */
   provision?: ProvisionBotDeps;
+  /** Signed proof packs (the summary card's Proof pack button), when a signing key is configured. */
+  proof?: ProofPacks;
 }
 
 export interface BulkServices {

@@ -5,7 +5,8 @@
  * messages the first match wins, so the bulk list comes before `offboard` and files before commands.
  */
 import type { TurnContext } from 'botbuilder';
-import { userChoiceData, versionedRequestData } from './actions/action-data.js';
+import { requestData, userChoiceData, versionedRequestData } from './actions/action-data.js';
+import { sendProofPack } from './actions/proof-pack-action.js';
 import {
   approveJoinersBatch,
   confirmJoinersBatch,
@@ -70,6 +71,8 @@ export const routes: readonly Route[] = [
   verb(verbs.requestReject, 'member', versionedRequestData, rejectRequest),
   verb(verbs.requestCancel, 'member', versionedRequestData, cancelRequest),
   verb(verbs.runRetryFailed, 'member', versionedRequestData, retryFailed),
+  // Approvers and auditors only: the handler checks it (and whether proof packs are configured).
+  verb(verbs.requestProof, 'reader', requestData, sendProofPack),
   verb(bulkVerbs.confirm, 'member', versionedRequestData, confirmBulk, withBulk),
   verb(bulkVerbs.approve, 'member', versionedRequestData, approveBulk, withBulk),
   verb(bulkVerbs.reject, 'member', versionedRequestData, rejectBulk, withBulk),

@@ -24,6 +24,8 @@ export class TeamsRunReporter implements RunReporter {
   constructor(
     private readonly gateway: ConversationGateway,
     private readonly logger: Logger,
+    /** Proof packs are configured: the summary card offers its Proof pack button. */
+    private readonly options: { hasProofPacks?: boolean } = {},
   ) {
     this.progress = new ProgressReporter(gateway, logger);
   }
@@ -52,6 +54,9 @@ export class TeamsRunReporter implements RunReporter {
       view.links,
       view.keptMeetings ?? [],
     );
+    const summary = summaryCardData(view.request, view.status, view.summary, view.elapsedMs, view.links, {
+      hasProofPacks: this.options.hasProofPacks === true,
+    });
     const cards = [renderCard(summaryTemplate, summary), ...view.results.map((r) => resultCard(view, r))];
     for (const card of cards) {
       try {

@@ -59,7 +59,7 @@ export function containTimelineCardData(
     ? drafted.isExisting
       ? `Offboarding ${drafted.requestId} was already open for ${md(subjectName)}: ${md(drafted.delegateNote)}`
       : `Offboarding ${drafted.requestId} drafted for IT (delegate: ${md(drafted.delegate ?? 'nobody yet')}; ` +
-        `${md(drafted.delegateNote)}). It waits for the requester's confirmation (status ${drafted.requestId}).`
+        `${md(drafted.delegateNote)}). It waits for the requester's confirmation: \`status ${drafted.requestId}\` shows its card.`
     : `No offboarding was drafted: the policy refuses an offboarding of ${md(subjectName)}.`;
   return {
     title: `Containment timeline of ${md(subjectName)}`,

@@ -107,6 +107,7 @@ export function summaryCardData(
   elapsedMs: number,
   links: SummaryLink[],
   keptMeetings: readonly SummaryMeeting[] = [],
+  options: { hasProofPacks?: boolean } = {},
 ) {
   const final =
     status === 'queued' || status === 'running' ? { text: 'Running', color: 'Default' } : finalTexts[status];
@@ -132,5 +133,7 @@ export function summaryCardData(
     links,
     meetings: keptMeetings.map((m) => ({ text: keptMeetingText(m) })),
     canRetry: status === 'completed-with-errors' || status === 'failed',
+    // Offered once the run is over; the click is checked on the server (approvers and auditors).
+    canProve: options.hasProofPacks === true && status !== 'queued' && status !== 'running',
   };
 }

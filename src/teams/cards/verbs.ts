@@ -11,6 +11,7 @@ export const verbs = {
   requestApprove: 'request.approve',
   requestReject: 'request.reject',
   runRetryFailed: 'run.retry-failed',
+  requestProof: 'request.proof',
 } as const;
 
 export type Verb = (typeof verbs)[keyof typeof verbs];

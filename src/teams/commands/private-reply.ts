@@ -19,22 +19,37 @@ export async function sendPrivately(
   what: string,
   about: { requestId?: string } = {},
 ): Promise<PrivateDelivery> {
+  const { delivery, message } = await deliverPrivately(turn, activity, what, about);
+  if (delivery !== 'here') await turn.ctx.sendActivity(message);
+  return delivery;
+}
+
+/**
+ * The same delivery for a card button, whose answer is the invoke response: sends the activity to the
+ * 1:1 chat (or here, when this is one) and returns what to answer, without posting it.
+ */
+export async function deliverPrivately(
+  turn: Turn,
+  activity: Partial<Activity>,
+  what: string,
+  about: { requestId?: string } = {},
+): Promise<{ delivery: PrivateDelivery; message: string }> {
   const { ctx, deps, actor } = turn;
   if (ctx.activity.conversation.conversationType === 'personal') {
     await ctx.sendActivity(activity);
-    return 'here';
+    return { delivery: 'here', message: `${what} is in this chat.` };
   }
   const reference = await deps.store.conversations.get(personalChatKey(actor.aadObjectId));
   if (reference === undefined || reference === null) {
-    await ctx.sendActivity(
-      await turn.refuse(
-        `${what} contains personal data, so I send it only in a 1:1 chat. Message me directly (open a chat with the Lifecycle app) and ask again there; nothing was sent here.`,
-        about,
-      ),
+    const message = await turn.refuse(
+      `${what} contains personal data, so I send it only in a 1:1 chat. Message me directly (open a chat with the Lifecycle app) and ask again there; nothing was sent here.`,
+      about,
     );
-    return 'refused';
+    return { delivery: 'refused', message };
   }
   await deps.gateway.send(reference, activity);
-  await ctx.sendActivity(`I sent ${what.charAt(0).toLowerCase()}${what.slice(1)} to you in our 1:1 chat.`);
-  return 'personal-chat';
+  return {
+    delivery: 'personal-chat',
+    message: `I sent ${what.charAt(0).toLowerCase()}${what.slice(1)} to you in our 1:1 chat.`,
+  };
 }

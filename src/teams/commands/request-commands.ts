@@ -13,6 +13,7 @@ import { approvalCard, cancelById } from '../actions/request-actions.js';
 import { markdownText as md } from '../cards/markdown-text.js';
 import { cardAttachment } from '../cards/render-card.js';
 import type { Turn } from '../route.js';
+import { awaitsActorsConfirmation, requestCardToConfirm } from './drafted-offboarding.js';
 import { sendPrivately } from './private-reply.js';
 import type { LifecycleRequest } from '../../core/model.js';
 
@@ -94,6 +95,10 @@ export async function statusCommand(turn: Turn, argument: string): Promise<void>
     // The approval card again, e.g. for an approver who wasn't in the conversation it was posted to.
     // Clicking it goes through the same guards as the original.
     await ctx.sendActivity({ attachments: [cardAttachment(await approvalCard(deps, request))] });
+  }
+  if (awaitsActorsConfirmation(turn, request)) {
+    // An offboarding drafted by a containment: its requester confirms it here, through the usual guards.
+    await ctx.sendActivity({ attachments: [cardAttachment(await requestCardToConfirm(turn, request))] });
   }
 }
 
