@@ -111,6 +111,13 @@ const envSchema = z.object({
   RESUME_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
   /** Stored conversation key (`conversation:<id>`) where approval cards are also posted. */
   APPROVALS_CONVERSATION_ID: z.string().max(500).optional(),
+  /**
+   * Approval cards: `per-user` (Universal Actions refresh: approvers see Approve/Reject, the requester
+   * Cancel, everyone else a read-only card) or `shared` (everyone sees the buttons; the server refuses
+   * whoever may not use them). Default `per-user`; `shared` in sandbox mode, as the Agents Playground
+   * does not refresh cards per user.
+   */
+  CARD_VIEWS: z.enum(['per-user', 'shared']).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -180,6 +187,7 @@ export interface AppConfig {
   provisioningConfigFile: string | undefined;
   instanceId: string | undefined;
   approvalsConversationId: string | undefined;
+  cardViews: 'per-user' | 'shared';
   runner: { leaseMs: number; resumeIntervalMs: number };
 }
 
@@ -366,6 +374,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     provisioningConfigFile: e.PROVISIONING_CONFIG_FILE,
     instanceId: e.INSTANCE_ID,
     approvalsConversationId: e.APPROVALS_CONVERSATION_ID,
+    cardViews: e.CARD_VIEWS ?? (isSandbox ? 'shared' : 'per-user'),
     runner: { leaseMs: e.RUN_LEASE_MS, resumeIntervalMs: e.RESUME_INTERVAL_MS },
   };
 }

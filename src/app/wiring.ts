@@ -22,6 +22,7 @@ import { FlowRegistry } from '../core/flows/registry.js';
 import { RunService } from '../core/runs/run-service.js';
 import { BulkRunService } from '../core/runs/bulk-run-service.js';
 import { TeamsRunReporter } from '../teams/run-reporter.js';
+import { ApprovalsStatus } from '../teams/approvals-status.js';
 import { createBotApplication } from '../teams/bot-app.js';
 import { BackgroundTasks } from '../teams/background-tasks.js';
 import type { BotDeps, BulkServices } from '../teams/bot-deps.js';
@@ -208,12 +209,20 @@ export async function createServices(
       gateway,
       logger,
     });
+  const approvalsStatus = new ApprovalsStatus({
+    store,
+    gateway,
+    logger,
+    ...(config.approvalsConversationId && {
+      conversationKey: `conversation:${config.approvalsConversationId}`,
+    }),
+  });
   const coordinator = new RunService({
     store,
     runner,
     requestService,
     flows,
-    reporter: new TeamsRunReporter(gateway, logger),
+    reporter: new TeamsRunReporter(gateway, logger, approvalsStatus),
     clock: systemClock,
     log: logger,
     strandedAfterMs: config.runner.leaseMs,
@@ -258,6 +267,8 @@ export async function createServices(
     ...(config.approvalsConversationId && {
       approvalsConversationKey: `conversation:${config.approvalsConversationId}`,
     }),
+    approvalsStatus,
+    cardViews: config.cardViews,
     ...(provisioning && { provision: provisioning }),
   };
   const app = createBotApplication(deps, { adapter, ...(botAppId && { botAppId }) });

@@ -5,7 +5,7 @@
  * messages the first match wins, so the bulk list comes before `offboard` and files before commands.
  */
 import type { TurnContext } from 'botbuilder';
-import { userChoiceData, versionedRequestData } from './actions/action-data.js';
+import { requestData, userChoiceData, versionedRequestData } from './actions/action-data.js';
 import {
   approveJoinersBatch,
   confirmJoinersBatch,
@@ -20,6 +20,7 @@ import {
   confirmRequest,
   rejectRequest,
   retryFailed,
+  viewRequest,
 } from './actions/request-actions.js';
 import type { BotDeps } from './bot-deps.js';
 import { bulkVerbs } from './cards/offboard-bulk.data.js';
@@ -67,6 +68,8 @@ export const routes: readonly Route[] = [
   verb(verbs.requestApprove, 'member', versionedRequestData, approveRequest),
   verb(verbs.requestReject, 'member', versionedRequestData, rejectRequest),
   verb(verbs.requestCancel, 'member', versionedRequestData, cancelRequest),
+  // The approval card's refresh: each viewer's own card (who may read it is checked by the handler).
+  verb(verbs.requestView, 'member', requestData, viewRequest),
   verb(verbs.runRetryFailed, 'member', versionedRequestData, retryFailed),
   verb(bulkVerbs.confirm, 'member', versionedRequestData, confirmBulk, withBulk),
   verb(bulkVerbs.approve, 'member', versionedRequestData, approveBulk, withBulk),

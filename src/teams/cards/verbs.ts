@@ -11,6 +11,8 @@ export const verbs = {
   requestApprove: 'request.approve',
   requestReject: 'request.reject',
   runRetryFailed: 'run.retry-failed',
+  /** The `refresh` of approval cards: answers with the viewer's own card (Universal Actions). */
+  requestView: 'request.view',
 } as const;
 
 export type Verb = (typeof verbs)[keyof typeof verbs];
