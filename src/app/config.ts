@@ -118,6 +118,13 @@ const envSchema = z.object({
   APPROVALS_CONVERSATION_ID: z.string().max(500).optional(),
   /** Ed25519 or RSA private key (PEM) that signs proof packs; enables the summary card's Proof pack button. */
   PROOF_SIGNING_KEY_FILE: z.string().optional(),
+  /**
+   * Approval cards: `per-user` (Universal Actions refresh: approvers see Approve/Reject, the requester
+   * Cancel, everyone else a read-only card) or `shared` (everyone sees the buttons; the server refuses
+   * whoever may not use them). Default `per-user`; `shared` in sandbox mode, as the Agents Playground
+   * does not refresh cards per user.
+   */
+  CARD_VIEWS: z.enum(['per-user', 'shared']).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -187,6 +194,7 @@ export interface AppConfig {
   provisioningConfigFile: string | undefined;
   instanceId: string | undefined;
   approvalsConversationId: string | undefined;
+  cardViews: 'per-user' | 'shared';
   runner: { leaseMs: number; resumeIntervalMs: number };
   schedule: { reminderBeforeMs: number };
   /** The proof signing key file (docs/proof.md); unset, the bot offers no proof packs. */
@@ -376,6 +384,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     provisioningConfigFile: e.PROVISIONING_CONFIG_FILE,
     instanceId: e.INSTANCE_ID,
     approvalsConversationId: e.APPROVALS_CONVERSATION_ID,
+    cardViews: e.CARD_VIEWS ?? (isSandbox ? 'shared' : 'per-user'),
     runner: { leaseMs: e.RUN_LEASE_MS, resumeIntervalMs: e.RESUME_INTERVAL_MS },
     schedule: { reminderBeforeMs: e.SCHEDULE_REMINDER_MINUTES * 60_000 },
     proofSigningKeyFile: e.PROOF_SIGNING_KEY_FILE || undefined,

@@ -24,6 +24,7 @@ import { FlowRegistry } from '../core/flows/registry.js';
 import { RunService } from '../core/runs/run-service.js';
 import { BulkRunService } from '../core/runs/bulk-run-service.js';
 import { TeamsRunReporter } from '../teams/run-reporter.js';
+import { ApprovalsStatus } from '../teams/approvals-status.js';
 import { createBotApplication } from '../teams/bot-app.js';
 import { BackgroundTasks } from '../teams/background-tasks.js';
 import type { BotDeps, BulkServices } from '../teams/bot-deps.js';
@@ -221,12 +222,21 @@ export async function createServices(
       gateway,
       logger,
     });
+  const approvalsStatus = new ApprovalsStatus({
+    store,
+    gateway,
+    logger,
+    ...(config.approvalsConversationId && {
+      conversationKey: `conversation:${config.approvalsConversationId}`,
+    }),
+  });
   const coordinator = new RunService({
     store,
     runner,
     requestService,
     flows,
     reporter: new TeamsRunReporter(gateway, logger, { hasProofPacks: proof !== undefined }),
+    reporter: new TeamsRunReporter(gateway, logger, approvalsStatus),
     clock: systemClock,
     log: logger,
     strandedAfterMs: config.runner.leaseMs,
@@ -296,6 +306,11 @@ export async function createServices(
     tenantReads: new ActorRateLimit(config.policy.tenantReadsPerMinute, 60_000, systemClock),
     bulk,
     ...(approvalsConversationKey && { approvalsConversationKey }),
+    ...(config.approvalsConversationId && {
+      approvalsConversationKey: `conversation:${config.approvalsConversationId}`,
+    }),
+    approvalsStatus,
+    cardViews: config.cardViews,
     ...(provisioning && { provision: provisioning }),
     ...(proof && { proof }),
   };

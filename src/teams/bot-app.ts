@@ -4,10 +4,10 @@
  * through the guard (`route-guard.ts`).
  */
 import { Application, TurnState } from '@microsoft/teams-ai';
-import { MemoryStorage, type Storage, type TurnContext } from 'botbuilder';
+import { ActivityTypes, MemoryStorage, type Storage, type TurnContext } from 'botbuilder';
 import type { TeamsAdapter } from '@microsoft/teams-ai';
 import type { BotDeps } from './bot-deps.js';
-import { cardAttachment } from './cards/render-card.js';
+import { cardAttachment, type AdaptiveCardJson } from './cards/render-card.js';
 import { ConversationReferences } from './conversation-references.js';
 import { helpCard } from './cards/simple-cards.js';
 import type { Route } from './route.js';
@@ -57,7 +57,11 @@ function registerRoute(app: Application, deps: BotDeps, route: Route): void {
     case 'verb':
       app.adaptiveCards.actionExecute(
         route.isCatchAll === true ? isActionExecute : route.name,
-        (ctx, _state, data: unknown) => answerVerb(route, ctx, deps, data),
+        async (ctx, _state, data: unknown) => {
+          const reply = await answerVerb(route, ctx, deps, data);
+          if (typeof reply !== 'string' && reply['refresh'] !== undefined) await answerClicker(ctx, reply);
+          return reply;
+        },
       );
       return;
     case 'message':
@@ -76,6 +80,21 @@ function registerRoute(app: Application, deps: BotDeps, route: Route): void {
       app.activity('message', (ctx) => answerMessage(route, ctx, deps));
       return;
   }
+}
+
+/**
+ * A card with a `refresh` is a view for the person who clicked: teams-ai would write such a card over
+ * the shared message for everyone (REPLACE_FOR_ALL), so the invoke response is sent here, for the
+ * clicker only, and teams-ai then sends nothing more.
+ */
+async function answerClicker(ctx: TurnContext, card: AdaptiveCardJson): Promise<void> {
+  await ctx.sendActivity({
+    type: ActivityTypes.InvokeResponse,
+    value: {
+      status: 200,
+      body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card },
+    },
+  });
 }
 
 /** Any `Action.Execute` invoke, whatever its verb (for the catch-all route, registered last). */

@@ -14,6 +14,7 @@ import type { BulkOffboard } from '../core/offboard/bulk-offboard.js';
 import type { BatchReport, ProvisionBatch, ProvisionFlow } from '../core/provision/index.js';
 import type { DownloadPolicy } from './actions/file-download.js';
 import type { ProofPacks } from './actions/proof-pack-action.js';
+import type { ApprovalsStatus } from './approvals-status.js';
 import type { BackgroundTasks } from './background-tasks.js';
 import type { ConversationGateway } from './conversation-gateway.js';
 import type { ActorRateLimit } from './rate-limit.js';
@@ -47,6 +48,10 @@ export interface BotDeps {
   tenantReads: ActorRateLimit;
   /** Where approval cards also go (an approvals channel), as a stored conversation key. */
   approvalsConversationKey?: string;
+  /** The approvals channel's message per request: the approval card, then its status line. */
+  approvalsStatus?: ApprovalsStatus;
+  /** Approval cards per viewer (Universal Actions refresh, the default) or one card for all. */
+  cardViews?: 'per-user' | 'shared';
   /** Bulk offboarding: preview, approval, execution. */
   bulk?: BulkServices;
   /** Joiner provisioning, when a licence mapping is configured. */

@@ -27,3 +27,15 @@ export async function requesterConversation(
     Partial<ConversationReference> | undefined | null;
   return stored ?? fallback;
 }
+
+/** The requester's Teams user id (`29:…`), from the conversation stored with the request, if known. */
+export async function requesterTeamsId(
+  deps: Pick<BotDeps, 'store'>,
+  requestId: string,
+  requesterAadObjectId: string,
+): Promise<string | undefined> {
+  const stored = (await deps.store.conversations.get(keyOf(requestId))) as
+    Partial<ConversationReference> | undefined | null;
+  const user = stored?.user;
+  return user?.aadObjectId === requesterAadObjectId ? user.id : undefined;
+}

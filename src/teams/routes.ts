@@ -21,6 +21,7 @@ import {
   confirmRequest,
   rejectRequest,
   retryFailed,
+  viewRequest,
 } from './actions/request-actions.js';
 import type { BotDeps } from './bot-deps.js';
 import { bulkVerbs } from './cards/offboard-bulk.data.js';
@@ -70,6 +71,8 @@ export const routes: readonly Route[] = [
   verb(verbs.requestApprove, 'member', versionedRequestData, approveRequest),
   verb(verbs.requestReject, 'member', versionedRequestData, rejectRequest),
   verb(verbs.requestCancel, 'member', versionedRequestData, cancelRequest),
+  // The approval card's refresh: each viewer's own card (who may read it is checked by the handler).
+  verb(verbs.requestView, 'member', requestData, viewRequest),
   verb(verbs.runRetryFailed, 'member', versionedRequestData, retryFailed),
   // Approvers and auditors only: the handler checks it (and whether proof packs are configured).
   verb(verbs.requestProof, 'reader', requestData, sendProofPack),

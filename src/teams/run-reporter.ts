@@ -15,22 +15,26 @@ import { revokeSummaryCard } from './cards/revoke-card-render.js';
 import { progressCardData, summaryCardData } from './cards/run-card-data.js';
 import progressTemplate from './cards/run-progress.card.json' with { type: 'json' };
 import summaryTemplate from './cards/run-summary.card.json' with { type: 'json' };
+import type { ApprovalsStatus } from './approvals-status.js';
 import type { ConversationGateway } from './conversation-gateway.js';
 import { ProgressReporter, type ProgressLocation } from './progress-reporter.js';
 
 export class TeamsRunReporter implements RunReporter {
   private readonly progress: ProgressReporter;
 
+  /** `approvals`: the approvals channel's status line of each request, moved on at start and end. */
   constructor(
     private readonly gateway: ConversationGateway,
     private readonly logger: Logger,
     /** Proof packs are configured: the summary card offers its Proof pack button. */
     private readonly options: { hasProofPacks?: boolean } = {},
+    private readonly approvals?: ApprovalsStatus,
   ) {
     this.progress = new ProgressReporter(gateway, logger);
   }
 
   async open(target: object, view: RunView): Promise<ProgressLocation | undefined> {
+    await this.approvals?.show(view.request);
     const reference = target as Partial<ConversationReference>;
     const activityId = await this.gateway.send(
       reference,
@@ -57,6 +61,8 @@ export class TeamsRunReporter implements RunReporter {
     const summary = summaryCardData(view.request, view.status, view.summary, view.elapsedMs, view.links, {
       hasProofPacks: this.options.hasProofPacks === true,
     });
+    await this.approvals?.show(view.request, view.summary);
+    const summary = summaryCardData(view.request, view.status, view.summary, view.elapsedMs, view.links);
     const cards = [renderCard(summaryTemplate, summary), ...view.results.map((r) => resultCard(view, r))];
     for (const card of cards) {
       try {

@@ -67,6 +67,7 @@ export interface BotHarness {
     data: Record<string, unknown>,
     replyToId?: string,
     tenant?: string,
+    conversationId?: string,
   ): Promise<{ body: { type?: string; value?: unknown } | undefined; replies: SettledReply[] }>;
   close(): Promise<void>;
 }
@@ -165,9 +166,9 @@ export function botDriver(
       await adapter.processActivity({ ...activity(from, conversationId), type: 'message', text });
       return settle(drain());
     },
-    async click(from, verb, data, replyToId = 'card-1', tenant = tenantId) {
+    async click(from, verb, data, replyToId = 'card-1', tenant = tenantId, conversationId = 'group-chat-1') {
       await adapter.processActivity({
-        ...activity(from, 'group-chat-1', tenant),
+        ...activity(from, conversationId, tenant),
         type: 'invoke',
         name: 'adaptiveCard/action',
         replyToId,

@@ -3,7 +3,8 @@
  * card data and its version; the request service checks who may act on the request. Each answers the
  * invoke at once with a card (or a short message) and leaves long work to the run coordinator.
  */
-import { TurnContext } from 'botbuilder';
+import { MessageFactory, TurnContext } from 'botbuilder';
+import { errorSummary } from '../../core/ports/log.js';
 import { InvalidInputError } from '../../core/errors.js';
 import { isBulkRequest } from '../../core/offboard/bulk-offboard.js';
 import { isJoinersBatch } from '../../core/provision/joiners-batch.js';
@@ -11,9 +12,15 @@ import type { LifecycleRequest, Principal, RequestKind } from '../../core/model.
 import type { Plan } from '../../core/step.js';
 import type { BotDeps } from '../bot-deps.js';
 import { requesterConversation } from '../requester-conversation.js';
-import approvalTemplate from '../cards/approval.card.json' with { type: 'json' };
-import { approvalCardData } from '../cards/plan-card-data.js';
-import { cardAttachment, renderCard, type AdaptiveCardJson } from '../cards/render-card.js';
+import { cardAttachment, type AdaptiveCardJson } from '../cards/render-card.js';
+import {
+  approvalCard,
+  approvalCardFor,
+  isPerUser,
+  planKey,
+  rememberDecider,
+  viewerOf,
+} from './approval-views.js';
 import type { Reply, Turn } from '../route.js';
 import type { VersionedActionData } from './action-data.js';
 import { scheduleChoice, startOrSchedule } from './start-or-schedule.js';
@@ -30,6 +37,9 @@ export async function approvalCard(
   const isProtected = await deps.policy.isProtected(request.subject);
   return renderCard(approvalTemplate, approvalCardData(request, plan, isProtected, isActionable));
 }
+import type { RequestActionData, VersionedActionData } from './action-data.js';
+
+export { approvalCard, planKey } from './approval-views.js';
 
 /** What confirming needs of a flow: the card's choices (validated) and the plan to approve. */
 interface Confirmable {
@@ -72,11 +82,14 @@ export async function confirmRequest(
     const refusal = await startOrSchedule(deps, request, await requesterConversation(deps, request.id, here));
     if (refusal !== null) return refusal;
     return approvalCard(deps, (await deps.requestService.get(request.id)) ?? request, false);
+    await deps.coordinator.start(request, await requesterConversation(deps, request.id, here));
+    const current = (await deps.requestService.get(request.id)) ?? request;
+    return approvalCardFor(deps, current, actor, 'other');
   }
   const card = await approvalCard(deps, request);
   await ctx.sendActivity({ attachments: [cardAttachment(card)] });
-  await postToApprovalsChannel(deps, card);
-  return approvalCard(deps, request, false);
+  await postToApprovalsChannel(deps, card, request.id);
+  return approvalCardFor(deps, request, actor, 'other');
 }
 
 /** Approval cards also go to the approvals channel, when one is configured and the app is installed there. */
@@ -84,6 +97,19 @@ export async function postToApprovalsChannel(
   deps: Pick<BotDeps, 'store' | 'gateway' | 'logger' | 'approvalsConversationKey'>,
   card: AdaptiveCardJson,
 ): Promise<void> {
+/**
+ * Approval cards also go to the approvals channel, when one is configured and the app is installed
+ * there. With the request's id, the message is kept so that it becomes the request's status line.
+ */
+export async function postToApprovalsChannel(
+  deps: BotDeps,
+  card: AdaptiveCardJson,
+  requestId?: string,
+): Promise<void> {
+  if (requestId !== undefined && deps.approvalsStatus) {
+    await deps.approvalsStatus.post(requestId, card);
+    return;
+  }
   if (!deps.approvalsConversationKey) return;
   const reference = await deps.store.conversations.get(deps.approvalsConversationKey);
   if (!reference) {
@@ -144,6 +170,7 @@ export async function approveRequest(turn: Turn, data: VersionedActionData): Pro
   if (wrong !== null) return wrong;
   const decision = await deps.requestService.approve(actor, data.requestId, data.version);
   if (!decision.isDone) return decision.message;
+  await rememberDecider(deps, actor, ctx.activity.from.id);
   const request = decision.request;
   if (request.state === 'approved') {
     const here = TurnContext.getConversationReference(ctx.activity);
@@ -151,11 +178,83 @@ export async function approveRequest(turn: Turn, data: VersionedActionData): Pro
     if (refusal !== null) return refusal;
   }
   const current = (await deps.requestService.get(request.id)) ?? request;
-  return approvalCard(deps, current);
+  await showDecision(turn, current);
+  return approvalCardFor(deps, current, actor);
 }
 
 export function rejectRequest(turn: Turn, data: VersionedActionData): Promise<Reply> {
-  return rejectOnCard(turn, data, { isBulk: false, render: (request) => approvalCard(turn.deps, request) });
+  return rejectOnCard(turn, data, {
+    isBulk: false,
+    render: async (request) => {
+      await rememberDecider(turn.deps, turn.actor, turn.ctx.activity.from.id);
+      await showDecision(turn, request);
+      return approvalCardFor(turn.deps, request, turn.actor);
+    },
+  });
+}
+
+/**
+ * After an approval or a rejection: the approvals channel shows the approval card again while
+ * approvals remain, else the request's status line. In per-user mode the clicked message is redrawn
+ * for everyone with the new shared card, so the other viewers' cards refresh (the clicker gets their
+ * own view as the invoke response); the channel's message is left to its status line.
+ */
+async function showDecision(turn: Turn, request: LifecycleRequest): Promise<void> {
+  const { ctx, deps } = turn;
+  const status = deps.approvalsStatus;
+  const clicked = ctx.activity.replyToId;
+  const isChannelMessage = (await status?.isChannelMessage(request.id, clicked)) ?? false;
+  if (isPerUser(deps) && clicked && !isChannelMessage) {
+    try {
+      const shared = await approvalCard(deps, request);
+      await ctx.updateActivity({ ...MessageFactory.attachment(cardAttachment(shared)), id: clicked });
+    } catch (error) {
+      deps.logger.warn({ err: errorSummary(error), requestId: request.id }, 'could not redraw the card');
+    }
+  }
+  if (!status) return;
+  if (request.state === 'awaiting-approval')
+    await status.replace(request.id, await approvalCard(deps, request));
+  else await status.show(request);
+}
+
+/**
+ * The `refresh` of an approval card: the invoking person's own view. Someone outside the
+ * conversations the card was posted to (the requester's and the approvals channel) must be able to
+ * read the request (its requester, approvers and auditors), as for `status`.
+ */
+export async function viewRequest(turn: Turn, data: RequestActionData): Promise<Reply> {
+  const { ctx, deps, actor } = turn;
+  const { requestId } = data;
+  const request = await deps.requestService.get(requestId);
+  if (!request) return `Request ${requestId} does not exist.`;
+  if (isBulkRequest(request) || isJoinersBatch(request)) {
+    return turn.refuse('This request is shown on its own card; nothing was changed.', { requestId });
+  }
+  const isPostedHere = await isPostedIn(deps, requestId, ctx.activity.conversation.id);
+  const isReader =
+    actor.aadObjectId === request.requester.aadObjectId || (await deps.policy.canReadAll(actor));
+  const viewer = await viewerOf(deps, actor, request);
+  if (!isPostedHere && !isReader && viewer !== 'approver') {
+    return turn.refuse(
+      `Request ${requestId} is not one of yours: only its requester, approvers and auditors can read it.`,
+      { requestId },
+    );
+  }
+  if (viewer === 'approver') await rememberDecider(deps, actor, ctx.activity.from.id);
+  return approvalCard(deps, request, viewer);
+}
+
+/**
+ * Whether the request's card was posted in this conversation (the requester's or the approvals
+ * channel). A channel thread's id carries `;messageid=…` after the channel's own id.
+ */
+async function isPostedIn(deps: BotDeps, requestId: string, conversationId: string): Promise<boolean> {
+  const channelOf = (id: string | undefined): string | undefined => id?.split(';messageid=')[0];
+  const here = channelOf(conversationId);
+  const requesters = channelOf((await requesterConversation(deps, requestId, {})).conversation?.id);
+  const approvals = channelOf(deps.approvalsConversationKey?.replace(/^conversation:/, ''));
+  return here === requesters || here === approvals;
 }
 
 export async function cancelRequest(turn: Turn, data: VersionedActionData): Promise<Reply> {
@@ -172,6 +271,7 @@ export async function cancelById(
   if (!decision.isDone) return decision.message;
   await deps.coordinator.cancel(decision.request);
   if (decision.request.kind === 'offboard') await deps.schedule?.forget(decision.request);
+  await deps.approvalsStatus?.show(decision.request);
   return decision.request.runId
     ? `Cancelling ${requestId}: changes in flight finish, the remaining steps are skipped.`
     : `Request ${requestId} is cancelled. Nothing was changed.`;

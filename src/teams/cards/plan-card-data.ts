@@ -47,6 +47,11 @@ const kindTitles: Record<LifecycleRequest['kind'], string> = {
   contain: 'Incident containment',
 };
 
+/** "Offboarding", "Mailbox permission removal", … */
+export function kindTitle(kind: LifecycleRequest['kind']): string {
+  return kindTitles[kind];
+}
+
 const statusTexts: Partial<Record<LifecycleRequest['state'], string>> = {
   'awaiting-confirmation': 'Waiting for the requester to confirm',
   'awaiting-approval': 'Waiting for approval',
@@ -59,6 +64,11 @@ const statusTexts: Partial<Record<LifecycleRequest['state'], string>> = {
   cancelled: 'Cancelled',
   rejected: 'Rejected',
 };
+
+/** States a request can still be cancelled in from its approval card. */
+export function isCancellable(state: LifecycleRequest['state']): boolean {
+  return state === 'awaiting-approval' || state === 'approved' || state === 'running';
+}
 
 /** The request's state for people, with who rejected it and why (escaped: ready for Markdown). */
 export function statusText(request: LifecycleRequest): string {
@@ -107,12 +117,16 @@ export function laterEffects(request: LifecycleRequest): string[] {
   return effects;
 }
 
-/** `isActionable` false renders the same card without buttons (the requester's copy, closed requests). */
+/**
+ * `isActionable` false renders the same card without Approve and Reject (the requester's copy, other
+ * viewers, closed requests); `canCancel` adds Cancel (the requester's own view).
+ */
 export function approvalCardData(
   request: LifecycleRequest,
   plan: Plan,
   isProtected: boolean,
   isActionable = true,
+  canCancel = false,
 ) {
   const { steps, warnings } = planStepsData(plan);
   const approvers = request.approvals.filter((a) => a.decision === 'approved');
@@ -133,6 +147,7 @@ export function approvalCardData(
     later: laterEffects(request),
     warnings,
     isOpen: isActionable && request.state === 'awaiting-approval',
+    canCancel: canCancel && isCancellable(request.state),
   };
 }
 

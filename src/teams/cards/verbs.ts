@@ -12,6 +12,8 @@ export const verbs = {
   requestReject: 'request.reject',
   runRetryFailed: 'run.retry-failed',
   requestProof: 'request.proof',
+  /** The `refresh` of approval cards: answers with the viewer's own card (Universal Actions). */
+  requestView: 'request.view',
 } as const;
 
 export type Verb = (typeof verbs)[keyof typeof verbs];

@@ -62,7 +62,7 @@ export async function containCommand(turn: Turn, argument: string): Promise<void
       }
       await deps.store.state.set(planKey(request.id), await contain.preview(request));
       const card = await approvalCard(deps, request);
-      await postToApprovalsChannel(deps, card);
+      await postToApprovalsChannel(deps, card, request.id);
       return card;
     },
   );

@@ -9,7 +9,8 @@ import { requestIdPattern } from '../../core/requests/request-id.js';
 import { summariseRun } from '../../core/runner/summarise-run.js';
 import { exportRequest } from '../../core/runs/run-export.js';
 import { statusText } from '../cards/plan-card-data.js';
-import { approvalCard, cancelById } from '../actions/request-actions.js';
+import { approvalCardFor } from '../actions/approval-views.js';
+import { cancelById } from '../actions/request-actions.js';
 import { markdownText as md } from '../cards/markdown-text.js';
 import { cardAttachment } from '../cards/render-card.js';
 import type { Turn } from '../route.js';
@@ -94,7 +95,9 @@ export async function statusCommand(turn: Turn, argument: string): Promise<void>
   if (request.state === 'awaiting-approval' && !isBulkRequest(request)) {
     // The approval card again, e.g. for an approver who wasn't in the conversation it was posted to.
     // Clicking it goes through the same guards as the original.
-    await ctx.sendActivity({ attachments: [cardAttachment(await approvalCard(deps, request))] });
+    // The reader's own view: an approver the card's refresh does not list yet gets Approve here.
+    const card = await approvalCardFor(deps, request, turn.actor);
+    await ctx.sendActivity({ attachments: [cardAttachment(card)] });
   }
   if (awaitsActorsConfirmation(turn, request)) {
     // An offboarding drafted by a containment: its requester confirms it here, through the usual guards.

@@ -24,6 +24,15 @@ import noticeTemplate from '../../../src/teams/cards/delegate-notice.card.json' 
 import { noticeCardData } from '../../../src/teams/teams-notifier.js';
 import containTimelineTemplate from '../../../src/teams/cards/contain-timeline.card.json' with { type: 'json' };
 import { containTimelineCardData } from '../../../src/teams/cards/contain-timeline.data.js';
+import { totalsOf, type BulkItem } from '../../../src/core/offboard/bulk-offboard.js';
+import type { BatchReport } from '../../../src/core/provision/index.js';
+import bulkTemplate from '../../../src/teams/cards/offboard-bulk.card.json' with { type: 'json' };
+import { bulkCardData } from '../../../src/teams/cards/offboard-bulk.data.js';
+import reportTemplate from '../../../src/teams/cards/provision-report.card.json' with { type: 'json' };
+import { toProvisionReportData } from '../../../src/teams/cards/provision-report.data.js';
+import provisionTemplate from '../../../src/teams/cards/provision-request.card.json' with { type: 'json' };
+import { provisionVerbs, toProvisionRequestData } from '../../../src/teams/cards/provision-request.data.js';
+import { statusLineCard } from '../../../src/teams/approvals-status.js';
 
 const leaverId = '20000000-0000-4000-8000-000000000001';
 const requesterId = '10000000-0000-4000-8000-000000000013';
@@ -168,6 +177,93 @@ const revokeSummary: RevokeSummary = {
   ticket_id: 'OFF-2026-015',
 };
 
+const bulkItems: BulkItem[] = [
+  {
+    line: 2,
+    userPrincipalName: 'adele.vance@contoso.com',
+    status: 'ready',
+    subject: request.subject,
+    delegate: { id: delegateId, userPrincipalName: 'megan.bowen@contoso.com', displayName: 'Megan Bowen' },
+    isProtected: false,
+    changeCount: 14,
+    stepCount: 9,
+  },
+  {
+    line: 3,
+    userPrincipalName: 'joni.sherman@contoso.com',
+    status: 'ready',
+    subject: {
+      id: approverId,
+      userPrincipalName: 'joni.sherman@contoso.com',
+      displayName: 'Joni Sherman',
+      isSynced: true,
+    },
+    delegate: null,
+    isProtected: true,
+    changeCount: 11,
+    stepCount: 8,
+  },
+  {
+    line: 4,
+    userPrincipalName: 'nobody@contoso.com',
+    status: 'not-found',
+    message: 'No such user',
+    isProtected: false,
+    changeCount: 0,
+    stepCount: 0,
+  },
+];
+
+const bulkRequest: LifecycleRequest = {
+  ...request,
+  subject: { id: '', userPrincipalName: 'bulk', displayName: '2 leavers', isSynced: false },
+  options: { bulk: { source: 'Teams message', items: bulkItems, totals: totalsOf(bulkItems) } },
+  approvalsRequired: 2,
+};
+
+const report: BatchReport = {
+  id: 'batch-1',
+  source: 'Teams file joiners.csv',
+  isDryRun: false,
+  startedAt: '2026-12-04T09:00:00.000Z',
+  finishedAt: '2026-12-04T09:02:00.000Z',
+  rows: [
+    {
+      line: 2,
+      userPrincipalName: 'lee.gu@contoso.com',
+      displayName: 'Lee Gu',
+      mail: 'lee.gu@contoso.com',
+      status: 'provisioned',
+      licences: ['SPE_E5'],
+      notes: [],
+      requestId: 'REQ-20261204-AB12',
+      userId: leaverId,
+    },
+    {
+      line: 3,
+      userPrincipalName: 'grady.archie@contoso.com',
+      displayName: 'Grady Archie',
+      status: 'failed',
+      licences: ['SPE_E3'],
+      usageLocation: 'US',
+      notes: [],
+      error: 'No seats left for SPE_E3',
+      userId: delegateId,
+    },
+    { line: 4, userPrincipalName: 'new.joiner@contoso.com', status: 'queued', licences: [], notes: [] },
+  ],
+  licences: [{ skuPartNumber: 'SPE_E5', consumed: 20, enabled: 25, remaining: 5 }],
+  warnings: ['SPE_E3 has no seats left'],
+};
+
+const joiner = {
+  id: leaverId,
+  userPrincipalName: 'lee.gu@contoso.com',
+  displayName: 'Lee Gu',
+  accountEnabled: false,
+  isSynced: true,
+};
+
 /** Each template file and its card rendered by the builder the bot uses. */
 const rendered: Record<string, AdaptiveCardJson> = {
   'approval.card.json': renderCard(approvalTemplate, approvalCardData(request, plan, true)),
@@ -240,6 +336,38 @@ const rendered: Record<string, AdaptiveCardJson> = {
       },
     }),
   ),
+  'offboard-bulk.card.json': renderCard(
+    bulkTemplate,
+    bulkCardData({ ...bulkRequest, state: 'awaiting-confirmation' }, true),
+  ),
+  'provision-report.card.json': renderCard(reportTemplate, toProvisionReportData(report)),
+  'provision-request.card.json': renderCard(
+    provisionTemplate,
+    toProvisionRequestData(
+      { ...request, kind: 'provision', subject: { ...joiner, isSynced: true }, options: {} },
+      plan,
+      {
+        target: joiner,
+        notes: ['Rehire: the former account is reactivated'],
+        input: {
+          user: { id: leaverId, userPrincipalName: 'lee.gu@contoso.com', displayName: 'Lee Gu' },
+          usageLocation: { value: 'US', source: 'directory' },
+          licences: [
+            {
+              skuId: approverId,
+              skuPartNumber: 'SPE_E5',
+              disabledPlans: [delegateId],
+              disabledPlanNames: ['YAMMER_ENTERPRISE'],
+            },
+          ],
+          reason: 'employeeType is Employee (rule 1)',
+          reactivate: true,
+          mailbox: { isExpected: true, pollMs: 30_000 },
+        },
+      },
+      ['SPE_E5: 5 seats left'],
+    ),
+  ),
   'delegate-notice.card.json': renderCard(
     noticeTemplate,
     noticeCardData({
@@ -252,12 +380,50 @@ const rendered: Record<string, AdaptiveCardJson> = {
   ),
 };
 
-/** Cards whose data needs a stored batch or report; their builders have their own tests. */
-const renderedElsewhere = [
-  'offboard-bulk.card.json',
-  'provision-report.card.json',
-  'provision-request.card.json',
-];
+/** The same templates in their other views: per viewer, decided, and the approvals status line. */
+const variants: Record<string, AdaptiveCardJson> = {
+  "approval.card.json, the requester's view": renderCard(
+    approvalTemplate,
+    approvalCardData(request, plan, false, false, true),
+  ),
+  'approval.card.json, rejected': renderCard(
+    approvalTemplate,
+    approvalCardData(
+      {
+        ...request,
+        state: 'rejected',
+        approvals: [{ ...request.approvals[0]!, decision: 'rejected', reason: 'Wrong person' }],
+      },
+      plan,
+      false,
+    ),
+  ),
+  'status.card.json, the approvals status line': statusLineCard(
+    { ...request, state: 'completed-with-errors' },
+    summary,
+  ),
+  'offboard-bulk.card.json, awaiting approval': renderCard(
+    bulkTemplate,
+    bulkCardData({ ...bulkRequest, state: 'awaiting-approval' }, true),
+  ),
+  'provision-report.card.json, a file waiting for approval': renderCard(
+    reportTemplate,
+    toProvisionReportData(
+      { ...report, isDryRun: true },
+      {
+        requestId: 'REQ-20261204-AB12',
+        version: 2,
+        actions: [
+          { title: 'Approve', verb: provisionVerbs.batchApprove, style: 'positive' },
+          { title: 'Reject', verb: provisionVerbs.batchReject, style: 'destructive' },
+        ],
+        showReason: true,
+      },
+    ),
+  ),
+};
+
+const allCards = [...Object.entries(rendered), ...Object.entries(variants)];
 
 /** Every text a person reads: text blocks, fact titles and values, action titles (not action data). */
 function visibleTexts(node: unknown, out: string[] = []): string[] {
@@ -279,10 +445,10 @@ describe('card templates with sample data', () => {
     const templates = readdirSync(join(import.meta.dirname, '../../../src/teams/cards')).filter((f) =>
       f.endsWith('.card.json'),
     );
-    expect([...Object.keys(rendered), ...renderedElsewhere].sort()).toEqual(templates.sort());
+    expect(Object.keys(rendered).sort()).toEqual(templates.sort());
   });
 
-  it.each(Object.entries(rendered))('%s repeats no title as its detail', (_name, card) => {
+  it.each(allCards)('%s repeats no title as its detail', (_name, card) => {
     for (const text of visibleTexts(card)) {
       const match = /\*\*(.+?)\*\* — (.+)/.exec(text);
       if (!match) continue;
@@ -291,7 +457,14 @@ describe('card templates with sample data', () => {
     }
   });
 
-  it.each(Object.entries(rendered))('%s shows names, not object ids', (_name, card) => {
+  it.each(allCards)('%s never says the same line twice in a row', (_name, card) => {
+    const texts = visibleTexts(card).map((t) => t.trim().toLowerCase());
+    texts.forEach((text, i) => {
+      if (i > 0) expect(text, text).not.toBe(texts[i - 1]);
+    });
+  });
+
+  it.each(allCards)('%s shows names, not object ids', (_name, card) => {
     for (const text of visibleTexts(card)) expect(text, text).not.toMatch(guid);
   });
 
