@@ -50,6 +50,7 @@ export class TeamsRunReporter implements RunReporter {
   async finish(runId: string, location: object, view: FinishedRunView): Promise<void> {
     const at = location as ProgressLocation;
     await this.progress.finish(runId, at, () => Promise.resolve(progressCard(view)));
+    await this.approvals?.show(view.request, view.summary);
     const summary = summaryCardData(
       view.request,
       view.status,
@@ -57,12 +58,8 @@ export class TeamsRunReporter implements RunReporter {
       view.elapsedMs,
       view.links,
       view.keptMeetings ?? [],
+      { hasProofPacks: this.options.hasProofPacks === true },
     );
-    const summary = summaryCardData(view.request, view.status, view.summary, view.elapsedMs, view.links, {
-      hasProofPacks: this.options.hasProofPacks === true,
-    });
-    await this.approvals?.show(view.request, view.summary);
-    const summary = summaryCardData(view.request, view.status, view.summary, view.elapsedMs, view.links);
     const cards = [renderCard(summaryTemplate, summary), ...view.results.map((r) => resultCard(view, r))];
     for (const card of cards) {
       try {

@@ -15,10 +15,13 @@ import { markdownText as md } from './cards/markdown-text.js';
 import { cardAttachment } from './cards/render-card.js';
 import { requesterConversation } from './requester-conversation.js';
 
-type Deps = Pick<BotDeps, 'store' | 'gateway' | 'logger' | 'policy' | 'approvalsConversationKey' | 'clock'>;
-
 export class TeamsScheduleNotices implements ScheduleNotices {
-  constructor(private readonly deps: Deps) {}
+  /** The bot's dependencies are built after the schedule they serve, hence the getter. */
+  constructor(private readonly depsOf: () => BotDeps) {}
+
+  private get deps(): BotDeps {
+    return this.depsOf();
+  }
 
   async remind(request: LifecycleRequest, schedule: LeaveSchedule): Promise<void> {
     const text =
@@ -38,7 +41,7 @@ export class TeamsScheduleNotices implements ScheduleNotices {
     const card = await approvalCard(this.deps, request);
     const requester = await this.requesterReference(request);
     if (requester) await this.sendAll([requester], { text, attachments: [cardAttachment(card)] }, request.id);
-    await postToApprovalsChannel(this.deps, card);
+    await postToApprovalsChannel(this.deps, card, request.id);
   }
 
   /** The requester's conversation, the approvals channel, and every approver's known 1:1 chat. */

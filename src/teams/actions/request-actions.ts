@@ -22,22 +22,8 @@ import {
   viewerOf,
 } from './approval-views.js';
 import type { Reply, Turn } from '../route.js';
-import type { VersionedActionData } from './action-data.js';
-import { scheduleChoice, startOrSchedule } from './start-or-schedule.js';
-
-/** Where the plan an approval card shows is kept. */
-export const planKey = (requestId: string): string => `plan:${requestId}`;
-
-export async function approvalCard(
-  deps: Pick<BotDeps, 'store' | 'policy'>,
-  request: LifecycleRequest,
-  isActionable = true,
-): Promise<AdaptiveCardJson> {
-  const plan = ((await deps.store.state.get(planKey(request.id))) ?? { steps: [] }) as Plan;
-  const isProtected = await deps.policy.isProtected(request.subject);
-  return renderCard(approvalTemplate, approvalCardData(request, plan, isProtected, isActionable));
-}
 import type { RequestActionData, VersionedActionData } from './action-data.js';
+import { scheduleChoice, startOrSchedule } from './start-or-schedule.js';
 
 export { approvalCard, planKey } from './approval-views.js';
 
@@ -81,8 +67,6 @@ export async function confirmRequest(
     const here = TurnContext.getConversationReference(ctx.activity);
     const refusal = await startOrSchedule(deps, request, await requesterConversation(deps, request.id, here));
     if (refusal !== null) return refusal;
-    return approvalCard(deps, (await deps.requestService.get(request.id)) ?? request, false);
-    await deps.coordinator.start(request, await requesterConversation(deps, request.id, here));
     const current = (await deps.requestService.get(request.id)) ?? request;
     return approvalCardFor(deps, current, actor, 'other');
   }
@@ -92,11 +76,6 @@ export async function confirmRequest(
   return approvalCardFor(deps, request, actor, 'other');
 }
 
-/** Approval cards also go to the approvals channel, when one is configured and the app is installed there. */
-export async function postToApprovalsChannel(
-  deps: Pick<BotDeps, 'store' | 'gateway' | 'logger' | 'approvalsConversationKey'>,
-  card: AdaptiveCardJson,
-): Promise<void> {
 /**
  * Approval cards also go to the approvals channel, when one is configured and the app is installed
  * there. With the request's id, the message is kept so that it becomes the request's status line.
