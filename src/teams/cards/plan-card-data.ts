@@ -44,6 +44,7 @@ const kindTitles: Record<LifecycleRequest['kind'], string> = {
   revoke: 'Mailbox permission removal',
   provision: 'Joiner provisioning',
   contain: 'Incident containment',
+  undo: 'Undo of the offboarding',
 };
 
 const statusTexts: Partial<Record<LifecycleRequest['state'], string>> = {
@@ -94,6 +95,13 @@ export function laterEffects(request: LifecycleRequest): string[] {
   return effects;
 }
 
+/** What the offboarding an undo reverses did that can't be reversed (escaped for Markdown). */
+export function irreversibleOf(request: LifecycleRequest): string[] {
+  if (request.kind !== 'undo') return [];
+  const texts = request.options['irreversible'];
+  return Array.isArray(texts) ? texts.filter((t): t is string => typeof t === 'string').map(md) : [];
+}
+
 /** `isActionable` false renders the same card without buttons (the requester's copy, closed requests). */
 export function approvalCardData(
   request: LifecycleRequest,
@@ -118,6 +126,7 @@ export function approvalCardData(
     protectedNote: isProtected ? 'Protected account: the policy requires a second approver.' : '',
     steps,
     later: laterEffects(request),
+    irreversible: irreversibleOf(request),
     warnings,
     isOpen: isActionable && request.state === 'awaiting-approval',
   };

@@ -61,7 +61,9 @@ export function progressCardData(request: LifecycleRequest, summary: RunSummary,
           ? 'Removing mailbox permissions of'
           : request.kind === 'contain'
             ? 'Containing'
-            : 'Provisioning',
+            : request.kind === 'undo'
+              ? 'Undoing the offboarding of'
+              : 'Provisioning',
     ),
     statusText: summary.isFinished
       ? 'Finished'
@@ -90,7 +92,10 @@ const summaryTitles: Record<LifecycleRequest['kind'], string> = {
   revoke: 'Mailbox permission removal for',
   provision: 'Provisioning of',
   contain: 'Containment of',
+  undo: 'Undo of the offboarding of',
 };
+
+const isFinishedStatus = (status: RunStatus): boolean => status !== 'queued' && status !== 'running';
 
 export function summaryCardData(
   request: LifecycleRequest,
@@ -122,5 +127,7 @@ export function summaryCardData(
       .map((s) => `${md(s.title)}: ${md(s.error ?? 'failed')}`),
     links,
     canRetry: status === 'completed-with-errors' || status === 'failed',
+    // An offboarding that changed something can be undone (`undo <request id>`).
+    canUndo: request.kind === 'offboard' && isFinishedStatus(status) && summary.changes.applied > 0,
   };
 }

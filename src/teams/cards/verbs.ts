@@ -11,6 +11,8 @@ export const verbs = {
   requestApprove: 'request.approve',
   requestReject: 'request.reject',
   runRetryFailed: 'run.retry-failed',
+  undoConfirm: 'undo.confirm',
+  runUndo: 'run.undo',
 } as const;
 
 export type Verb = (typeof verbs)[keyof typeof verbs];
