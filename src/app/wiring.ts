@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { BulkOffboard } from '../core/offboard/bulk-offboard.js';
 import { OffboardFlow } from '../core/offboard/offboard-flow.js';
 import { ContainFlow } from '../core/contain/contain-flow.js';
+import { UndoFlow } from '../core/undo/undo-flow.js';
 import { buildRevoke } from './revoke-wiring.js';
 import { processDueDeletions } from '../core/offboard/scheduled-deletion.js';
 import { ScheduledOffboarding } from '../core/offboard/scheduled-offboard.js';
@@ -183,6 +184,16 @@ export async function createServices(
     limiter,
     revoke: revoke.forOffboarding,
   });
+  const undo = new UndoFlow({
+    ports,
+    requests: store.requests,
+    runs: store.runs,
+    journal: store.journal,
+    requestService,
+    policy,
+    offboardSteps: offboard.steps,
+    limiter,
+  });
   const provisionSettings = {
     configFile: config.provisioningConfigFile,
     isSandbox: config.mode === 'sandbox',
@@ -200,6 +211,7 @@ export async function createServices(
     offboard,
     revoke.flow,
     contain,
+    undo,
     ...(provisionFlow ? [provisionFlow.flow] : []),
   ]);
   const runner = new Runner({
@@ -285,6 +297,7 @@ export async function createServices(
     offboard,
     revoke: revoke.flow,
     contain,
+    undo,
     coordinator,
     schedule,
     ...(devClock && { devClock }),

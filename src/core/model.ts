@@ -1,6 +1,7 @@
 /** Domain types of the lifecycle: requests, their state machine, approvals and audit events. */
 
-export type RequestKind = 'offboard' | 'revoke' | 'provision' | 'contain';
+/** `undo` reverses a finished offboarding (and restores its deleted user first when asked). */
+export type RequestKind = 'offboard' | 'revoke' | 'provision' | 'contain' | 'undo';
 
 export type RequestState =
   | 'draft'

@@ -54,7 +54,7 @@ const planSchema = z.looseObject({ steps: z.array(plannedStep) });
 
 export const toRequest: (row: SqlRow) => LifecycleRequest = rowReader({
   id: z.string(),
-  kind: z.enum(['offboard', 'revoke', 'provision', 'contain']),
+  kind: z.enum(['offboard', 'revoke', 'provision', 'contain', 'undo']),
   subject,
   options: z.record(z.string(), z.unknown()),
   requester: principal,

@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../core/ports/clock.js';
 import type { ContainFlow } from '../core/contain/contain-flow.js';
+import type { UndoFlow } from '../core/undo/undo-flow.js';
 import type { OffboardFlow } from '../core/offboard/offboard-flow.js';
 import type { ScheduledOffboarding } from '../core/offboard/scheduled-offboard.js';
 import type { RevokeFlow } from '../core/revoke/revoke-flow.js';
@@ -29,6 +30,8 @@ export interface BotDeps {
   revoke?: RevokeFlow;
   /** Incident containment (`contain`). */
   contain?: ContainFlow;
+  /** Undo of a finished offboarding (`undo`, `restore`, the summary's Undo button). */
+  undo?: UndoFlow;
   coordinator: RunService;
   /** Offboardings approved ahead of their leave date. */
   schedule?: ScheduledOffboarding;

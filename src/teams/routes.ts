@@ -44,12 +44,14 @@ import { revokeCommand } from './commands/revoke-command.js';
 import { containCommand } from './commands/contain-command.js';
 import { rescheduleCommand } from './commands/reschedule-command.js';
 import { clockArgument, clockCommand, isClockText } from './dev-clock.js';
+import { restoreCommand, undoCommand, undoFromSummary } from './commands/undo-command.js';
 import { command, fallback, message, unknownVerbs, verb, type Route, type Turn } from './route.js';
 
 const withBulk = { isEnabled: (deps: BotDeps) => deps.bulk !== undefined };
 const withProvisioning = { isEnabled: (deps: BotDeps) => deps.provision !== undefined };
 /** Routes whose handler reads the tenant: the per-actor rate limit applies. */
 const readsTenant = { readsTenant: true };
+const withUndo = { isEnabled: (deps: BotDeps) => deps.undo !== undefined };
 
 export const routes: readonly Route[] = [
   verb(verbs.offboardConfirm, 'member', versionedRequestData, (t, d) => confirmRequest(t, d, 'offboard')),
@@ -76,6 +78,11 @@ export const routes: readonly Route[] = [
   verb(verbs.runRetryFailed, 'member', versionedRequestData, retryFailed),
   // Approvers and auditors only: the handler checks it (and whether proof packs are configured).
   verb(verbs.requestProof, 'reader', requestData, sendProofPack),
+  verb(verbs.undoConfirm, 'member', versionedRequestData, (t, d) => confirmRequest(t, d, 'undo'), withUndo),
+  verb(verbs.runUndo, { requester: 'undo' }, versionedRequestData, undoFromSummary, {
+    ...withUndo,
+    ...readsTenant,
+  }),
   verb(bulkVerbs.confirm, 'member', versionedRequestData, confirmBulk, withBulk),
   verb(bulkVerbs.approve, 'member', versionedRequestData, approveBulk, withBulk),
   verb(bulkVerbs.reject, 'member', versionedRequestData, rejectBulk, withBulk),
@@ -120,6 +127,8 @@ export const routes: readonly Route[] = [
   command('offboard', { requester: 'offboard' }, offboardCommand, readsTenant),
   command('revoke', { requester: 'revoke' }, revokeCommand, readsTenant),
   command('contain', { requester: 'contain' }, containCommand, readsTenant),
+  command('undo', { requester: 'undo' }, undoCommand, { ...withUndo, ...readsTenant }),
+  command('restore', { requester: 'undo' }, restoreCommand, { ...withUndo, ...readsTenant }),
   command('status', 'reader', statusCommand),
   command('history', 'reader', historyCommand),
   command('cancel', 'member', cancelCommand),

@@ -216,6 +216,16 @@ describe('ExchangeMailbox: calendar folders', () => {
     expect(exchangePaths().some((p) => p.endsWith('/MailboxFolderPermission'))).toBe(true);
   });
 
+  it('adds a calendar delegate back as a delegate (SharingPermissionFlags Delegate)', async () => {
+    const folder = await h.mailbox.getCalendarFolder(JOHANNA);
+    await h.mailbox.removeFolderPermission(folder, JOHANNA, ADELE);
+    await h.mailbox.addFolderPermission(folder, JOHANNA, ADELE, ['Editor'], { isDelegate: true });
+    expect((await h.mailbox.listFolderPermissions(folder, JOHANNA, ADELE))[0]).toMatchObject({
+      accessRights: ['Editor'],
+      isDelegate: true,
+    });
+  });
+
   it("refuses a folder that isn't the mailbox's", async () => {
     await expect(h.mailbox.listFolderPermissions(`${MEGAN}:\\Calendar`, JOHANNA)).rejects.toBeInstanceOf(
       InvalidInputError,

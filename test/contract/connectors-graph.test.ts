@@ -277,12 +277,18 @@ describe('GraphIdentity: mail, Teams, deletion', () => {
   });
 
   it('deletes and restores a user, both idempotently', async () => {
+    expect(await h.accounts.getDeletedUser(U.christieCline)).toBeNull();
     await h.accounts.deleteUser(U.christieCline);
     await h.accounts.deleteUser(U.christieCline);
     expect(await h.users.getUser(U.christieCline)).toBeNull();
+    const deleted = await h.accounts.getDeletedUser(U.christieCline);
+    expect(deleted).toMatchObject({ id: U.christieCline, displayName: 'Christie Cline' });
+    expect(deleted?.userPrincipalName.toLowerCase()).toContain('christie');
+    expect(Number.isNaN(Date.parse(deleted?.deletedDateTime ?? ''))).toBe(false);
     await h.accounts.restoreUser(U.christieCline);
     await h.accounts.restoreUser(U.christieCline);
     expect((await h.users.getUser(U.christieCline))?.displayName).toBe('Christie Cline');
+    expect(await h.accounts.getDeletedUser(U.christieCline)).toBeNull();
     await expect(h.accounts.deleteUser('10000000-0000-4000-8000-999999999999')).rejects.toBeInstanceOf(
       NotFoundError,
     );

@@ -106,6 +106,7 @@ export class ExchangeFolderPermissions {
     identity: string,
     user: string,
     accessRights: string[],
+    options: { isDelegate?: boolean } = {},
   ): Promise<void> {
     const mailbox = assertMailboxIdentity(identity);
     const rights = accessRights.map((right) => assertPrincipal(right, 'access right'));
@@ -113,6 +114,8 @@ export class ExchangeFolderPermissions {
       Identity: assertFolderOfMailbox(folder, mailbox),
       User: assertPrincipal(user),
       AccessRights: rights,
+      // Calendar delegates only (Editor); Set-MailboxFolderPermission keeps the flags when it is absent.
+      ...(options.isDelegate === true && { SharingPermissionFlags: ['Delegate'] }),
     };
     const anchor = mailboxAnchor(mailbox);
     try {

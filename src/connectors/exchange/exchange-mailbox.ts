@@ -75,8 +75,14 @@ export class ExchangeMailbox implements Mailbox {
   removeFolderPermission(folder: string, mailbox: string, user: string): Promise<void> {
     return this.folders.removeFolderPermission(folder, mailbox, user);
   }
-  addFolderPermission(folder: string, mailbox: string, user: string, accessRights: string[]): Promise<void> {
-    return this.folders.addFolderPermission(folder, mailbox, user, accessRights);
+  addFolderPermission(
+    folder: string,
+    mailbox: string,
+    user: string,
+    accessRights: string[],
+    options?: { isDelegate?: boolean },
+  ): Promise<void> {
+    return this.folders.addFolderPermission(folder, mailbox, user, accessRights, options);
   }
   convertToShared(mailbox: string): Promise<void> {
     return this.settings.convertToShared(mailbox);

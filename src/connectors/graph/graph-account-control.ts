@@ -1,12 +1,18 @@
 import { z } from 'zod';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../core/errors.js';
-import type { Accounts } from '../../core/ports/accounts.js';
+import type { Accounts, DeletedUser } from '../../core/ports/accounts.js';
 import type { GraphApi } from './graph-api.js';
 import { assertObjectId, buildQueryString, userKeySegment } from './odata-query.js';
 import { randomPassword } from './random-password.js';
 
 const syncStateSchema = z.object({ id: z.string(), onPremisesSyncEnabled: z.boolean().nullish() });
 const deletedItemSchema = z.object({ id: z.string() });
+const deletedUserSchema = z.object({
+  id: z.string(),
+  userPrincipalName: z.string(),
+  displayName: z.string().nullish(),
+  deletedDateTime: z.string(),
+});
 
 /** Sign-in and lifecycle writes on a user: enable/disable, sessions, password, usage location, delete. */
 export class GraphAccountControl implements Accounts {
@@ -98,6 +104,23 @@ export class GraphAccountControl implements Accounts {
       }
       throw error;
     }
+  }
+
+  /** `GET /directory/deletedItems/{id}` (User.DeleteRestore.All or User.Read.All); null on 404. */
+  async getDeletedUser(userId: string): Promise<DeletedUser | null> {
+    const id = assertObjectId(userId, 'user id');
+    const item = await this.api.getOrNull(
+      `/directory/deletedItems/${id}${buildQueryString({ $select: 'id,userPrincipalName,displayName,deletedDateTime' })}`,
+      deletedUserSchema,
+      { what: `Read deleted user ${id}` },
+    );
+    if (!item) return null;
+    return {
+      id: item.id,
+      userPrincipalName: item.userPrincipalName,
+      displayName: item.displayName ?? item.userPrincipalName,
+      deletedDateTime: item.deletedDateTime,
+    };
   }
 
   private async isDeleted(id: string): Promise<boolean> {

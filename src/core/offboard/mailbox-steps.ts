@@ -1,4 +1,5 @@
 /** Exchange Online steps on the leaver's own mailbox. */
+import type { AutomaticReplies } from '../ports/auto-replies.js';
 import type { MailboxInfo } from '../ports/mailbox.js';
 import { fail, ok, type Step, type StepContext } from '../step.js';
 import type { OffboardInput } from './offboard-input.js';
@@ -191,6 +192,9 @@ export const exoAutoReply: Step<OffboardInput> = {
     const current = await ctx.ports.autoReplies.getAutomaticReplies(ctx.input.leaver.id);
     return current.status === 'alwaysEnabled' ? ok() : fail('The automatic reply is off');
   },
+  /** Puts back the settings read at plan time (status, texts, audience, schedule). */
+  undo: (change, ctx) =>
+    ctx.ports.autoReplies.setAutomaticReplies(ctx.input.leaver.id, change.before as AutomaticReplies),
 };
 
 /** Cloud-only users; a synced user's address-list visibility is written in AD. */

@@ -2,6 +2,7 @@
  * Who may do what. Roles come from Entra group membership (configured group ids); the actor always
  * comes from the authenticated activity. Every refusal carries a message fit for the requester.
  */
+import { NotFoundError } from '../errors.js';
 import type { LifecycleRequest, Principal, RequestKind, Subject } from '../model.js';
 
 export interface PolicyConfig {
@@ -22,9 +23,12 @@ export interface PolicyConfig {
   protectedAccountPolicy: 'refuse' | 'second-approval';
   /**
    * Whether each kind needs an approver after the requester's confirmation. A containment needs one
-   * other incident responder unless `contain` is false.
+   * other incident responder unless `contain` is false. An undo follows `offboard`: the same people ask
+   * for it and approve it.
    */
-  isApprovalRequired: Readonly<Record<Exclude<RequestKind, 'contain'>, boolean> & { contain?: boolean }>;
+  isApprovalRequired: Readonly<
+    Record<Exclude<RequestKind, 'contain' | 'undo'>, boolean> & { contain?: boolean }
+  >;
   /**
    * Incident responders: may run `revoke` without approval, and are the only ones who may ask for and
    * approve `contain` (incident mode).
@@ -86,6 +90,7 @@ const requestNames: Record<RequestKind, string> = {
   revoke: 'a mailbox permission removal',
   provision: 'a provisioning',
   contain: 'an incident containment',
+  undo: 'the undo of an offboarding',
 };
 
 export class Policy {
@@ -148,7 +153,15 @@ export class Policy {
       ...(this.config.botAccountUserPrincipalNames ?? []),
     ];
     if (listed.some((p) => p.toLowerCase() === upn)) return true;
-    const groups = await this.groupsOf(subject.id, options);
+    let groups: ReadonlySet<string>;
+    try {
+      groups = await this.groupsOf(subject.id, options);
+    } catch (error) {
+      // A deleted user (a restore) has no readable groups or roles until it is back, and they come back
+      // with it: it counts as protected, so a restore needs the second approval.
+      if (error instanceof NotFoundError) return true;
+      throw error;
+    }
     return (
       intersects(groups, this.config.protectedGroupIds) ||
       intersects(groups, this.config.approverGroupIds) ||
@@ -249,7 +262,7 @@ export class Policy {
 
   private async approvalsRequired(actor: Principal, kind: RequestKind): Promise<number> {
     if (kind === 'contain') return this.config.isApprovalRequired.contain === false ? 0 : 1;
-    if (!this.config.isApprovalRequired[kind]) {
+    if (!this.config.isApprovalRequired[kind === 'undo' ? 'offboard' : kind]) {
       return 0;
     }
     if (kind === 'revoke' && this.config.incidentResponderGroupIds.length > 0) {

@@ -11,4 +11,15 @@ export interface Accounts {
   /** Soft delete: the user stays restorable from deleted items for 30 days. */
   deleteUser(userId: string): Promise<void>;
   restoreUser(userId: string): Promise<void>;
+  /** The user in deleted items (soft-deleted, restorable), or null when it is not there. */
+  getDeletedUser(userId: string): Promise<DeletedUser | null>;
+}
+
+/** A soft-deleted user as deleted items show it. */
+export interface DeletedUser {
+  id: string;
+  userPrincipalName: string;
+  displayName: string;
+  /** ISO 8601: when it was deleted (Entra purges deleted users 30 days later). */
+  deletedDateTime: string;
 }

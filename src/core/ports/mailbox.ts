@@ -73,7 +73,17 @@ export interface Mailbox {
    */
   listFolderPermissions(folder: string, mailbox: string, user?: string): Promise<FolderPermission[]>;
   removeFolderPermission(folder: string, mailbox: string, user: string): Promise<void>;
-  addFolderPermission(folder: string, mailbox: string, user: string, accessRights: string[]): Promise<void>;
+  /**
+   * Adds (or sets) a folder permission. `isDelegate` makes a calendar Editor a delegate again
+   * (`SharingPermissionFlags Delegate`), as the undo of a removed delegate needs.
+   */
+  addFolderPermission(
+    folder: string,
+    mailbox: string,
+    user: string,
+    accessRights: string[],
+    options?: { isDelegate?: boolean },
+  ): Promise<void>;
   convertToShared(mailbox: string): Promise<void>;
   convertToRegular(mailbox: string): Promise<void>;
   setLitigationHold(mailbox: string, isEnabled: boolean, durationDays?: number): Promise<void>;

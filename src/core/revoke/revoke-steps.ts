@@ -83,6 +83,7 @@ const rightChanges: Record<RevokeCategory, RightChanges> = {
         data.mailbox,
         data.trustee,
         data.accessRights ?? ['Reviewer'],
+        { isDelegate: data.isDelegate === true },
       ),
   },
 };

@@ -37,6 +37,7 @@ interface Confirmable {
 function flowOf(deps: BotDeps, kind: RequestKind): Confirmable | null {
   if (kind === 'offboard') return deps.offboard;
   if (kind === 'revoke') return deps.revoke ?? null;
+  if (kind === 'undo') return deps.undo ?? null;
   const provision = deps.provision;
   if (!provision) return null;
   // A joiner's licences and usage location were decided at preview: the card carries no choices.

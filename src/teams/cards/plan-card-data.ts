@@ -45,6 +45,7 @@ const kindTitles: Record<LifecycleRequest['kind'], string> = {
   revoke: 'Mailbox permission removal',
   provision: 'Joiner provisioning',
   contain: 'Incident containment',
+  undo: 'Undo of the offboarding',
 };
 
 /** "Offboarding", "Mailbox permission removal", … */
@@ -121,6 +122,14 @@ export function laterEffects(request: LifecycleRequest): string[] {
  * `isActionable` false renders the same card without Approve and Reject (the requester's copy, other
  * viewers, closed requests); `canCancel` adds Cancel (the requester's own view).
  */
+/** What the offboarding an undo reverses did that can't be reversed (escaped for Markdown). */
+export function irreversibleOf(request: LifecycleRequest): string[] {
+  if (request.kind !== 'undo') return [];
+  const texts = request.options['irreversible'];
+  return Array.isArray(texts) ? texts.filter((t): t is string => typeof t === 'string').map(md) : [];
+}
+
+/** `isActionable` false renders the same card without buttons (the requester's copy, closed requests). */
 export function approvalCardData(
   request: LifecycleRequest,
   plan: Plan,
@@ -145,6 +154,7 @@ export function approvalCardData(
     protectedNote: isProtected ? 'Protected account: the policy requires a second approver.' : '',
     steps,
     later: laterEffects(request),
+    irreversible: irreversibleOf(request),
     warnings,
     isOpen: isActionable && request.state === 'awaiting-approval',
     canCancel: canCancel && isCancellable(request.state),

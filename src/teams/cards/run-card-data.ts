@@ -61,7 +61,9 @@ export function progressCardData(request: LifecycleRequest, summary: RunSummary,
           ? 'Removing mailbox permissions of'
           : request.kind === 'contain'
             ? 'Containing'
-            : 'Provisioning',
+            : request.kind === 'undo'
+              ? 'Undoing the offboarding of'
+              : 'Provisioning',
     ),
     statusText: summary.isFinished
       ? 'Finished'
@@ -90,6 +92,7 @@ const summaryTitles: Record<LifecycleRequest['kind'], string> = {
   revoke: 'Mailbox permission removal for',
   provision: 'Provisioning of',
   contain: 'Containment of',
+  undo: 'Undo of the offboarding of',
 };
 
 /** "Weekly sales sync: recurring series, next on 2026-12-07 09:00 UTC, 3 attendees". */
@@ -99,6 +102,7 @@ export function keptMeetingText(m: SummaryMeeting): string {
   const attendees = `${String(m.attendeeCount)} attendee${m.attendeeCount === 1 ? '' : 's'}`;
   return `**${md(m.subject || '(no subject)')}**: ${recurrence}, ${attendees}`;
 }
+const isFinishedStatus = (status: RunStatus): boolean => status !== 'queued' && status !== 'running';
 
 export function summaryCardData(
   request: LifecycleRequest,
@@ -135,5 +139,7 @@ export function summaryCardData(
     canRetry: status === 'completed-with-errors' || status === 'failed',
     // Offered once the run is over; the click is checked on the server (approvers and auditors).
     canProve: options.hasProofPacks === true && status !== 'queued' && status !== 'running',
+    // An offboarding that changed something can be undone (`undo <request id>`).
+    canUndo: request.kind === 'offboard' && isFinishedStatus(status) && summary.changes.applied > 0,
   };
 }

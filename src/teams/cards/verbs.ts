@@ -14,6 +14,8 @@ export const verbs = {
   requestProof: 'request.proof',
   /** The `refresh` of approval cards: answers with the viewer's own card (Universal Actions). */
   requestView: 'request.view',
+  undoConfirm: 'undo.confirm',
+  runUndo: 'run.undo',
 } as const;
 
 export type Verb = (typeof verbs)[keyof typeof verbs];

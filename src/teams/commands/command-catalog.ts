@@ -20,6 +20,16 @@ export const commandCatalog: readonly CommandInfo[] = [
   },
   { name: 'provision', usage: 'provision <upn>', description: "Provision a joiner's licence and mailbox" },
   {
+    name: 'undo',
+    usage: 'undo <request id>',
+    description: 'Reverse what a finished offboarding changed, after approval',
+  },
+  {
+    name: 'restore',
+    usage: 'restore <upn>',
+    description: 'Restore a user deleted in the last 30 days and undo its offboarding',
+  },
+  {
     name: 'status',
     usage: 'status <request id>',
     description: 'Progress, approvals and changes of a request',

@@ -150,6 +150,8 @@ describe('bot commands', () => {
       'revoke',
       'contain',
       'provision',
+      'undo',
+      'restore',
       'status',
       'history',
       'cancel',

@@ -33,6 +33,8 @@ import { toProvisionReportData } from '../../../src/teams/cards/provision-report
 import provisionTemplate from '../../../src/teams/cards/provision-request.card.json' with { type: 'json' };
 import { provisionVerbs, toProvisionRequestData } from '../../../src/teams/cards/provision-request.data.js';
 import { statusLineCard } from '../../../src/teams/approvals-status.js';
+import undoRequestTemplate from '../../../src/teams/cards/undo-request.card.json' with { type: 'json' };
+import { undoRequestData } from '../../../src/teams/cards/undo-request.data.js';
 
 const leaverId = '20000000-0000-4000-8000-000000000001';
 const requesterId = '10000000-0000-4000-8000-000000000013';
@@ -289,6 +291,31 @@ const rendered: Record<string, AdaptiveCardJson> = {
   ]),
   'revoke-request.card.json': revokeRequestCard({ ...request, kind: 'revoke' }, discovery),
   'revoke-summary.card.json': revokeSummaryCard(request.id, revokeSummary),
+  'undo-request.card.json': renderCard(
+    undoRequestTemplate,
+    undoRequestData(
+      {
+        ...request,
+        kind: 'undo',
+        state: 'awaiting-confirmation',
+        options: {
+          targetRequestId: 'REQ-20261203-ABCD',
+          irreversible: ['The password was reset: set a new one for the user'],
+        },
+      },
+      {
+        steps: [
+          {
+            stepId: 'undo.entra.block-sign-in',
+            system: 'entra',
+            title: 'Undo: Block sign-in',
+            dependsOn: [],
+            changes: [{ key: 'block', description: 'Undo: Set accountEnabled to false', data: {} }],
+          },
+        ],
+      },
+    ),
+  ),
   'contain-timeline.card.json': renderCard(
     containTimelineTemplate,
     containTimelineCardData(request.id, 'Adele [Vance](https://evil.example)', {
