@@ -118,10 +118,6 @@ export function laterEffects(request: LifecycleRequest): string[] {
   return effects;
 }
 
-/**
- * `isActionable` false renders the same card without Approve and Reject (the requester's copy, other
- * viewers, closed requests); `canCancel` adds Cancel (the requester's own view).
- */
 /** What the offboarding an undo reverses did that can't be reversed (escaped for Markdown). */
 export function irreversibleOf(request: LifecycleRequest): string[] {
   if (request.kind !== 'undo') return [];
@@ -129,7 +125,10 @@ export function irreversibleOf(request: LifecycleRequest): string[] {
   return Array.isArray(texts) ? texts.filter((t): t is string => typeof t === 'string').map(md) : [];
 }
 
-/** `isActionable` false renders the same card without buttons (the requester's copy, closed requests). */
+/**
+ * `isActionable` false renders the same card without Approve and Reject (the requester's copy, other
+ * viewers, closed requests); `canCancel` adds Cancel (the requester's own view).
+ */
 export function approvalCardData(
   request: LifecycleRequest,
   plan: Plan,
