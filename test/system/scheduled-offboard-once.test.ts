@@ -27,11 +27,16 @@ import { approverUser, operatorUser } from '../support/offboard-conversation.js'
 import { startTestPostgres } from '../support/postgres.js';
 import { checkRun, duplicateWrites } from '../support/soak-checks.js';
 
+/**
+ * Harmless to repeat (see bot-crash-restart.test.ts), and `licence.remove`: one call per direct SKU to
+ * the same URL (Adele has two); the journal check proves each change was applied once.
+ */
 const repeatableOperations = new Set([
   'user.revoke-sessions',
   'user.reset-password',
   'mail.send',
   'token.issue',
+  'licence.remove',
 ]);
 const env = { RESUME_INTERVAL_MS: '500', RUN_LEASE_MS: '4000', SCHEDULE_REMINDER_MINUTES: '0' };
 

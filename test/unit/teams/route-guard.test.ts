@@ -203,6 +203,8 @@ describe('the route guard', () => {
     status: () => ({ text: `status ${oversized}` }),
     history: () => ({ text: `history ${oversized}` }),
     cancel: () => ({ text: `cancel ${oversized}` }),
+    reschedule: () => ({ text: `reschedule ${oversized}` }),
+    'dev.clock': () => ({ text: `clock ${oversized}` }),
     help: () => ({ text: `help ${oversized}` }),
     'card.submit': () => ({
       text: '',

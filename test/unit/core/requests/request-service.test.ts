@@ -199,6 +199,36 @@ describe('RequestService', () => {
     expect(rejected.isDone && rejected.request.state).toBe('rejected');
     expect(rejected.isDone && rejected.request.approvals[0]?.reason).toBe('Not leaving after all');
   });
+  it('reschedules a scheduled request only for its requester or an approver, at the current version', async () => {
+    const request = await awaitingApproval();
+    const approved = await service.approve(approver, request.id, request.version);
+    if (!approved.isDone) throw new Error(approved.message);
+    const scheduled = await service.setState(request.id, 'scheduled');
+    if (!scheduled.isDone) throw new Error(scheduled.message);
+    const later = { dueAt: '2026-12-31T16:00:00.000Z', timeZone: 'Europe/Paris', local: '2026-12-31 17:00' };
+
+    const byBystander = await service.reschedule(bystander, request.id, scheduled.request.version, later);
+    expect(byBystander.isDone ? null : byBystander.code).toBe('forbidden');
+    const stale = await service.reschedule(operator, request.id, scheduled.request.version - 1, later);
+    expect(stale.isDone ? null : stale.code).toBe('stale');
+    const moved = await service.reschedule(operator, request.id, scheduled.request.version, later);
+    expect(moved.isDone && moved.request.options['schedule']).toEqual(later);
+    expect(moved.isDone && moved.request.approvals).toHaveLength(1);
+
+    const back = await service.askApprovalAgain(request.id, scheduled.request.version, ['grew']);
+    expect(back.isDone ? null : back.code).toBe('stale');
+    const current = await service.get(request.id);
+    const again = await service.askApprovalAgain(request.id, current?.version ?? 0, ['grew']);
+    expect(again.isDone && again.request.state).toBe('awaiting-approval');
+    expect(again.isDone && again.request.approvals).toEqual([]);
+    const notScheduled = await service.reschedule(operator, request.id, undefined, later);
+    expect(notScheduled.isDone ? null : notScheduled.code).toBe('wrong-state');
+    expect((await refusals(request.id)).map((e) => String(e.details['action']))).toEqual([
+      'reschedule',
+      'reschedule',
+      'reschedule',
+    ]);
+  });
 });
 
 describe('Policy', () => {
