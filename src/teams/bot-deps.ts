@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { Clock } from '../core/ports/clock.js';
 import type { ContainFlow } from '../core/contain/contain-flow.js';
 import type { OffboardFlow } from '../core/offboard/offboard-flow.js';
+import type { OffboardStages } from '../core/offboard/offboard-stages.js';
+import type { DelegationExtensions } from '../core/offboard/delegation-extension.js';
 import type { RevokeFlow } from '../core/revoke/revoke-flow.js';
 import type { Policy } from '../core/policy/policy.js';
 import type { Store } from '../core/ports/store.js';
@@ -44,6 +46,8 @@ export interface BotDeps {
   bulk?: BulkServices;
   /** Joiner provisioning, when a licence mapping is configured. */
   provision?: ProvisionBotDeps;
+  /** The offboarding's later stages (`status`, the summary) and delegation extensions (Extend). */
+  stages?: { view: Pick<OffboardStages, 'stagesOf'>; extensions: DelegationExtensions };
 }
 
 export interface BulkServices {

@@ -14,6 +14,7 @@ import {
   rejectJoinersBatch,
 } from './actions/provision-file.js';
 import { isCardSubmit, refuseCardSubmit, refuseUnknownVerb } from './actions/unknown-actions.js';
+import { approveExtension, extendDelegation, rejectExtension } from './actions/delegation-actions.js';
 import {
   approveRequest,
   cancelRequest,
@@ -68,6 +69,9 @@ export const routes: readonly Route[] = [
   verb(verbs.requestReject, 'member', versionedRequestData, rejectRequest),
   verb(verbs.requestCancel, 'member', versionedRequestData, cancelRequest),
   verb(verbs.runRetryFailed, 'member', versionedRequestData, retryFailed),
+  verb(verbs.delegationExtend, 'member', versionedRequestData, extendDelegation),
+  verb(verbs.delegationExtensionApprove, 'member', versionedRequestData, approveExtension),
+  verb(verbs.delegationExtensionReject, 'member', versionedRequestData, rejectExtension),
   verb(bulkVerbs.confirm, 'member', versionedRequestData, confirmBulk, withBulk),
   verb(bulkVerbs.approve, 'member', versionedRequestData, approveBulk, withBulk),
   verb(bulkVerbs.reject, 'member', versionedRequestData, rejectBulk, withBulk),

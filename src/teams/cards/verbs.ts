@@ -11,6 +11,10 @@ export const verbs = {
   requestApprove: 'request.approve',
   requestReject: 'request.reject',
   runRetryFailed: 'run.retry-failed',
+  /** On the delegate's expiry notice: ask for longer access. */
+  delegationExtend: 'delegation.extend',
+  delegationExtensionApprove: 'delegation.extension-approve',
+  delegationExtensionReject: 'delegation.extension-reject',
 } as const;
 
 export type Verb = (typeof verbs)[keyof typeof verbs];

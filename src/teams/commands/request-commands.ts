@@ -9,6 +9,7 @@ import { requestIdPattern } from '../../core/requests/request-id.js';
 import { summariseRun } from '../../core/runner/summarise-run.js';
 import { exportRequest } from '../../core/runs/run-export.js';
 import { statusText } from '../cards/plan-card-data.js';
+import { stageLines } from '../cards/offboard-stages.data.js';
 import { approvalCard, cancelById } from '../actions/request-actions.js';
 import { markdownText as md } from '../cards/markdown-text.js';
 import { cardAttachment } from '../cards/render-card.js';
@@ -86,6 +87,11 @@ export async function statusCommand(turn: Turn, argument: string): Promise<void>
       for (const s of summary.steps)
         lines.push(`- ${md(s.title)}: ${s.status}${s.error ? ` (${md(s.error)})` : ''}`);
     }
+  }
+  const stages = (await deps.stages?.view.stagesOf(request)) ?? [];
+  if (stages.length > 1 || stages.some((s) => s.id !== 'leave')) {
+    lines.push('Stages:');
+    for (const line of stageLines(stages)) lines.push(`- ${line}`);
   }
   const audit = await deps.store.audit.list({ requestId: id, limit: 10 });
   if (audit.length > 0) lines.push(`Last events: ${audit.map((e) => e.type).join(', ')}`);
