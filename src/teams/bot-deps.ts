@@ -47,7 +47,7 @@ export interface BotDeps {
   /** Joiner provisioning, when a licence mapping is configured. */
   provision?: ProvisionBotDeps;
   /** The offboarding's later stages (`status`, the summary) and delegation extensions (Extend). */
-  stages?: { view: Pick<OffboardStages, 'stagesOf'>; extensions: DelegationExtensions };
+  stages?: { view: Pick<OffboardStages, 'stagesOf' | 'policy'>; extensions: DelegationExtensions };
 }
 
 export interface BulkServices {

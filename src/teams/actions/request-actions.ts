@@ -27,7 +27,10 @@ export async function approvalCard(
 ): Promise<AdaptiveCardJson> {
   const plan = ((await deps.store.state.get(planKey(request.id))) ?? { steps: [] }) as Plan;
   const isProtected = await deps.policy.isProtected(request.subject);
-  return renderCard(approvalTemplate, approvalCardData(request, plan, isProtected, isActionable));
+  return renderCard(
+    approvalTemplate,
+    approvalCardData(request, plan, isProtected, isActionable, deps.stages?.view.policy),
+  );
 }
 
 /** What confirming needs of a flow: the card's choices (validated) and the plan to approve. */

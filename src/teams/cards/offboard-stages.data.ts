@@ -1,5 +1,7 @@
 /** Data of the stage cards: the stages list (summary, status), the expiry notice, the extension request. */
+import type { LifecycleRequest } from '../../core/model.js';
 import type { StageView } from '../../core/offboard/offboard-stages.js';
+import type { StagePolicy } from '../../core/offboard/stage-policy.js';
 import type { ExpiryNotice, ExtensionRequestNotice } from '../../core/ports/stage-notifier.js';
 import { markdownText as md } from './markdown-text.js';
 
@@ -53,4 +55,26 @@ export function extensionRequestCardData(notice: ExtensionRequestNotice, outcome
     isActionable: outcome === undefined,
     outcome: md(outcome ?? ''),
   };
+}
+
+/**
+ * The stages an offboarding will have after its run, for the request and approval cards: the
+ * delegation expiry (with its notice) when someone gets access, and the deletion when chosen. Empty
+ * without a stages policy (and for other kinds).
+ */
+export function plannedStages(request: LifecycleRequest, policy: StagePolicy | undefined): string[] {
+  if (request.kind !== 'offboard' || !policy) return [];
+  const options = request.options;
+  const delegate = options['delegate'] as { userPrincipalName?: string } | null | undefined;
+  const givesAccess = options['grantMailboxAccess'] !== false || options['shareOneDrive'] !== false;
+  const stages: string[] = [];
+  if (delegate?.userPrincipalName && givesAccess && policy.delegationExpiryDays !== null) {
+    stages.push(
+      md(
+        `${String(policy.delegationExpiryDays)} days after the run: ${delegate.userPrincipalName}'s access to the mailbox and OneDrive ends ` +
+          `(they are told ${String(policy.expiryNoticeDaysBefore)} days before and can ask an approver to extend it by ${String(policy.extensionDays)} days)`,
+      ),
+    );
+  }
+  return stages;
 }

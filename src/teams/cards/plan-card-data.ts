@@ -1,4 +1,6 @@
 /** Data for the request (plan preview) and approval cards. Pure functions; formatting lives here. */
+import type { StagePolicy } from '../../core/offboard/stage-policy.js';
+import { plannedStages } from './offboard-stages.data.js';
 import type { LifecycleRequest } from '../../core/model.js';
 import type { Plan } from '../../core/step.js';
 import { markdownText as md } from './markdown-text.js';
@@ -73,7 +75,7 @@ export function statusText(request: LifecycleRequest): string {
  * What an approved offboarding also does beyond the plan's steps, shown to approvers: the automatic
  * reply's text (sent to every correspondent) and the staged deletion of the account after the run.
  */
-export function laterEffects(request: LifecycleRequest): string[] {
+export function laterEffects(request: LifecycleRequest, stagePolicy?: StagePolicy): string[] {
   if (request.kind !== 'offboard') return [];
   const options = request.options;
   const effects: string[] = [];
@@ -91,6 +93,7 @@ export function laterEffects(request: LifecycleRequest): string[] {
       `The account is deleted ${days} ${days === 1 ? 'day' : 'days'} after the run, if it is still disabled and the request completed (restorable for 30 days after deletion)`,
     );
   }
+  effects.push(...plannedStages(request, stagePolicy));
   return effects;
 }
 
@@ -100,6 +103,7 @@ export function approvalCardData(
   plan: Plan,
   isProtected: boolean,
   isActionable = true,
+  stagePolicy?: StagePolicy,
 ) {
   const { steps, warnings } = planStepsData(plan);
   const approvers = request.approvals.filter((a) => a.decision === 'approved');
@@ -117,7 +121,7 @@ export function approvalCardData(
     statusText: statusText(request),
     protectedNote: isProtected ? 'Protected account: the policy requires a second approver.' : '',
     steps,
-    later: laterEffects(request),
+    later: laterEffects(request, stagePolicy),
     warnings,
     isOpen: isActionable && request.state === 'awaiting-approval',
   };
@@ -129,6 +133,7 @@ export function offboardRequestData(
   plan: Plan,
   note: string,
   isProtected: boolean,
+  stagePolicy?: StagePolicy,
 ) {
   const { steps, warnings } = planStepsData(plan);
   const options = request.options;
@@ -151,6 +156,7 @@ export function offboardRequestData(
     },
     approvalNote,
     note: md(note),
+    stages: plannedStages(request, stagePolicy),
     steps,
     warnings,
     delegateUpn: delegate?.userPrincipalName ?? '',

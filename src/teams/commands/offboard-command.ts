@@ -46,7 +46,13 @@ export async function offboardCommand(turn: Turn, query: string): Promise<void> 
       await rememberRequesterConversation(deps, result.request.id, reference);
       return renderCard(
         requestTemplate,
-        offboardRequestData(result.request, result.plan, result.delegateNote, result.isProtected),
+        offboardRequestData(
+          result.request,
+          result.plan,
+          result.delegateNote,
+          result.isProtected,
+          deps.stages?.view.policy,
+        ),
       );
     },
   );
