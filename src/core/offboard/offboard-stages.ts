@@ -250,6 +250,20 @@ export class OffboardStages {
     }
   }
 
+  /**
+   * A stage due while its offboarding runs again (retry failed steps) waits for the run to end
+   * instead of being cancelled.
+   */
+  private async postponeWhileRunning(item: QueueItem, request: LifecycleRequest | null): Promise<boolean> {
+    if (request?.state !== 'running') return false;
+    await this.deps.store.queue.fail(
+      item.id,
+      'the offboarding is running again',
+      this.deps.clock.now() + 600_000,
+    );
+    return true;
+  }
+
   /** Ends a stage without acting, saying why in the audit. */
   private async cancelStage(item: QueueItem, requestId: string, reason: string): Promise<boolean> {
     await this.audit(requestId, 'stage.cancelled', { stage: item.kind, reason });
@@ -262,6 +276,7 @@ export class OffboardStages {
     const request = await this.deps.store.requests.get(payload.requestId);
     const expiry = await this.deps.store.queue.get(expiryQueueKind, payload.requestId);
     const expiryPayload = expiry?.payload as ExpiryPayload | undefined;
+    if (await this.postponeWhileRunning(item, request)) return false;
     if (!request || !isOffboardDone(request)) {
       return this.cancelStage(item, payload.requestId, `the offboarding is ${request?.state ?? 'gone'}`);
     }
@@ -309,6 +324,7 @@ export class OffboardStages {
     let run = await this.deps.store.runs.get(runId);
     if (!run) {
       const request = await this.deps.store.requests.get(payload.requestId);
+      if (await this.postponeWhileRunning(item, request)) return false;
       if (!request || !isOffboardDone(request)) {
         return this.cancelStage(item, payload.requestId, `the offboarding is ${request?.state ?? 'gone'}`);
       }

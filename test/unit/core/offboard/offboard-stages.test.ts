@@ -306,4 +306,25 @@ describe('offboarding stages: delegation expiry (real connectors against the san
     const types = (await bot.store.audit.list({ requestId: request.id })).map((e) => e.type);
     expect(types).toContain('delegation.extension-rejected');
   });
+  it('an expiry due while the offboarding runs again waits for it; a cancelled offboarding cancels the stage, audited', async () => {
+    const request = await completedOffboarding();
+    const { stages } = instance('instance-f');
+    await stages.schedule(request);
+    await bot.store.requests.update({ ...request, state: 'running', version: 6 }, 5);
+    await advance(clock, 30 * dayMs);
+    await stages.processDue();
+    expect(await bot.store.runs.get(expiryRunId(request.id))).toBeNull();
+    expect((await bot.store.queue.get(expiryQueueKind, request.id))?.status).toBe('pending');
+
+    await bot.store.requests.update({ ...request, state: 'cancelled', version: 7 }, 6);
+    await advance(clock, 600_000);
+    await stages.processDue();
+    expect(await bot.store.runs.get(expiryRunId(request.id))).toBeNull();
+    const view = await stages.stagesOf({ ...request, state: 'cancelled' });
+    expect(view.find((s) => s.id === 'delegation-expiry')?.state).toBe('cancelled');
+    const cancelled = (await bot.store.audit.list({ requestId: request.id })).find(
+      (e) => e.type === 'stage.cancelled',
+    );
+    expect(cancelled?.details['reason']).toBe('the offboarding is cancelled');
+  });
 });
