@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { sandboxEnvDefaults } from './sandbox-defaults.js';
+import { defaultStagePolicy, parseStagePolicy, type StagePolicy } from '../core/offboard/stage-policy.js';
 
 const csv = z
   .string()
@@ -103,6 +104,8 @@ const envSchema = z.object({
   TICKET_WEBHOOK_URL: z.url().optional(),
   TICKET_WEBHOOK_SECRET: z.string().optional(),
   PROVISIONING_CONFIG_FILE: z.string().optional(),
+  /** JSON policy of the offboarding's later stages (delegation expiry, notice, extensions); defaults when unset. */
+  OFFBOARD_STAGES_FILE: z.string().optional(),
   /** Lease owner id of this instance; stable across its restarts. Default: host name and port. */
   INSTANCE_ID: z.string().max(200).optional(),
   /** How long a run's lease lasts without a heartbeat before another instance may take the run over. */
@@ -192,6 +195,8 @@ export interface AppConfig {
   notices: { senderUserPrincipalName: string | undefined; itChannelConversationId: string | undefined };
   ticketWebhook: { url: string; secret: string } | undefined;
   provisioningConfigFile: string | undefined;
+  /** The offboarding's later stages (`OFFBOARD_STAGES_FILE`, else the defaults). */
+  offboardStages: StagePolicy;
   instanceId: string | undefined;
   approvalsConversationId: string | undefined;
   cardViews: 'per-user' | 'shared';
@@ -302,6 +307,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   ) {
     problems.push('TICKET_WEBHOOK_URL and TICKET_WEBHOOK_SECRET go together');
   }
+  let offboardStages = defaultStagePolicy;
+  if (e.OFFBOARD_STAGES_FILE) {
+    try {
+      offboardStages = parseStagePolicy(readFileSync(e.OFFBOARD_STAGES_FILE, 'utf8'), 'OFFBOARD_STAGES_FILE');
+    } catch (error) {
+      problems.push(error instanceof Error ? error.message : String(error));
+    }
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -382,6 +395,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         ? { url: e.TICKET_WEBHOOK_URL, secret: e.TICKET_WEBHOOK_SECRET }
         : undefined,
     provisioningConfigFile: e.PROVISIONING_CONFIG_FILE,
+    offboardStages,
     instanceId: e.INSTANCE_ID,
     approvalsConversationId: e.APPROVALS_CONVERSATION_ID,
     cardViews: e.CARD_VIEWS ?? (isSandbox ? 'shared' : 'per-user'),

@@ -13,13 +13,16 @@ import { UndoFlow } from '../core/undo/undo-flow.js';
 import { buildRevoke } from './revoke-wiring.js';
 import { processDueDeletions } from '../core/offboard/scheduled-deletion.js';
 import { ScheduledOffboarding } from '../core/offboard/scheduled-offboard.js';
+import { OffboardStages } from '../core/offboard/offboard-stages.js';
+import { DelegationExtensions } from '../core/offboard/delegation-extension.js';
 import { Policy } from '../core/policy/policy.js';
 import { errorSummary, systemClock, type Ports } from '../core/ports/index.js';
 import type { Clock } from '../core/ports/clock.js';
 import type { Store } from '../core/ports/store.js';
 import type { SystemId } from '../core/step.js';
 import { RequestService } from '../core/requests/request-service.js';
-import { Runner } from '../core/runner/runner.js';
+import { Runner, type RunOutcome } from '../core/runner/runner.js';
+import type { OffboardInput } from '../core/offboard/offboard-input.js';
 import { SystemLimiter } from '../core/runner/system-limits.js';
 import { FlowRegistry } from '../core/flows/registry.js';
 import { RunService } from '../core/runs/run-service.js';
@@ -31,6 +34,7 @@ import { BackgroundTasks } from '../teams/background-tasks.js';
 import type { BotDeps, BulkServices } from '../teams/bot-deps.js';
 import { CloudAdapterGateway, type ConversationGateway } from '../teams/conversation-gateway.js';
 import { TeamsNotifier } from '../teams/teams-notifier.js';
+import { TeamsStageNotifier } from '../teams/teams-stage-notifier.js';
 import { ActorRateLimit } from '../teams/rate-limit.js';
 import { DevClock } from '../teams/dev-clock.js';
 import { TeamsScheduleNotices } from '../teams/schedule-notices.js';
@@ -104,6 +108,8 @@ export interface Services {
   flows: FlowRegistry;
   /** Offboardings approved ahead of their leave date (polled by `startBot`). */
   schedule: ScheduledOffboarding;
+  /** The offboarding's later stages (delegation expiry and its notice). */
+  stages: OffboardStages;
 }
 
 /**
@@ -164,7 +170,37 @@ export async function createServices(
   });
   // Plan reads and runs share one per-system limiter, so many plans at once stay within the budgets.
   const limiter = new SystemLimiter(options.systemLimits);
-  const offboard = new OffboardFlow({
+  const approvalsConversationKey = config.approvalsConversationId
+    ? `conversation:${config.approvalsConversationId}`
+    : undefined;
+  const stageNotifier = new TeamsStageNotifier({
+    notifier,
+    gateway,
+    conversations: store.conversations,
+    approvalsConversationKey,
+    logger,
+  });
+  // The stages use the offboarding's input and the shared Runner, both built below (called later only).
+  const stages: OffboardStages = new OffboardStages({
+    store,
+    runner: { execute: (runId, opts): Promise<RunOutcome> => runner.execute(runId, opts) },
+    inputFor: (request): OffboardInput => offboard.inputFor(request),
+    ports,
+    notifier: stageNotifier,
+    policy: config.offboardStages,
+    clock: systemClock,
+    log: logger,
+  });
+  const extensions = new DelegationExtensions({
+    store,
+    inputFor: (request): OffboardInput => offboard.inputFor(request),
+    policy,
+    stagePolicy: config.offboardStages,
+    notifier: stageNotifier,
+    clock: systemClock,
+    tenantId: config.tenant.id,
+  });
+  const offboard: OffboardFlow = new OffboardFlow({
     ports,
     requests: store.requests,
     requestService,
@@ -172,6 +208,7 @@ export async function createServices(
     limiter,
     revoke: revoke.forOffboarding,
     deletions: { store },
+    stages,
     ...(config.ad?.disabledOuDn && { disabledOuDn: config.ad.disabledOuDn }),
   });
   const contain = new ContainFlow({
@@ -314,6 +351,7 @@ export async function createServices(
     ...(approvalsConversationKey && { approvalsConversationKey }),
     approvalsStatus,
     cardViews: config.cardViews,
+    stages: { view: stages, extensions },
     ...(provisioning && { provision: provisioning }),
     ...(proof && { proof }),
   };
@@ -341,6 +379,11 @@ export async function createServices(
 
 export async function startBot(config: AppConfig, options: StartOptions = {}): Promise<RunningBot> {
   const { app, adapter, store, coordinator, logger, provisioning, deps, ports, bulk, schedule } =
+  return { deps, app, adapter, store, coordinator, logger, provisioning, ports, bulk, runner, flows, stages };
+}
+
+export async function startBot(config: AppConfig, options: StartOptions = {}): Promise<RunningBot> {
+  const { app, adapter, store, coordinator, logger, provisioning, deps, ports, bulk, stages } =
     await createServices(config, options);
   const http = createHttpApp({
     adapter,
@@ -385,6 +428,12 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     });
   }, 60_000);
   deletions.unref();
+  const dueStages = setInterval(() => {
+    void stages.processDue().catch((error: unknown) => {
+      logger.error({ err: errorSummary(error) }, 'offboarding stages failed');
+    });
+  }, 60_000);
+  dueStages.unref();
   timer.unref();
   provisioning?.worker.start();
 
@@ -398,6 +447,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
       clearInterval(deletions);
       clearInterval(scheduled);
       await schedule.idle();
+      clearInterval(dueStages);
       await provisioning?.worker.stop();
       await provisioning?.background.idle();
       await closeServer(server);

@@ -5,6 +5,8 @@ import type { ContainFlow } from '../core/contain/contain-flow.js';
 import type { UndoFlow } from '../core/undo/undo-flow.js';
 import type { OffboardFlow } from '../core/offboard/offboard-flow.js';
 import type { ScheduledOffboarding } from '../core/offboard/scheduled-offboard.js';
+import type { OffboardStages } from '../core/offboard/offboard-stages.js';
+import type { DelegationExtensions } from '../core/offboard/delegation-extension.js';
 import type { RevokeFlow } from '../core/revoke/revoke-flow.js';
 import type { Policy } from '../core/policy/policy.js';
 import type { Store } from '../core/ports/store.js';
@@ -61,6 +63,8 @@ export interface BotDeps {
   provision?: ProvisionBotDeps;
   /** Signed proof packs (the summary card's Proof pack button), when a signing key is configured. */
   proof?: ProofPacks;
+  /** The offboarding's later stages (`status`, the summary) and delegation extensions (Extend). */
+  stages?: { view: Pick<OffboardStages, 'stagesOf' | 'policy'>; extensions: DelegationExtensions };
 }
 
 export interface BulkServices {

@@ -15,6 +15,7 @@ import {
   rejectJoinersBatch,
 } from './actions/provision-file.js';
 import { isCardSubmit, refuseCardSubmit, refuseUnknownVerb } from './actions/unknown-actions.js';
+import { approveExtension, extendDelegation, rejectExtension } from './actions/delegation-actions.js';
 import {
   approveRequest,
   cancelRequest,
@@ -83,6 +84,9 @@ export const routes: readonly Route[] = [
     ...withUndo,
     ...readsTenant,
   }),
+  verb(verbs.delegationExtend, 'member', versionedRequestData, extendDelegation),
+  verb(verbs.delegationExtensionApprove, 'member', versionedRequestData, approveExtension),
+  verb(verbs.delegationExtensionReject, 'member', versionedRequestData, rejectExtension),
   verb(bulkVerbs.confirm, 'member', versionedRequestData, confirmBulk, withBulk),
   verb(bulkVerbs.approve, 'member', versionedRequestData, approveBulk, withBulk),
   verb(bulkVerbs.reject, 'member', versionedRequestData, rejectBulk, withBulk),

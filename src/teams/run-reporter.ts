@@ -3,6 +3,8 @@
  * then the summary card and a card for each of the flow's results (the revoke summary, the containment
  * timeline).
  */
+import stagesTemplate from './cards/offboard-stages.card.json' with { type: 'json' };
+import { stagesCardData } from './cards/offboard-stages.data.js';
 import { MessageFactory, type ConversationReference } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { FlowResult } from '../core/flows/flow.js';
@@ -84,5 +86,7 @@ function resultCard(view: RunView, result: FlowResult): AdaptiveCardJson {
         containTimelineTemplate,
         containTimelineCardData(view.request.id, view.request.subject.displayName, result.timeline),
       );
+    case 'offboard-stages':
+      return renderCard(stagesTemplate, stagesCardData(result.requestId, result.stages));
   }
 }

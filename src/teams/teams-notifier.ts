@@ -8,7 +8,7 @@ import type { Messaging } from '../core/ports/messaging.js';
 import type { DelegateNotice, Notifier, NoticeResult } from '../core/ports/notifier.js';
 import type { ConversationStore } from '../core/ports/store.js';
 import { lastReferenceKey } from './bot-app.js';
-import { cardAttachment, renderCard } from './cards/render-card.js';
+import { cardAttachment, renderCard, type AdaptiveCardJson } from './cards/render-card.js';
 import noticeTemplate from './cards/delegate-notice.card.json' with { type: 'json' };
 import type { ConversationGateway } from './conversation-gateway.js';
 import { errorSummary } from '../core/ports/log.js';
@@ -67,7 +67,7 @@ export function noticeCardData(notice: DelegateNotice) {
   };
 }
 
-const escapeHtml = (s: string): string =>
+export const escapeHtml = (s: string): string =>
   s.replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
@@ -120,6 +120,20 @@ export class TeamsNotifier implements Notifier {
       html,
     });
     return { channel: 'email', detail: `Teams failed: ${teamsProblem}` };
+  }
+
+  /** Sends a card to a person's 1:1 chat with the bot (created, and the app installed, when needed). */
+  async sendToPerson(userId: string, card: AdaptiveCardJson): Promise<void> {
+    const reference = await this.personalChat(userId);
+    await this.options.gateway.send(reference, { attachments: [cardAttachment(card)] });
+  }
+
+  /** An e-mail from the configured sender; false when no sender mailbox is configured. */
+  async sendMail(to: string, subject: string, html: string): Promise<boolean> {
+    const sender = this.options.senderUserPrincipalName;
+    if (!sender) return false;
+    await this.options.messaging.sendMail(sender, { to: [to], subject, html });
+    return true;
   }
 
   private async personalChat(userId: string): Promise<Partial<ConversationReference>> {

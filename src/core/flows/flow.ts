@@ -8,6 +8,7 @@ import type { IdentityUser } from '../ports/identity.js';
 import type { RunRecord } from '../ports/store.js';
 import type { ContainTimeline } from '../contain/contain-timeline.js';
 import type { RevokeSummary } from '../revoke/revoke-summary.js';
+import type { StageView } from '../offboard/offboard-stages.js';
 import type { FinishedRunStatus } from '../runner/events.js';
 import type { Plan, Step } from '../step.js';
 
@@ -41,7 +42,8 @@ export interface SummaryMeeting {
 /** A result a flow produces when its run ends, shown after the summary. */
 export type FlowResult =
   | { kind: 'revoke-summary'; summary: RevokeSummary }
-  | { kind: 'contain-timeline'; timeline: ContainTimeline };
+  | { kind: 'contain-timeline'; timeline: ContainTimeline }
+  | { kind: 'offboard-stages'; requestId: string; stages: StageView[] };
 
 export interface Flow<TInput = unknown> {
   readonly kind: RequestKind;

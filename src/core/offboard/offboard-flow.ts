@@ -25,6 +25,9 @@ import { spoGrantDelegate } from './onedrive-steps.js';
 import { scheduleDeletion, type ScheduledDeletionDeps } from './scheduled-deletion.js';
 import type { Flow, FlowResult, SummaryLink, SummaryMeeting } from '../flows/flow.js';
 import { keptMeetingsOf } from './kept-meetings.js';
+import { delegationExpirySteps } from './delegation-expiry-steps.js';
+import type { OffboardStages } from './offboard-stages.js';
+import type { Flow, FlowResult, SummaryLink } from '../flows/flow.js';
 import { previewRequest } from '../flows/preview-request.js';
 import { assertPlannable } from '../flows/registry.js';
 import { resolveSubject } from '../flows/resolve-subject.js';
@@ -59,6 +62,8 @@ export interface OffboardFlowDeps {
   revoke?: { steps: readonly Step<OffboardInput>[]; finisher: RevokeRunFinisher };
   /** Where "delete after N days" is scheduled (the durable queue). */
   deletions?: Pick<ScheduledDeletionDeps, 'store'>;
+  /** The later stages (delegation expiry and its notice), scheduled when the run finished. */
+  stages?: Pick<OffboardStages, 'schedule' | 'stagesOf'>;
 }
 
 /** What the request stores as its options: the card's choices plus the chosen delegate. */
@@ -71,7 +76,7 @@ export class OffboardFlow implements Flow<OffboardInput> {
   readonly steps: readonly Step<OffboardInput>[];
 
   constructor(private readonly deps: OffboardFlowDeps) {
-    this.steps = [...offboardStepCatalog, ...(deps.revoke?.steps ?? [])];
+    this.steps = [...offboardStepCatalog, ...(deps.revoke?.steps ?? []), ...delegationExpirySteps];
   }
 
   async prepare(actor: Principal, query: string): Promise<PrepareResult> {
@@ -220,6 +225,10 @@ export class OffboardFlow implements Flow<OffboardInput> {
   }
 
   /** Schedules "delete after N days" and writes the mailbox-rights summary when that option ran. */
+  /**
+   * Schedules "delete after N days" and the delegation expiry, writes the mailbox-rights summary when
+   * that option ran, and returns the later stages for the summary.
+   */
   async onFinished(
     request: LifecycleRequest,
     run: RunRecord,
@@ -235,7 +244,12 @@ export class OffboardFlow implements Flow<OffboardInput> {
       );
     }
     await this.deps.revoke?.finisher.finish(request, run, status);
-    return [];
+    if (!isDone || !this.deps.stages) return [];
+    await this.deps.stages.schedule(request);
+    const stages = await this.deps.stages.stagesOf({ ...request, runId: run.id });
+    // The summary lists what comes after the run; the run itself is the summary above it.
+    const later = stages.filter((s) => s.id !== 'leave');
+    return later.length > 0 ? [{ kind: 'offboard-stages', requestId: request.id, stages: later }] : [];
   }
 }
 

@@ -278,6 +278,9 @@ export class RunService {
     const found = await this.locate(runId);
     if (!found) return;
     const { run, request, progress } = found;
+    // A later stage's run (an offboarding's delegation expiry) belongs to its request without being
+    // the request's run: the stage worker that created it records it; the request is not touched.
+    if (request.runId !== undefined && request.runId !== runId) return;
     const flow = this.deps.flows.flowFor(request);
     // The flow's own results (summary JSON, deletion schedule) exist before anyone sees the summary.
     let results: FlowResult[] = [];

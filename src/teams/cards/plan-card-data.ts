@@ -1,4 +1,6 @@
 /** Data for the request (plan preview) and approval cards. Pure functions; formatting lives here. */
+import type { StagePolicy } from '../../core/offboard/stage-policy.js';
+import { plannedStages } from './offboard-stages.data.js';
 import type { LifecycleRequest } from '../../core/model.js';
 import type { Plan } from '../../core/step.js';
 import { describeLeaveTime, leaveScheduleOf } from '../../core/offboard/leave-time.js';
@@ -91,7 +93,7 @@ export function statusText(request: LifecycleRequest): string {
  * What an approved offboarding also does beyond the plan's steps, shown to approvers: the automatic
  * reply's text (sent to every correspondent) and the staged deletion of the account after the run.
  */
-export function laterEffects(request: LifecycleRequest): string[] {
+export function laterEffects(request: LifecycleRequest, stagePolicy?: StagePolicy): string[] {
   if (request.kind !== 'offboard') return [];
   const options = request.options;
   const effects: string[] = [];
@@ -115,6 +117,7 @@ export function laterEffects(request: LifecycleRequest): string[] {
       `The account is deleted ${days} ${days === 1 ? 'day' : 'days'} after the run, if it is still disabled and the request completed (restorable for 30 days after deletion)`,
     );
   }
+  effects.push(...plannedStages(request, stagePolicy));
   return effects;
 }
 
@@ -135,6 +138,7 @@ export function approvalCardData(
   isProtected: boolean,
   isActionable = true,
   canCancel = false,
+  stagePolicy?: StagePolicy,
 ) {
   const { steps, warnings } = planStepsData(plan);
   const approvers = request.approvals.filter((a) => a.decision === 'approved');
@@ -154,6 +158,7 @@ export function approvalCardData(
     steps,
     later: laterEffects(request),
     irreversible: irreversibleOf(request),
+    later: laterEffects(request, stagePolicy),
     warnings,
     isOpen: isActionable && request.state === 'awaiting-approval',
     canCancel: canCancel && isCancellable(request.state),
@@ -167,6 +172,7 @@ export function offboardRequestData(
   note: string,
   isProtected: boolean,
   leave: { date: string; time: string; timeZone: string } = { date: '', time: '', timeZone: '' },
+  stagePolicy?: StagePolicy,
 ) {
   const { steps, warnings } = planStepsData(plan);
   const options = request.options;
@@ -189,6 +195,7 @@ export function offboardRequestData(
     },
     approvalNote,
     note: md(note),
+    stages: plannedStages(request, stagePolicy),
     steps,
     warnings,
     delegateUpn: delegate?.userPrincipalName ?? '',

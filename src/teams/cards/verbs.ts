@@ -16,6 +16,10 @@ export const verbs = {
   requestView: 'request.view',
   undoConfirm: 'undo.confirm',
   runUndo: 'run.undo',
+  /** On the delegate's expiry notice: ask for longer access. */
+  delegationExtend: 'delegation.extend',
+  delegationExtensionApprove: 'delegation.extension-approve',
+  delegationExtensionReject: 'delegation.extension-reject',
 } as const;
 
 export type Verb = (typeof verbs)[keyof typeof verbs];

@@ -83,6 +83,7 @@ export async function offboardCommand(turn: Turn, text: string): Promise<void> {
           result.delegateNote,
           result.isProtected,
           leaveInputs,
+          deps.stages?.view.policy,
         ),
       );
     },

@@ -11,6 +11,8 @@ import { exportRequest } from '../../core/runs/run-export.js';
 import { statusText } from '../cards/plan-card-data.js';
 import { approvalCardFor } from '../actions/approval-views.js';
 import { cancelById } from '../actions/request-actions.js';
+import { stageLines } from '../cards/offboard-stages.data.js';
+import { approvalCard, cancelById } from '../actions/request-actions.js';
 import { markdownText as md } from '../cards/markdown-text.js';
 import { cardAttachment } from '../cards/render-card.js';
 import type { Turn } from '../route.js';
@@ -88,6 +90,11 @@ export async function statusCommand(turn: Turn, argument: string): Promise<void>
       for (const s of summary.steps)
         lines.push(`- ${md(s.title)}: ${s.status}${s.error ? ` (${md(s.error)})` : ''}`);
     }
+  }
+  const stages = (await deps.stages?.view.stagesOf(request)) ?? [];
+  if (stages.length > 1 || stages.some((s) => s.id !== 'leave')) {
+    lines.push('Stages:');
+    for (const line of stageLines(stages)) lines.push(`- ${line}`);
   }
   const audit = await deps.store.audit.list({ requestId: id, limit: 10 });
   if (audit.length > 0) lines.push(`Last events: ${audit.map((e) => e.type).join(', ')}`);

@@ -35,6 +35,14 @@ import { provisionVerbs, toProvisionRequestData } from '../../../src/teams/cards
 import { statusLineCard } from '../../../src/teams/approvals-status.js';
 import undoRequestTemplate from '../../../src/teams/cards/undo-request.card.json' with { type: 'json' };
 import { undoRequestData } from '../../../src/teams/cards/undo-request.data.js';
+import expiryNoticeTemplate from '../../../src/teams/cards/expiry-notice.card.json' with { type: 'json' };
+import extensionRequestTemplate from '../../../src/teams/cards/extension-request.card.json' with { type: 'json' };
+import stagesTemplate from '../../../src/teams/cards/offboard-stages.card.json' with { type: 'json' };
+import {
+  expiryNoticeCardData,
+  extensionRequestCardData,
+  stagesCardData,
+} from '../../../src/teams/cards/offboard-stages.data.js';
 
 const leaverId = '20000000-0000-4000-8000-000000000001';
 const requesterId = '10000000-0000-4000-8000-000000000013';
@@ -268,6 +276,40 @@ const joiner = {
 
 /** Each template file and its card rendered by the builder the bot uses. */
 const rendered: Record<string, AdaptiveCardJson> = {
+  'expiry-notice.card.json': renderCard(
+    expiryNoticeTemplate,
+    expiryNoticeCardData({
+      requestId: request.id,
+      version: 1,
+      delegate: { id: 'megan', userPrincipalName: 'megan.bowen@contoso.com', displayName: 'Megan Bowen' },
+      leaver: { userPrincipalName: 'adele.vance@contoso.com', displayName: 'Adele Vance' },
+      expiresAt: '2026-12-23T09:00:00.000Z',
+      canExtend: true,
+      extensionDays: 30,
+    }),
+  ),
+  'extension-request.card.json': renderCard(
+    extensionRequestTemplate,
+    extensionRequestCardData({
+      requestId: request.id,
+      version: 1,
+      requestedBy: { aadObjectId: 'megan', tenantId: 't', displayName: 'Megan Bowen' },
+      leaver: { userPrincipalName: 'adele.vance@contoso.com', displayName: 'Adele Vance' },
+      expiresAt: '2026-12-23T09:00:00.000Z',
+      extendedTo: '2027-01-22T09:00:00.000Z',
+    }),
+  ),
+  'offboard-stages.card.json': renderCard(
+    stagesTemplate,
+    stagesCardData(request.id, [
+      {
+        id: 'delegation-expiry',
+        title: "Delegate's mailbox and OneDrive access ends",
+        at: '2026-12-23T09:00:00.000Z',
+        state: 'scheduled',
+      },
+    ]),
+  ),
   'approval.card.json': renderCard(approvalTemplate, approvalCardData(request, plan, true)),
   'offboard-request.card.json': renderCard(
     requestTemplate,
