@@ -308,9 +308,6 @@ export async function createServices(
       claimMs: Math.max(config.runner.leaseMs, 6_000),
     }),
   };
-  const approvalsConversationKey = config.approvalsConversationId
-    ? `conversation:${config.approvalsConversationId}`
-    : undefined;
   // Sandbox mode only: the schedule's clock can be moved forward for demos (`clock +2h`).
   const devClock = config.mode === 'sandbox' ? new DevClock(options.scheduleClock ?? systemClock) : undefined;
   const schedule = new ScheduledOffboarding({
@@ -374,16 +371,12 @@ export async function createServices(
     runner,
     flows,
     schedule,
+    stages,
   };
 }
 
 export async function startBot(config: AppConfig, options: StartOptions = {}): Promise<RunningBot> {
-  const { app, adapter, store, coordinator, logger, provisioning, deps, ports, bulk, schedule } =
-  return { deps, app, adapter, store, coordinator, logger, provisioning, ports, bulk, runner, flows, stages };
-}
-
-export async function startBot(config: AppConfig, options: StartOptions = {}): Promise<RunningBot> {
-  const { app, adapter, store, coordinator, logger, provisioning, deps, ports, bulk, stages } =
+  const { app, adapter, store, coordinator, logger, provisioning, deps, ports, bulk, schedule, stages } =
     await createServices(config, options);
   const http = createHttpApp({
     adapter,

@@ -27,7 +27,6 @@ import type { Flow, FlowResult, SummaryLink, SummaryMeeting } from '../flows/flo
 import { keptMeetingsOf } from './kept-meetings.js';
 import { delegationExpirySteps } from './delegation-expiry-steps.js';
 import type { OffboardStages } from './offboard-stages.js';
-import type { Flow, FlowResult, SummaryLink } from '../flows/flow.js';
 import { previewRequest } from '../flows/preview-request.js';
 import { assertPlannable } from '../flows/registry.js';
 import { resolveSubject } from '../flows/resolve-subject.js';

@@ -72,9 +72,19 @@ export async function approvalCard(
   const plan = ((await deps.store.state.get(planKey(request.id))) ?? { steps: [] }) as Plan;
   const isProtected = await deps.policy.isProtected(request.subject);
   if (!isPerUser(deps)) {
-    return renderCard(approvalTemplate, approvalCardData(request, plan, isProtected, view !== 'other'));
+    return renderCard(
+      approvalTemplate,
+      approvalCardData(request, plan, isProtected, view !== 'other', false, deps.stages?.view.policy),
+    );
   }
-  const data = approvalCardData(request, plan, isProtected, view === 'approver', view === 'requester');
+  const data = approvalCardData(
+    request,
+    plan,
+    isProtected,
+    view === 'approver',
+    view === 'requester',
+    deps.stages?.view.policy,
+  );
   const card = renderCard(approvalTemplate, data);
   return isFinished(request) ? card : { ...card, refresh: await refreshOf(deps, request) };
 }

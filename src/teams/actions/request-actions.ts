@@ -26,21 +26,6 @@ import type { RequestActionData, VersionedActionData } from './action-data.js';
 import { scheduleChoice, startOrSchedule } from './start-or-schedule.js';
 
 export { approvalCard, planKey } from './approval-views.js';
-/** Where the plan an approval card shows is kept. */
-export const planKey = (requestId: string): string => `plan:${requestId}`;
-
-export async function approvalCard(
-  deps: BotDeps,
-  request: LifecycleRequest,
-  isActionable = true,
-): Promise<AdaptiveCardJson> {
-  const plan = ((await deps.store.state.get(planKey(request.id))) ?? { steps: [] }) as Plan;
-  const isProtected = await deps.policy.isProtected(request.subject);
-  return renderCard(
-    approvalTemplate,
-    approvalCardData(request, plan, isProtected, isActionable, deps.stages?.view.policy),
-  );
-}
 
 /** What confirming needs of a flow: the card's choices (validated) and the plan to approve. */
 interface Confirmable {

@@ -156,7 +156,6 @@ export function approvalCardData(
     statusText: statusText(request),
     protectedNote: isProtected ? 'Protected account: the policy requires a second approver.' : '',
     steps,
-    later: laterEffects(request),
     irreversible: irreversibleOf(request),
     later: laterEffects(request, stagePolicy),
     warnings,
