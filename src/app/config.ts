@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { parseCron } from '../core/schedule/cron.js';
 import { sandboxEnvDefaults } from './sandbox-defaults.js';
 
 const csv = z
@@ -111,7 +112,29 @@ const envSchema = z.object({
   RESUME_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
   /** Stored conversation key (`conversation:<id>`) where approval cards are also posted. */
   APPROVALS_CONVERSATION_ID: z.string().max(500).optional(),
+  /**
+   * When the permission inventory is refreshed (five-field cron, UTC), or `off`. It is also built at
+   * once after start-up while no complete inventory exists.
+   */
+  INVENTORY_REFRESH_SCHEDULE: z
+    .string()
+    .trim()
+    .default('0 * * * *')
+    .refine((value) => value === 'off' || isCron(value), {
+      message: 'must be a five-field cron expression (minute hour day month weekday, UTC) or off',
+    }),
+  /** How often each instance looks for due scheduled jobs. */
+  JOBS_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
 });
+
+function isCron(value: string): boolean {
+  try {
+    parseCron(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -181,6 +204,8 @@ export interface AppConfig {
   instanceId: string | undefined;
   approvalsConversationId: string | undefined;
   runner: { leaseMs: number; resumeIntervalMs: number };
+  /** Scheduled jobs: the inventory's cron expression (null: off) and the poll interval. */
+  schedules: { inventoryRefresh: string | null; pollMs: number };
 }
 
 export class ConfigError extends Error {
@@ -367,5 +392,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     instanceId: e.INSTANCE_ID,
     approvalsConversationId: e.APPROVALS_CONVERSATION_ID,
     runner: { leaseMs: e.RUN_LEASE_MS, resumeIntervalMs: e.RESUME_INTERVAL_MS },
+    schedules: {
+      inventoryRefresh: e.INVENTORY_REFRESH_SCHEDULE === 'off' ? null : e.INVENTORY_REFRESH_SCHEDULE,
+      pollMs: e.JOBS_POLL_MS,
+    },
   };
 }

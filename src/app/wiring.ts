@@ -10,6 +10,8 @@ import { BulkOffboard } from '../core/offboard/bulk-offboard.js';
 import { OffboardFlow } from '../core/offboard/offboard-flow.js';
 import { ContainFlow } from '../core/contain/contain-flow.js';
 import { buildRevoke } from './revoke-wiring.js';
+import { inventoryRefreshJob } from '../core/revoke/inventory-job.js';
+import { JobScheduler } from '../core/schedule/scheduler.js';
 import { processDueDeletions } from '../core/offboard/scheduled-deletion.js';
 import { Policy } from '../core/policy/policy.js';
 import { errorSummary, systemClock, type Ports } from '../core/ports/index.js';
@@ -90,6 +92,8 @@ export interface Services {
   bulk: BulkServices;
   runner: Runner;
   flows: FlowRegistry;
+  /** Scheduled jobs (the permission inventory's refresh, …); `startBot` starts them. */
+  jobs: JobScheduler;
 }
 
 /**
@@ -188,11 +192,22 @@ export async function createServices(
     contain,
     ...(provisionFlow ? [provisionFlow.flow] : []),
   ]);
+  const owner = options.instanceId ?? config.instanceId ?? `${hostname()}:${config.port}`;
+  const jobs = new JobScheduler({
+    queue: store.queue,
+    clock: systemClock,
+    log: logger,
+    owner,
+    pollMs: config.schedules.pollMs,
+  });
+  if (config.schedules.inventoryRefresh) {
+    jobs.register(inventoryRefreshJob(revoke.inventory, config.schedules.inventoryRefresh));
+  }
   const runner = new Runner({
     store,
     steps: flows.steps(),
     ports,
-    owner: options.instanceId ?? config.instanceId ?? `${hostname()}:${config.port}`,
+    owner,
     leaseMs: config.runner.leaseMs,
     limiter,
     logger,
@@ -255,6 +270,7 @@ export async function createServices(
     downloads: downloadPolicyOf(config),
     tenantReads: new ActorRateLimit(config.policy.tenantReadsPerMinute, 60_000, systemClock),
     bulk,
+    jobs,
     ...(config.approvalsConversationId && {
       approvalsConversationKey: `conversation:${config.approvalsConversationId}`,
     }),
@@ -266,14 +282,12 @@ export async function createServices(
     if (context.activity.type === 'message')
       await context.sendActivity('Something went wrong; nothing further was changed.');
   };
-  return { deps, app, adapter, store, coordinator, logger, provisioning, ports, bulk, runner, flows };
+  return { deps, app, adapter, store, coordinator, logger, provisioning, ports, bulk, runner, flows, jobs };
 }
 
 export async function startBot(config: AppConfig, options: StartOptions = {}): Promise<RunningBot> {
-  const { app, adapter, store, coordinator, logger, provisioning, deps, ports, bulk } = await createServices(
-    config,
-    options,
-  );
+  const { app, adapter, store, coordinator, logger, provisioning, deps, ports, bulk, jobs } =
+    await createServices(config, options);
   const http = createHttpApp({
     adapter,
     handle: async (context) => {
@@ -313,6 +327,8 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   deletions.unref();
   timer.unref();
   provisioning?.worker.start();
+  // After the server listens: the first inventory is built in the background, never inside a turn.
+  jobs.start();
 
   return {
     port,
@@ -322,6 +338,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     async close() {
       clearInterval(timer);
       clearInterval(deletions);
+      await jobs.stop();
       await provisioning?.worker.stop();
       await provisioning?.background.idle();
       await closeServer(server);

@@ -7,6 +7,7 @@ import type { RevokeFlow } from '../core/revoke/revoke-flow.js';
 import type { Policy } from '../core/policy/policy.js';
 import type { Store } from '../core/ports/store.js';
 import type { RequestService } from '../core/requests/request-service.js';
+import type { JobScheduler } from '../core/schedule/scheduler.js';
 import type { BulkRunService } from '../core/runs/bulk-run-service.js';
 import type { RunService } from '../core/runs/run-service.js';
 import type { BulkOffboard } from '../core/offboard/bulk-offboard.js';
@@ -44,6 +45,8 @@ export interface BotDeps {
   bulk?: BulkServices;
   /** Joiner provisioning, when a licence mapping is configured. */
   provision?: ProvisionBotDeps;
+  /** Scheduled jobs, for `jobs`. */
+  jobs?: Pick<JobScheduler, 'list'>;
 }
 
 export interface BulkServices {

@@ -40,6 +40,7 @@ import { provisionCommand } from './commands/provision-command.js';
 import { cancelCommand, historyCommand, statusCommand } from './commands/request-commands.js';
 import { revokeCommand } from './commands/revoke-command.js';
 import { containCommand } from './commands/contain-command.js';
+import { jobsCommand } from './commands/jobs-command.js';
 import { command, fallback, message, unknownVerbs, verb, type Route, type Turn } from './route.js';
 
 const withBulk = { isEnabled: (deps: BotDeps) => deps.bulk !== undefined };
@@ -115,6 +116,7 @@ export const routes: readonly Route[] = [
   command('status', 'reader', statusCommand),
   command('history', 'reader', historyCommand),
   command('cancel', 'member', cancelCommand),
+  command('jobs', 'reader', jobsCommand),
   fallback('help', showHelp),
 ];
 

@@ -30,6 +30,7 @@ export const commandCatalog: readonly CommandInfo[] = [
     description: 'Every request about a user, with who asked and approved',
   },
   { name: 'cancel', usage: 'cancel <request id>', description: 'Cancel a request that has not finished' },
+  { name: 'jobs', usage: 'jobs', description: 'Scheduled jobs: last run, next run and result' },
 ];
 
 export type ParsedCommand = { name: string; argument: string } | null;

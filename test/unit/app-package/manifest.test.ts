@@ -153,6 +153,7 @@ describe('bot commands', () => {
       'status',
       'history',
       'cancel',
+      'jobs',
     ]);
   });
 
