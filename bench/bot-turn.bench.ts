@@ -10,7 +10,17 @@
  * reply before the next message. The naive strategy is the same conversation served one message at a
  * time with one call in flight per system, on `--naive-users` users (its wall time extrapolated to
  * all: it is strictly sequential). Writes bench/results/bot-turn.json.
+ *
+ * With `--mailboxes N` (issue 14's scale run: `--mailboxes 10000`) the tenant has about N mailboxes and
+ * runs in a child process (bench/bot-scale-sandbox.ts), so the bench process holds the bot alone
+ * (plus the connector stub and the clients): its peak RSS is sampled every 100 ms. The inventory is
+ * empty at start; the bot builds it in the background (the scheduled job) while the 50 users talk.
+ * Measured: the HTTP turn, the request card ready (the placeholder replaced in place), the peak RSS
+ * during the workload and until the inventory is complete (or `--inventory-wait-s`). Naive run
+ * skipped. Writes bench/results/bot-turn-scale.json.
  */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -40,8 +50,12 @@ const { values } = parseArgs({
     'sharepoint-ms': { type: 'string', default: String(defaultLatency.sharepoint) },
     'login-ms': { type: 'string', default: String(defaultLatency.login) },
     jitter: { type: 'string', default: '0.2' },
+    mailboxes: { type: 'string', default: '0' },
+    'inventory-wait-s': { type: 'string', default: '1200' },
   },
 });
+const mailboxTarget = Number(values.mailboxes);
+const inventoryWaitMs = Number(values['inventory-wait-s']) * 1000;
 const userCount = Number(values.users);
 const rounds = Number(values.rounds);
 /** The naive workload is strictly sequential: a sample of users, its wall time extrapolated. */
@@ -64,6 +78,11 @@ class ConnectorStub {
   /** First activity of any kind (typing included): what the user first sees. */
   readonly firstActivityAt = new Map<string, number>();
   readonly firstReplyAt = new Map<string, number>();
+  /** When the first reply to an activity was replaced in place (a deferred answer is ready). */
+  readonly updatedAt = new Map<string, number>();
+  /** Reply id → the activity it answered. */
+  private readonly replyOf = new Map<string, string>();
+  private updateWaiters = new Map<string, () => void>();
   private waiters = new Map<string, () => void>();
   private server: Server | undefined;
   url = '';
@@ -85,6 +104,18 @@ class ConnectorStub {
     return new Promise((resolve) => this.waiters.set(activityId, resolve));
   }
 
+  /** Resolves when the reply to `activityId` was replaced in place, or after `timeoutMs`. */
+  updated(activityId: string, timeoutMs: number): Promise<void> {
+    if (this.updatedAt.has(activityId)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.updateWaiters.set(activityId, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
   private async handle(req: IncomingMessage): Promise<object> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -94,6 +125,15 @@ class ConnectorStub {
       replyToId?: string;
       type?: string;
     };
+    if (req.method === 'PUT' && match) {
+      const original = this.replyOf.get(decodeURIComponent(match[1] ?? ''));
+      if (original && !this.updatedAt.has(original)) {
+        this.updatedAt.set(original, at);
+        this.updateWaiters.get(original)?.();
+        this.updateWaiters.delete(original);
+      }
+      return { id: match[1] };
+    }
     const replyTo = body.replyToId ?? (match ? decodeURIComponent(match[1] ?? '') : undefined);
     if (replyTo && !this.firstActivityAt.has(replyTo)) this.firstActivityAt.set(replyTo, at);
     if (replyTo && body.type !== 'typing' && !this.firstReplyAt.has(replyTo)) {
@@ -101,7 +141,9 @@ class ConnectorStub {
       this.waiters.get(replyTo)?.();
       this.waiters.delete(replyTo);
     }
-    return { id: randomUUID() };
+    const id = randomUUID();
+    if (replyTo && body.type !== 'typing') this.replyOf.set(id, replyTo);
+    return { id };
   }
 
   close(): Promise<void> {
@@ -200,6 +242,178 @@ const summary = (xs: number[]) => ({
   p99Ms: round(percentile(xs, 99)),
   maxMs: round(Math.max(...xs)),
 });
+
+let resets = 0;
+
+/**
+ * POSTs an activity; a connection the server closed while idle (keep-alive race, frequent on a loaded
+ * machine) is reset before the request is read, so it is sent again on a new connection.
+ */
+async function postActivity(endpoint: string, activity: object): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(activity),
+      });
+    } catch (error) {
+      const code = (error as { cause?: { code?: string } }).cause?.code;
+      if (code !== 'ECONNRESET' || attempt >= 3) throw error;
+      resets += 1;
+    }
+  }
+}
+
+/** Issue 14's scale run: see the header. */
+async function runScale(): Promise<void> {
+  // The generator adds one shared mailbox per 20 users on top of the named organisation (22 mailboxes).
+  const generatedUsers = Math.max(userCount * rounds + 10, Math.round((mailboxTarget - 22) / 1.05));
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      new URL('./bot-scale-sandbox.ts', import.meta.url).pathname,
+      String(generatedUsers),
+      String(profile.graph),
+      String(profile.exchange),
+      String(profile.sharepoint),
+      String(profile.login),
+      String(profile.jitter),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const ready = await new Promise<{ baseUrl: string; leavers: string[]; mailboxes: number }>(
+    (resolve, reject) => {
+      child.once('exit', (code) => {
+        reject(new Error(`the sandbox exited (${code})`));
+      });
+      createInterface({ input: child.stdout }).once('line', (line) => {
+        resolve(JSON.parse(line) as { baseUrl: string; leavers: string[]; mailboxes: number });
+      });
+    },
+  );
+  let peakRss = process.memoryUsage().rss;
+  let phasePeak = peakRss;
+  const sampler = setInterval(() => {
+    const rss = process.memoryUsage().rss;
+    peakRss = Math.max(peakRss, rss);
+    phasePeak = Math.max(phasePeak, rss);
+  }, 100);
+  const stub = new ConnectorStub();
+  await stub.start();
+  const store = await openMemoryStore();
+  const config = loadConfig({
+    LIFECYCLE_MODE: 'sandbox',
+    SANDBOX_URL: ready.baseUrl,
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    TENANT_READS_PER_MINUTE: '10000',
+  });
+  const startedAt = performance.now();
+  const bot = await startBot(config, {
+    store,
+    logger: pino({ level: 'silent' }),
+    resumeIntervalMs: 3_600_000,
+  });
+  const endpoint = `http://127.0.0.1:${bot.port}/api/messages`;
+  const turns: number[] = [];
+  const helpTurns: number[] = [];
+  const cardReady: number[] = [];
+  let cardTimeouts = 0;
+  let next = 0;
+  const send = async (user: number, text: string): Promise<void> => {
+    const id = randomUUID();
+    const who = requesters[user % requesters.length] ?? requesters[0];
+    const started = performance.now();
+    const response = await postActivity(endpoint, {
+      type: 'message',
+      id,
+      text,
+      channelId: 'msteams',
+      serviceUrl: stub.url,
+      timestamp: new Date().toISOString(),
+      from: { id: `29:bench-${user}`, name: who?.name, aadObjectId: who?.aadObjectId },
+      recipient: { id: '28:lifecycle-bot', name: 'Lifecycle' },
+      conversation: { id: `a:bench-${user}`, conversationType: 'personal', tenantId },
+      channelData: { tenant: { id: tenantId } },
+    });
+    await response.arrayBuffer();
+    const turnMs = performance.now() - started;
+    if (!text.startsWith('offboard')) {
+      helpTurns.push(turnMs);
+      return;
+    }
+    turns.push(turnMs);
+    await stub.updated(id, 120_000);
+    const at = stub.updatedAt.get(id);
+    if (at === undefined) cardTimeouts += 1;
+    cardReady.push((at ?? performance.now()) - started);
+  };
+  await Promise.all(
+    Array.from({ length: userCount }, async (_, user) => {
+      for (let r = 0; r < rounds; r++) {
+        await send(
+          user,
+          r % 2 === 0 ? 'help' : `offboard ${ready.leavers[next++ % ready.leavers.length] ?? ''}`,
+        );
+      }
+    }),
+  );
+  const workloadMs = performance.now() - startedAt;
+  const workloadPeak = phasePeak;
+  phasePeak = process.memoryUsage().rss;
+  const inventoryMeta = async (): Promise<{ lastListedAt?: number; progress?: { scanned: number } }> =>
+    (await store.state.get('revoke.inventory.meta')) ?? {};
+  let meta = await inventoryMeta();
+  while (meta.lastListedAt === undefined && performance.now() - startedAt < inventoryWaitMs) {
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    meta = await inventoryMeta();
+  }
+  const inventoryMs = performance.now() - startedAt;
+  clearInterval(sampler);
+  await bot.close();
+  await store.close();
+  await stub.close();
+  child.kill('SIGTERM');
+  const mb = (bytes: number): number => round(bytes / 1024 / 1024, 1);
+  const result = {
+    users: userCount,
+    rounds,
+    mailboxes: ready.mailboxes,
+    latencyMs: profile,
+    workloadMs: round(workloadMs),
+    offboardTurn: summary(turns),
+    helpTurn: summary(helpTurns),
+    requestCardReady: { ...summary(cardReady), timedOutAfter120s: cardTimeouts },
+    peakRssMb: { workload: mb(workloadPeak), afterWorkload: mb(phasePeak), overall: mb(peakRss) },
+    inventory: {
+      isComplete: meta.lastListedAt !== undefined,
+      elapsedMs: round(inventoryMs),
+      scannedAtEnd: meta.progress?.scanned ?? null,
+    },
+    connectionResetsRetried: resets,
+  };
+  const line = (name: string, s: ReturnType<typeof summary>): string =>
+    `${name} p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms, max ${s.maxMs} ms (n=${s.count})`;
+  process.stdout.write(
+    [
+      `bot at scale: ${userCount} users × ${rounds} messages, ${ready.mailboxes} mailboxes, empty inventory at start`,
+      `  ${line('offboard HTTP turn', result.offboardTurn)}; ${line('help HTTP turn', result.helpTurn)}`,
+      `  ${line('request card ready', result.requestCardReady)}; ${cardTimeouts} not ready within 120 s`,
+      `  peak RSS ${result.peakRssMb.workload} MB during the workload, ${result.peakRssMb.afterWorkload} MB after it (inventory), overall ${result.peakRssMb.overall} MB`,
+      `  inventory ${result.inventory.isComplete ? 'complete' : 'not complete'} after ${round(inventoryMs / 1000, 1)} s`,
+      `wrote ${writeResult('bot-turn-scale', result)}`,
+      '',
+    ].join('\n'),
+  );
+}
+
+if (mailboxTarget > 0) {
+  await runScale();
+  process.exit(0);
+}
 
 const sandbox = await startSandbox({
   port: 0,

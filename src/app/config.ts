@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { parseCron } from '../core/schedule/cron.js';
 import { sandboxEnvDefaults } from './sandbox-defaults.js';
 import { defaultStagePolicy, parseStagePolicy, type StagePolicy } from '../core/offboard/stage-policy.js';
 
@@ -128,7 +129,29 @@ const envSchema = z.object({
    * does not refresh cards per user.
    */
   CARD_VIEWS: z.enum(['per-user', 'shared']).optional(),
+  /**
+   * When the permission inventory is refreshed (five-field cron, UTC), or `off`. It is also built at
+   * once after start-up while no complete inventory exists.
+   */
+  INVENTORY_REFRESH_SCHEDULE: z
+    .string()
+    .trim()
+    .default('0 * * * *')
+    .refine((value) => value === 'off' || isCron(value), {
+      message: 'must be a five-field cron expression (minute hour day month weekday, UTC) or off',
+    }),
+  /** How often each instance looks for due scheduled jobs. */
+  JOBS_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
 });
+
+function isCron(value: string): boolean {
+  try {
+    parseCron(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -204,6 +227,8 @@ export interface AppConfig {
   schedule: { reminderBeforeMs: number };
   /** The proof signing key file (docs/proof.md); unset, the bot offers no proof packs. */
   proofSigningKeyFile: string | undefined;
+  /** Scheduled jobs: the inventory's cron expression (null: off) and the poll interval. */
+  schedules: { inventoryRefresh: string | null; pollMs: number };
 }
 
 export class ConfigError extends Error {
@@ -402,5 +427,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     runner: { leaseMs: e.RUN_LEASE_MS, resumeIntervalMs: e.RESUME_INTERVAL_MS },
     schedule: { reminderBeforeMs: e.SCHEDULE_REMINDER_MINUTES * 60_000 },
     proofSigningKeyFile: e.PROOF_SIGNING_KEY_FILE || undefined,
+    schedules: {
+      inventoryRefresh: e.INVENTORY_REFRESH_SCHEDULE === 'off' ? null : e.INVENTORY_REFRESH_SCHEDULE,
+      pollMs: e.JOBS_POLL_MS,
+    },
   };
 }

@@ -23,7 +23,11 @@ export interface RevokeServices {
   flow: RevokeFlow;
   inventory: PermissionInventory;
   /** What an offboarding with "remove the leaver's rights on other mailboxes" borrows. */
-  forOffboarding: { steps: readonly Step<OffboardInput>[]; finisher: RevokeRunFinisher };
+  forOffboarding: {
+    steps: readonly Step<OffboardInput>[];
+    finisher: RevokeRunFinisher;
+    inventory: PermissionInventory;
+  };
 }
 
 export function buildRevoke(deps: {
@@ -65,5 +69,5 @@ export function buildRevoke(deps: {
     steps,
     finisher,
   });
-  return { flow, inventory, forOffboarding: { steps, finisher } };
+  return { flow, inventory, forOffboarding: { steps, finisher, inventory } };
 }

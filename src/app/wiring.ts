@@ -11,6 +11,8 @@ import { OffboardFlow } from '../core/offboard/offboard-flow.js';
 import { ContainFlow } from '../core/contain/contain-flow.js';
 import { UndoFlow } from '../core/undo/undo-flow.js';
 import { buildRevoke } from './revoke-wiring.js';
+import { inventoryRefreshJob } from '../core/revoke/inventory-job.js';
+import { JobScheduler } from '../core/schedule/scheduler.js';
 import { processDueDeletions } from '../core/offboard/scheduled-deletion.js';
 import { ScheduledOffboarding } from '../core/offboard/scheduled-offboard.js';
 import { OffboardStages } from '../core/offboard/offboard-stages.js';
@@ -110,6 +112,8 @@ export interface Services {
   schedule: ScheduledOffboarding;
   /** The offboarding's later stages (delegation expiry and its notice). */
   stages: OffboardStages;
+  /** Scheduled jobs (the permission inventory's refresh, …); `startBot` starts them. */
+  jobs: JobScheduler;
 }
 
 /**
@@ -251,11 +255,22 @@ export async function createServices(
     undo,
     ...(provisionFlow ? [provisionFlow.flow] : []),
   ]);
+  const owner = options.instanceId ?? config.instanceId ?? `${hostname()}:${config.port}`;
+  const jobs = new JobScheduler({
+    queue: store.queue,
+    clock: systemClock,
+    log: logger,
+    owner,
+    pollMs: config.schedules.pollMs,
+  });
+  if (config.schedules.inventoryRefresh) {
+    jobs.register(inventoryRefreshJob(revoke.inventory, config.schedules.inventoryRefresh));
+  }
   const runner = new Runner({
     store,
     steps: flows.steps(),
     ports,
-    owner: options.instanceId ?? config.instanceId ?? `${hostname()}:${config.port}`,
+    owner,
     leaseMs: config.runner.leaseMs,
     limiter,
     logger,
@@ -349,6 +364,10 @@ export async function createServices(
     approvalsStatus,
     cardViews: config.cardViews,
     stages: { view: stages, extensions },
+    jobs,
+    ...(config.approvalsConversationId && {
+      approvalsConversationKey: `conversation:${config.approvalsConversationId}`,
+    }),
     ...(provisioning && { provision: provisioning }),
     ...(proof && { proof }),
   };
@@ -377,6 +396,11 @@ export async function createServices(
 
 export async function startBot(config: AppConfig, options: StartOptions = {}): Promise<RunningBot> {
   const { app, adapter, store, coordinator, logger, provisioning, deps, ports, bulk, schedule, stages } =
+  return { deps, app, adapter, store, coordinator, logger, provisioning, ports, bulk, runner, flows, jobs };
+}
+
+export async function startBot(config: AppConfig, options: StartOptions = {}): Promise<RunningBot> {
+  const { app, adapter, store, coordinator, logger, provisioning, deps, ports, bulk, jobs } =
     await createServices(config, options);
   const http = createHttpApp({
     adapter,
@@ -429,6 +453,8 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   dueStages.unref();
   timer.unref();
   provisioning?.worker.start();
+  // After the server listens: the first inventory is built in the background, never inside a turn.
+  jobs.start();
 
   return {
     port,
@@ -441,6 +467,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
       clearInterval(scheduled);
       await schedule.idle();
       clearInterval(dueStages);
+      await jobs.stop();
       await provisioning?.worker.stop();
       await provisioning?.background.idle();
       await closeServer(server);

@@ -2,6 +2,7 @@
 import { auditCli } from './audit-cli.js';
 import type { CliCommand } from './cli-command.js';
 import { exportCli } from './export-cli.js';
+import { jobsCli } from './jobs-cli.js';
 import { offboardCli } from './offboard-cli.js';
 import { proofCli } from './proof-cli.js';
 import { provisionCli } from './provision-cli.js';
@@ -9,6 +10,7 @@ import { provisionCli } from './provision-cli.js';
 export const commands: Record<string, CliCommand> = {
   audit: auditCli,
   export: exportCli,
+  jobs: jobsCli,
   offboard: offboardCli,
   proof: proofCli,
   provision: provisionCli,

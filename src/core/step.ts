@@ -35,6 +35,11 @@ export interface StepContext<TInput = unknown> {
   ports: Ports;
   /** Aborted when the run is cancelled. */
   signal: AbortSignal;
+  /**
+   * Set when the plan is a preview (a request card, a confirmation, a bulk list) rather than a run's:
+   * steps answer from what is stored (the permission inventory as it is) and start no long scan.
+   */
+  isPreview?: boolean;
 }
 
 export interface Step<TInput = unknown> {

@@ -11,6 +11,7 @@ import type { RevokeFlow } from '../core/revoke/revoke-flow.js';
 import type { Policy } from '../core/policy/policy.js';
 import type { Store } from '../core/ports/store.js';
 import type { RequestService } from '../core/requests/request-service.js';
+import type { JobScheduler } from '../core/schedule/scheduler.js';
 import type { BulkRunService } from '../core/runs/bulk-run-service.js';
 import type { RunService } from '../core/runs/run-service.js';
 import type { BulkOffboard } from '../core/offboard/bulk-offboard.js';
@@ -65,6 +66,8 @@ export interface BotDeps {
   proof?: ProofPacks;
   /** The offboarding's later stages (`status`, the summary) and delegation extensions (Extend). */
   stages?: { view: Pick<OffboardStages, 'stagesOf' | 'policy'>; extensions: DelegationExtensions };
+  /** Scheduled jobs, for `jobs`. */
+  jobs?: Pick<JobScheduler, 'list'>;
 }
 
 export interface BulkServices {

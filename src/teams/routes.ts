@@ -46,6 +46,7 @@ import { containCommand } from './commands/contain-command.js';
 import { rescheduleCommand } from './commands/reschedule-command.js';
 import { clockArgument, clockCommand, isClockText } from './dev-clock.js';
 import { restoreCommand, undoCommand, undoFromSummary } from './commands/undo-command.js';
+import { jobsCommand } from './commands/jobs-command.js';
 import { command, fallback, message, unknownVerbs, verb, type Route, type Turn } from './route.js';
 
 const withBulk = { isEnabled: (deps: BotDeps) => deps.bulk !== undefined };
@@ -146,6 +147,7 @@ export const routes: readonly Route[] = [
       isEnabled: (deps) => deps.devClock !== undefined,
     },
   ),
+  command('jobs', 'reader', jobsCommand),
   fallback('help', showHelp),
 ];
 

@@ -132,6 +132,8 @@ describe('the /api/messages endpoint outside sandbox mode (Bot Framework JWT)', 
       CLIENT_KEY_FILE: sandboxPrivateKeyPath,
       REQUESTERS_GROUP_IDS: seeded.groups.lifecycleRequesters,
       APPROVERS_GROUP_IDS: seeded.groups.lifecycleApprovers,
+      // No background inventory: it would call Microsoft's URLs, and nothing may be called here.
+      INVENTORY_REFRESH_SCHEDULE: 'off',
     });
     const logger = createLogger('trace', { write: (line: string) => logLines.push(line) });
     bot = await startBot(config, { store, logger, resumeIntervalMs: 3_600_000 });

@@ -10,6 +10,7 @@ import type { ContainTimeline } from '../contain/contain-timeline.js';
 import type { RevokeSummary } from '../revoke/revoke-summary.js';
 import type { StageView } from '../offboard/offboard-stages.js';
 import type { FinishedRunStatus } from '../runner/events.js';
+import type { LimiterPriority } from '../runner/system-limits.js';
 import type { Plan, Step } from '../step.js';
 
 /** What a flow's `prepare` answers; each flow narrows it to the kinds it can return. */
@@ -45,6 +46,12 @@ export type FlowResult =
   | { kind: 'contain-timeline'; timeline: ContainTimeline }
   | { kind: 'offboard-stages'; requestId: string; stages: StageView[] };
 
+/** What a plan is for: `isPreview` for cards (no long scans), `priority` for someone waiting in chat. */
+export interface PlanUse {
+  priority?: LimiterPriority;
+  isPreview?: boolean;
+}
+
 export interface Flow<TInput = unknown> {
   readonly kind: RequestKind;
   /**
@@ -52,8 +59,8 @@ export interface Flow<TInput = unknown> {
    * steps, so a step that can be previewed can always be run.
    */
   readonly steps: readonly Step<TInput>[];
-  /** Read-only dry run against live state. */
-  plan(request: LifecycleRequest): Promise<Plan>;
+  /** Read-only dry run against live state; a run's plan unless `use.isPreview`. */
+  plan(request: LifecycleRequest, use?: PlanUse): Promise<Plan>;
   /** What the steps see, from the stored request (never from card data). */
   inputFor(request: LifecycleRequest): TInput;
   /**

@@ -281,6 +281,7 @@ export class BulkOffboard {
         },
         this.deps.ports.clock.now(),
       ),
+      { isPreview: true },
     );
     const changing = plan.steps.filter((s) => !repeatableStepIds.has(s.stepId) && s.changes.length > 0);
     const changeCount = changing.reduce((n, s) => n + s.changes.length, 0);

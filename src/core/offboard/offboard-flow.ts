@@ -27,17 +27,22 @@ import type { Flow, FlowResult, SummaryLink, SummaryMeeting } from '../flows/flo
 import { keptMeetingsOf } from './kept-meetings.js';
 import { delegationExpirySteps } from './delegation-expiry-steps.js';
 import type { OffboardStages } from './offboard-stages.js';
+import type { Flow, FlowResult, PlanUse, SummaryLink } from '../flows/flow.js';
 import { previewRequest } from '../flows/preview-request.js';
 import { assertPlannable } from '../flows/registry.js';
 import { resolveSubject } from '../flows/resolve-subject.js';
 import { personOf, subjectOf } from '../flows/subject.js';
 import type { FinishedRunStatus } from '../runner/events.js';
 import type { RevokeRunFinisher } from '../revoke/revoke-finish.js';
+import { inventoryNote } from '../revoke/inventory-note.js';
+import type { PermissionInventory } from '../revoke/permission-inventory.js';
+import { revokeStepIds } from '../revoke/revoke-steps.js';
 import { offboardWarnings } from './offboard-warnings.js';
 import { deviceWarnings } from './device-steps.js';
 import { ownershipWarnings } from './handover-steps.js';
 
 const repeatableStepIds = new Set(['entra.revoke-sessions', 'notify.delegate']);
+const noWarnings: Record<string, string[]> = {};
 
 export type PrepareResult =
   | { kind: 'refused'; message: string }
@@ -57,8 +62,15 @@ export interface OffboardFlowDeps {
    * within the same budget as the runs.
    */
   limiter?: SystemLimiter;
-  /** The leaver's rights on other mailboxes: the revoke flow's steps and its end-of-run summary. */
-  revoke?: { steps: readonly Step<OffboardInput>[]; finisher: RevokeRunFinisher };
+  /**
+   * The leaver's rights on other mailboxes: the revoke flow's steps, its end-of-run summary and the
+   * permission inventory, whose age (or progress while it is first built) previews show.
+   */
+  revoke?: {
+    steps: readonly Step<OffboardInput>[];
+    finisher: RevokeRunFinisher;
+    inventory?: Pick<PermissionInventory, 'status'>;
+  };
   /** Where "delete after N days" is scheduled (the durable queue). */
   deletions?: Pick<ScheduledDeletionDeps, 'store'>;
   /** The later stages (delegation expiry and its notice), scheduled when the run finished. */
@@ -93,7 +105,10 @@ export class OffboardFlow implements Flow<OffboardInput> {
       requester: actor,
       approvalsRequired: resolved.approvalsRequired,
     };
-    const plan = await this.plan(previewRequest(draft, this.deps.ports.clock.now()), 'interactive');
+    const plan = await this.plan(previewRequest(draft, this.deps.ports.clock.now()), {
+      priority: 'interactive',
+      isPreview: true,
+    });
     // Revoking sessions and the notice are planned on every run: they don't make a user "not done".
     const changeCount = plan.steps
       .filter((s) => !repeatableStepIds.has(s.stepId))
@@ -189,11 +204,21 @@ export class OffboardFlow implements Flow<OffboardInput> {
     return offboardSteps(input, this.deps.ports, { revokeSteps: this.deps.revoke?.steps ?? [] });
   }
 
-  /** Read-only dry run against live state, with the warnings attached to their steps. */
-  async plan(request: LifecycleRequest, priority: LimiterPriority = 'background'): Promise<Plan> {
+  /**
+   * Read-only dry run against live state, with the warnings attached to their steps. A preview
+   * (`use.isPreview`) takes the mailbox rights from the stored permission inventory and says how old
+   * it is; a run's plan refreshes the inventory first.
+   */
+  async plan(request: LifecycleRequest, use: PlanUse = {}): Promise<Plan> {
     const input = this.inputFor(request);
-    const ctx = { input, ports: this.deps.ports, signal: new AbortController().signal };
-    const [plan, warnings, ownership, devices] = await Promise.all([
+    const ctx = {
+      input,
+      ports: this.deps.ports,
+      signal: new AbortController().signal,
+      ...(use.isPreview && { isPreview: true }),
+    };
+    const priority: LimiterPriority = use.priority ?? 'background';
+    const [plan, warnings, ownership, devices, inventory] = await Promise.all([
       buildPlan(this.stepsFor(request), ctx, {
         clock: this.deps.ports.clock,
         priority,
@@ -202,13 +227,22 @@ export class OffboardFlow implements Flow<OffboardInput> {
       offboardWarnings(input, this.deps.ports),
       ownershipWarnings(input, this.deps.ports),
       deviceWarnings(input, this.deps.ports),
+      use.isPreview ? this.inventoryWarnings() : Promise.resolve(noWarnings),
     ]);
     return assertPlannable(this, {
       steps: plan.steps.map((s) => {
-        const extra = [warnings, ownership, devices].flatMap((w) => w[s.stepId] ?? []);
+        const extra = [warnings, ownership, devices, inventory].flatMap((w) => w[s.stepId] ?? []);
         return extra.length > 0 ? { ...s, warnings: [...(s.warnings ?? []), ...extra] } : s;
       }),
     });
+  }
+
+  /** The inventory's age (or progress), shown on the first mailbox-rights step of a preview. */
+  private async inventoryWarnings(): Promise<Record<string, string[]>> {
+    const inventory = this.deps.revoke?.inventory;
+    if (!inventory) return {};
+    const note = inventoryNote(await inventory.status(), this.deps.ports.clock.now());
+    return { [revokeStepIds.full_access]: [note] };
   }
 
   /** The leaver's OneDrive, when it was shared with the delegate. */

@@ -12,7 +12,7 @@ import type { LimiterPriority } from '../runner/system-limits.js';
 import type { AdaptiveLimiter } from './adaptive-limiter.js';
 import type { RevokeInput } from './input.js';
 import type { InventoryRecord } from './inventory-records.js';
-import type { PermissionInventory, RefreshReport } from './permission-inventory.js';
+import type { InventoryStatus, PermissionInventory, RefreshReport } from './permission-inventory.js';
 import {
   categoriesFor,
   fullAccessCategory,
@@ -40,7 +40,10 @@ export interface DiscoveryDeps {
 export interface DiscoveryOptions {
   /** Categories to look for; default the request's. */
   categories?: readonly RevokeCategory[];
-  /** Refresh the inventory when older than this before using it (default 60 s); `false` uses it as is. */
+  /**
+   * Refresh the inventory when older than this before using it (default 60 s); `false` uses it as
+   * stored (reloaded when another instance changed it), never scanning: previews in chat.
+   */
   inventoryMaxStalenessMs?: number | false;
   /** Mailboxes to re-read live besides the candidates (the final verification passes the planned ones). */
   alsoCheck?: readonly string[];
@@ -53,6 +56,8 @@ export interface Discovery {
   /** Things the operator should know (a target mailbox that does not exist, mailboxes the scan missed). */
   warnings: string[];
   inventory?: RefreshReport;
+  /** The inventory's state when it was used as stored (`inventoryMaxStalenessMs: false`). */
+  inventoryStatus?: InventoryStatus;
 }
 
 type MailboxRef = Pick<
@@ -213,6 +218,8 @@ export async function discoverPermissions(
       }
       if (options.inventoryMaxStalenessMs !== false) {
         report = await deps.inventory.ensureFresh(options.inventoryMaxStalenessMs ?? 60_000);
+      } else {
+        inventoryStatus = await deps.inventory.status();
       }
       const candidates = deps.inventory.candidatesFor(user);
       for (const record of candidates.fullAccess)
@@ -250,6 +257,7 @@ export async function discoverPermissions(
   };
 
   let inventoryReport: RefreshReport | undefined;
+  let inventoryStatus: InventoryStatus | undefined;
   const parts = await Promise.all([
     wanted.has('send_as') ? sendAs() : Promise.resolve([]),
     wanted.has('send_on_behalf') ? sendOnBehalf() : Promise.resolve([]),
@@ -265,5 +273,6 @@ export async function discoverPermissions(
   );
   const discovery: Discovery = { user, categories, permissions, warnings };
   if (inventoryReport) discovery.inventory = inventoryReport;
+  if (inventoryStatus) discovery.inventoryStatus = inventoryStatus;
   return discovery;
 }

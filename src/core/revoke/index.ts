@@ -25,8 +25,11 @@ export type { InventoryRecord, LocalChange } from './inventory-records.js';
 export {
   PermissionInventory,
   type PermissionInventoryOptions,
+  type InventoryStatus,
   type RefreshReport,
 } from './permission-inventory.js';
+export { inventoryNote } from './inventory-note.js';
+export { inventoryJobName, inventoryRefreshJob } from './inventory-job.js';
 export {
   categoriesFor,
   revokeUserFrom,

@@ -33,6 +33,10 @@ export const inventoryMetaSchema = z.object({
   updatedAt: z.number(),
   /** Epoch ms of the last refresh that paged through every mailbox. */
   lastListedAt: z.number().optional(),
+  /** Set while a refresh runs (written at its checkpoints): what it has done so far. */
+  progress: z
+    .object({ startedAt: z.number(), listed: z.number(), scanned: z.number(), toScan: z.number() })
+    .optional(),
 });
 export type InventoryMeta = z.infer<typeof inventoryMetaSchema>;
 

@@ -55,6 +55,18 @@ export interface RefreshReport {
   durationMs: number;
 }
 
+/** What `status` tells about the inventory, for the request cards and `jobs`. */
+export interface InventoryStatus {
+  /** False until a refresh has paged through every mailbox once: candidates may be missing. */
+  isComplete: boolean;
+  /** When the last complete listing started (epoch ms): the inventory's age. */
+  listedAt?: number;
+  /** Mailboxes with a record. */
+  records: number;
+  /** The refresh in progress (here or, as of its last checkpoint, on another instance). */
+  progress?: { startedAt: number; listed: number; scanned: number; toScan: number };
+}
+
 export class PermissionInventory {
   private readonly records = new Map<string, InventoryRecord>();
   private chunkCount: number;
@@ -64,6 +76,11 @@ export class PermissionInventory {
   private readonly dirty = new Set<number>();
   private writing: Promise<void> = Promise.resolve();
   private inflight: Promise<RefreshReport | undefined> | undefined;
+  /** The refresh this instance is running: callers share it, and memory is ahead of the store meanwhile. */
+  private refreshing: Promise<RefreshReport> | undefined;
+  private progress: InventoryStatus['progress'];
+  /** Stops the refresh in progress: scans not started are skipped, finished ones are kept. */
+  private signal: AbortSignal | undefined;
   private readonly prefix: string;
 
   constructor(private readonly options: PermissionInventoryOptions) {
@@ -94,8 +111,28 @@ export class PermissionInventory {
     }
   }
 
+  /**
+   * The inventory's state as stored (one read), or as this instance's own refresh has it. Loads the
+   * stored records into memory when another instance changed them, so `candidatesFor` answers from
+   * the latest stored inventory without scanning anything.
+   */
+  async status(): Promise<InventoryStatus> {
+    if (!this.refreshing) await this.sync();
+    const meta = this.refreshing
+      ? undefined
+      : inventoryMetaSchema.safeParse(await this.options.state.get(`${this.prefix}meta`));
+    const listedAt = this.lastListedAt;
+    const status: InventoryStatus = { isComplete: listedAt !== undefined, records: this.records.size };
+    if (listedAt !== undefined) status.listedAt = listedAt;
+    const progress = this.progress ?? (meta?.success ? meta.data.progress : undefined);
+    if (progress) status.progress = { ...progress };
+    return status;
+  }
+
   /** Reloads only when the stored inventory changed since this instance last read or wrote it. */
   private async sync(): Promise<void> {
+    // During this instance's own refresh memory is ahead of the store: reloading would lose scans.
+    if (this.refreshing) return;
     const meta = inventoryMetaSchema.safeParse(await this.options.state.get(`${this.prefix}meta`));
     const storedAt = meta.success ? meta.data.updatedAt : undefined;
     if (storedAt === undefined || storedAt !== this.syncedAt) await this.load();
@@ -105,9 +142,25 @@ export class PermissionInventory {
    * Reloads from the store, pages through every mailbox and scans the new and stale ones. Scans start
    * while later pages are still being fetched.
    */
-  async refresh(): Promise<RefreshReport> {
+  refresh(signal?: AbortSignal): Promise<RefreshReport> {
+    if (this.refreshing) return this.refreshing;
+    this.signal = signal;
+    const running = this.sync()
+      .then(() => {
+        this.progress = { startedAt: this.options.clock.now(), listed: 0, scanned: 0, toScan: 0 };
+        return this.refreshAll();
+      })
+      .finally(() => {
+        this.refreshing = undefined;
+        this.progress = undefined;
+        this.signal = undefined;
+      });
+    this.refreshing = running;
+    return running;
+  }
+
+  private async refreshAll(): Promise<RefreshReport> {
     const startedAt = this.options.clock.now();
-    await this.sync();
     const maxAgeMs = this.options.maxAgeMs ?? 24 * 60 * 60 * 1000;
     const report: RefreshReport = {
       listed: 0,
@@ -132,12 +185,19 @@ export class PermissionInventory {
         report.listed += 1;
         const existing = this.records.get(key);
         if (needsScan(existing, info, this.options.clock.now(), maxAgeMs)) {
+          if (this.progress) this.progress.toScan += 1;
           scans.push(this.scanAndStore(info, existing, report));
         }
       }
+      if (this.progress) this.progress.listed = report.listed;
       cursor = page.next;
-    } while (cursor !== undefined);
+    } while (cursor !== undefined && this.signal?.aborted !== true);
     await Promise.all(scans);
+    if (this.signal?.aborted) {
+      // Keep what was scanned; the listing is incomplete, so nothing is dropped and the age stays.
+      await this.flush();
+      throw this.signal.reason instanceof Error ? this.signal.reason : new Error('The refresh was stopped');
+    }
     for (const key of [...this.records.keys()]) {
       if (!seen.has(key)) {
         this.records.delete(key);
@@ -146,6 +206,7 @@ export class PermissionInventory {
       }
     }
     this.lastListedAt = startedAt;
+    this.progress = undefined;
     await this.flush();
     report.durationMs = this.options.clock.now() - startedAt;
     return report;
@@ -157,6 +218,7 @@ export class PermissionInventory {
    */
   ensureFresh(withinMs = 60_000): Promise<RefreshReport | undefined> {
     if (this.inflight) return this.inflight;
+    if (this.refreshing) return this.refreshing;
     const running = (async (): Promise<RefreshReport | undefined> => {
       if (this.lastListedAt === undefined) await this.load();
       const listedAt = this.lastListedAt;
@@ -203,11 +265,14 @@ export class PermissionInventory {
   ): Promise<void> {
     const key = mailboxKey(info);
     try {
+      if (this.signal?.aborted) return;
       const record = await this.scan(info, existing?.calendarFolder);
       this.records.set(key, record);
       report.scanned += 1;
+      if (this.progress) this.progress.scanned = report.scanned;
       if (!existing) report.added += 1;
     } catch (error) {
+      if (this.signal?.aborted) return;
       if (error instanceof NotFoundError) {
         // Deleted between listing and scanning: nothing to inventory.
         if (this.records.delete(key)) report.dropped += 1;
@@ -221,10 +286,18 @@ export class PermissionInventory {
     if (report.scanned % checkpointEvery === 0) await this.flush();
   }
 
+  /** One Exchange read of a scan, through the limiter; skipped once the refresh was stopped. */
+  private read<T>(call: () => Promise<T>): Promise<T> {
+    return this.options.limiter.run(() => {
+      this.signal?.throwIfAborted();
+      return call();
+    });
+  }
+
   private async scan(info: MailboxInfo, cachedFolder: string | undefined): Promise<InventoryRecord> {
     const address = info.primarySmtpAddress;
     const [fullAccess, calendar] = await Promise.all([
-      this.options.limiter.run(() => this.options.mailbox.listFullAccess(address)),
+      this.read(() => this.options.mailbox.listFullAccess(address)),
       this.scanCalendar(address, cachedFolder),
     ]);
     return recordFromScan(info, fullAccess, calendar.folder, calendar.grants, this.options.clock.now());
@@ -239,17 +312,17 @@ export class PermissionInventory {
     address: string,
     cachedFolder: string | undefined,
   ): Promise<{ folder: string; grants: FolderPermission[] }> {
-    const { limiter, mailbox } = this.options;
-    const resolveFolder = (): Promise<string> => limiter.run(() => mailbox.getCalendarFolder(address));
+    const { mailbox } = this.options;
+    const resolveFolder = (): Promise<string> => this.read(() => mailbox.getCalendarFolder(address));
     const folder = cachedFolder ?? (await resolveFolder());
     try {
-      return { folder, grants: await limiter.run(() => mailbox.listFolderPermissions(folder, address)) };
+      return { folder, grants: await this.read(() => mailbox.listFolderPermissions(folder, address)) };
     } catch (error) {
       if (!(error instanceof NotFoundError) || cachedFolder === undefined) throw error;
       const fresh = await resolveFolder();
       return {
         folder: fresh,
-        grants: await limiter.run(() => mailbox.listFolderPermissions(fresh, address)),
+        grants: await this.read(() => mailbox.listFolderPermissions(fresh, address)),
       };
     }
   }
@@ -268,6 +341,7 @@ export class PermissionInventory {
       const updatedAt = Math.max(this.options.clock.now(), (this.syncedAt ?? 0) + 1);
       const meta: InventoryMeta = { version: 1, chunkCount: this.chunkCount, updatedAt };
       if (this.lastListedAt !== undefined) meta.lastListedAt = this.lastListedAt;
+      if (this.progress) meta.progress = { ...this.progress };
       await this.options.state.set(`${this.prefix}meta`, meta);
       this.syncedAt = updatedAt;
     });

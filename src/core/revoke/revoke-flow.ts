@@ -13,7 +13,8 @@ import { discoverPermissions, type Discovery, type DiscoveryDeps } from './disco
 import { parseRevokeInput, permissionTypes, type RevokeInput } from './input.js';
 import { buildPlan } from '../runner/build-plan.js';
 import type { FinishedRunStatus } from '../runner/events.js';
-import type { Flow, FlowResult } from '../flows/flow.js';
+import type { Flow, FlowResult, PlanUse } from '../flows/flow.js';
+import { inventoryNote } from './inventory-note.js';
 import { assertPlannable } from '../flows/registry.js';
 import { resolveSubject } from '../flows/resolve-subject.js';
 import { subjectOf } from '../flows/subject.js';
@@ -53,8 +54,16 @@ export class RevokeFlow implements Flow<RevokeInput> {
     if (resolved.kind !== 'allowed') return resolved;
     const user = resolved.user;
     const input = parseRevokeInput({ user: user.mail ?? user.userPrincipalName });
-    const discovery = await discoverPermissions(input, { ...this.deps.discovery, priority: 'interactive' });
-    if (discovery.permissions.length === 0) {
+    // No scan while someone waits: the stored inventory narrows where to look (the run refreshes it).
+    const discovery = await discoverPermissions(
+      input,
+      { ...this.deps.discovery, priority: 'interactive' },
+      { inventoryMaxStalenessMs: false },
+    );
+    const status = discovery.inventoryStatus;
+    if (status) discovery.warnings.push(inventoryNote(status, this.deps.ports.clock.now()));
+    // "Nothing to do" only when the inventory is complete: until then a right may not be known yet.
+    if (discovery.permissions.length === 0 && status?.isComplete !== false) {
       return {
         kind: 'nothing-to-do',
         message: `${user.displayName} holds no permissions on other mailboxes: nothing to do.`,
@@ -95,11 +104,12 @@ export class RevokeFlow implements Flow<RevokeInput> {
     return parseRevokeInput(request.options);
   }
 
-  async plan(request: LifecycleRequest): Promise<Plan> {
+  async plan(request: LifecycleRequest, use: PlanUse = {}): Promise<Plan> {
     const ctx = {
       input: this.inputFor(request),
       ports: this.deps.ports,
       signal: new AbortController().signal,
+      ...(use.isPreview && { isPreview: true }),
     };
     return assertPlannable(this, await buildPlan(this.steps, ctx, { clock: this.deps.ports.clock }));
   }

@@ -125,6 +125,8 @@ function revokeStep<TInput>(category: RevokeCategory, options: RevokeStepGroupOp
       limiter: options.limiter ?? new AdaptiveLimiter({ clock: ctx.ports.clock, signal: ctx.signal }),
     };
     if (options.inventory) deps.inventory = options.inventory;
+    // A preview is waited for: its reads go before the inventory's background scan.
+    if (ctx.isPreview) deps.priority = 'interactive';
     return deps;
   };
   const step: Step<TInput> = {
@@ -134,8 +136,11 @@ function revokeStep<TInput>(category: RevokeCategory, options: RevokeStepGroupOp
     async plan(ctx) {
       const input = select(ctx.input);
       if (!categoriesFor(input).includes(category)) return [];
-      const discoveryOptions =
-        options.inventoryMaxStalenessMs === undefined
+      // A preview answers from the stored inventory; a run's plan refreshes it first (waiting for the
+      // first inventory when there is none yet), so the run reads every candidate live.
+      const discoveryOptions = ctx.isPreview
+        ? { categories: [category], inventoryMaxStalenessMs: false as const }
+        : options.inventoryMaxStalenessMs === undefined
           ? { categories: [category] }
           : { categories: [category], inventoryMaxStalenessMs: options.inventoryMaxStalenessMs };
       const discovery = await discoverPermissions(input, depsOf(ctx), discoveryOptions);

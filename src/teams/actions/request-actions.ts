@@ -9,6 +9,7 @@ import { InvalidInputError } from '../../core/errors.js';
 import { isBulkRequest } from '../../core/offboard/bulk-offboard.js';
 import { isJoinersBatch } from '../../core/provision/joiners-batch.js';
 import type { LifecycleRequest, Principal, RequestKind } from '../../core/model.js';
+import type { PlanUse } from '../../core/flows/flow.js';
 import type { Plan } from '../../core/step.js';
 import type { BotDeps } from '../bot-deps.js';
 import { requesterConversation } from '../requester-conversation.js';
@@ -31,7 +32,7 @@ export { approvalCard, planKey } from './approval-views.js';
 interface Confirmable {
   /** Throws InvalidInputError with a message for the requester. */
   readChoices(request: LifecycleRequest, form: Record<string, unknown>): Promise<object>;
-  plan(request: LifecycleRequest): Promise<Plan>;
+  plan(request: LifecycleRequest, use?: PlanUse): Promise<Plan>;
 }
 
 function flowOf(deps: BotDeps, kind: RequestKind): Confirmable | null {
@@ -62,7 +63,8 @@ export async function confirmRequest(
   });
   if (!decision.isDone) return decision.message;
   const request = decision.request;
-  const plan = await flow.plan(request);
+  // The approval card's plan: a preview (no inventory scan inside the turn); the run plans again.
+  const plan = await flow.plan(request, { isPreview: true });
   await deps.store.state.set(planKey(request.id), plan);
   if (request.state === 'approved') {
     const here = TurnContext.getConversationReference(ctx.activity);

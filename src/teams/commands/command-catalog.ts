@@ -45,6 +45,7 @@ export const commandCatalog: readonly CommandInfo[] = [
     usage: 'reschedule <request id> <date> <time> [zone]',
     description: 'Move a scheduled offboarding to another leave time',
   },
+  { name: 'jobs', usage: 'jobs', description: 'Scheduled jobs: last run, next run and result' },
 ];
 
 export type ParsedCommand = { name: string; argument: string } | null;

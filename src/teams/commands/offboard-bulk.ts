@@ -4,7 +4,7 @@
  * once on a blast-radius card (count, protected accounts highlighted; two approvers when one is in
  * it), then the batch runs in the background with one progress card, updated at most every 2 s.
  */
-import { ActivityTypes, MessageFactory, TurnContext } from 'botbuilder';
+import { MessageFactory, TurnContext } from 'botbuilder';
 import { CsvFileError } from '../../core/csv-records.js';
 import { maxLeaversCsvBytes, parseLeaversCsv } from '../../core/offboard/leavers-csv.js';
 import type { BulkResult } from '../../core/runs/bulk-run-service.js';
@@ -20,6 +20,7 @@ import { bulkCardData, type BulkProgress } from '../cards/offboard-bulk.data.js'
 import { cardAttachment, renderCard, type AdaptiveCardJson } from '../cards/render-card.js';
 import type { Reply, Turn } from '../route.js';
 import { parseCommand } from './command-catalog.js';
+import { answerInBackground, statusCard } from './deferred-reply.js';
 import { markdownText as md } from '../cards/markdown-text.js';
 
 const progressIntervalMs = 2000;
@@ -64,7 +65,11 @@ async function entriesOf(
   }
 }
 
-/** The typed list or CSV (the guard has checked that the sender may ask for an offboarding). */
+/**
+ * The typed list or CSV (the guard has checked that the sender may ask for an offboarding). The list
+ * is read within the turn; previewing every leaver reads the tenant, so the turn answers with a
+ * placeholder card that the preview (or the refusal) replaces when it is ready.
+ */
 export async function bulkOffboardCommand(turn: Turn, argument: string): Promise<void> {
   const { ctx, deps, actor } = turn;
   const bulk = deps.bulk;
@@ -74,33 +79,34 @@ export async function bulkOffboardCommand(turn: Turn, argument: string): Promise
     await ctx.sendActivity(found);
     return;
   }
-  await ctx.sendActivity({ type: ActivityTypes.Typing });
-  const result = await bulk.offboard.prepare(actor, found.entries);
-  if (result.kind === 'refused') {
-    await ctx.sendActivity(await turn.refuse(result.message));
-    return;
-  }
-  if (result.kind === 'too-many') {
-    await ctx.sendActivity(
-      await turn.refuse(
-        `That is ${result.count} leavers; the policy allows ${result.max} per request. Split the list; nothing was changed.`,
-      ),
-    );
-    return;
-  }
-  const { preview } = result;
-  if (preview.totals.ready === 0) {
-    const why = preview.items.map(
-      (i) =>
-        `line ${i.line} ${md(i.userPrincipalName)}: ${i.status}${i.message ? ` (${md(i.message)})` : ''}`,
-    );
-    await ctx.sendActivity(
-      `Nobody in the list can be offboarded; nothing was changed.\n\n${why.slice(0, 30).join('\n\n')}`,
-    );
-    return;
-  }
-  const request = await bulk.offboard.createRequest(actor, preview, found.source);
-  await ctx.sendActivity({ attachments: [cardAttachment(bulkCard(request, true))] });
+  const count = found.entries.length;
+  await answerInBackground(
+    turn,
+    statusCard(
+      `Planning the offboarding of ${count} leaver${count === 1 ? '' : 's'}…`,
+      'Reading each account, mailbox, groups and licences.',
+    ),
+    'offboard.bulk',
+    async () => {
+      const result = await bulk.offboard.prepare(actor, found.entries);
+      if (result.kind === 'refused') return turn.refuse(result.message);
+      if (result.kind === 'too-many') {
+        return turn.refuse(
+          `That is ${result.count} leavers; the policy allows ${result.max} per request. Split the list; nothing was changed.`,
+        );
+      }
+      const { preview } = result;
+      if (preview.totals.ready === 0) {
+        const why = preview.items.map(
+          (i) =>
+            `line ${i.line} ${md(i.userPrincipalName)}: ${i.status}${i.message ? ` (${md(i.message)})` : ''}`,
+        );
+        return `Nobody in the list can be offboarded; nothing was changed.\n\n${why.slice(0, 30).join('\n\n')}`;
+      }
+      const request = await bulk.offboard.createRequest(actor, preview, found.source);
+      return bulkCard(request, true);
+    },
+  );
 }
 
 export async function confirmBulk(turn: Turn, data: VersionedActionData): Promise<Reply> {

@@ -156,6 +156,7 @@ describe('bot commands', () => {
       'history',
       'cancel',
       'reschedule',
+      'jobs',
     ]);
   });
 

@@ -8,6 +8,7 @@ import {
   actionsOf,
   cardIn,
   personas,
+  settledReplies,
   startBotHarness,
   tenantId,
   textOf,
@@ -158,8 +159,11 @@ describe('bulk offboarding from Teams (TestAdapter, real connectors against the 
         },
       ],
     });
-    const replies: Partial<Activity>[] = [];
-    for (let a = bot.adapter.activeQueue.shift(); a; a = bot.adapter.activeQueue.shift()) replies.push(a);
+    const sent: Partial<Activity>[] = [];
+    for (let a = bot.adapter.activeQueue.shift(); a; a = bot.adapter.activeQueue.shift()) sent.push(a);
+    // The turn answers with a placeholder; the preview replaces it when it is ready.
+    expect(JSON.stringify(cardIn(sent))).toContain('Planning the offboarding of 2 leavers');
+    const replies = await settledReplies(bot.services.deps.background, bot.gateway)(sent);
     const card = JSON.stringify(cardIn(replies));
     expect(card).toContain('Bulk offboarding: 1 leavers');
     expect(card).toContain('Teams file leavers.csv');
