@@ -391,16 +391,12 @@ export async function createServices(
     flows,
     schedule,
     stages,
+    jobs,
   };
 }
 
 export async function startBot(config: AppConfig, options: StartOptions = {}): Promise<RunningBot> {
-  const { app, adapter, store, coordinator, logger, provisioning, deps, ports, bulk, schedule, stages } =
-  return { deps, app, adapter, store, coordinator, logger, provisioning, ports, bulk, runner, flows, jobs };
-}
-
-export async function startBot(config: AppConfig, options: StartOptions = {}): Promise<RunningBot> {
-  const { app, adapter, store, coordinator, logger, provisioning, deps, ports, bulk, jobs } =
+  const { app, adapter, store, coordinator, logger, provisioning, deps, ports, bulk, schedule, stages, jobs } =
     await createServices(config, options);
   const http = createHttpApp({
     adapter,

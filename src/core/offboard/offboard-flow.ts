@@ -23,11 +23,10 @@ import {
 import { offboardStepCatalog, offboardSteps } from './offboard-plan.js';
 import { spoGrantDelegate } from './onedrive-steps.js';
 import { scheduleDeletion, type ScheduledDeletionDeps } from './scheduled-deletion.js';
-import type { Flow, FlowResult, SummaryLink, SummaryMeeting } from '../flows/flow.js';
 import { keptMeetingsOf } from './kept-meetings.js';
 import { delegationExpirySteps } from './delegation-expiry-steps.js';
 import type { OffboardStages } from './offboard-stages.js';
-import type { Flow, FlowResult, PlanUse, SummaryLink } from '../flows/flow.js';
+import type { Flow, FlowResult, PlanUse, SummaryLink, SummaryMeeting } from '../flows/flow.js';
 import { previewRequest } from '../flows/preview-request.js';
 import { assertPlannable } from '../flows/registry.js';
 import { resolveSubject } from '../flows/resolve-subject.js';

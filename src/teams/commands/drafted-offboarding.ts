@@ -25,7 +25,7 @@ export function awaitsActorsConfirmation(turn: Turn, request: LifecycleRequest):
 /** The request card of an offboarding awaiting its requester's confirmation, planned now. */
 export async function requestCardToConfirm(turn: Turn, request: LifecycleRequest): Promise<AdaptiveCardJson> {
   const { deps } = turn;
-  const plan = await deps.offboard.plan(request, 'interactive');
+  const plan = await deps.offboard.plan(request, { priority: 'interactive', isPreview: true });
   await deps.store.state.set(planKey(request.id), plan);
   const isProtected = await deps.policy.isProtected(request.subject);
   const delegate = (request.options as { delegate?: { displayName?: string } | null }).delegate;
