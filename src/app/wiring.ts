@@ -332,7 +332,6 @@ export async function createServices(
     starter: coordinator,
     users: ports.users,
     policy,
-    // eslint-disable-next-line @typescript-eslint/no-use-before-define -- read at notice time, after start-up
     notices: new TeamsScheduleNotices(() => deps),
     clock: devClock ?? options.scheduleClock ?? systemClock,
     log: logger,
@@ -396,8 +395,20 @@ export async function createServices(
 }
 
 export async function startBot(config: AppConfig, options: StartOptions = {}): Promise<RunningBot> {
-  const { app, adapter, store, coordinator, logger, provisioning, deps, ports, bulk, schedule, stages, jobs } =
-    await createServices(config, options);
+  const {
+    app,
+    adapter,
+    store,
+    coordinator,
+    logger,
+    provisioning,
+    deps,
+    ports,
+    bulk,
+    schedule,
+    stages,
+    jobs,
+  } = await createServices(config, options);
   const http = createHttpApp({
     adapter,
     handle: async (context) => {
