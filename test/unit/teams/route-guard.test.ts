@@ -204,6 +204,7 @@ describe('the route guard', () => {
     history: () => ({ text: `history ${oversized}` }),
     cancel: () => ({ text: `cancel ${oversized}` }),
     reschedule: () => ({ text: `reschedule ${oversized}` }),
+    jobs: () => ({ text: `jobs ${oversized}` }),
     'dev.clock': () => ({ text: `clock ${oversized}` }),
     help: () => ({ text: `help ${oversized}` }),
     'card.submit': () => ({
