@@ -15,9 +15,13 @@ import type { Clock } from '../ports/clock.js';
 import { errorSummary, type Log } from '../ports/log.js';
 import type { QueueItem, Store } from '../ports/store.js';
 import type { Users } from '../ports/users.js';
+import { revokeStepIds } from '../revoke/revoke-steps.js';
 import type { Decision, RequestService } from '../requests/request-service.js';
 import type { Plan } from '../step.js';
 import { describeLeaveTime, leaveScheduleOf, type LeaveSchedule } from './leave-time.js';
+
+/** Steps whose changes are discovered at run time: the rights on other mailboxes. */
+const foundAtRunTime: ReadonlySet<string> = new Set(Object.values(revokeStepIds));
 
 export const scheduledOffboardKind = 'offboard.scheduled';
 
@@ -253,9 +257,12 @@ export class ScheduledOffboarding {
     }
     const plan = await this.deps.flow.plan(request);
     const approved = new Set(approvedChanges);
-    const added = plan.steps.flatMap((s) =>
-      s.changes.filter((c) => !approved.has(`${s.stepId}:${c.key}`)).map(() => s.title),
-    );
+    // The leaver's rights on other mailboxes are approved as a kind of change: which mailboxes is
+    // found at run time (the approval card may have been planned before the permission inventory
+    // was built), exactly as for an offboarding that runs at once.
+    const added = plan.steps
+      .filter((s) => !foundAtRunTime.has(s.stepId))
+      .flatMap((s) => s.changes.filter((c) => !approved.has(`${s.stepId}:${c.key}`)).map(() => s.title));
     if (added.length > 0) {
       const titles = [...new Set(added)].slice(0, 5).join(', ');
       reasons.push(
