@@ -219,6 +219,7 @@ export async function createServices(
     ports,
     requests: store.requests,
     journal: store.journal,
+    audit: store.audit,
     state: store.state,
     requestService,
     policy,

@@ -8,7 +8,7 @@
 import { isTerminal, type LifecycleRequest, type Principal } from '../model.js';
 import type { Policy } from '../policy/policy.js';
 import type { Ports } from '../ports/index.js';
-import type { Journal, KeyValueStore, RequestStore, RunRecord } from '../ports/store.js';
+import type { AuditLog, Journal, KeyValueStore, RequestStore, RunRecord } from '../ports/store.js';
 import type { RequestService } from '../requests/request-service.js';
 import { buildPlan } from '../runner/build-plan.js';
 import type { FinishedRunStatus } from '../runner/events.js';
@@ -21,6 +21,7 @@ import { personOf, subjectOf } from '../flows/subject.js';
 import { chooseDelegate } from '../offboard/delegate-choice.js';
 import { offboardOptionsSchema, type OffboardInput } from '../offboard/offboard-input.js';
 import type { RevokeRunFinisher } from '../revoke/revoke-finish.js';
+import { cutFirst, type FirstCutEntry } from './contain-first-cut.js';
 import { containStepCatalog, containSteps } from './contain-plan.js';
 import { buildContainTimeline, type DraftedOffboarding } from './contain-timeline.js';
 
@@ -36,6 +37,8 @@ export interface ContainFlowDeps {
   ports: Ports;
   requests: RequestStore;
   journal: Pick<Journal, 'list'>;
+  /** Where the first cut audits its changes (the runner audits the rest). */
+  audit: Pick<AuditLog, 'append'>;
   requestService: RequestService;
   policy: Policy;
   limiter?: SystemLimiter;
@@ -128,6 +131,24 @@ export class ContainFlow implements Flow<OffboardInput> {
 
   stepsFor(request: LifecycleRequest): Step<OffboardInput>[] {
     return containSteps(this.inputFor(request), this.deps.ports, this.deps.revoke.steps);
+  }
+
+  /**
+   * The first cut (`contain-first-cut.ts`): the sessions are revoked as soon as the request is claimed
+   * for its run, before the rest of the plan is read.
+   */
+  applyAhead(request: LifecycleRequest): Promise<FirstCutEntry[]> {
+    const deps = {
+      state: this.deps.state,
+      audit: this.deps.audit,
+      ...(this.deps.limiter && { limiter: this.deps.limiter }),
+    };
+    const ctx = {
+      input: this.inputFor(request),
+      ports: this.deps.ports,
+      signal: new AbortController().signal,
+    };
+    return cutFirst(deps, request, ctx);
   }
 
   /**

@@ -5,7 +5,7 @@
  */
 import type { LifecycleRequest, Principal, RequestKind } from '../model.js';
 import type { IdentityUser } from '../ports/identity.js';
-import type { RunRecord } from '../ports/store.js';
+import type { JournalEntry, RunRecord } from '../ports/store.js';
 import type { ContainTimeline } from '../contain/contain-timeline.js';
 import type { RevokeSummary } from '../revoke/revoke-summary.js';
 import type { StageView } from '../offboard/offboard-stages.js';
@@ -72,6 +72,13 @@ export interface Flow<TInput = unknown> {
   links?(run: RunRecord): SummaryLink[];
   /** Meetings kept for the delegate, from the run's plan. */
   keptMeetings?(run: RunRecord): SummaryMeeting[];
+  /**
+   * Changes made as soon as the request is claimed for its run, before `plan` reads anything (the
+   * containment's first cut). Returns their journal entries, which the run service appends to the run
+   * once it is stored; `plan` lists these changes, so the runner finds them applied and does not apply
+   * them again. A resumed start gets back what was already done, not a second cut.
+   */
+  applyAhead?(request: LifecycleRequest): Promise<Omit<JournalEntry, 'runId' | 'id'>[]>;
   /** Called once when the run finished (reports, webhooks, scheduling), before the summary is shown. */
   onFinished?(request: LifecycleRequest, run: RunRecord, status: FinishedRunStatus): Promise<FlowResult[]>;
 }

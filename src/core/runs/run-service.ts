@@ -154,11 +154,14 @@ export class RunService {
   }
 
   /**
-   * Plan, show the first progress, then store the run with where it is shown: a queued run always
-   * knows its progress message, so whichever instance claims it updates that message.
+   * Apply what the flow makes ahead of its plan, plan, show the first progress, then store the run with
+   * where it is shown (a queued run always knows its progress message, so whichever instance claims it
+   * updates that message) and the journal entries of the changes made ahead.
    */
   private async createRun(request: LifecycleRequest, runId: string, target: object): Promise<void> {
     const flow = this.deps.flows.flowFor(request);
+    // Made before the plan is read (the containment's first cut); journaled once the run exists.
+    const ahead = (await flow.applyAhead?.(request)) ?? [];
     const plan = await flow.plan(request);
     const progress: StoredProgress = { startedAt: this.deps.clock.now() };
     try {
@@ -179,6 +182,7 @@ export class RunService {
       input: flow.inputFor(request),
       progress,
     });
+    for (const entry of ahead) await this.deps.store.journal.append({ ...entry, runId });
     // Cancelled while planning: the run starts cancelled and skips every step.
     const current = await this.deps.store.requests.get(request.id);
     if (current?.state === 'cancelled') await this.deps.store.runs.requestCancel(runId);
