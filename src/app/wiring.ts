@@ -184,6 +184,8 @@ export async function createServices(
     approvalsConversationKey,
     logger,
   });
+  // Sandbox mode only: the schedule's and the stages' clock can be moved forward for demos (`clock +2h`).
+  const devClock = config.mode === 'sandbox' ? new DevClock(options.scheduleClock ?? systemClock) : undefined;
   // The stages use the offboarding's input and the shared Runner, both built below (called later only).
   const stages: OffboardStages = new OffboardStages({
     store,
@@ -192,7 +194,7 @@ export async function createServices(
     ports,
     notifier: stageNotifier,
     policy: config.offboardStages,
-    clock: systemClock,
+    clock: devClock ?? systemClock,
     log: logger,
   });
   const extensions = new DelegationExtensions({
@@ -201,7 +203,7 @@ export async function createServices(
     policy,
     stagePolicy: config.offboardStages,
     notifier: stageNotifier,
-    clock: systemClock,
+    clock: devClock ?? systemClock,
     tenantId: config.tenant.id,
   });
   const offboard: OffboardFlow = new OffboardFlow({
@@ -324,8 +326,6 @@ export async function createServices(
       claimMs: Math.max(config.runner.leaseMs, 6_000),
     }),
   };
-  // Sandbox mode only: the schedule's clock can be moved forward for demos (`clock +2h`).
-  const devClock = config.mode === 'sandbox' ? new DevClock(options.scheduleClock ?? systemClock) : undefined;
   const schedule = new ScheduledOffboarding({
     store,
     requestService,

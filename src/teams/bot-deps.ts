@@ -64,8 +64,14 @@ export interface BotDeps {
   provision?: ProvisionBotDeps;
   /** Signed proof packs (the summary card's Proof pack button), when a signing key is configured. */
   proof?: ProofPacks;
-  /** The offboarding's later stages (`status`, the summary) and delegation extensions (Extend). */
-  stages?: { view: Pick<OffboardStages, 'stagesOf' | 'policy'>; extensions: DelegationExtensions };
+  /**
+   * The offboarding's later stages (`status`, the summary; `processDue` for the sandbox's `clock`
+   * command) and delegation extensions (Extend).
+   */
+  stages?: {
+    view: Pick<OffboardStages, 'stagesOf' | 'policy' | 'processDue'>;
+    extensions: DelegationExtensions;
+  };
   /** Scheduled jobs, for `jobs`. */
   jobs?: Pick<JobScheduler, 'list'>;
 }

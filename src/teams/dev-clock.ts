@@ -1,8 +1,10 @@
 /**
  * Sandbox mode only: a clock that can run ahead of the wall clock, so a demo in `npm run dev` can
- * reach a scheduled offboarding's reminder and due time without waiting. It drives the schedule alone
- * (what is due, what counts as past); runs, leases and audit times keep the real clock. The `clock`
- * command exists only when the bot is wired with one, which `wiring.ts` does in sandbox mode only.
+ * reach a scheduled offboarding's reminder and due time, and the later stages (the delegate's expiry
+ * notice, the delegation expiry, extensions), without waiting. It drives the schedule and the stages
+ * (what is due, what counts as past, the stages' audit times); runs, leases and the other audit times
+ * keep the real clock. The `clock` command exists only when the bot is wired with one, which
+ * `wiring.ts` does in sandbox mode only.
  */
 import type { Clock } from '../core/ports/clock.js';
 import type { Turn } from './route.js';
@@ -61,13 +63,28 @@ export async function clockCommand(turn: Turn, argument: string): Promise<void> 
       details: { offsetMs: clock.offset },
     });
   }
-  const handled = text === '' ? 0 : ((await deps.schedule?.poll()) ?? 0);
+  const handled = text === '' ? 0 : await runDue(turn);
   const offsetHours = Math.round(clock.offset / 360_000) / 10;
   await ctx.sendActivity(
     `Sandbox time: ${new Date(clock.now()).toISOString().slice(0, 16).replace('T', ' ')} UTC ` +
       `(${offsetHours} h ahead of the real clock)` +
       (handled > 0 ? `; ${handled} scheduled item${handled === 1 ? '' : 's'} handled.` : '.'),
   );
+}
+
+/**
+ * Handles what fell due at the new time: the scheduled offboardings (a reminder handled in one pass
+ * makes its run due in the next, so passes repeat while they find work, a few at most), then the
+ * stages (the expiry notice before the expiry, as the stages order them).
+ */
+async function runDue({ deps }: Turn): Promise<number> {
+  let handled = 0;
+  for (let pass = 0; pass < 5; pass++) {
+    const found = (await deps.schedule?.poll()) ?? 0;
+    handled += found;
+    if (found === 0) break;
+  }
+  return handled + ((await deps.stages?.view.processDue()) ?? 0);
 }
 
 const clockText = /^\s*(?:<at>[^<]*<\/at>\s*)*clock\b(.*)$/is;
