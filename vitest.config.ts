@@ -12,7 +12,7 @@ const workers = Number(process.env['LIFECYCLE_TEST_WORKERS'] ?? Math.max(3, avai
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
+    testTimeout: 60_000,
     hookTimeout: 180_000,
     pool: 'forks',
     poolOptions: { forks: { maxForks: workers, minForks: 1 } },

@@ -45,6 +45,18 @@ export class TeamsRunReporter implements RunReporter {
     return activityId ? { reference, activityId } : undefined;
   }
 
+  async withdraw(location: object): Promise<void> {
+    const at = location as ProgressLocation;
+    try {
+      await this.gateway.update(at.reference, at.activityId, {
+        type: 'message',
+        text: 'The progress of this run is shown in the other progress message.',
+      });
+    } catch (error) {
+      this.logger.warn({ err: errorSummary(error) }, 'could not withdraw a second progress message');
+    }
+  }
+
   update(runId: string, location: object, view: () => Promise<RunView>): void {
     this.progress.schedule(runId, location as ProgressLocation, async () => progressCard(await view()));
   }

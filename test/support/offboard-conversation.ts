@@ -109,7 +109,10 @@ export function summaryOf(endpoint: ConnectorEndpoint, started: StartedOffboardi
   );
 }
 
-/** Progress cards of a request: cards posted after the approval that are not the summary. */
+/**
+ * Progress cards of a request: cards posted after the approval that are not the summary, nor the
+ * card of the offboarding's next stages that follows it.
+ */
 export function progressCardsOf(endpoint: ConnectorEndpoint, started: StartedOffboarding) {
   return [...endpoint.messages.values()].filter(
     (m) =>
@@ -117,6 +120,7 @@ export function progressCardsOf(endpoint: ConnectorEndpoint, started: StartedOff
       m.postedSeq > started.approvedSeq &&
       endpoint.cardOf(m) !== undefined &&
       !cardText(endpoint.cardOf(m)).includes('JSON export') &&
+      !cardText(endpoint.cardOf(m)).includes('Next stages of this offboarding') &&
       actionOf(endpoint.cardOf(m) ?? {}, 'Approve') === undefined,
   );
 }

@@ -30,6 +30,8 @@ export interface RunReporter {
    * shown, or undefined when it could not be shown (the run goes on; its summary is then not posted).
    */
   open(target: object, view: RunView): Promise<object | undefined>;
+  /** A progress message opened for a run another instance started first: replaced with a pointer. */
+  withdraw?(location: object): Promise<void>;
   /** Something changed; `view` is read when the reporter updates (it may coalesce updates). */
   update(runId: string, location: object, view: () => Promise<RunView>): void;
   /** The final progress, then the summary and the flow's results. Never throws. */

@@ -163,6 +163,9 @@ export class RunService {
     // Made before the plan is read (the containment's first cut); journaled once the run exists.
     const ahead = (await flow.applyAhead?.(request)) ?? [];
     const plan = await flow.plan(request);
+    // Planning can take a while (a first permission inventory): another instance may have given up
+    // waiting and created the run meanwhile. Its progress message is the one that counts.
+    if (await this.deps.store.runs.get(runId)) return;
     const progress: StoredProgress = { startedAt: this.deps.clock.now() };
     try {
       const location = await this.deps.reporter.open(target, {
@@ -174,14 +177,21 @@ export class RunService {
     } catch (error) {
       this.deps.log.warn({ err: errorSummary(error), requestId: request.id }, 'could not show the progress');
     }
-    await this.deps.store.runs.create({
-      id: runId,
-      requestId: request.id,
-      status: 'queued',
-      plan,
-      input: flow.inputFor(request),
-      progress,
-    });
+    try {
+      await this.deps.store.runs.create({
+        id: runId,
+        requestId: request.id,
+        status: 'queued',
+        plan,
+        input: flow.inputFor(request),
+        progress,
+      });
+    } catch (error) {
+      // Created by another instance between the check above and here: ours is a second message.
+      if (!(await this.deps.store.runs.get(runId))) throw error;
+      if (progress.location) await this.deps.reporter.withdraw?.(progress.location);
+      return;
+    }
     for (const entry of ahead) await this.deps.store.journal.append({ ...entry, runId });
     // Cancelled while planning: the run starts cancelled and skips every step.
     const current = await this.deps.store.requests.get(request.id);
