@@ -167,13 +167,22 @@ export class RunService {
     // waiting and created the run meanwhile. Its progress message is the one that counts.
     if (await this.deps.store.runs.get(runId)) return;
     const progress: StoredProgress = { startedAt: this.deps.clock.now() };
+    // A start killed between showing the progress and storing the run left its message behind: the
+    // start that takes over shows the run there instead of posting a second one.
+    const shownKey = `run-progress:${runId}`;
     try {
-      const location = await this.deps.reporter.open(target, {
-        request,
-        summary: summariseRun(plan, []),
-        elapsedMs: 0,
-      });
-      if (location) progress.location = location;
+      const shown = (await this.deps.store.state.get(shownKey)) as object | undefined;
+      const location =
+        shown ??
+        (await this.deps.reporter.open(target, {
+          request,
+          summary: summariseRun(plan, []),
+          elapsedMs: 0,
+        }));
+      if (location) {
+        progress.location = location;
+        if (!shown) await this.deps.store.state.set(shownKey, location);
+      }
     } catch (error) {
       this.deps.log.warn({ err: errorSummary(error), requestId: request.id }, 'could not show the progress');
     }
@@ -192,6 +201,7 @@ export class RunService {
       if (progress.location) await this.deps.reporter.withdraw?.(progress.location);
       return;
     }
+    if (progress.location) await this.deps.store.state.delete(shownKey);
     for (const entry of ahead) await this.deps.store.journal.append({ ...entry, runId });
     // Cancelled while planning: the run starts cancelled and skips every step.
     const current = await this.deps.store.requests.get(request.id);
