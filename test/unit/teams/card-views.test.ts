@@ -111,6 +111,10 @@ describe('approval cards per viewer and the approvals status line', () => {
         e.actor.aadObjectId === personas.ordinary.aadObjectId,
     );
     expect(byOutsider.length).toBeGreaterThan(0);
+
+    // An approver the cards do not list yet gets their own view from `status`.
+    const status = await bot.say(personas.approver2, `status ${requestId}`);
+    expect(titles(cardIn(status))).toEqual(['Approve', 'Reject']);
   });
 
   it('turns the channel card into a status line that follows the request to its end', async () => {
