@@ -4,6 +4,7 @@
  * them; they are never logged (see `describeConfig`).
  */
 import { readFileSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { parseCron } from '../core/schedule/cron.js';
 import { sandboxEnvDefaults } from './sandbox-defaults.js';
@@ -142,6 +143,28 @@ const envSchema = z.object({
     }),
   /** How often each instance looks for due scheduled jobs. */
   JOBS_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  /**
+   * Joiners from a drop folder (an IDM export share): the absolute path of the folder whose CSV files
+   * are provisioned by the job `joiners.drop-folder`; unset, the job is off.
+   */
+  JOINERS_DROP_FOLDER: z
+    .string()
+    .trim()
+    .optional()
+    .refine((value) => !value || isAbsolute(value), { message: 'must be an absolute path' }),
+  /**
+   * A file is taken when its size and time are the same at two looks this far apart (a file still
+   * being written waits for the next run); 0 trusts writers to write `*.tmp` and rename.
+   */
+  JOINERS_DROP_SETTLE_SECONDS: z.coerce.number().min(0).max(600).default(2),
+  /** When the joiners drop folder is read (five-field cron, UTC), or `off`. */
+  JOINERS_DROP_SCHEDULE: z
+    .string()
+    .trim()
+    .default('*/15 * * * *')
+    .refine((value) => value === 'off' || isCron(value), {
+      message: 'must be a five-field cron expression (minute hour day month weekday, UTC) or off',
+    }),
 });
 
 function isCron(value: string): boolean {
@@ -229,6 +252,8 @@ export interface AppConfig {
   proofSigningKeyFile: string | undefined;
   /** Scheduled jobs: the inventory's cron expression (null: off) and the poll interval. */
   schedules: { inventoryRefresh: string | null; pollMs: number };
+  /** The joiners drop folder and its schedule; null when off. */
+  joinersDropFolder: { folder: string; schedule: string; settleMs: number } | null;
 }
 
 export class ConfigError extends Error {
@@ -332,6 +357,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   ) {
     problems.push('TICKET_WEBHOOK_URL and TICKET_WEBHOOK_SECRET go together');
   }
+  if (e.JOINERS_DROP_FOLDER && e.JOINERS_DROP_SCHEDULE !== 'off') {
+    if (!e.PROVISIONING_CONFIG_FILE && !isSandbox) {
+      problems.push('JOINERS_DROP_FOLDER needs provisioning: set PROVISIONING_CONFIG_FILE');
+    }
+    if (e.APPROVAL_REQUIRED_PROVISION) {
+      // Nobody approves a drop folder's rows: every row would stop at `needs-approval`.
+      problems.push('JOINERS_DROP_FOLDER provisions without an approval: unset APPROVAL_REQUIRED_PROVISION');
+    }
+  }
   let offboardStages = defaultStagePolicy;
   if (e.OFFBOARD_STAGES_FILE) {
     try {
@@ -431,5 +465,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       inventoryRefresh: e.INVENTORY_REFRESH_SCHEDULE === 'off' ? null : e.INVENTORY_REFRESH_SCHEDULE,
       pollMs: e.JOBS_POLL_MS,
     },
+    joinersDropFolder:
+      e.JOINERS_DROP_FOLDER && e.JOINERS_DROP_SCHEDULE !== 'off'
+        ? {
+            folder: e.JOINERS_DROP_FOLDER,
+            schedule: e.JOINERS_DROP_SCHEDULE,
+            settleMs: e.JOINERS_DROP_SETTLE_SECONDS * 1000,
+          }
+        : null,
   };
 }

@@ -15,6 +15,11 @@ import { BackgroundTasks } from '../teams/background-tasks.js';
 import type { ProvisionBotDeps } from '../teams/bot-deps.js';
 import { loadProvisioningMapping, sandboxMappingPath } from './provisioning-mapping.js';
 import { PendingWorker } from '../core/provision/pending-worker.js';
+import {
+  JoinersDropFolder,
+  joinersDropJobName,
+  type JoinersDropFolderSettings,
+} from '../core/provision/joiners-drop-folder.js';
 import { ReportSender } from '../teams/reports/provision-report-sender.js';
 
 export interface ProvisioningSettings {
@@ -24,11 +29,15 @@ export interface ProvisioningSettings {
   tenantId: string;
   itChannelConversationId: string | undefined;
   senderUserPrincipalName: string | undefined;
+  /** The joiners drop folder and its schedule; null or absent when off. */
+  joinersDropFolder?: JoinersDropFolderSettings | null;
 }
 
 export interface ProvisioningServices extends ProvisionBotDeps {
   mapping: ResolvedMapping;
   worker: PendingWorker;
+  /** The joiners drop folder (its scheduled job is `joiners.drop-folder`); null when off. */
+  joinersDropFolder: JoinersDropFolder | null;
 }
 
 export interface ProvisioningDeps {
@@ -107,5 +116,25 @@ export function buildProvisioning(
       'provisioning batch failed',
     );
   });
-  return { mapping, flow, batch, reports, worker, background };
+  const joinersDropFolder = settings.joinersDropFolder
+    ? new JoinersDropFolder(
+        {
+          store: deps.store,
+          clock: deps.ports.clock,
+          log: logger,
+          batch,
+          policy: deps.policy,
+          requester: {
+            aadObjectId: joinersDropJobName,
+            tenantId: settings.tenantId,
+            displayName: 'Joiners drop folder',
+          },
+          onReport: async (report) => {
+            await reports.send(report);
+          },
+        },
+        settings.joinersDropFolder,
+      )
+    : null;
+  return { mapping, flow, batch, reports, worker, background, joinersDropFolder };
 }

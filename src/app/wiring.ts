@@ -244,6 +244,7 @@ export async function createServices(
     tenantId: config.tenant.id,
     itChannelConversationId: config.notices.itChannelConversationId,
     senderUserPrincipalName: config.notices.senderUserPrincipalName,
+    joinersDropFolder: config.joinersDropFolder,
   };
   const provisionFlow = await loadProvisioningFlow(provisionSettings, {
     ports,
@@ -289,6 +290,7 @@ export async function createServices(
       gateway,
       logger,
     });
+  if (provisioning?.joinersDropFolder) jobs.register(provisioning.joinersDropFolder.job);
   const approvalsStatus = new ApprovalsStatus({
     store,
     gateway,
