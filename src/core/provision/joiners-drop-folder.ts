@@ -74,27 +74,13 @@ export function parseJoinersDrop(text: string): ParsedDropFile<JoinerRow> {
   }
 }
 
-export class JoinersDropFolder {
-  private readonly processor: DropFolderProcessor<JoinerRow>;
-  private results: { row: BatchRowResult; report: BatchReport }[] = [];
+type RowResults = { row: BatchRowResult; report: BatchReport }[];
 
+export class JoinersDropFolder {
   constructor(
     private readonly deps: JoinersDropFolderDeps,
     private readonly settings: JoinersDropFolderSettings,
-  ) {
-    this.processor = new DropFolderProcessor<JoinerRow>(
-      { store: deps.store, clock: deps.clock, log: deps.log },
-      {
-        name: 'joiners',
-        folder: settings.folder,
-        parse: parseJoinersDrop,
-        apply: (row, context) => this.provision(row, context.line, context.file),
-        maxFileBytes: maxCsvBytes,
-        ...(settings.settleMs !== undefined && { settleMs: settings.settleMs }),
-        ...(settings.claimMs !== undefined && { claimMs: settings.claimMs }),
-      },
-    );
-  }
+  ) {}
 
   get job(): ScheduledJob {
     return {
@@ -108,9 +94,20 @@ export class JoinersDropFolder {
   /** One pass over the folder; the rows provisioned are reported when there were any. */
   async run(signal?: AbortSignal): Promise<DropFolderRun> {
     const startedAt = new Date(this.deps.clock.now()).toISOString();
-    this.results = [];
-    const run = await this.processor.run(signal);
-    const results = this.results;
+    const results: RowResults = [];
+    const processor = new DropFolderProcessor<JoinerRow>(
+      { store: this.deps.store, clock: this.deps.clock, log: this.deps.log },
+      {
+        name: 'joiners',
+        folder: this.settings.folder,
+        parse: parseJoinersDrop,
+        apply: (row, context) => this.provision(row, context.line, context.file, results),
+        maxFileBytes: maxCsvBytes,
+        ...(this.settings.settleMs !== undefined && { settleMs: this.settings.settleMs }),
+        ...(this.settings.claimMs !== undefined && { claimMs: this.settings.claimMs }),
+      },
+    );
+    const run = await processor.run(signal);
     const last = results.at(-1)?.report;
     if (last && this.deps.onReport) {
       const files = run.files.filter((f) => f.outcome === 'processed').map((f) => f.name);
@@ -132,21 +129,32 @@ export class JoinersDropFolder {
    * Previews the row (decision, plan, seats), checks the policy on the joiner's account, then runs it.
    * A row whose earlier attempt was interrupted is simply run again: the plan finds what is done.
    */
-  private async provision(row: JoinerRow, line: number, file: string): Promise<RowOutcome> {
+  private async provision(
+    row: JoinerRow,
+    line: number,
+    file: string,
+    results: RowResults,
+  ): Promise<RowOutcome> {
     const { batch, policy, requester } = this.deps;
     const source = `drop folder ${file}`;
     const preview = await batch.run([{ line, row }], { requester, source, isDryRun: true, concurrency: 1 });
     const planned = preview.rows[0];
     if (!planned) return { status: 'failed', isFailure: true, detail: 'The row was not decided.' };
-    if (planned.status === 'planned' && planned.userId !== undefined) {
+    if (planned.status === 'planned') {
+      if (planned.userId === undefined) {
+        return refused(results, planned, preview, 'failed', 'The joiner has no Entra ID account id.');
+      }
       const check = await policy.checkSubject(
         requester,
         { id: planned.userId, userPrincipalName: planned.userPrincipalName },
         'provision',
       );
-      if (!check.decision.isAllowed) return this.refused(planned, preview, 'failed', check.decision.reason);
+      if (!check.decision.isAllowed) {
+        return refused(results, planned, preview, 'failed', check.decision.reason);
+      }
       if (check.approvalsRequired > 0) {
-        return this.refused(
+        return refused(
+          results,
           planned,
           preview,
           'needs-approval',
@@ -155,19 +163,25 @@ export class JoinersDropFolder {
       }
     } else if (planned.status !== 'queued') {
       // nothing to do, or refused by the decision, the plan or the seats: nothing runs.
-      this.results.push({ row: planned, report: preview });
+      results.push({ row: planned, report: preview });
       return outcomeOf(planned);
     }
     const report = await batch.run([{ line, row }], { requester, source, isDryRun: false, concurrency: 1 });
     const result = report.rows[0] ?? { ...planned, status: 'failed', error: 'The row was not run.' };
-    this.results.push({ row: result, report });
+    results.push({ row: result, report });
     return outcomeOf(result);
   }
+}
 
-  private refused(row: BatchRowResult, preview: BatchReport, status: string, reason: string): RowOutcome {
-    this.results.push({ row: { ...row, status: 'failed', error: reason }, report: preview });
-    return { status, isFailure: true, detail: reason };
-  }
+function refused(
+  results: RowResults,
+  row: BatchRowResult,
+  preview: BatchReport,
+  status: string,
+  reason: string,
+): RowOutcome {
+  results.push({ row: { ...row, status: 'failed', error: reason }, report: preview });
+  return { status, isFailure: true, detail: reason };
 }
 
 function outcomeOf(row: BatchRowResult): RowOutcome {
