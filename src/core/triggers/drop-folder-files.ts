@@ -134,13 +134,28 @@ export async function readFileSafely(root: string, name: string, maxBytes: numbe
   }
 }
 
-/** Text of a UTF-8 file (a leading BOM is the parser's business); refuses other encodings. */
-export function decodeUtf8(bytes: Buffer): string {
+/**
+ * The file's text: UTF-8 (a leading BOM is the parser's business), or UTF-16 when it starts with its
+ * byte-order mark (what Windows PowerShell's `Out-File` writes). Anything else, and text holding NUL
+ * characters (UTF-16 without a mark), is refused.
+ */
+export function decodeText(bytes: Buffer): string {
+  const encoding =
+    bytes[0] === 0xff && bytes[1] === 0xfe
+      ? 'utf-16le'
+      : bytes[0] === 0xfe && bytes[1] === 0xff
+        ? 'utf-16be'
+        : 'utf-8';
+  let text: string;
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = new TextDecoder(encoding, { fatal: true, ignoreBOM: encoding === 'utf-8' }).decode(bytes);
   } catch {
-    throw new FileRejection('The file is not UTF-8 text.');
+    throw new FileRejection(
+      encoding === 'utf-8' ? 'The file is not UTF-8 text.' : 'The file is not valid UTF-16 text.',
+    );
   }
+  if (text.includes('\0')) throw new FileRejection('The file is not UTF-8 text (it holds NUL characters).');
+  return text;
 }
 
 /** `20261123T090000Z`: UTC, sortable, and valid in file names on every share. */

@@ -41,7 +41,10 @@ export interface DropFolderOptions<R> {
   /** Stable name of the trigger (`joiners`): part of the store keys, so renaming it forgets history. */
   name: string;
   folder: string;
-  /** Text of a UTF-8 file → rows or a refusal. Keys must be normalised (e.g. lower-case UPNs). */
+  /**
+   * The file's text (UTF-8, or UTF-16 with its byte-order mark) → rows or a refusal. Keys must be
+   * normalised by the parser (e.g. lower-case UPNs).
+   */
   parse(text: string, fileName: string): ParsedDropFile<R>;
   /** Applies one row; a throw becomes a `failed` fate. Must be idempotent when `isRetry` is set. */
   apply(row: R, context: { key: string; line: number; file: string; isRetry: boolean }): Promise<RowOutcome>;

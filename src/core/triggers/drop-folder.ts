@@ -29,7 +29,7 @@ import { createHash } from 'node:crypto';
 import { describeError } from '../errors.js';
 import type { QueueItem } from '../ports/store.js';
 import {
-  decodeUtf8,
+  decodeText,
   FileRejection,
   fileTimestamp,
   listCsvEntries,
@@ -204,7 +204,7 @@ export class DropFolderProcessor<R> {
         file.stored = stored.report;
         return true;
       }
-      const parsed = this.parse(decodeUtf8(bytes), name);
+      const parsed = this.parse(decodeText(bytes), name);
       if ('rejected' in parsed) file.rejection = parsed.rejected;
       else file.rows = parsed.rows;
     } catch (error) {

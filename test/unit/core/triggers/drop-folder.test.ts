@@ -147,6 +147,21 @@ describe('DropFolderProcessor', () => {
     expect(csvNames('Processed')).toEqual([]);
   });
 
+  it('reads UTF-16 with its byte-order mark and refuses UTF-16 without one', async () => {
+    const utf16 = (text: string, bom: boolean): Buffer =>
+      Buffer.concat([bom ? Buffer.from([0xff, 0xfe]) : Buffer.alloc(0), Buffer.from(text, 'utf16le')]);
+    await drop('marked.csv', utf16('upn,team\r\nzoë@contoso.com,IT\r\n', true), 90);
+    await drop('unmarked.csv', utf16('upn,team\nann@contoso.com,IT\n', false), 30);
+
+    await processor().run();
+
+    expect(target.writes).toEqual(['zoë@contoso.com']);
+    expect(csvNames('Processed')).toEqual(['marked.csv']);
+    expect(report(folder, 'Rejected', 'unmarked.csv').reason).toBe(
+      'The file is not UTF-8 text (it holds NUL characters).',
+    );
+  });
+
   it('applies a row found in several files once and reports conflicting duplicates without applying them', async () => {
     await drop('one.csv', 'upn,team\nada@contoso.com,IT\nben@contoso.com,Sales\nada@contoso.com,IT\n', 90);
     await drop('two.csv', 'upn,team\nADA@contoso.com,IT\nben@contoso.com,Legal\ncy@contoso.com,HR\n', 30);
