@@ -13,6 +13,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAdGroupJoiners } from '../../src/app/ad-joiners-wiring.js';
 import { escapeDnValue } from '../../src/connectors/ldap/dn.js';
+import { LdapGroupMembers } from '../../src/connectors/ldap/ldap-group-members.js';
 import { adGroupJoinersJobName } from '../../src/core/provision/ad-group-joiners.js';
 import { skuIds } from '../../src/sandbox/index.js';
 import { makeMailbox } from '../../src/sandbox/seed/builders.js';
@@ -76,7 +77,8 @@ describe.skipIf(started.dc === undefined)('joiners from an AD group (Samba AD DC
     const dc = started.dc;
     if (!dc) throw new Error(started.skipReason);
     await ensureExtensionAttribute1(dc, withAdmin);
-    provisionGroupDn = `CN=${escapeDnValue(`O365_Provision ${id}`)},${dc.groupsOuDn}`;
+    // Commas, parentheses and an asterisk: the DN is escaped, and the filter carries it as data.
+    provisionGroupDn = `CN=${escapeDnValue(`O365_Provision (joiners), ${id}*`)},${dc.groupsOuDn}`;
     licensedGroupDn = `CN=${escapeDnValue(`O365_License ${id}`)},${dc.groupsOuDn}`;
     await withAdmin(dc, async (client) => {
       for (const [dn, sam] of [
@@ -123,6 +125,28 @@ describe.skipIf(started.dc === undefined)('joiners from an AD group (Samba AD DC
     const exo = await joiner('EXO Joiner', 'EXO');
     const intern = await joiner('Intern Joiner', 'Intern');
 
+    // Read in pages of one user: every member, nothing else (not the licensed group's, not contacts).
+    const dc = started.dc;
+    if (!dc) throw new Error('no DC');
+    const paged = new LdapGroupMembers({
+      url: dc.url,
+      bindDn: dc.bindDn,
+      bindPassword: dc.bindPassword,
+      baseDn: dc.baseDn,
+      tlsCa: dc.caPem,
+      tlsServerName: dc.tlsServerName,
+      pageSize: 1,
+      logger: pino({ level: 'silent' }),
+    });
+    const listed = await paged.listUserMembers(provisionGroupDn, ['extensionAttribute1']);
+    expect(listed.map((m) => [m.userPrincipalName, m.attributes['extensionAttribute1']]).sort()).toEqual(
+      [
+        [e3.userPrincipalName, 'E3'],
+        [exo.userPrincipalName, 'EXO'],
+        [intern.userPrincipalName, 'Intern'],
+      ].sort(),
+    );
+
     const first = await adJoiners.run();
     expect(first.members).toBe(3);
     expect(first.provisioned.sort()).toEqual([e3.userPrincipalName, exo.userPrincipalName].sort());
@@ -168,8 +192,6 @@ describe.skipIf(started.dc === undefined)('joiners from an AD group (Samba AD DC
     expect(channelCards()).toHaveLength(1);
 
     // IT fixes the attribute in AD: the next run provisions the intern.
-    const dc = started.dc;
-    if (!dc) throw new Error('no DC');
     await adminModify(dc, intern.dn, 'extensionAttribute1', ['EXO']);
     const third = await adJoiners.run();
     expect(third.provisioned).toEqual([intern.userPrincipalName]);
@@ -188,7 +210,7 @@ describe.skipIf(started.dc === undefined)('joiners from an AD group (Samba AD DC
     expect((await h.services.jobs.list()).map((j) => j.name)).toContain(adGroupJoinersJobName);
   }, 300_000);
 
-  it('with the remove follow-up, takes an already provisioned joiner out of the group without a second licence', async () => {
+  it('with the remove follow-up, takes an already provisioned joiner out of the group without a second licence, and leaves one still running alone', async () => {
     const dc = started.dc;
     if (!dc) throw new Error('no DC');
     const provisioning = h.services.provisioning;
@@ -225,5 +247,36 @@ describe.skipIf(started.dc === undefined)('joiners from an AD group (Samba AD DC
     expect(licenceWrites).toEqual([]);
     const memberOf = await readAttributes(dc, done.dn, ['memberOf']);
     expect(memberOf['memberOf']).toEqual([]);
+
+    // A member whose provisioning request of this job is still running (its run cut short by a crash,
+    // waiting for the Runner's resume) is left alone: no second request, still in the group.
+    const interrupted = await joiner('Interrupted Joiner', 'EXO');
+    const requestService = h.services.deps.requestService;
+    const entraId = h.sandbox.state.directory.getUser(interrupted.userPrincipalName)?.id ?? '';
+    const running = await requestService.create({
+      kind: 'provision',
+      subject: {
+        id: entraId,
+        userPrincipalName: interrupted.userPrincipalName,
+        displayName: interrupted.cn,
+        isSynced: true,
+      },
+      options: {},
+      requester: { aadObjectId: adGroupJoinersJobName, tenantId: h.sandbox.tenant.tenantId },
+      approvalsRequired: 0,
+    });
+    await requestService.setState(running.id, 'approved');
+    await requestService.setState(running.id, 'running', { runId: 'run-cut-short' });
+    const skipped = await removing.run();
+    expect(skipped).toMatchObject({
+      provisioned: [],
+      failed: [],
+      running: [`${interrupted.userPrincipalName} (${running.id})`],
+    });
+    expect(await membersOf(provisionGroupDn)).toEqual([interrupted.dn.toLowerCase()]);
+    expect((await h.store.requests.listBySubject(interrupted.userPrincipalName, 5)).map((r) => r.id)).toEqual(
+      [running.id],
+    );
+    expect(h.sandbox.state.directory.getUser(interrupted.userPrincipalName)?.assignedLicenses).toEqual([]);
   }, 120_000);
 });
