@@ -32,7 +32,7 @@ import type { Users } from '../ports/users.js';
 import type { ScheduledJob } from '../schedule/scheduler.js';
 import type { BatchLine, ProvisionBatch } from './provision-batch.js';
 import { joinerRowSchema, type JoinerRow } from './provision-input.js';
-import type { MappingAttribute, ResolvedMapping } from './provision-mapping.js';
+import { mappingAttributes, type MappingAttribute, type ResolvedMapping } from './provision-mapping.js';
 import type { BatchReport, BatchRowResult } from './provision-report.js';
 
 export const adGroupJoinersJobName = 'joiners.ad-group';
@@ -85,9 +85,18 @@ const stateSchema = z.object({ members: z.record(z.string(), memberStateSchema) 
 type MemberState = z.infer<typeof memberStateSchema>;
 type JobState = z.infer<typeof stateSchema>;
 
-/** Mapping attributes that live in AD (userType is Entra's own). */
-const adMappingAttributes = (mapping: ResolvedMapping): MappingAttribute[] => [
-  ...new Set(mapping.rules.map((r) => r.attribute).filter((a) => a !== 'userType')),
+/**
+ * The AD attribute behind each mapping attribute: Entra's names, except jobTitle (AD `title`);
+ * userType is Entra's own and has none. extensionAttribute1–15 come with the Exchange schema; a server
+ * without it ignores names it does not know (RFC 4511 §4.5.1.8).
+ */
+export function adAttributeOf(attribute: MappingAttribute): string | undefined {
+  if (attribute === 'userType') return undefined;
+  return attribute === 'jobTitle' ? 'title' : attribute;
+}
+
+const adMappingAttributes = (mapping: ResolvedMapping): string[] => [
+  ...new Set(mapping.rules.flatMap((r) => adAttributeOf(r.attribute) ?? [])),
 ];
 
 type Precheck =
@@ -331,7 +340,11 @@ export class AdGroupJoiners {
 /** The member as an import row: the CSV path's fields, the mapping attributes by lower-cased name. */
 export function toJoinerRow(member: DirectoryMember, userPrincipalName: string): Record<string, unknown> {
   const attributes: Record<string, string> = {};
-  for (const [name, value] of Object.entries(member.attributes)) attributes[name.toLowerCase()] = value;
+  for (const name of mappingAttributes) {
+    const adName = adAttributeOf(name);
+    const value = adName === undefined ? undefined : valueOf(member, adName);
+    if (value !== undefined) attributes[name.toLowerCase()] = value;
+  }
   const country = member.country?.trim();
   return {
     userPrincipalName,
@@ -344,6 +357,10 @@ export function toJoinerRow(member: DirectoryMember, userPrincipalName: string):
 }
 
 const nameOf = (m: DirectoryMember): string => m.userPrincipalName ?? m.dn;
+
+/** An attribute of the member by name, whatever the casing it was asked for in. */
+const valueOf = (m: DirectoryMember, name: string): string | undefined =>
+  Object.entries(m.attributes).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
 
 export function summaryLine(result: AdGroupRunResult, followUp: GroupFollowUp): string {
   const done = followUp.kind === 'move' ? 'moved to the licensed group' : 'removed from the group';
