@@ -23,6 +23,8 @@ import {
   adminModify,
   createTestUser,
   deleteTestUsers,
+  DONT_EXPIRE_PASSWORD,
+  NORMAL_ACCOUNT,
   readAttributes,
   started,
   withAdmin,
@@ -210,7 +212,7 @@ describe.skipIf(started.dc === undefined)('joiners from an AD group (Samba AD DC
     expect((await h.services.jobs.list()).map((j) => j.name)).toContain(adGroupJoinersJobName);
   }, 300_000);
 
-  it('with the remove follow-up, takes an already provisioned joiner out of the group without a second licence, and leaves one still running alone', async () => {
+  it('with the remove follow-up, takes an already provisioned joiner out of the group without a second licence, leaves one still running alone, refuses one disabled in AD and lets one not yet synced wait', async () => {
     const dc = started.dc;
     if (!dc) throw new Error('no DC');
     const provisioning = h.services.provisioning;
@@ -278,5 +280,35 @@ describe.skipIf(started.dc === undefined)('joiners from an AD group (Samba AD DC
       [running.id],
     );
     expect(h.sandbox.state.directory.getUser(interrupted.userPrincipalName)?.assignedLicenses).toEqual([]);
+
+    // Disabled in AD: refused and reported. Not in Entra ID yet: waits in the group, not reported.
+    const reportsBefore = channelCards().length;
+    const disabled = await createTestUser(dc, {
+      cn: 'Disabled Joiner',
+      groupDns: [provisionGroupDn],
+      userAccountControl: NORMAL_ACCOUNT | DONT_EXPIRE_PASSWORD | 0x2,
+    });
+    const unsynced = await createTestUser(dc, { cn: 'Unsynced Joiner', groupDns: [provisionGroupDn] });
+    users.push(disabled, unsynced);
+    const later = await removing.run();
+    expect(later).toMatchObject({
+      members: 3,
+      provisioned: [],
+      failed: [
+        {
+          member: disabled.userPrincipalName,
+          error: 'The AD account is disabled: enable it, or take it out of the group',
+        },
+      ],
+      waiting: [unsynced.userPrincipalName],
+    });
+    expect(later.running).toHaveLength(1);
+    expect((await membersOf(provisionGroupDn)).sort()).toEqual(
+      [interrupted.dn, disabled.dn, unsynced.dn].map((d) => d.toLowerCase()).sort(),
+    );
+    const newReports = channelCards().slice(reportsBefore);
+    expect(newReports).toHaveLength(1);
+    expect(newReports[0]).toContain(disabled.userPrincipalName);
+    expect(newReports[0]).not.toContain(unsynced.userPrincipalName);
   }, 120_000);
 });
