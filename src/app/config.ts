@@ -9,6 +9,8 @@ import { z } from 'zod';
 import { parseCron } from '../core/schedule/cron.js';
 import { sandboxEnvDefaults } from './sandbox-defaults.js';
 import { defaultStagePolicy, parseStagePolicy, type StagePolicy } from '../core/offboard/stage-policy.js';
+import type { AdGroupJoinersSettings } from '../core/provision/ad-group-joiners.js';
+import { joinersAdSettings } from './joiners-ad-config.js';
 
 const csv = z
   .string()
@@ -252,6 +254,8 @@ export interface AppConfig {
   proofSigningKeyFile: string | undefined;
   /** Scheduled jobs: the inventory's cron expression (null: off) and the poll interval. */
   schedules: { inventoryRefresh: string | null; pollMs: number };
+  /** Joiners from an AD group (`JOINERS_AD_*`, `joiners-ad-config.ts`); undefined: off. */
+  joinersAdGroup: AdGroupJoinersSettings | undefined;
   /** The joiners drop folder and its schedule; null when off. */
   joinersDropFolder: { folder: string; schedule: string; settleMs: number } | null;
 }
@@ -374,6 +378,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       problems.push(error instanceof Error ? error.message : String(error));
     }
   }
+  const joinersAd = joinersAdSettings(withDefaults, {
+    hasDirectory: Boolean(e.AD_URL && e.AD_BIND_DN && e.AD_BIND_PASSWORD && e.AD_BASE_DN),
+    hasMapping: Boolean(e.PROVISIONING_CONFIG_FILE) || isSandbox,
+  });
+  problems.push(...joinersAd.problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -465,6 +474,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       inventoryRefresh: e.INVENTORY_REFRESH_SCHEDULE === 'off' ? null : e.INVENTORY_REFRESH_SCHEDULE,
       pollMs: e.JOBS_POLL_MS,
     },
+    joinersAdGroup: joinersAd.settings,
     joinersDropFolder:
       e.JOINERS_DROP_FOLDER && e.JOINERS_DROP_SCHEDULE !== 'off'
         ? {
