@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,6 +61,7 @@ describe('joiners drop folder against the sandbox (real connectors, runner and s
   }, 60_000);
   afterAll(async () => {
     await h.close();
+    rmSync(folder, { recursive: true, force: true });
   });
   beforeEach(() => {
     h.sandbox.reset();
@@ -251,6 +252,8 @@ describe('joiners drop folder after a crash in the middle of a file', () => {
     } finally {
       stopMailboxes();
       await sandbox.close();
+      rmSync(folder, { recursive: true, force: true });
+      rmSync(dataDir, { recursive: true, force: true });
     }
   }, 120_000);
 });
