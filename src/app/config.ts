@@ -123,6 +123,15 @@ const envSchema = z.object({
   /** Ed25519 or RSA private key (PEM) that signs proof packs; enables the summary card's Proof pack button. */
   PROOF_SIGNING_KEY_FILE: z.string().optional(),
   /**
+   * The HR leavers feed (`POST /api/hr/leavers`): a file holding its shared HMAC secret (at least 32
+   * characters); unset, the endpoint does not exist. Needs HR_LEAVERS_SERVICE_ID.
+   */
+  HR_LEAVERS_SECRET_FILE: z.string().optional(),
+  /** Entra object id of the HR service identity, a member of a requesters group: the feed's requester. */
+  HR_LEAVERS_SERVICE_ID: guid.optional(),
+  /** How the HR service identity is named on cards and in the audit trail. */
+  HR_LEAVERS_SERVICE_NAME: z.string().min(1).max(100).default('HR leavers feed'),
+  /**
    * Approval cards: `per-user` (Universal Actions refresh: approvers see Approve/Reject, the requester
    * Cancel, everyone else a read-only card) or `shared` (everyone sees the buttons; the server refuses
    * whoever may not use them). Default `per-user`; `shared` in sandbox mode, as the Agents Playground
@@ -227,6 +236,8 @@ export interface AppConfig {
   schedule: { reminderBeforeMs: number };
   /** The proof signing key file (docs/proof.md); unset, the bot offers no proof packs. */
   proofSigningKeyFile: string | undefined;
+  /** The HR leavers feed: its endpoint's secret and the service identity it asks as; unset, off. */
+  hrLeavers: { secret: string; serviceId: string; serviceName: string } | undefined;
   /** Scheduled jobs: the inventory's cron expression (null: off) and the poll interval. */
   schedules: { inventoryRefresh: string | null; pollMs: number };
 }
@@ -340,6 +351,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       problems.push(error instanceof Error ? error.message : String(error));
     }
   }
+  const hrLeavers = hrLeaversOf(e, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -427,9 +439,52 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     runner: { leaseMs: e.RUN_LEASE_MS, resumeIntervalMs: e.RESUME_INTERVAL_MS },
     schedule: { reminderBeforeMs: e.SCHEDULE_REMINDER_MINUTES * 60_000 },
     proofSigningKeyFile: e.PROOF_SIGNING_KEY_FILE || undefined,
+    hrLeavers,
     schedules: {
       inventoryRefresh: e.INVENTORY_REFRESH_SCHEDULE === 'off' ? null : e.INVENTORY_REFRESH_SCHEDULE,
       pollMs: e.JOBS_POLL_MS,
     },
   };
+}
+
+/**
+ * A signed endpoint's shared secret from its file (trimmed). Adds a problem, naming the variable but
+ * never the content, when the file can't be read or the secret is shorter than 32 characters.
+ */
+export function readEndpointSecret(path: string, variable: string, problems: string[]): string | undefined {
+  let secret: string;
+  try {
+    secret = readFileSync(path, 'utf8').trim();
+  } catch {
+    problems.push(`${variable}: the file can't be read`);
+    return undefined;
+  }
+  if (secret.length < 32) {
+    problems.push(`${variable}: the secret must have at least 32 characters`);
+    return undefined;
+  }
+  return secret;
+}
+
+function hrLeaversOf(e: Env, problems: string[]): AppConfig['hrLeavers'] {
+  if (!e.HR_LEAVERS_SECRET_FILE) {
+    if (e.HR_LEAVERS_SERVICE_ID) problems.push('HR_LEAVERS_SERVICE_ID needs HR_LEAVERS_SECRET_FILE');
+    return undefined;
+  }
+  if (!e.HR_LEAVERS_SERVICE_ID) {
+    problems.push('HR_LEAVERS_SECRET_FILE needs HR_LEAVERS_SERVICE_ID (the HR service identity)');
+  }
+  if (!e.APPROVAL_REQUIRED_OFFBOARD) {
+    problems.push(
+      'the HR leavers feed needs APPROVAL_REQUIRED_OFFBOARD=true: its requests always wait for an approver',
+    );
+  }
+  if (!e.APPROVALS_CONVERSATION_ID) {
+    problems.push(
+      'the HR leavers feed needs APPROVALS_CONVERSATION_ID: its requests are posted there for approval',
+    );
+  }
+  const secret = readEndpointSecret(e.HR_LEAVERS_SECRET_FILE, 'HR_LEAVERS_SECRET_FILE', problems);
+  if (!secret || !e.HR_LEAVERS_SERVICE_ID) return undefined;
+  return { secret, serviceId: e.HR_LEAVERS_SERVICE_ID, serviceName: e.HR_LEAVERS_SERVICE_NAME };
 }
