@@ -131,6 +131,14 @@ const envSchema = z.object({
   HR_LEAVERS_SERVICE_ID: guid.optional(),
   /** How the HR service identity is named on cards and in the audit trail. */
   HR_LEAVERS_SERVICE_NAME: z.string().min(1).max(100).default('HR leavers feed'),
+  /** Folder HR drops leavers CSV files in (the same events as the endpoint); unset, no folder is read. */
+  HR_LEAVERS_DROP_FOLDER: z.string().min(1).optional(),
+  /** When the HR leavers drop folder is read (five-field cron, UTC). */
+  HR_LEAVERS_DROP_SCHEDULE: z
+    .string()
+    .trim()
+    .default('*/5 * * * *')
+    .refine(isCron, { message: 'must be a five-field cron expression (minute hour day month weekday, UTC)' }),
   /**
    * Approval cards: `per-user` (Universal Actions refresh: approvers see Approve/Reject, the requester
    * Cancel, everyone else a read-only card) or `shared` (everyone sees the buttons; the server refuses
@@ -236,8 +244,18 @@ export interface AppConfig {
   schedule: { reminderBeforeMs: number };
   /** The proof signing key file (docs/proof.md); unset, the bot offers no proof packs. */
   proofSigningKeyFile: string | undefined;
-  /** The HR leavers feed: its endpoint's secret and the service identity it asks as; unset, off. */
-  hrLeavers: { secret: string; serviceId: string; serviceName: string } | undefined;
+  /**
+   * The HR leavers feed: the service identity it asks as, the endpoint's secret (unset: no endpoint)
+   * and the drop folder with its schedule (unset: no folder); undefined when neither is configured.
+   */
+  hrLeavers:
+    | {
+        serviceId: string;
+        serviceName: string;
+        secret: string | undefined;
+        dropFolder: { path: string; schedule: string } | undefined;
+      }
+    | undefined;
   /** Scheduled jobs: the inventory's cron expression (null: off) and the poll interval. */
   schedules: { inventoryRefresh: string | null; pollMs: number };
 }
@@ -467,12 +485,13 @@ export function readEndpointSecret(path: string, variable: string, problems: str
 }
 
 function hrLeaversOf(e: Env, problems: string[]): AppConfig['hrLeavers'] {
-  if (!e.HR_LEAVERS_SECRET_FILE) {
-    if (e.HR_LEAVERS_SERVICE_ID) problems.push('HR_LEAVERS_SERVICE_ID needs HR_LEAVERS_SECRET_FILE');
+  if (!e.HR_LEAVERS_SECRET_FILE && !e.HR_LEAVERS_DROP_FOLDER) {
+    if (e.HR_LEAVERS_SERVICE_ID)
+      problems.push('HR_LEAVERS_SERVICE_ID needs HR_LEAVERS_SECRET_FILE or HR_LEAVERS_DROP_FOLDER');
     return undefined;
   }
   if (!e.HR_LEAVERS_SERVICE_ID) {
-    problems.push('HR_LEAVERS_SECRET_FILE needs HR_LEAVERS_SERVICE_ID (the HR service identity)');
+    problems.push('the HR leavers feed needs HR_LEAVERS_SERVICE_ID (the HR service identity)');
   }
   if (!e.APPROVAL_REQUIRED_OFFBOARD) {
     problems.push(
@@ -484,7 +503,16 @@ function hrLeaversOf(e: Env, problems: string[]): AppConfig['hrLeavers'] {
       'the HR leavers feed needs APPROVALS_CONVERSATION_ID: its requests are posted there for approval',
     );
   }
-  const secret = readEndpointSecret(e.HR_LEAVERS_SECRET_FILE, 'HR_LEAVERS_SECRET_FILE', problems);
-  if (!secret || !e.HR_LEAVERS_SERVICE_ID) return undefined;
-  return { secret, serviceId: e.HR_LEAVERS_SERVICE_ID, serviceName: e.HR_LEAVERS_SERVICE_NAME };
+  const secret = e.HR_LEAVERS_SECRET_FILE
+    ? readEndpointSecret(e.HR_LEAVERS_SECRET_FILE, 'HR_LEAVERS_SECRET_FILE', problems)
+    : undefined;
+  if (!e.HR_LEAVERS_SERVICE_ID || (e.HR_LEAVERS_SECRET_FILE && !secret)) return undefined;
+  return {
+    serviceId: e.HR_LEAVERS_SERVICE_ID,
+    serviceName: e.HR_LEAVERS_SERVICE_NAME,
+    secret,
+    dropFolder: e.HR_LEAVERS_DROP_FOLDER
+      ? { path: e.HR_LEAVERS_DROP_FOLDER, schedule: e.HR_LEAVERS_DROP_SCHEDULE }
+      : undefined,
+  };
 }

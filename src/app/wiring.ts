@@ -49,6 +49,7 @@ import { downloadPolicyOf } from './download-policy.js';
 import type { RequestHandler } from 'express';
 import { createHttpApp, listen } from './http-server.js';
 import { hrLeaversEndpoint, hrLeaversPath } from './hr-leavers-endpoint.js';
+import { hrLeaversDropFolderJob } from './hr-leavers-drop-folder.js';
 import { HrLeaverIntake } from '../core/triggers/hr-leavers.js';
 import { TeamsHrOffboardings } from '../teams/hr-leaver-offboardings.js';
 import { createLogger } from './logger.js';
@@ -391,6 +392,9 @@ export async function createServices(
         auditClock: systemClock,
       })
     : undefined;
+  if (hrLeavers && config.hrLeavers?.dropFolder) {
+    jobs.register(hrLeaversDropFolderJob(hrLeavers, config.hrLeavers.dropFolder, { store, logger }));
+  }
   const app = createBotApplication(deps, { adapter, ...(botAppId && { botAppId }) });
   adapter.onTurnError = async (context, error) => {
     logger.error({ err: { name: error.name, message: error.message } }, 'unhandled turn error');
@@ -422,7 +426,7 @@ export function signedEndpointsOf(
   services: Pick<Services, 'store' | 'logger' | 'hrLeavers'>,
 ): { path: string; handler: RequestHandler }[] {
   const endpoints: { path: string; handler: RequestHandler }[] = [];
-  if (config.hrLeavers && services.hrLeavers) {
+  if (config.hrLeavers?.secret && services.hrLeavers) {
     endpoints.push({
       path: hrLeaversPath,
       handler: hrLeaversEndpoint({

@@ -152,6 +152,14 @@ export class HrLeaverIntake {
     return work;
   }
 
+  /** One event (a drop-folder row), in turn with the batches; `source` names the file and line. */
+  async handleOne(raw: unknown, source: string): Promise<RowResult> {
+    const { rows } = await this.handleBatch([raw], source);
+    const [result] = rows;
+    if (!result) throw new Error('A one-row batch gave no result');
+    return result;
+  }
+
   private async handleAll(rows: readonly unknown[], source: string): Promise<BatchResult> {
     const results: RowResult[] = [];
     const seenInBatch = new Set<string>();

@@ -3,17 +3,19 @@
  * sandbox, the store on PGlite, TestAdapter for the Teams side), its HTTP app with the signed endpoint
  * listening on a loopback port, and the schedule on a fake clock.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/app/config.js';
 import { createHttpApp, listen } from '../../../src/app/http-server.js';
+import { hrLeaversDropFolder, hrLeaversDropFolderJobName } from '../../../src/app/hr-leavers-drop-folder.js';
 import { signedEndpointsOf } from '../../../src/app/wiring.js';
 import { signPayload } from '../../../src/connectors/webhook/webhook-signature.js';
 import type { LifecycleRequest } from '../../../src/core/model.js';
 import { scheduledOffboardKind } from '../../../src/core/offboard/scheduled-offboard.js';
+import type { DropFileReport } from '../../../src/core/triggers/drop-folder.js';
 import type { BatchResult } from '../../../src/core/triggers/hr-leavers.js';
 import { actionsOf, personas, startBotHarness, textOf, type BotHarness } from '../../support/bot-harness.js';
 import { FakeClock } from '../core/support/fake-clock.js';
@@ -440,5 +442,97 @@ describe('HR leavers settings', () => {
         APPROVALS_CONVERSATION_ID: '',
       }),
     ).toContain('APPROVALS_CONVERSATION_ID');
+  });
+});
+
+describe('HR leavers drop folder (CSV rows into the same intake)', () => {
+  let bot: BotHarness;
+  let folder: string;
+
+  beforeAll(async () => {
+    folder = mkdtempSync(join(tmpdir(), 'hr-drop-'));
+    bot = await startBotHarness(
+      {
+        HR_LEAVERS_DROP_FOLDER: folder,
+        HR_LEAVERS_SERVICE_ID: serviceId,
+        APPROVALS_CONVERSATION_ID: channelId,
+      },
+      { scheduleClock: new FakeClock() },
+    );
+    await bot.say(personas.approver, 'help', channelId);
+  });
+
+  afterAll(async () => {
+    await bot.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('is a scheduled job whose rows become requests for approval, each row reported, the file moved', async () => {
+    expect(bot.services.jobs.names).toContain(hrLeaversDropFolderJobName);
+    const intake = bot.services.hrLeavers;
+    if (!intake) throw new Error('the HR leavers intake is not wired');
+    writeFileSync(
+      join(folder, 'leavers-2026-11-23.csv'),
+      [
+        'eventId;kind;userPrincipalName;employeeId;leaveAt;timeZone',
+        'F-1;leave;megan.bowen@contoso.com;;2026-12-10 17:30;Europe/Berlin',
+        'F-2;leave;;E1005;2026-12-11 09:00;Mars/Olympus',
+        'F-3;fired;grady.archie@contoso.com;;;',
+        'F-4;leave;megan.bowen@contoso.com;;2026-12-10 17:30;Europe/Berlin',
+      ].join('\n'),
+    );
+    const processor = hrLeaversDropFolder(intake, folder, {
+      store: bot.store,
+      logger: bot.services.logger,
+      settleMs: 0,
+    });
+    const run = await processor.run();
+    expect(run.files).toMatchObject([{ name: 'leavers-2026-11-23.csv', outcome: 'processed' }]);
+
+    const processed = join(folder, 'Processed');
+    const reportName = readdirSync(processed).find((n) => n.endsWith('.report.json'));
+    const report = JSON.parse(readFileSync(join(processed, String(reportName)), 'utf8')) as DropFileReport;
+    const fateOf = (line: number) => report.rows?.find((r) => r.line === line);
+    expect(fateOf(2)).toMatchObject({ status: 'created', isFailure: false });
+    expect(fateOf(3)).toMatchObject({ status: 'refused', isFailure: true });
+    expect(fateOf(3)?.detail).toContain('not a time zone');
+    expect(fateOf(4)?.isFailure).toBe(true);
+    // F-4 repeats F-2's person and time under another event id: merged into the same request.
+    expect(fateOf(5)).toMatchObject({ status: 'unchanged', isFailure: false });
+
+    const megan = await bot.store.requests.listBySubject('megan.bowen@contoso.com');
+    expect(megan).toHaveLength(1);
+    expect(megan[0]).toMatchObject({
+      state: 'awaiting-approval',
+      requester: { aadObjectId: serviceId },
+      options: { schedule: { dueAt: '2026-12-10T16:30:00.000Z', timeZone: 'Europe/Berlin' } },
+    });
+    const requestId = String(megan[0]?.id);
+    expect(fateOf(2)?.detail).toContain(requestId);
+    expect(
+      bot.gateway.messages.some(
+        (m) => m.conversationId === channelId && JSON.stringify(m.activity).includes(requestId),
+      ),
+    ).toBe(true);
+    const audit = await bot.store.audit.list({ requestId, limit: 50 });
+    const sources = audit.filter((e) => e.type === 'hr-leavers.event').map((e) => e.details['source']);
+    expect(sources.sort()).toEqual([
+      'drop folder leavers-2026-11-23.csv line 2',
+      'drop folder leavers-2026-11-23.csv line 5',
+    ]);
+
+    // The same file dropped again: every row already has its fate; nothing new is created.
+    writeFileSync(
+      join(folder, 'again.csv'),
+      'eventId,kind,userPrincipalName,leaveAt,timeZone\nF-1,leave,megan.bowen@contoso.com,2026-12-10 17:30,Europe/Berlin\n',
+    );
+    await processor.run();
+    expect(await bot.store.requests.listBySubject('megan.bowen@contoso.com')).toHaveLength(1);
+
+    // A file with an unknown column is rejected whole, nothing read from it.
+    writeFileSync(join(folder, 'bad.csv'), 'eventId,kind,salary\nF-9,leave,100\n');
+    const rejected = await processor.run();
+    expect(rejected.files).toMatchObject([{ name: 'bad.csv', outcome: 'rejected' }]);
+    expect(rejected.files[0]?.reason).toContain('Unknown column "salary"');
   });
 });
