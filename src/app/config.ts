@@ -126,6 +126,23 @@ const envSchema = z.object({
   /** Ed25519 or RSA private key (PEM) that signs proof packs; enables the summary card's Proof pack button. */
   PROOF_SIGNING_KEY_FILE: z.string().optional(),
   /**
+   * The HR leavers feed (`POST /api/hr/leavers`): a file holding its shared HMAC secret (at least 32
+   * characters); unset, the endpoint does not exist. Needs HR_LEAVERS_SERVICE_ID.
+   */
+  HR_LEAVERS_SECRET_FILE: z.string().optional(),
+  /** Entra object id of the HR service identity, a member of a requesters group: the feed's requester. */
+  HR_LEAVERS_SERVICE_ID: guid.optional(),
+  /** How the HR service identity is named on cards and in the audit trail. */
+  HR_LEAVERS_SERVICE_NAME: z.string().min(1).max(100).default('HR leavers feed'),
+  /** Folder HR drops leavers CSV files in (the same events as the endpoint); unset, no folder is read. */
+  HR_LEAVERS_DROP_FOLDER: z.string().min(1).optional(),
+  /** When the HR leavers drop folder is read (five-field cron, UTC). */
+  HR_LEAVERS_DROP_SCHEDULE: z
+    .string()
+    .trim()
+    .default('*/5 * * * *')
+    .refine(isCron, { message: 'must be a five-field cron expression (minute hour day month weekday, UTC)' }),
+  /**
    * Approval cards: `per-user` (Universal Actions refresh: approvers see Approve/Reject, the requester
    * Cancel, everyone else a read-only card) or `shared` (everyone sees the buttons; the server refuses
    * whoever may not use them). Default `per-user`; `shared` in sandbox mode, as the Agents Playground
@@ -252,6 +269,18 @@ export interface AppConfig {
   schedule: { reminderBeforeMs: number };
   /** The proof signing key file (docs/proof.md); unset, the bot offers no proof packs. */
   proofSigningKeyFile: string | undefined;
+  /**
+   * The HR leavers feed: the service identity it asks as, the endpoint's secret (unset: no endpoint)
+   * and the drop folder with its schedule (unset: no folder); undefined when neither is configured.
+   */
+  hrLeavers:
+    | {
+        serviceId: string;
+        serviceName: string;
+        secret: string | undefined;
+        dropFolder: { path: string; schedule: string } | undefined;
+      }
+    | undefined;
   /** Scheduled jobs: the inventory's cron expression (null: off) and the poll interval. */
   schedules: { inventoryRefresh: string | null; pollMs: number };
   /** Joiners from an AD group (`JOINERS_AD_*`, `joiners-ad-config.ts`); undefined: off. */
@@ -383,6 +412,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     hasMapping: Boolean(e.PROVISIONING_CONFIG_FILE) || isSandbox,
   });
   problems.push(...joinersAd.problems);
+  const hrLeavers = hrLeaversOf(e, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -470,6 +500,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     runner: { leaseMs: e.RUN_LEASE_MS, resumeIntervalMs: e.RESUME_INTERVAL_MS },
     schedule: { reminderBeforeMs: e.SCHEDULE_REMINDER_MINUTES * 60_000 },
     proofSigningKeyFile: e.PROOF_SIGNING_KEY_FILE || undefined,
+    hrLeavers,
     schedules: {
       inventoryRefresh: e.INVENTORY_REFRESH_SCHEDULE === 'off' ? null : e.INVENTORY_REFRESH_SCHEDULE,
       pollMs: e.JOBS_POLL_MS,
@@ -483,5 +514,57 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
             settleMs: e.JOINERS_DROP_SETTLE_SECONDS * 1000,
           }
         : null,
+  };
+}
+
+/**
+ * A signed endpoint's shared secret from its file (trimmed). Adds a problem, naming the variable but
+ * never the content, when the file can't be read or the secret is shorter than 32 characters.
+ */
+export function readEndpointSecret(path: string, variable: string, problems: string[]): string | undefined {
+  let secret: string;
+  try {
+    secret = readFileSync(path, 'utf8').trim();
+  } catch {
+    problems.push(`${variable}: the file can't be read`);
+    return undefined;
+  }
+  if (secret.length < 32) {
+    problems.push(`${variable}: the secret must have at least 32 characters`);
+    return undefined;
+  }
+  return secret;
+}
+
+function hrLeaversOf(e: Env, problems: string[]): AppConfig['hrLeavers'] {
+  if (!e.HR_LEAVERS_SECRET_FILE && !e.HR_LEAVERS_DROP_FOLDER) {
+    if (e.HR_LEAVERS_SERVICE_ID)
+      problems.push('HR_LEAVERS_SERVICE_ID needs HR_LEAVERS_SECRET_FILE or HR_LEAVERS_DROP_FOLDER');
+    return undefined;
+  }
+  if (!e.HR_LEAVERS_SERVICE_ID) {
+    problems.push('the HR leavers feed needs HR_LEAVERS_SERVICE_ID (the HR service identity)');
+  }
+  if (!e.APPROVAL_REQUIRED_OFFBOARD) {
+    problems.push(
+      'the HR leavers feed needs APPROVAL_REQUIRED_OFFBOARD=true: its requests always wait for an approver',
+    );
+  }
+  if (!e.APPROVALS_CONVERSATION_ID) {
+    problems.push(
+      'the HR leavers feed needs APPROVALS_CONVERSATION_ID: its requests are posted there for approval',
+    );
+  }
+  const secret = e.HR_LEAVERS_SECRET_FILE
+    ? readEndpointSecret(e.HR_LEAVERS_SECRET_FILE, 'HR_LEAVERS_SECRET_FILE', problems)
+    : undefined;
+  if (!e.HR_LEAVERS_SERVICE_ID || (e.HR_LEAVERS_SECRET_FILE && !secret)) return undefined;
+  return {
+    serviceId: e.HR_LEAVERS_SERVICE_ID,
+    serviceName: e.HR_LEAVERS_SERVICE_NAME,
+    secret,
+    dropFolder: e.HR_LEAVERS_DROP_FOLDER
+      ? { path: e.HR_LEAVERS_DROP_FOLDER, schedule: e.HR_LEAVERS_DROP_SCHEDULE }
+      : undefined,
   };
 }

@@ -48,7 +48,12 @@ import type { AppConfig } from './config.js';
 import { answerBadTokensWith401 } from './bot-token-errors.js';
 import { buildConnectors } from './connectors.js';
 import { downloadPolicyOf } from './download-policy.js';
+import type { RequestHandler } from 'express';
 import { createHttpApp, listen } from './http-server.js';
+import { hrLeaversEndpoint, hrLeaversPath } from './hr-leavers-endpoint.js';
+import { hrLeaversDropFolderJob } from './hr-leavers-drop-folder.js';
+import { HrLeaverIntake } from '../core/triggers/hr-leavers.js';
+import { TeamsHrOffboardings } from '../teams/hr-leaver-offboardings.js';
 import { createLogger } from './logger.js';
 import { membershipCache } from './membership-cache.js';
 import { proofPacksOf } from './proof-wiring.js';
@@ -118,6 +123,8 @@ export interface Services {
   jobs: JobScheduler;
   /** Joiners from an AD group (the `joiners.ad-group` job); null when not configured. */
   adJoiners: AdGroupJoiners | null;
+  /** The HR leavers feed's intake, when configured (`HR_LEAVERS_SECRET_FILE`). */
+  hrLeavers?: HrLeaverIntake;
 }
 
 /**
@@ -392,6 +399,23 @@ export async function createServices(
     ...(provisioning && { provision: provisioning }),
     ...(proof && { proof }),
   };
+  const hrLeavers = config.hrLeavers
+    ? new HrLeaverIntake({
+        serviceIdentity: {
+          aadObjectId: config.hrLeavers.serviceId,
+          tenantId: config.tenant.id,
+          displayName: config.hrLeavers.serviceName,
+        },
+        users: ports.users,
+        store,
+        offboardings: new TeamsHrOffboardings(deps),
+        clock: devClock ?? options.scheduleClock ?? systemClock,
+        auditClock: systemClock,
+      })
+    : undefined;
+  if (hrLeavers && config.hrLeavers?.dropFolder) {
+    jobs.register(hrLeaversDropFolderJob(hrLeavers, config.hrLeavers.dropFolder, { store, logger }));
+  }
   const app = createBotApplication(deps, { adapter, ...(botAppId && { botAppId }) });
   adapter.onTurnError = async (context, error) => {
     logger.error({ err: { name: error.name, message: error.message } }, 'unhandled turn error');
@@ -414,10 +438,33 @@ export async function createServices(
     stages,
     jobs,
     adJoiners,
+    ...(hrLeavers && { hrLeavers }),
   };
 }
 
+/** The signed endpoints configured (each off until its secret is set). */
+export function signedEndpointsOf(
+  config: AppConfig,
+  services: Pick<Services, 'store' | 'logger' | 'hrLeavers'>,
+): { path: string; handler: RequestHandler }[] {
+  const endpoints: { path: string; handler: RequestHandler }[] = [];
+  if (config.hrLeavers?.secret && services.hrLeavers) {
+    endpoints.push({
+      path: hrLeaversPath,
+      handler: hrLeaversEndpoint({
+        secret: config.hrLeavers.secret,
+        intake: services.hrLeavers,
+        store: services.store,
+        clock: systemClock,
+        logger: services.logger,
+      }),
+    });
+  }
+  return endpoints;
+}
+
 export async function startBot(config: AppConfig, options: StartOptions = {}): Promise<RunningBot> {
+  const services = await createServices(config, options);
   const {
     app,
     adapter,
@@ -431,7 +478,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     schedule,
     stages,
     jobs,
-  } = await createServices(config, options);
+  } = services;
   const http = createHttpApp({
     adapter,
     handle: async (context) => {
@@ -440,6 +487,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     isReady: async () => (await store.requests.get('REQ-00000000-READY')) === null,
     isAnonymous: config.bot.isAnonymous,
     logger,
+    signedEndpoints: signedEndpointsOf(config, services),
   });
   const { server, port } = await listen(http, config.port, config.host);
   logger.info({ port, mode: config.mode, anonymous: config.bot.isAnonymous }, 'bot listening');
