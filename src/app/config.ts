@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { parseCron } from '../core/schedule/cron.js';
 import { sandboxEnvDefaults } from './sandbox-defaults.js';
 import { defaultStagePolicy, parseStagePolicy, type StagePolicy } from '../core/offboard/stage-policy.js';
+import { readRevokeSettings, revokeSettingsSchema, type RevokeSettings } from './revoke-settings.js';
 
 const csv = z
   .string()
@@ -142,6 +143,8 @@ const envSchema = z.object({
     }),
   /** How often each instance looks for due scheduled jobs. */
   JOBS_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  // Revoke organisation settings and the ticket trigger (revoke-settings.ts).
+  ...revokeSettingsSchema.shape,
 });
 
 function isCron(value: string): boolean {
@@ -229,6 +232,8 @@ export interface AppConfig {
   proofSigningKeyFile: string | undefined;
   /** Scheduled jobs: the inventory's cron expression (null: off) and the poll interval. */
   schedules: { inventoryRefresh: string | null; pollMs: number };
+  /** Revoke organisation settings (default scope, notifications, offboarding tickets) and the ticket trigger. */
+  revoke: RevokeSettings;
 }
 
 export class ConfigError extends Error {
@@ -332,6 +337,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   ) {
     problems.push('TICKET_WEBHOOK_URL and TICKET_WEBHOOK_SECRET go together');
   }
+  const revoke = readRevokeSettings(e, problems);
   let offboardStages = defaultStagePolicy;
   if (e.OFFBOARD_STAGES_FILE) {
     try {
@@ -431,5 +437,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       inventoryRefresh: e.INVENTORY_REFRESH_SCHEDULE === 'off' ? null : e.INVENTORY_REFRESH_SCHEDULE,
       pollMs: e.JOBS_POLL_MS,
     },
+    revoke,
   };
 }
