@@ -1,12 +1,12 @@
 /**
- * The bot's HTTP surface: `POST /api/messages` (Bot Framework), `GET /healthz` (process alive) and
- * `GET /readyz` (store reachable). Anonymous (sandbox) mode accepts loopback callers only.
+ * The bot's HTTP surface: `POST /api/messages` (Bot Framework), `GET /healthz` (process alive),
+ * `GET /readyz` (store reachable) and the configured signed endpoints (`POST /api/hr/leavers`). Anonymous (sandbox) mode accepts loopback callers only.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TurnContext } from 'botbuilder';
 import type { TeamsAdapter } from '@microsoft/teams-ai';
-import express, { type Request, type Response } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
 
 export interface HttpServerOptions {
@@ -17,6 +17,8 @@ export interface HttpServerOptions {
   logger: Logger;
   /** Largest accepted activity body. */
   maxBodyBytes?: number;
+  /** Signed machine-to-machine endpoints (`signed-endpoint.ts`), each reading its own raw body. */
+  signedEndpoints?: readonly { path: string; handler: RequestHandler }[];
 }
 
 const loopback = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
@@ -49,6 +51,7 @@ export function createHttpApp(options: HttpServerOptions): express.Express {
       await options.adapter.process(req, res, options.handle);
     },
   );
+  for (const endpoint of options.signedEndpoints ?? []) app.post(endpoint.path, endpoint.handler);
   app.use((error: unknown, _req: Request, res: Response, _next: express.NextFunction) => {
     const status =
       typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number'

@@ -51,6 +51,7 @@ import { createHttpApp, listen } from './http-server.js';
 import { createLogger } from './logger.js';
 import { membershipCache } from './membership-cache.js';
 import { proofPacksOf } from './proof-wiring.js';
+import { ticketRevokeEndpoint } from './ticket-revoke-endpoint.js';
 
 export interface RunningBot {
   port: number;
@@ -431,6 +432,13 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     jobs,
     revoke,
   } = await createServices(config, options);
+  const ticketRevoke = ticketRevokeEndpoint({
+    settings: config.revoke,
+    itChannelConversationId: config.notices.itChannelConversationId,
+    deps,
+    users: ports.users,
+    logger,
+  });
   const http = createHttpApp({
     adapter,
     handle: async (context) => {
@@ -439,6 +447,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     isReady: async () => (await store.requests.get('REQ-00000000-READY')) === null,
     isAnonymous: config.bot.isAnonymous,
     logger,
+    signedEndpoints: [...(ticketRevoke ? [ticketRevoke] : [])],
   });
   const { server, port } = await listen(http, config.port, config.host);
   logger.info({ port, mode: config.mode, anonymous: config.bot.isAnonymous }, 'bot listening');

@@ -80,3 +80,11 @@ export {
   type RevokeNotifier,
   type RevokeOutcomeNotice,
 } from './revoke-notice.js';
+export {
+  TicketRevokeIntake,
+  ticketRevokeBodySchema,
+  type TicketRefusalCode,
+  type TicketRevokeDeps,
+  type TicketRevokeOutcome,
+  type TicketSource,
+} from './ticket-revoke.js';
