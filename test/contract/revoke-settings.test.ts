@@ -112,6 +112,50 @@ describe('revoke settings: default scope and notification recipients', () => {
     expect(kindsHeld(bot, holder)).toEqual(kept);
     expect(bot.gateway.messages.filter((m) => m.conversationId === notifyChannel)).toHaveLength(2);
   });
+
+  it('the recipients are told when a revoke fails', async () => {
+    const candidates = [
+      U.meganBowen,
+      U.diegoSiciliani,
+      U.leeGu,
+      U.nestorWilke,
+      U.gradyArchie,
+      U.lynneRobbins,
+    ];
+    const holder = candidates.find((id) =>
+      kindsHeld(bot, id).some((k) => k === 'send_as' || k === 'send_on_behalf'),
+    );
+    if (!holder) throw new Error('the seed has no other holder of SendAs or SendOnBehalf');
+    const upn = bot.sandbox.state.directory.getUser(holder)?.userPrincipalName ?? '';
+    const card = cardIn(await bot.say(personas.operator, `revoke ${upn}`));
+    const confirm = actionsOf(card).find((a) => a.title === 'Confirm');
+    if (!confirm) throw new Error(`no Confirm for ${upn}`);
+    const requestId = String(confirm.data['requestId']);
+    const confirmed = await bot.click(personas.operator, confirm.verb, confirm.data);
+    const approve = actionsOf(cardIn(confirmed.replies)).find((a) => a.title === 'Approve');
+    if (!approve) throw new Error('no Approve');
+    // From now on Exchange refuses every call: the run can neither plan nor verify.
+    bot.sandbox.failNext('exchange', 403, 10_000);
+    const mailBefore = bot.sandbox.state.teams.sentMail().length;
+    let mails: unknown[];
+    try {
+      await bot.click(personas.approver, approve.verb, approve.data);
+      await bot.services.coordinator.idle();
+      await bot.services.revoke.finisher.idle();
+      mails = bot.sandbox.state.teams.sentMail().slice(mailBefore);
+    } finally {
+      bot.sandbox.reset();
+    }
+    // The steps outside the default scope had nothing to do; the others failed.
+    expect((await bot.store.requests.get(requestId))?.state).toBe('completed-with-errors');
+    const posted = bot.gateway.messages.filter((m) => m.conversationId === notifyChannel).at(-1);
+    expect(posted?.activity.text).toContain('failed');
+    expect(posted?.activity.text).toContain(requestId);
+    expect(mails).toHaveLength(1);
+    expect(JSON.stringify(mails)).toContain('Mailbox permission removal needs attention');
+    const audit = await bot.store.audit.list({ requestId });
+    expect(audit.find((e) => e.type === 'revoke.notified')?.details).toMatchObject({ status: 'failed' });
+  });
 });
 
 describe('revoke settings: the ticket webhook for offboardings', () => {
