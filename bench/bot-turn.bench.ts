@@ -39,6 +39,7 @@ import {
   writeResult,
   type LatencyProfile,
 } from './offboard-bench-support.js';
+import { startBuiltBot } from './built-bot.js';
 
 const { values } = parseArgs({
   options: {
@@ -294,29 +295,12 @@ async function runScale(): Promise<void> {
       });
     },
   );
-  let peakRss = process.memoryUsage().rss;
-  let phasePeak = peakRss;
-  const sampler = setInterval(() => {
-    const rss = process.memoryUsage().rss;
-    peakRss = Math.max(peakRss, rss);
-    phasePeak = Math.max(phasePeak, rss);
-  }, 100);
+  // The bot as users run it: `npm start` (node dist/app/main.js) in its own process, on a fresh data
+  // folder (PGlite on disk), so its memory is the bot's alone; the peak is the kernel's high-water mark.
+  const bot = await startBuiltBot(ready.baseUrl);
   const stub = new ConnectorStub();
   await stub.start();
-  const store = await openMemoryStore();
-  const config = loadConfig({
-    LIFECYCLE_MODE: 'sandbox',
-    SANDBOX_URL: ready.baseUrl,
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    TENANT_READS_PER_MINUTE: '10000',
-  });
   const startedAt = performance.now();
-  const bot = await startBot(config, {
-    store,
-    logger: pino({ level: 'silent' }),
-    resumeIntervalMs: 3_600_000,
-  });
   const endpoint = `http://127.0.0.1:${bot.port}/api/messages`;
   const turns: number[] = [];
   const helpTurns: number[] = [];
@@ -362,22 +346,17 @@ async function runScale(): Promise<void> {
     }),
   );
   const workloadMs = performance.now() - startedAt;
-  const workloadPeak = phasePeak;
-  phasePeak = process.memoryUsage().rss;
-  const inventoryMeta = async (): Promise<{ lastListedAt?: number; progress?: { scanned: number } }> =>
-    (await store.state.get('revoke.inventory.meta')) ?? {};
-  let meta = await inventoryMeta();
-  while (meta.lastListedAt === undefined && performance.now() - startedAt < inventoryWaitMs) {
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    meta = await inventoryMeta();
+  const workloadPeak = bot.phasePeakKb();
+  while (bot.inventorySummary === undefined && performance.now() - startedAt < inventoryWaitMs) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   const inventoryMs = performance.now() - startedAt;
-  clearInterval(sampler);
-  await bot.close();
-  await store.close();
+  const afterWorkloadPeak = bot.phasePeakKb();
+  const overallPeak = bot.highWaterMarkKb();
+  await bot.stop();
   await stub.close();
   child.kill('SIGTERM');
-  const mb = (bytes: number): number => round(bytes / 1024 / 1024, 1);
+  const mb = (kb: number): number => round(kb / 1024, 1);
   const result = {
     users: userCount,
     rounds,
@@ -387,11 +366,17 @@ async function runScale(): Promise<void> {
     offboardTurn: summary(turns),
     helpTurn: summary(helpTurns),
     requestCardReady: { ...summary(cardReady), timedOutAfter120s: cardTimeouts },
-    peakRssMb: { workload: mb(workloadPeak), afterWorkload: mb(phasePeak), overall: mb(peakRss) },
+    botProcess: 'node dist/app/main.js, fresh data folder (PGlite on disk)',
+    peakRssMb: {
+      atReady: mb(bot.readyRssKb),
+      workload: mb(workloadPeak),
+      afterWorkload: mb(afterWorkloadPeak),
+      overall: mb(overallPeak),
+    },
     inventory: {
-      isComplete: meta.lastListedAt !== undefined,
+      isComplete: bot.inventorySummary !== undefined,
       elapsedMs: round(inventoryMs),
-      scannedAtEnd: meta.progress?.scanned ?? null,
+      summary: bot.inventorySummary ?? null,
     },
     connectionResetsRetried: resets,
   };
@@ -402,8 +387,8 @@ async function runScale(): Promise<void> {
       `bot at scale: ${userCount} users × ${rounds} messages, ${ready.mailboxes} mailboxes, empty inventory at start`,
       `  ${line('offboard HTTP turn', result.offboardTurn)}; ${line('help HTTP turn', result.helpTurn)}`,
       `  ${line('request card ready', result.requestCardReady)}; ${cardTimeouts} not ready within 120 s`,
-      `  peak RSS ${result.peakRssMb.workload} MB during the workload, ${result.peakRssMb.afterWorkload} MB after it (inventory), overall ${result.peakRssMb.overall} MB`,
-      `  inventory ${result.inventory.isComplete ? 'complete' : 'not complete'} after ${round(inventoryMs / 1000, 1)} s`,
+      `  bot process RSS ${result.peakRssMb.atReady} MB when ready; peak ${result.peakRssMb.workload} MB during the workload, ${result.peakRssMb.afterWorkload} MB after it (inventory), overall ${result.peakRssMb.overall} MB (VmHWM)`,
+      `  inventory ${result.inventory.isComplete ? `complete (${bot.inventorySummary ?? ''})` : 'not complete'} after ${round(inventoryMs / 1000, 1)} s`,
       `wrote ${writeResult('bot-turn-scale', result)}`,
       '',
     ].join('\n'),

@@ -9,6 +9,8 @@ import { parseCron } from '../core/schedule/cron.js';
 import { sandboxEnvDefaults } from './sandbox-defaults.js';
 import { defaultStagePolicy, parseStagePolicy, type StagePolicy } from '../core/offboard/stage-policy.js';
 import { readRevokeSettings, revokeSettingsSchema, type RevokeSettings } from './revoke-settings.js';
+import type { AdGroupJoinersSettings } from '../core/provision/ad-group-joiners.js';
+import { joinersAdSettings } from './joiners-ad-config.js';
 
 const csv = z
   .string()
@@ -234,6 +236,8 @@ export interface AppConfig {
   schedules: { inventoryRefresh: string | null; pollMs: number };
   /** Revoke organisation settings (default scope, notifications, offboarding tickets) and the ticket trigger. */
   revoke: RevokeSettings;
+  /** Joiners from an AD group (`JOINERS_AD_*`, `joiners-ad-config.ts`); undefined: off. */
+  joinersAdGroup: AdGroupJoinersSettings | undefined;
 }
 
 export class ConfigError extends Error {
@@ -346,6 +350,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       problems.push(error instanceof Error ? error.message : String(error));
     }
   }
+  const joinersAd = joinersAdSettings(withDefaults, {
+    hasDirectory: Boolean(e.AD_URL && e.AD_BIND_DN && e.AD_BIND_PASSWORD && e.AD_BASE_DN),
+    hasMapping: Boolean(e.PROVISIONING_CONFIG_FILE) || isSandbox,
+  });
+  problems.push(...joinersAd.problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -438,5 +447,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       pollMs: e.JOBS_POLL_MS,
     },
     revoke,
+    joinersAdGroup: joinersAd.settings,
   };
 }

@@ -43,6 +43,8 @@ import { DevClock } from '../teams/dev-clock.js';
 import { TeamsScheduleNotices } from '../teams/schedule-notices.js';
 import { openStore } from '../store/index.js';
 import { buildProvisioning, loadProvisioningFlow, type ProvisioningServices } from './provisioning-wiring.js';
+import { buildAdGroupJoiners } from './ad-joiners-wiring.js';
+import type { AdGroupJoiners } from '../core/provision/ad-group-joiners.js';
 import type { AppConfig } from './config.js';
 import { answerBadTokensWith401 } from './bot-token-errors.js';
 import { buildConnectors } from './connectors.js';
@@ -118,6 +120,8 @@ export interface Services {
   jobs: JobScheduler;
   /** The revoke flow's parts (its finisher's `idle` waits for the revoke notices). */
   revoke: RevokeServices;
+  /** Joiners from an AD group (the `joiners.ad-group` job); null when not configured. */
+  adJoiners: AdGroupJoiners | null;
 }
 
 /**
@@ -309,6 +313,21 @@ export async function createServices(
       gateway,
       logger,
     });
+  const adJoiners =
+    config.joinersAdGroup && config.ad && provisioning
+      ? buildAdGroupJoiners(config.joinersAdGroup, config.ad, {
+          ports,
+          store,
+          policy,
+          provisioning,
+          tenantId: config.tenant.id,
+          logger,
+        })
+      : null;
+  if (config.joinersAdGroup && !adJoiners) {
+    throw new Error('JOINERS_AD_GROUP_DN needs the AD connection and the licence mapping');
+  }
+  if (adJoiners) jobs.register(adJoiners.job());
   const approvalsStatus = new ApprovalsStatus({
     store,
     gateway,
@@ -413,6 +432,7 @@ export async function createServices(
     stages,
     jobs,
     revoke,
+    adJoiners,
   };
 }
 

@@ -16,7 +16,8 @@ export type LdapOperation =
   | 'hide-from-address-lists'
   | 'remove-from-group'
   | 'add-to-group'
-  | 'move';
+  | 'move'
+  | 'list-members';
 
 /** LDAP result codes (RFC 4511 §4.1.9) the connector tells apart. */
 export const LdapResult = {
@@ -95,6 +96,7 @@ const ACTIONS: Record<LdapOperation, string> = {
   'remove-from-group': 'remove the group membership',
   'add-to-group': 'add the group membership',
   move: 'move the account',
+  'list-members': "read the group's members",
 };
 
 export function isResultCode(error: unknown, code: number): boolean {
