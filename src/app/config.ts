@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { parseCron } from '../core/schedule/cron.js';
 import { sandboxEnvDefaults } from './sandbox-defaults.js';
 import { defaultStagePolicy, parseStagePolicy, type StagePolicy } from '../core/offboard/stage-policy.js';
+import { readRevokeSettings, revokeSettingsSchema, type RevokeSettings } from './revoke-settings.js';
 import type { AdGroupJoinersSettings } from '../core/provision/ad-group-joiners.js';
 import { joinersAdSettings } from './joiners-ad-config.js';
 
@@ -184,6 +185,8 @@ const envSchema = z.object({
     .refine((value) => value === 'off' || isCron(value), {
       message: 'must be a five-field cron expression (minute hour day month weekday, UTC) or off',
     }),
+  // Revoke organisation settings and the ticket trigger (revoke-settings.ts).
+  ...revokeSettingsSchema.shape,
 });
 
 function isCron(value: string): boolean {
@@ -283,6 +286,8 @@ export interface AppConfig {
     | undefined;
   /** Scheduled jobs: the inventory's cron expression (null: off) and the poll interval. */
   schedules: { inventoryRefresh: string | null; pollMs: number };
+  /** Revoke organisation settings (default scope, notifications, offboarding tickets) and the ticket trigger. */
+  revoke: RevokeSettings;
   /** Joiners from an AD group (`JOINERS_AD_*`, `joiners-ad-config.ts`); undefined: off. */
   joinersAdGroup: AdGroupJoinersSettings | undefined;
   /** The joiners drop folder and its schedule; null when off. */
@@ -399,6 +404,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       problems.push('JOINERS_DROP_FOLDER provisions without an approval: unset APPROVAL_REQUIRED_PROVISION');
     }
   }
+  const revoke = readRevokeSettings(e, problems);
   let offboardStages = defaultStagePolicy;
   if (e.OFFBOARD_STAGES_FILE) {
     try {
@@ -505,6 +511,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       inventoryRefresh: e.INVENTORY_REFRESH_SCHEDULE === 'off' ? null : e.INVENTORY_REFRESH_SCHEDULE,
       pollMs: e.JOBS_POLL_MS,
     },
+    revoke,
     joinersAdGroup: joinersAd.settings,
     joinersDropFolder:
       e.JOINERS_DROP_FOLDER && e.JOINERS_DROP_SCHEDULE !== 'off'

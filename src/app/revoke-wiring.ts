@@ -16,11 +16,16 @@ import {
   PermissionInventory,
   RevokeFlow,
   RevokeRunFinisher,
+  revokeInputOf,
+  type RevokeNotifier,
 } from '../core/revoke/index.js';
 import type { Step } from '../core/step.js';
+import type { RevokeSettings } from './revoke-settings.js';
 
 export interface RevokeServices {
   flow: RevokeFlow;
+  /** The end of every run that removed mailbox rights (its `idle` waits for the notices). */
+  finisher: RevokeRunFinisher;
   inventory: PermissionInventory;
   /** What an offboarding with "remove the leaver's rights on other mailboxes" borrows. */
   forOffboarding: {
@@ -37,8 +42,13 @@ export function buildRevoke(deps: {
   policy: Policy;
   company: string;
   ticketWebhook: { url: string; secret: string } | undefined;
+  /** The organisation's default scope and whether offboardings' summaries go to the ticket webhook. */
+  settings: Pick<RevokeSettings, 'defaultPermissionTypes' | 'isTicketWebhookForOffboarding'>;
+  /** Tells the configured recipients when a revoke completes or fails. */
+  notifier?: RevokeNotifier;
   logger: Logger;
 }): RevokeServices {
+  const defaultPermissionTypes = deps.settings.defaultPermissionTypes;
   const limiter = new AdaptiveLimiter({ clock: deps.ports.clock });
   const inventory = new PermissionInventory({
     state: deps.store.state,
@@ -46,13 +56,21 @@ export function buildRevoke(deps: {
     clock: deps.ports.clock,
     limiter,
   });
-  const steps = buildRevokeStepGroup<unknown>({ inventory, limiter });
+  const steps = buildRevokeStepGroup<unknown>({
+    inventory,
+    limiter,
+    select: (input) => revokeInputOf(input, defaultPermissionTypes),
+  });
   const discovery = { mailbox: deps.ports.mailbox, limiter, inventory };
   const finisher = new RevokeRunFinisher({
     discovery,
     store: deps.store,
     clock: deps.ports.clock,
     company: deps.company,
+    defaultPermissionTypes,
+    isWebhookForOffboarding: deps.settings.isTicketWebhookForOffboarding,
+    log: deps.logger,
+    ...(deps.notifier && { notifier: deps.notifier }),
     ...(deps.ticketWebhook && {
       webhook: new TicketWebhook({
         url: deps.ticketWebhook.url,
@@ -68,6 +86,7 @@ export function buildRevoke(deps: {
     policy: deps.policy,
     steps,
     finisher,
+    defaultPermissionTypes,
   });
-  return { flow, inventory, forOffboarding: { steps, finisher, inventory } };
+  return { flow, finisher, inventory, forOffboarding: { steps, finisher, inventory } };
 }

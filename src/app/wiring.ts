@@ -10,7 +10,7 @@ import { BulkOffboard } from '../core/offboard/bulk-offboard.js';
 import { OffboardFlow } from '../core/offboard/offboard-flow.js';
 import { ContainFlow } from '../core/contain/contain-flow.js';
 import { UndoFlow } from '../core/undo/undo-flow.js';
-import { buildRevoke } from './revoke-wiring.js';
+import { buildRevoke, type RevokeServices } from './revoke-wiring.js';
 import { inventoryRefreshJob } from '../core/revoke/inventory-job.js';
 import { JobScheduler } from '../core/schedule/scheduler.js';
 import { processDueDeletions } from '../core/offboard/scheduled-deletion.js';
@@ -36,6 +36,7 @@ import { BackgroundTasks } from '../teams/background-tasks.js';
 import type { BotDeps, BulkServices } from '../teams/bot-deps.js';
 import { CloudAdapterGateway, type ConversationGateway } from '../teams/conversation-gateway.js';
 import { TeamsNotifier } from '../teams/teams-notifier.js';
+import { TeamsRevokeNotifier } from '../teams/teams-revoke-notifier.js';
 import { TeamsStageNotifier } from '../teams/teams-stage-notifier.js';
 import { ActorRateLimit } from '../teams/rate-limit.js';
 import { DevClock } from '../teams/dev-clock.js';
@@ -57,6 +58,7 @@ import { TeamsHrOffboardings } from '../teams/hr-leaver-offboardings.js';
 import { createLogger } from './logger.js';
 import { membershipCache } from './membership-cache.js';
 import { proofPacksOf } from './proof-wiring.js';
+import { ticketRevokeEndpoint } from './ticket-revoke-endpoint.js';
 
 export interface RunningBot {
   port: number;
@@ -121,6 +123,8 @@ export interface Services {
   stages: OffboardStages;
   /** Scheduled jobs (the permission inventory's refresh, …); `startBot` starts them. */
   jobs: JobScheduler;
+  /** The revoke flow's parts (its finisher's `idle` waits for the revoke notices). */
+  revoke: RevokeServices;
   /** Joiners from an AD group (the `joiners.ad-group` job); null when not configured. */
   adJoiners: AdGroupJoiners | null;
   /** The HR leavers feed's intake, when configured (`HR_LEAVERS_SECRET_FILE`). */
@@ -174,6 +178,8 @@ export async function createServices(
     clock: systemClock,
     tenantId: config.tenant.id,
   });
+  const revokeNotify = config.revoke.notify;
+  const noticeSender = config.notices.senderUserPrincipalName;
   const revoke = buildRevoke({
     ports,
     store,
@@ -181,6 +187,20 @@ export async function createServices(
     policy,
     company: config.tenant.organisationName,
     ticketWebhook: config.ticketWebhook,
+    settings: config.revoke,
+    ...((revokeNotify.channelKey !== undefined || revokeNotify.emails.length > 0) && {
+      notifier: new TeamsRevokeNotifier({
+        gateway,
+        conversations: store.conversations,
+        messaging: connectors.messaging,
+        ...(revokeNotify.channelKey !== undefined && { channelKey: revokeNotify.channelKey }),
+        ...(noticeSender &&
+          revokeNotify.emails.length > 0 && {
+            mail: { from: noticeSender, to: revokeNotify.emails },
+          }),
+        logger,
+      }),
+    }),
     logger,
   });
   // Plan reads and runs share one per-system limiter, so many plans at once stay within the budgets.
@@ -437,6 +457,7 @@ export async function createServices(
     schedule,
     stages,
     jobs,
+    revoke,
     adJoiners,
     ...(hrLeavers && { hrLeavers }),
   };
@@ -478,7 +499,15 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     schedule,
     stages,
     jobs,
+    revoke,
   } = services;
+  const ticketRevoke = ticketRevokeEndpoint({
+    settings: config.revoke,
+    itChannelConversationId: config.notices.itChannelConversationId,
+    deps,
+    users: ports.users,
+    logger,
+  });
   const http = createHttpApp({
     adapter,
     handle: async (context) => {
@@ -487,7 +516,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     isReady: async () => (await store.requests.get('REQ-00000000-READY')) === null,
     isAnonymous: config.bot.isAnonymous,
     logger,
-    signedEndpoints: signedEndpointsOf(config, services),
+    signedEndpoints: [...signedEndpointsOf(config, services), ...(ticketRevoke ? [ticketRevoke] : [])],
   });
   const { server, port } = await listen(http, config.port, config.host);
   logger.info({ port, mode: config.mode, anonymous: config.bot.isAnonymous }, 'bot listening');
@@ -552,6 +581,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
       await deps.background.idle();
       await bulk.runner.idle();
       await coordinator.idle();
+      await revoke.finisher.idle();
       if (!options.store) await store.close();
     },
   };

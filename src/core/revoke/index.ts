@@ -73,3 +73,18 @@ export {
 } from './revoke-summary-schema.js';
 export { RevokeFlow, type RevokeFlowDeps, type RevokePrepareResult } from './revoke-flow.js';
 export { RevokeRunFinisher, type RevokeFinishDeps } from './revoke-finish.js';
+export {
+  isRevokeSuccess,
+  revokeNoticeLine,
+  type RevokeNoticeDelivery,
+  type RevokeNotifier,
+  type RevokeOutcomeNotice,
+} from './revoke-notice.js';
+export {
+  TicketRevokeIntake,
+  ticketRevokeBodySchema,
+  type TicketRefusalCode,
+  type TicketRevokeDeps,
+  type TicketRevokeOutcome,
+  type TicketSource,
+} from './ticket-revoke.js';

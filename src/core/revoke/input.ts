@@ -63,8 +63,15 @@ export interface RevokeInput {
   ticketId?: string;
 }
 
-/** Parses raw input (a card's data, a command's options, offboarding options) or throws `InvalidInputError`. */
-export function parseRevokeInput(raw: unknown): RevokeInput {
+/**
+ * Parses raw input (a card's data, a command's options, offboarding options) or throws
+ * `InvalidInputError`. `defaultTypes` (the organisation's default scope, else all four) applies when
+ * the input names no permission types.
+ */
+export function parseRevokeInput(
+  raw: unknown,
+  defaultTypes: readonly PermissionType[] = permissionTypes,
+): RevokeInput {
   const parsed = revokeInputSchema.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
@@ -74,7 +81,7 @@ export function parseRevokeInput(raw: unknown): RevokeInput {
     throw new InvalidInputError(`Invalid revoke request: ${problems.join('; ')}`);
   }
   const value = parsed.data;
-  const types = value.permissionTypes ? [...new Set(value.permissionTypes)] : [...permissionTypes];
+  const types = value.permissionTypes ? [...new Set(value.permissionTypes)] : [...defaultTypes];
   const input: RevokeInput = {
     user: value.user,
     permissionTypes: permissionTypes.filter((type) => types.includes(type)),
@@ -96,11 +103,15 @@ function fieldOf(value: unknown, name: string): unknown {
 
 /**
  * The revoke request carried by any flow's input, so one registered step group serves every flow: a
- * stand-alone revoke run stores a `RevokeInput`; an offboarding run stores its leaver, whose rights of
- * every kind on every mailbox (shared included) are removed.
+ * stand-alone revoke run stores a `RevokeInput` (its types chosen when it was created); an offboarding
+ * (or containment) run stores its leaver, whose rights of the `defaultTypes` (the organisation's
+ * default scope, else every kind) on every mailbox, shared included, are removed.
  */
-export function revokeInputOf(input: unknown): RevokeInput {
+export function revokeInputOf(
+  input: unknown,
+  defaultTypes: readonly PermissionType[] = permissionTypes,
+): RevokeInput {
   const leaverUpn = fieldOf(fieldOf(input, 'leaver'), 'userPrincipalName');
-  if (typeof leaverUpn === 'string') return parseRevokeInput({ user: leaverUpn });
-  return parseRevokeInput(input);
+  if (typeof leaverUpn === 'string') return parseRevokeInput({ user: leaverUpn }, defaultTypes);
+  return parseRevokeInput(input, defaultTypes);
 }

@@ -10,7 +10,7 @@ import type { Ports } from '../ports/index.js';
 import type { IdentityUser } from '../ports/identity.js';
 import type { RequestService } from '../requests/request-service.js';
 import { discoverPermissions, type Discovery, type DiscoveryDeps } from './discovery.js';
-import { parseRevokeInput, permissionTypes, type RevokeInput } from './input.js';
+import { parseRevokeInput, permissionTypes, type PermissionType, type RevokeInput } from './input.js';
 import { buildPlan } from '../runner/build-plan.js';
 import type { FinishedRunStatus } from '../runner/events.js';
 import type { Flow, FlowResult, PlanUse } from '../flows/flow.js';
@@ -38,6 +38,8 @@ export interface RevokeFlowDeps {
   steps: readonly Step<RevokeInput>[];
   /** Builds, stores and sends the summary JSON when a run ends. */
   finisher: RevokeRunFinisher;
+  /** The organisation's default scope: the types a request naming none removes. Default all four. */
+  defaultPermissionTypes?: readonly PermissionType[];
 }
 
 export class RevokeFlow implements Flow<RevokeInput> {
@@ -53,7 +55,10 @@ export class RevokeFlow implements Flow<RevokeInput> {
     const resolved = await resolveSubject({ policy: this.deps.policy, users }, actor, query, 'revoke');
     if (resolved.kind !== 'allowed') return resolved;
     const user = resolved.user;
-    const input = parseRevokeInput({ user: user.mail ?? user.userPrincipalName });
+    const input = parseRevokeInput(
+      { user: user.mail ?? user.userPrincipalName },
+      this.deps.defaultPermissionTypes ?? permissionTypes,
+    );
     // No scan while someone waits: the stored inventory narrows where to look (the run refreshes it).
     const discovery = await discoverPermissions(
       input,
