@@ -17,6 +17,7 @@ import type { QueueItem, RunRecord, RunStatus, Store } from '../ports/store.js';
 import { buildPlan } from '../runner/build-plan.js';
 import type { Runner } from '../runner/runner.js';
 import { summariseRun } from '../runner/summarise-run.js';
+import { undoneMessage, undoOf } from '../undo/undo-of.js';
 import { delegationExpirySteps } from './delegation-expiry-steps.js';
 import type { OffboardInput } from './offboard-input.js';
 import { deletionQueueKind } from './scheduled-deletion.js';
@@ -290,6 +291,8 @@ export class OffboardStages {
       await this.deps.store.queue.complete(item.id);
       return false;
     }
+    const undo = await undoOf(this.deps.store.requests, request);
+    if (undo) return this.cancelStage(item, request.id, undoneMessage(request, undo));
     const input = this.deps.inputFor(request);
     if (!input.delegate) return this.cancelStage(item, request.id, 'the offboarding has no delegate');
     const result = await this.deps.notifier.notifyExpiry({
@@ -328,6 +331,8 @@ export class OffboardStages {
       if (!request || !isOffboardDone(request)) {
         return this.cancelStage(item, payload.requestId, `the offboarding is ${request?.state ?? 'gone'}`);
       }
+      const undo = await undoOf(this.deps.store.requests, request);
+      if (undo) return this.cancelStage(item, request.id, undoneMessage(request, undo));
       const input = this.deps.inputFor(request);
       const plan = await buildPlan(
         delegationExpirySteps,

@@ -17,6 +17,7 @@ import type { Plan, Step } from '../step.js';
 import type { Flow, FlowResult, PrepareOutcome } from '../flows/flow.js';
 import { assertPlannable } from '../flows/registry.js';
 import type { OffboardInput } from '../offboard/offboard-input.js';
+import { undoOf } from './undo-of.js';
 import type { UndoInput, UndoOptions } from './undo-input.js';
 import { recordedChanges, reverseDependencies } from './undo-plan.js';
 import { entraRestoreUser, undoStepOf, undoStepPrefix } from './undo-steps.js';
@@ -176,15 +177,8 @@ export class UndoFlow implements Flow<UndoInput> {
    * An undo of the same offboarding that counts: any but one rejected, or cancelled before it ran.
    * (`listBySubject` is newest first; the offboarding's subject is the undo's.)
    */
-  private async earlierUndo(target: LifecycleRequest): Promise<LifecycleRequest | undefined> {
-    const requests = await this.deps.requests.listBySubject(target.subject.userPrincipalName, 200);
-    return requests.find(
-      (r) =>
-        r.kind === 'undo' &&
-        (r.options as Partial<UndoOptions>).targetRequestId === target.id &&
-        r.state !== 'rejected' &&
-        !(r.state === 'cancelled' && r.runId === undefined),
-    );
+  private earlierUndo(target: LifecycleRequest): Promise<LifecycleRequest | undefined> {
+    return undoOf(this.deps.requests, target);
   }
 
   inputFor(request: LifecycleRequest): UndoInput {
