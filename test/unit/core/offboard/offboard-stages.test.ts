@@ -78,6 +78,7 @@ describe('offboarding stages: delegation expiry (real connectors against the san
       ports,
       notifier,
       policy: defaultStagePolicy,
+      protection: bot.services.deps.policy,
       clock,
       log: logger,
     });
