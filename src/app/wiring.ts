@@ -236,6 +236,7 @@ export async function createServices(
     policy,
     offboardSteps: offboard.steps,
     limiter,
+    audit: store.audit,
   });
   const provisionSettings = {
     configFile: config.provisioningConfigFile,
