@@ -13,7 +13,6 @@ import { UndoFlow } from '../core/undo/undo-flow.js';
 import { buildRevoke, type RevokeServices } from './revoke-wiring.js';
 import { inventoryRefreshJob } from '../core/revoke/inventory-job.js';
 import { JobScheduler } from '../core/schedule/scheduler.js';
-import { processDueDeletions } from '../core/offboard/scheduled-deletion.js';
 import { ScheduledOffboarding } from '../core/offboard/scheduled-offboard.js';
 import { OffboardStages } from '../core/offboard/offboard-stages.js';
 import { DelegationExtensions } from '../core/offboard/delegation-extension.js';
@@ -225,6 +224,7 @@ export async function createServices(
     ports,
     notifier: stageNotifier,
     policy: config.offboardStages,
+    protection: policy,
     clock: devClock ?? systemClock,
     log: logger,
   });
@@ -244,7 +244,6 @@ export async function createServices(
     policy,
     limiter,
     revoke: revoke.forOffboarding,
-    deletions: { store },
     stages,
     ...(config.ad?.disabledOuDn && { disabledOuDn: config.ad.disabledOuDn }),
   });
@@ -268,6 +267,7 @@ export async function createServices(
     policy,
     offboardSteps: offboard.steps,
     limiter,
+    audit: store.audit,
   });
   const provisionSettings = {
     configFile: config.provisioningConfigFile,
@@ -537,21 +537,6 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   const scheduled = setInterval(pollSchedule, options.resumeIntervalMs ?? config.runner.resumeIntervalMs);
   scheduled.unref();
   const timer = setInterval(resume, options.resumeIntervalMs ?? config.runner.resumeIntervalMs);
-  const deletions = setInterval(() => {
-    void processDueDeletions({
-      store,
-      users: ports.users,
-      accounts: ports.accounts,
-      policy: deps.policy,
-      clock: systemClock,
-    }).catch((error: unknown) => {
-      logger.error(
-        { err: error instanceof Error ? error.message : String(error) },
-        'scheduled deletions failed',
-      );
-    });
-  }, 60_000);
-  deletions.unref();
   const dueStages = setInterval(() => {
     void stages.processDue().catch((error: unknown) => {
       logger.error({ err: errorSummary(error) }, 'offboarding stages failed');
@@ -570,7 +555,6 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     logger,
     async close() {
       clearInterval(timer);
-      clearInterval(deletions);
       clearInterval(scheduled);
       await schedule.idle();
       clearInterval(dueStages);

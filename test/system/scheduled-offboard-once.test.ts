@@ -6,14 +6,22 @@
  * The leave time is the next UTC minute at least 70 s away, so each case waits for real time once.
  * Checks: the request `running` once, one run, its summary posted, the queue item done, the sandbox
  * wrote each change once.
+ *
+ * Then the same offboarding's delegation-expiry stage (the default policy gives Megan access for 30
+ * days), reached with the sandbox's dev clock (`clock +30d`): on PGlite the bot is SIGKILLed as soon
+ * as the stage's first change reached the sandbox and started again; on PostgreSQL both instances are
+ * told `clock +30d` at once. Checks: one expiry run, each of its changes applied once in the journal,
+ * `stage.started` and `stage.finished` audited once, the sandbox wrote each change once.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expiryQueueKind, expiryRunId } from '../../src/core/offboard/offboard-stages.js';
 import { scheduledOffboardKind } from '../../src/core/offboard/scheduled-offboard.js';
 import type { Store } from '../../src/core/ports/store.js';
 import { seeded, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import type { RequestLogEntry } from '../../src/sandbox/behaviours/request-log.js';
 import { openStore } from '../../src/store/index.js';
 import { BotProcess } from '../support/bot-process.js';
 import {
@@ -127,6 +135,72 @@ async function expectRanOnce(store: Store, sandbox: Sandbox, requestId: string):
   expect(duplicateWrites(sandbox.requestLog.all(), repeatableOperations)).toEqual([]);
 }
 
+/** The delegation expiry's writes: the delegate's FullAccess, SendAs and OneDrive admin removed. */
+const expiryOperations = new Set([
+  'exo.remove-mailbox-permission',
+  'exo.remove-recipient-permission',
+  'spo.remove-site-admin',
+]);
+const isExpiryWrite = (e: RequestLogEntry): boolean =>
+  e.operation !== null && expiryOperations.has(e.operation) && e.status >= 200 && e.status < 300;
+
+/** Says `text` and waits for the bot's next message in the conversation that contains `expected`. */
+async function reply(
+  endpoint: ConnectorEndpoint,
+  botUrl: string,
+  conversationId: string,
+  text: string,
+  expected: string,
+): Promise<string> {
+  const seen = new Set(endpoint.messages.keys());
+  expect(await endpoint.say(botUrl, operatorUser, conversationId, text)).toBe(200);
+  const found = await endpoint.waitFor(
+    (m) =>
+      !seen.has(m.id) && m.conversationId === conversationId && JSON.stringify(m.activity).includes(expected),
+    120_000,
+  );
+  return JSON.stringify(found.activity);
+}
+
+/** Polls until `check` holds (every 250 ms), or fails after `timeoutMs`. */
+async function until(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(250);
+  }
+}
+
+/** The expiry stage ran once: one run, each change applied once, audited once, written once. */
+async function expectExpiryOnce(
+  store: Store,
+  sandbox: Sandbox,
+  requestId: string,
+  stageLog: readonly RequestLogEntry[],
+): Promise<void> {
+  const runId = expiryRunId(requestId);
+  expect((await store.runs.get(runId))?.status).toBe('completed');
+  const applied = (await store.journal.list(runId))
+    .filter((e) => e.phase === 'applied')
+    .map((e) => `${e.stepId} ${e.changeKey ?? ''}`);
+  expect(applied.length).toBeGreaterThan(0);
+  expect(new Set(applied).size).toBe(applied.length);
+  const events = await store.audit.list({ requestId, limit: 10_000 });
+  const stageEvents = (type: string) =>
+    events.filter((e) => e.type === type && e.details['stage'] === 'delegation-expiry');
+  expect(stageEvents('stage.started')).toHaveLength(1);
+  expect(stageEvents('stage.finished')).toHaveLength(1);
+  expect((await store.queue.get(expiryQueueKind, requestId))?.status).toBe('done');
+  // The sandbox wrote each of the stage's changes once, and as many as the journal applied.
+  expect(duplicateWrites(stageLog, repeatableOperations)).toEqual([]);
+  expect(stageLog.filter(isExpiryWrite)).toHaveLength(applied.length);
+  expect(sandbox.state.directory.getUser(seeded.users.adeleVance)?.accountEnabled).toBe(false);
+}
+
 describe('a scheduled offboarding whose bot is SIGKILLed around the due time', () => {
   let sandbox: Sandbox;
   let endpoint: ConnectorEndpoint;
@@ -156,8 +230,10 @@ describe('a scheduled offboarding whose bot is SIGKILLed around the due time', (
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  let offboarding = '';
+  const conversationId = 'scheduled-crash-chat';
+
   it('runs once after the restart', async () => {
-    const conversationId = 'scheduled-crash-chat';
     const { requestId, dueMs } = await scheduleOffboarding(
       endpoint,
       bot.url,
@@ -174,6 +250,36 @@ describe('a scheduled offboarding whose bot is SIGKILLed around the due time', (
     store = await openStore({ dataDir });
     await expectRanOnce(store, sandbox, requestId);
     expect(sandbox.state.directory.getUser(seeded.users.adeleVance)?.accountEnabled).toBe(false);
+    offboarding = requestId;
+  }, 420_000);
+
+  it('runs the delegation-expiry stage once though the bot is SIGKILLed while it runs', async () => {
+    if (!offboarding) throw new Error('the offboarding above did not complete');
+    await store?.close();
+    store = undefined;
+    await bot.start(240_000);
+    const mark = sandbox.requestLog.all().length;
+    // The turn handles what fell due (the notice, then the expiry run); killed at its first change.
+    const said = endpoint.say(bot.url, operatorUser, conversationId, 'clock +30d').catch(() => 0);
+    await until(() => sandbox.requestLog.all().slice(mark).some(isExpiryWrite), 120_000, 'the expiry');
+    await bot.kill();
+    await said;
+    await bot.start(240_000);
+    // The dev clock starts again at the real time: past the expiry and the dead worker's claim.
+    await reply(endpoint, bot.url, conversationId, 'clock +31d', 'Sandbox time');
+    await until(
+      async () =>
+        /OneDrive access ends · [^·]*· done/.test(
+          await reply(endpoint, bot.url, conversationId, `status ${offboarding}`, 'Stages:'),
+        ),
+      120_000,
+      'the expiry run',
+    );
+    // Records the stage if the resume poll, not the stage worker, finished the run.
+    await reply(endpoint, bot.url, conversationId, 'clock +1d', 'Sandbox time');
+    await bot.stop();
+    store = await openStore({ dataDir });
+    await expectExpiryOnce(store, sandbox, offboarding, sandbox.requestLog.all().slice(mark));
   }, 420_000);
 });
 
@@ -184,6 +290,7 @@ describe.skipIf(postgres === null)('a scheduled offboarding with two instances o
   let endpoint: ConnectorEndpoint;
   let bots: BotProcess[] = [];
   let store: Store | undefined;
+  let offboarding = '';
 
   beforeAll(async () => {
     if (!postgres) return;
@@ -227,5 +334,37 @@ describe.skipIf(postgres === null)('a scheduled offboarding with two instances o
     await endpoint.waitFor(summaryPosted(endpoint, conversationId, requestId), 240_000);
     await Promise.all(bots.map((b) => b.stop()));
     await expectRanOnce(store, sandbox, requestId);
+    offboarding = requestId;
+  }, 420_000);
+
+  it('runs the delegation-expiry stage once though both instances reach it at once', async () => {
+    if (!offboarding || !store) throw new Error('the offboarding above did not complete');
+    const db = store;
+    await Promise.all(bots.map((b) => b.start(240_000)));
+    const mark = sandbox.requestLog.all().length;
+    // Both dev clocks pass the expiry together; each turn handles what fell due on its instance.
+    await Promise.all(
+      bots.map((b, n) =>
+        reply(endpoint, b.url, `scheduled-pg-clock-${String(n)}`, 'clock +30d', 'Sandbox time'),
+      ),
+    );
+    await until(
+      async () => (await db.runs.get(expiryRunId(offboarding)))?.status === 'completed',
+      120_000,
+      'the expiry run',
+    );
+    // Records the stage if a resume poll, not the stage worker, finished the run.
+    await Promise.all(
+      bots.map((b, n) =>
+        reply(endpoint, b.url, `scheduled-pg-clock-${String(n)}`, 'clock +1d', 'Sandbox time'),
+      ),
+    );
+    await until(
+      async () => (await db.queue.get(expiryQueueKind, offboarding))?.status === 'done',
+      120_000,
+      'the expiry stage',
+    );
+    await Promise.all(bots.map((b) => b.stop()));
+    await expectExpiryOnce(db, sandbox, offboarding, sandbox.requestLog.all().slice(mark));
   }, 420_000);
 });

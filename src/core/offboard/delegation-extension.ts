@@ -14,6 +14,7 @@ import type { Clock } from '../ports/clock.js';
 import type { StageNotifier } from '../ports/stage-notifier.js';
 import type { Store } from '../ports/store.js';
 import type { Policy } from '../policy/policy.js';
+import { undoneMessage, undoOf } from '../undo/undo-of.js';
 import type { OffboardInput } from './offboard-input.js';
 import {
   expiryNoticeQueueKind,
@@ -236,6 +237,8 @@ export class DelegationExtensions {
     if (request.state !== 'completed' && request.state !== 'completed-with-errors') {
       return refuse(`Request ${requestId} is ${request.state}: its delegation has no expiry to extend.`);
     }
+    const undo = await undoOf(this.deps.store.requests, request);
+    if (undo) return refuse(`${undoneMessage(request, undo)}: its delegation has no expiry to extend.`);
     const expiry = await this.deps.store.queue.get(expiryQueueKind, requestId);
     const payload = expiry?.payload as ExpiryPayload | undefined;
     if (!expiry || !payload) return refuse(`The delegation of ${requestId} has no expiry.`);

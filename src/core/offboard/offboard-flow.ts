@@ -22,7 +22,7 @@ import {
 } from './offboard-input.js';
 import { offboardStepCatalog, offboardSteps } from './offboard-plan.js';
 import { spoGrantDelegate } from './onedrive-steps.js';
-import { scheduleDeletion, type ScheduledDeletionDeps } from './scheduled-deletion.js';
+import { deletionSteps } from './scheduled-deletion.js';
 import { keptMeetingsOf } from './kept-meetings.js';
 import { delegationExpirySteps } from './delegation-expiry-steps.js';
 import type { OffboardStages } from './offboard-stages.js';
@@ -70,10 +70,11 @@ export interface OffboardFlowDeps {
     finisher: RevokeRunFinisher;
     inventory?: Pick<PermissionInventory, 'status'>;
   };
-  /** Where "delete after N days" is scheduled (the durable queue). */
-  deletions?: Pick<ScheduledDeletionDeps, 'store'>;
-  /** The later stages (delegation expiry and its notice), scheduled when the run finished. */
-  stages?: Pick<OffboardStages, 'schedule' | 'stagesOf'>;
+  /**
+   * The later stages (delegation expiry and its notice, "delete after N days"), scheduled when the
+   * run finished.
+   */
+  stages?: Pick<OffboardStages, 'schedule' | 'stagesOf' | 'scheduleDeletion'>;
 }
 
 /** What the request stores as its options: the card's choices plus the chosen delegate. */
@@ -86,7 +87,12 @@ export class OffboardFlow implements Flow<OffboardInput> {
   readonly steps: readonly Step<OffboardInput>[];
 
   constructor(private readonly deps: OffboardFlowDeps) {
-    this.steps = [...offboardStepCatalog, ...(deps.revoke?.steps ?? []), ...delegationExpirySteps];
+    this.steps = [
+      ...offboardStepCatalog,
+      ...(deps.revoke?.steps ?? []),
+      ...delegationExpirySteps,
+      ...deletionSteps,
+    ];
   }
 
   async prepare(actor: Principal, query: string): Promise<PrepareResult> {
@@ -256,7 +262,6 @@ export class OffboardFlow implements Flow<OffboardInput> {
     return keptMeetingsOf(run);
   }
 
-  /** Schedules "delete after N days" and writes the mailbox-rights summary when that option ran. */
   /**
    * Schedules "delete after N days" and the delegation expiry, writes the mailbox-rights summary when
    * that option ran, and returns the later stages for the summary.
@@ -268,12 +273,9 @@ export class OffboardFlow implements Flow<OffboardInput> {
   ): Promise<FlowResult[]> {
     const days = this.inputFor(request).options.deleteAfterDays;
     const isDone = status === 'completed' || status === 'completed-with-errors';
-    if (days !== null && isDone && this.deps.deletions) {
-      await scheduleDeletion(
-        { store: this.deps.deletions.store, clock: this.deps.ports.clock },
-        request,
-        days,
-      );
+    if (days !== null && isDone && this.deps.stages) {
+      // A stage: due on the stages' clock, run as `<request id>:deletion`.
+      await this.deps.stages.scheduleDeletion(request, days);
     }
     await this.deps.revoke?.finisher.finish(request, run, status);
     if (!isDone || !this.deps.stages) return [];

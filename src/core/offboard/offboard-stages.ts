@@ -1,15 +1,16 @@
 /**
  * The offboarding's later stages, relative to the leave date (the offboarding run's start): the
  * delegate's notice before their access ends, the delegation expiry, and the account deletion
- * (`scheduled-deletion.ts`). Each stage is an item of the durable work queue, keyed by the request, so
- * it survives restarts and is handled once across instances; the expiry is a run of its own
- * (`<request id>:delegation-expiry`, its own plan and journal) executed by the shared Runner, so a
- * crash mid-stage resumes from that journal. Before acting, the request is read again: an offboarding
- * that is no longer completed cancels its stages.
+ * (`scheduled-deletion.ts`). Each stage is an item of the durable work queue, so it survives restarts
+ * and is handled once across instances; the expiry and the deletion are runs of their own
+ * (`<request id>:delegation-expiry`, `<request id>:deletion`, each with its plan and journal) executed
+ * by the shared Runner, so a crash mid-stage resumes from that journal. Before acting, the request is
+ * read again: an offboarding that is no longer completed, or was undone, cancels its stages.
  */
 import { describeError } from '../errors.js';
 import type { LifecycleRequest } from '../model.js';
 import type { Clock } from '../ports/clock.js';
+import type { Policy } from '../policy/policy.js';
 import type { Ports } from '../ports/index.js';
 import { errorSummary, type Log } from '../ports/log.js';
 import type { StageNotifier } from '../ports/stage-notifier.js';
@@ -17,9 +18,17 @@ import type { QueueItem, RunRecord, RunStatus, Store } from '../ports/store.js';
 import { buildPlan } from '../runner/build-plan.js';
 import type { Runner } from '../runner/runner.js';
 import { summariseRun } from '../runner/summarise-run.js';
+import { undoneMessage, undoOf } from '../undo/undo-of.js';
 import { delegationExpirySteps } from './delegation-expiry-steps.js';
 import type { OffboardInput } from './offboard-input.js';
-import { deletionQueueKind } from './scheduled-deletion.js';
+import {
+  deletionQueueKind,
+  deletionRefusal,
+  deletionRunId,
+  deletionSteps,
+  scheduleDeletion,
+  type DeletionPayload,
+} from './scheduled-deletion.js';
 import { expiryTimes, noticeTime, type StagePolicy } from './stage-policy.js';
 
 export const expiryQueueKind = 'offboard.delegation-expiry';
@@ -73,6 +82,8 @@ export interface OffboardStagesDeps {
   ports: Ports;
   notifier: StageNotifier;
   policy: StagePolicy;
+  /** Whether an account is protected, read again before the deletion stage deletes it. */
+  protection: Pick<Policy, 'isProtected'>;
   clock: Clock;
   log: Log;
   /** How long a worker holds a due stage; another instance takes it over after that. Default 10 min. */
@@ -137,7 +148,15 @@ export class OffboardStages {
     });
   }
 
-  /** Handles the due notices, then the due expiries; returns how many stages were handled. */
+  /**
+   * Called when the offboarding run finished with "delete after N days": the deletion stage, due N days
+   * from now on this clock (so the sandbox's dev clock moves it too).
+   */
+  async scheduleDeletion(request: LifecycleRequest, afterDays: number): Promise<void> {
+    await scheduleDeletion({ store: this.deps.store, clock: this.deps.clock }, request, afterDays);
+  }
+
+  /** Handles the due notices, then the due expiries and deletions; returns how many stages were handled. */
   async processDue(limit = 20): Promise<number> {
     const claimMs = this.deps.claimMs ?? 600_000;
     let handled = 0;
@@ -158,6 +177,15 @@ export class OffboardStages {
     );
     for (const item of expiries) {
       if (await this.guarded(item, () => this.expire(item))) handled++;
+    }
+    const deletions = await this.deps.store.queue.claimDue(
+      deletionQueueKind,
+      this.deps.clock.now(),
+      limit,
+      claimMs,
+    );
+    for (const item of deletions) {
+      if (await this.guarded(item, () => this.deleteAccount(item))) handled++;
     }
     return handled;
   }
@@ -202,14 +230,30 @@ export class OffboardStages {
     }
     const deletion = await this.deps.store.queue.get(deletionQueueKind, request.subject.id);
     if (deletion && (deletion.payload as { requestId?: string }).requestId === request.id) {
+      const run = await this.deps.store.runs.get(deletionRunId(request.id));
       stages.push({
         id: 'deletion',
         title: 'Account deleted (restorable for 30 days)',
-        at: iso(deletion.status === 'done' ? Date.parse(deletion.updatedAt) : deletion.nextAttemptAt),
-        state: deletion.status === 'done' ? 'completed' : this.queueState(deletion),
+        at: run
+          ? run.createdAt
+          : iso(deletion.status === 'done' ? Date.parse(deletion.updatedAt) : deletion.nextAttemptAt),
+        // Done without a run: a re-check cancelled it, or it ran before deletions were runs.
+        state: run
+          ? run.status
+          : deletion.status === 'done'
+            ? (await this.wasDeletedBeforeRuns(request.id))
+              ? 'completed'
+              : 'cancelled'
+            : this.queueState(deletion),
+        ...(run && { runId: run.id, detail: await this.runDetail(run) }),
       });
     }
     return stages.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  }
+
+  private async wasDeletedBeforeRuns(requestId: string): Promise<boolean> {
+    const events = await this.deps.store.audit.list({ requestId, limit: 1000 });
+    return events.some((e) => e.type === 'deletion.applied');
   }
 
   private queueState(item: QueueItem): StageState {
@@ -290,6 +334,8 @@ export class OffboardStages {
       await this.deps.store.queue.complete(item.id);
       return false;
     }
+    const undo = await undoOf(this.deps.store.requests, request);
+    if (undo) return this.cancelStage(item, request.id, undoneMessage(request, undo));
     const input = this.deps.inputFor(request);
     if (!input.delegate) return this.cancelStage(item, request.id, 'the offboarding has no delegate');
     const result = await this.deps.notifier.notifyExpiry({
@@ -328,6 +374,8 @@ export class OffboardStages {
       if (!request || !isOffboardDone(request)) {
         return this.cancelStage(item, payload.requestId, `the offboarding is ${request?.state ?? 'gone'}`);
       }
+      const undo = await undoOf(this.deps.store.requests, request);
+      if (undo) return this.cancelStage(item, request.id, undoneMessage(request, undo));
       const input = this.deps.inputFor(request);
       const plan = await buildPlan(
         delegationExpirySteps,
@@ -358,6 +406,67 @@ export class OffboardStages {
       { stage: 'delegation-expiry', runId, status: run.status, changes: await this.runDetail(run) },
       runId,
     );
+    await this.deps.store.queue.complete(item.id);
+    return true;
+  }
+
+  /**
+   * The deletion: the account is checked again (request, undo, still there, still disabled, not
+   * protected), then its run is created once and executed; a run that exists already (a crash, another
+   * instance) is resumed or, when finished, recorded. Items queued before deletions were runs carry the
+   * same payload and run the same way.
+   */
+  private async deleteAccount(item: QueueItem): Promise<boolean> {
+    const payload = item.payload as DeletionPayload;
+    const runId = deletionRunId(payload.requestId);
+    const audit = (type: string, details: Record<string, unknown>): Promise<void> =>
+      this.audit(payload.requestId, type, { user: payload.userPrincipalName, ...details }, runId);
+    let run = await this.deps.store.runs.get(runId);
+    if (!run) {
+      const request = await this.deps.store.requests.get(payload.requestId);
+      if (await this.postponeWhileRunning(item, request)) return false;
+      const reason = await deletionRefusal(
+        { store: this.deps.store, users: this.deps.ports.users, protection: this.deps.protection },
+        request,
+        payload,
+      );
+      if (!request || reason) {
+        await this.audit(payload.requestId, 'deletion.cancelled', {
+          user: payload.userPrincipalName,
+          reason: reason ?? 'the offboarding request is gone',
+        });
+        await this.deps.store.queue.complete(item.id);
+        return false;
+      }
+      const input = this.deps.inputFor(request);
+      const plan = await buildPlan(
+        deletionSteps,
+        { input, ports: this.deps.ports, signal: new AbortController().signal },
+        { clock: this.deps.clock },
+      );
+      await this.deps.store.runs.create({ id: runId, requestId: request.id, status: 'queued', plan, input });
+      await audit('stage.started', { stage: 'deletion', runId });
+      run = await this.deps.store.runs.get(runId);
+    }
+    if (run && !finishedRunStatuses.includes(run.status)) {
+      const outcome = await this.deps.runner.execute(runId);
+      if (outcome.kind !== 'finished') {
+        await this.deps.store.queue.fail(
+          item.id,
+          `the deletion run is ${outcome.kind}`,
+          this.deps.clock.now() + 60_000,
+        );
+        return false;
+      }
+      run = await this.deps.store.runs.get(runId);
+    }
+    if (!run) throw new Error(`The deletion run ${runId} is gone from the store`);
+    const changes = await this.runDetail(run);
+    await audit('stage.finished', { stage: 'deletion', runId, status: run.status, changes });
+    if (run.status === 'completed') {
+      // Evidence for `restore`: this account was found disabled and not protected when it was deleted.
+      await audit('deletion.applied', { restorableForDays: 30, wasProtected: false });
+    }
     await this.deps.store.queue.complete(item.id);
     return true;
   }

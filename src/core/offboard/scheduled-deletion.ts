@@ -1,35 +1,35 @@
 /**
- * "Delete after N days": a finished offboarding schedules the account's deletion in the durable queue;
- * a worker deletes it when due. Before deleting, the account is checked again: still disabled, not
- * protected, the request still completed. Anything else cancels the deletion and says why in the audit.
- * Deleted users stay restorable for 30 days (Entra deleted items).
+ * "Delete after N days", the offboarding's last stage: a finished offboarding puts the deletion in the
+ * durable queue (`offboard.delete`, keyed by the user); when it is due, `OffboardStages` checks the
+ * account again (the request still completed and not undone, the account still there, still disabled,
+ * not protected) and deletes it in a run of its own (`<request id>:deletion`) whose journal keeps the
+ * account as it was. Anything else cancels the deletion and says why in the audit. Deleted users stay
+ * restorable for 30 days (Entra deleted items).
  */
-import { describeError } from '../errors.js';
+import { ConflictError } from '../errors.js';
 import type { LifecycleRequest } from '../model.js';
 import type { Policy } from '../policy/policy.js';
-import type { Accounts } from '../ports/accounts.js';
 import type { Clock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
 import type { Users } from '../ports/users.js';
+import { fail, ok, type Step } from '../step.js';
+import { undoneMessage, undoOf } from '../undo/undo-of.js';
+import type { OffboardInput } from './offboard-input.js';
 
+/** Kept from the version that deleted outside a run, so items queued before an upgrade still run. */
 export const deletionQueueKind = 'offboard.delete';
 
-interface DeletionPayload {
+/** The deletion stage's run: one per request, so an account is never deleted twice by one. */
+export const deletionRunId = (requestId: string): string => `${requestId}:deletion`;
+
+export interface DeletionPayload {
   requestId: string;
   userId: string;
   userPrincipalName: string;
 }
 
-export interface ScheduledDeletionDeps {
-  store: Pick<Store, 'queue' | 'audit' | 'requests'>;
-  users: Pick<Users, 'getUser'>;
-  accounts: Pick<Accounts, 'deleteUser'>;
-  policy: Policy;
-  clock: Clock;
-}
-
 export async function scheduleDeletion(
-  deps: Pick<ScheduledDeletionDeps, 'store' | 'clock'>,
+  deps: { store: Pick<Store, 'queue' | 'audit'>; clock: Clock },
   request: LifecycleRequest,
   afterDays: number,
 ): Promise<void> {
@@ -54,52 +54,72 @@ export async function scheduleDeletion(
   });
 }
 
-/** Handle the due deletions; returns how many accounts were deleted. */
-export async function processDueDeletions(deps: ScheduledDeletionDeps, limit = 20): Promise<number> {
-  const items = await deps.store.queue.claimDue(deletionQueueKind, deps.clock.now(), limit);
-  let deleted = 0;
-  for (const item of items) {
-    const payload = item.payload as DeletionPayload;
-    const audit = (type: string, details: Record<string, unknown>): Promise<void> =>
-      deps.store.audit.append({
-        at: new Date(deps.clock.now()).toISOString(),
-        type,
-        requestId: payload.requestId,
-        actor: { system: 'scheduled-deletion' },
-        details: { user: payload.userPrincipalName, ...details },
-      });
-    try {
-      const reason = await refusalReason(deps, payload);
-      if (reason) {
-        await audit('deletion.cancelled', { reason });
-        await deps.store.queue.complete(item.id);
-        continue;
-      }
-      await deps.accounts.deleteUser(payload.userId);
-      await audit('deletion.applied', { restorableForDays: 30 });
-      await deps.store.queue.complete(item.id);
-      deleted++;
-    } catch (error) {
-      const described = describeError(error);
-      const retryAt =
-        item.attempts >= 10 ? null : deps.clock.now() + Math.min(2 ** item.attempts, 360) * 60_000;
-      await audit('deletion.failed', { error: described.message, willRetry: retryAt !== null });
-      await deps.store.queue.fail(item.id, described.message, retryAt);
-    }
-  }
-  return deleted;
-}
-
-async function refusalReason(deps: ScheduledDeletionDeps, payload: DeletionPayload): Promise<string | null> {
-  const request = await deps.store.requests.get(payload.requestId);
+/** Why a due deletion must not happen now, or null when the account may be deleted. */
+export async function deletionRefusal(
+  deps: {
+    store: Pick<Store, 'requests'>;
+    users: Pick<Users, 'getUser'>;
+    protection: Pick<Policy, 'isProtected'>;
+  },
+  request: LifecycleRequest | null,
+  payload: DeletionPayload,
+): Promise<string | null> {
   if (!request || (request.state !== 'completed' && request.state !== 'completed-with-errors')) {
     return `the offboarding request is ${request?.state ?? 'gone'}`;
   }
+  const undo = await undoOf(deps.store.requests, request);
+  if (undo) return undoneMessage(request, undo);
+  // Fresh reads: the decision to delete is never taken on a cached membership.
   const user = await deps.users.getUser(payload.userId);
   if (!user) return 'the account no longer exists';
   if (user.accountEnabled) return 'the account was enabled again';
-  if (await deps.policy.isProtected({ id: user.id, userPrincipalName: user.userPrincipalName })) {
+  if (
+    await deps.protection.isProtected(
+      { id: user.id, userPrincipalName: user.userPrincipalName },
+      { isFresh: true },
+    )
+  ) {
     return 'the account is protected';
   }
   return null;
 }
+
+/**
+ * Deletes the leaver's account (soft delete: restorable for 30 days). The plan records the account as
+ * it was; `apply` reads it again and refuses an account enabled since the plan (a resumed run).
+ */
+export const entraDeleteUser: Step<OffboardInput> = {
+  id: 'entra.delete-user',
+  system: 'entra',
+  title: 'Delete the account (restorable for 30 days)',
+  async plan(ctx) {
+    const user = await ctx.ports.users.getUser(ctx.input.leaver.id);
+    if (!user) return [];
+    return [
+      {
+        key: `user:${user.id}`,
+        description: `Delete ${user.userPrincipalName} (restorable for 30 days)`,
+        data: { userId: user.id },
+        before: user,
+        after: { isDeleted: true },
+      },
+    ];
+  },
+  async apply(change, ctx) {
+    const user = await ctx.ports.users.getUser(String(change.data['userId']));
+    if (!user) return;
+    if (user.accountEnabled) {
+      throw new ConflictError(`${user.userPrincipalName} was enabled again: it is not deleted`);
+    }
+    await ctx.ports.accounts.deleteUser(user.id);
+  },
+  async verify(changes, ctx) {
+    for (const change of changes) {
+      if (await ctx.ports.users.getUser(String(change.data['userId'])))
+        return fail('The account still exists');
+    }
+    return ok();
+  },
+};
+
+export const deletionSteps: readonly Step<OffboardInput>[] = [entraDeleteUser];

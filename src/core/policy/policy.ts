@@ -93,6 +93,12 @@ const requestNames: Record<RequestKind, string> = {
   undo: 'the undo of an offboarding',
 };
 
+/** What the store recorded about a deleted user's protection (see `Policy.isProtectedByRecord`). */
+export interface DeletedRecord {
+  wasJudgedUnprotected: boolean;
+  recordedGroupIds: readonly string[];
+}
+
 export class Policy {
   constructor(
     private readonly config: PolicyConfig,
@@ -140,11 +146,58 @@ export class Policy {
   }
 
   /**
+   * The subject check for a user in deleted items (`restore <upn>`). Its groups and roles can't be
+   * read while it is deleted (they come back with it), so protection is judged on the record
+   * (`isProtectedByRecord`). Protected: two approvals, or refused under the `refuse` policy.
+   */
+  async checkDeletedSubject(
+    actor: Principal,
+    subject: Pick<Subject, 'id' | 'userPrincipalName'>,
+    kind: RequestKind,
+    record: DeletedRecord,
+  ): Promise<{ decision: PolicyDecision; approvalsRequired: number }> {
+    if (subject.id === actor.aadObjectId) {
+      return { decision: deny(`You can't ${kind} yourself.`), approvalsRequired: 0 };
+    }
+    const base = await this.approvalsRequired(actor, kind);
+    if (!this.isProtectedByRecord(subject, record)) return { decision: allow, approvalsRequired: base };
+    if (this.config.protectedAccountPolicy === 'refuse') {
+      const why = record.wasJudgedUnprotected
+        ? `${subject.userPrincipalName} is a protected account`
+        : `${subject.userPrincipalName} was not deleted by the staged deletion, so whether it was protected can't be read while it is deleted`;
+      return { decision: deny(`${why}: the policy refuses this request.`), approvalsRequired: 0 };
+    }
+    return { decision: allow, approvalsRequired: Math.max(2, base) };
+  }
+
+  /**
+   * A deleted user is protected when listed by UPN now, when the groups its offboarding recorded
+   * include a protected, approver or privileged-role id, or when nothing shows it was unprotected at
+   * its deletion (`wasJudgedUnprotected`: the staged deletion read it fresh, disabled and not
+   * protected, right before deleting it; a deleted user's memberships can't change).
+   */
+  isProtectedByRecord(subject: Pick<Subject, 'userPrincipalName'>, record: DeletedRecord): boolean {
+    const upn = subject.userPrincipalName.toLowerCase();
+    const listed = [
+      ...this.config.protectedUserPrincipalNames,
+      ...(this.config.botAccountUserPrincipalNames ?? []),
+    ];
+    if (listed.some((p) => p.toLowerCase() === upn)) return true;
+    const recorded = new Set(record.recordedGroupIds);
+    return (
+      !record.wasJudgedUnprotected ||
+      intersects(recorded, this.config.protectedGroupIds) ||
+      intersects(recorded, this.config.approverGroupIds) ||
+      intersects(recorded, this.config.privilegedRoleTemplateIds ?? privilegedRoleTemplateIds)
+    );
+  }
+
+  /**
    * Protected: listed by UPN, one of the bot's own accounts, in a protected or approver group (nested
    * groups included), or holding a privileged directory role.
    */
   async isProtected(
-    subject: Pick<Subject, 'id' | 'userPrincipalName'>,
+    subject: Pick<Subject, 'id' | 'userPrincipalName'> & { deletedRecord?: DeletedRecord },
     options: LookupOptions = {},
   ): Promise<boolean> {
     const upn = subject.userPrincipalName.toLowerCase();
@@ -158,8 +211,10 @@ export class Policy {
       groups = await this.groupsOf(subject.id, options);
     } catch (error) {
       // A deleted user (a restore) has no readable groups or roles until it is back, and they come back
-      // with it: it counts as protected, so a restore needs the second approval.
-      if (error instanceof NotFoundError) return true;
+      // with it: it is judged on the record its restore request carries, else counts as protected.
+      if (error instanceof NotFoundError) {
+        return subject.deletedRecord ? this.isProtectedByRecord(subject, subject.deletedRecord) : true;
+      }
       throw error;
     }
     return (
@@ -174,7 +229,7 @@ export class Policy {
    * under the `refuse` policy, else the approvals protection needs (2), or 0 when nobody is protected.
    */
   async recheckProtection(
-    subjects: readonly Pick<Subject, 'id' | 'userPrincipalName'>[],
+    subjects: readonly (Pick<Subject, 'id' | 'userPrincipalName'> & { deletedRecord?: DeletedRecord })[],
   ): Promise<{ decision: PolicyDecision; approvalsRequired: number }> {
     const width = 8;
     for (let i = 0; i < subjects.length; i += width) {

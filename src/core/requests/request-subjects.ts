@@ -4,8 +4,12 @@
  * that is nobody.
  */
 import type { LifecycleRequest, Subject } from '../model.js';
+import type { DeletedRecord } from '../policy/policy.js';
 
-export type SubjectRef = Pick<Subject, 'id' | 'userPrincipalName'>;
+export type SubjectRef = Pick<Subject, 'id' | 'userPrincipalName'> & {
+  /** A restore's subject is in deleted items: its protection is judged on this record. */
+  deletedRecord?: DeletedRecord;
+};
 
 interface BatchItems {
   items: { status?: unknown; subject?: SubjectRef }[];
@@ -21,6 +25,12 @@ function batchOf(request: LifecycleRequest): BatchItems | undefined {
 
 export function subjectsOf(request: LifecycleRequest): SubjectRef[] {
   const batch = batchOf(request);
+  const record =
+    request.kind === 'undo' ? (request.options['deletedRecord'] as DeletedRecord | undefined) : undefined;
+  if (record)
+    return [
+      { id: request.subject.id, userPrincipalName: request.subject.userPrincipalName, deletedRecord: record },
+    ];
   if (!batch) return [request.subject];
   return batch.items.flatMap((item) =>
     item.status === 'ready' && item.subject

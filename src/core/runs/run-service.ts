@@ -20,6 +20,7 @@ import { summariseRun } from '../runner/summarise-run.js';
 import type { FlowResult } from '../flows/flow.js';
 import type { Plan } from '../step.js';
 import type { RunReporter, RunView } from './run-reporter.js';
+import { undoneMessage, undoOf } from '../undo/undo-of.js';
 
 export interface RunServiceDeps {
   store: Store;
@@ -106,6 +107,9 @@ export class RunService {
     if (!request.runId) throw new ConflictError(`Request ${request.id} has no run to retry`);
     const run = await this.deps.store.runs.get(request.runId);
     if (!run) throw new ConflictError(`Request ${request.id} has no run to retry`);
+    // Retrying an undone offboarding would offboard the user again behind the undo's back.
+    const undo = request.kind === 'offboard' ? await undoOf(this.deps.store.requests, request) : undefined;
+    if (undo) throw new ConflictError(`${undoneMessage(request, undo)}: its failed steps are not retried`);
     const plan = await this.replanned(request, run);
     await retryFailedSteps(this.deps.store, run.id, { actor, ...(plan && { plan }) });
   }

@@ -8,7 +8,7 @@
 import type { LifecycleRequest, Principal } from '../model.js';
 import type { Policy } from '../policy/policy.js';
 import type { Ports } from '../ports/index.js';
-import type { Journal, RequestStore, RunRecord, RunStore } from '../ports/store.js';
+import type { AuditLog, Journal, RequestStore, RunRecord, RunStore } from '../ports/store.js';
 import type { RequestService } from '../requests/request-service.js';
 import { buildPlan } from '../runner/build-plan.js';
 import { foldJournal } from '../runner/journal-state.js';
@@ -17,6 +17,7 @@ import type { Plan, Step } from '../step.js';
 import type { Flow, FlowResult, PrepareOutcome } from '../flows/flow.js';
 import { assertPlannable } from '../flows/registry.js';
 import type { OffboardInput } from '../offboard/offboard-input.js';
+import { undoOf } from './undo-of.js';
 import type { UndoInput, UndoOptions } from './undo-input.js';
 import { recordedChanges, reverseDependencies } from './undo-plan.js';
 import { entraRestoreUser, undoStepOf, undoStepPrefix } from './undo-steps.js';
@@ -36,7 +37,12 @@ export interface UndoFlowDeps {
   /** Every step an offboarding can run (its catalogue and the revoke steps it borrows). */
   offboardSteps: readonly Step<OffboardInput>[];
   limiter?: SystemLimiter;
+  /** The audit trail, read by `restore` for the staged deletion's evidence. */
+  audit?: Pick<AuditLog, 'list'>;
 }
+
+/** How far the directory's deletion time may run ahead of our clock and still be the audited one. */
+const clockSkewMs = 10 * 60_000;
 
 /** Offboardings that ran, wholly or partly: an undo can reverse what they applied. */
 const undoableStates: readonly string[] = ['completed', 'completed-with-errors', 'failed', 'cancelled'];
@@ -127,7 +133,11 @@ export class UndoFlow implements Flow<UndoInput> {
       );
     }
     // Read now: a deleted user's groups are gone from the directory (and from any cache) only lately.
-    const check = await this.deps.policy.checkSubject(actor, target.subject, 'undo', { isFresh: true });
+    // A deleted user's can't be read at all: judged on what was recorded.
+    const deletedRecord = restoreUserId === undefined ? undefined : await this.deletionEvidence(target);
+    const check = deletedRecord
+      ? await this.deps.policy.checkDeletedSubject(actor, target.subject, 'undo', deletedRecord)
+      : await this.deps.policy.checkSubject(actor, target.subject, 'undo', { isFresh: true });
     if (!check.decision.isAllowed) return { kind: 'refused', message: check.decision.reason };
     if (restoreUserId === undefined && (await this.isDeleted(target))) {
       return refused(
@@ -148,6 +158,8 @@ export class UndoFlow implements Flow<UndoInput> {
       recorded,
       irreversible,
       ...(restoreUserId !== undefined && { restoreUserId }),
+      // Confirm and approve judge the deleted user's protection on the same record.
+      ...(deletedRecord && { deletedRecord }),
     };
     const plan = await this.planFor(options, run);
     if (plan.steps.every((s) => s.changes.length === 0 && s.planError === undefined)) {
@@ -167,6 +179,30 @@ export class UndoFlow implements Flow<UndoInput> {
     return { kind: 'ready', request, plan, irreversible };
   }
 
+  /**
+   * What the store knows about the deleted user's protection: whether the staged deletion of this
+   * offboarding deleted it (having found it disabled and not protected just before; the deletion in
+   * deleted items is that one, not a later one by hand) and the groups its offboarding recorded.
+   */
+  private async deletionEvidence(
+    target: LifecycleRequest,
+  ): Promise<{ wasJudgedUnprotected: boolean; recordedGroupIds: string[] }> {
+    const deleted = await this.deps.ports.accounts.getDeletedUser(target.subject.id);
+    const events = this.deps.audit ? await this.deps.audit.list({ requestId: target.id, limit: 1000 }) : [];
+    const deletedAtMs = deleted ? Date.parse(deleted.deletedDateTime) : Number.NaN;
+    const wasJudgedUnprotected = events.some(
+      (e) =>
+        e.type === 'deletion.applied' &&
+        // The audit follows the call; a deletion after it (restored and deleted again by hand) isn't it.
+        deletedAtMs <= Date.parse(e.at) + clockSkewMs,
+    );
+    const run = target.runId ? await this.deps.runs.get(target.runId) : null;
+    const recordedGroupIds = (run?.plan.steps ?? [])
+      .filter((s) => s.stepId === 'entra.remove-groups')
+      .flatMap((s) => s.changes.map((c) => String(c.data['groupId'])));
+    return { wasJudgedUnprotected, recordedGroupIds };
+  }
+
   private async isDeleted(target: LifecycleRequest): Promise<boolean> {
     if (await this.deps.ports.users.getUser(target.subject.id)) return false;
     return (await this.deps.ports.accounts.getDeletedUser(target.subject.id)) !== null;
@@ -176,15 +212,8 @@ export class UndoFlow implements Flow<UndoInput> {
    * An undo of the same offboarding that counts: any but one rejected, or cancelled before it ran.
    * (`listBySubject` is newest first; the offboarding's subject is the undo's.)
    */
-  private async earlierUndo(target: LifecycleRequest): Promise<LifecycleRequest | undefined> {
-    const requests = await this.deps.requests.listBySubject(target.subject.userPrincipalName, 200);
-    return requests.find(
-      (r) =>
-        r.kind === 'undo' &&
-        (r.options as Partial<UndoOptions>).targetRequestId === target.id &&
-        r.state !== 'rejected' &&
-        !(r.state === 'cancelled' && r.runId === undefined),
-    );
+  private earlierUndo(target: LifecycleRequest): Promise<LifecycleRequest | undefined> {
+    return undoOf(this.deps.requests, target);
   }
 
   inputFor(request: LifecycleRequest): UndoInput {

@@ -24,6 +24,8 @@ export interface UndoOptions {
   irreversible: string[];
   /** Set by `restore <upn>`: the soft-deleted user to bring back before anything else. */
   restoreUserId?: string;
+  /** Set by `restore <upn>`: what the store recorded about the deleted user's protection. */
+  deletedRecord?: { wasJudgedUnprotected: boolean; recordedGroupIds: string[] };
 }
 
 /** The undo steps' input is the request's options, as stored. */

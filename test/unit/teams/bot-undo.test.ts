@@ -245,4 +245,54 @@ describe('undo and restore of an offboarding (TestAdapter, real connectors again
       expect(undoableState(bot.sandbox, U.nestorWilke, owned)).toEqual(before);
     },
   );
+
+  it(
+    'refuses Retry of an undone offboarding (card and server side), and changes nothing',
+    { timeout: 300_000 },
+    async () => {
+      // Patti holds a privileged role: the tenant refuses the app to block or reset her in Entra, so
+      // her offboarding completes with errors and its summary offers Retry.
+      const card = cardIn(await bot.say(personas.operator, 'offboard patti.fernandez@contoso.com'));
+      const confirm = actionsOf(card).find((a) => a.title === 'Confirm');
+      if (!confirm) throw new Error(`no request card: ${JSON.stringify(card)}`);
+      const requestId = String(confirm.data['requestId']);
+      const confirmed = await bot.click(personas.operator, confirm.verb, confirm.data);
+      const approve = actionsOf(cardIn(confirmed.replies)).find((a) => a.title === 'Approve');
+      if (!approve) throw new Error(`no approval card: ${JSON.stringify(confirmed)}`);
+      const first = await bot.click(personas.approver, approve.verb, approve.data);
+      const second = actionsOf(first.body?.value).find((a) => a.title === 'Approve');
+      if (!second) throw new Error(`no second approval asked: ${JSON.stringify(first.body)}`);
+      await bot.click(personas.approver2, second.verb, second.data);
+      await bot.services.coordinator.idle();
+      expect((await bot.store.requests.get(requestId))?.state).toBe('completed-with-errors');
+      const summary = bot.gateway.messages.find((m) =>
+        JSON.stringify(m.activity).includes('Offboarding of Patti Fernandez: Completed with errors'),
+      );
+      const retry = actionsOf(bot.gateway.cardOf(summary!)).find((a) => a.title === 'Retry failed steps');
+      if (!retry) throw new Error(`no Retry on the summary: ${JSON.stringify(summary)}`);
+
+      const undoId = await confirmAndApprove(
+        cardIn(await bot.say(personas.operator, `undo ${requestId}`)),
+        2,
+      );
+      expect((await bot.store.requests.get(undoId))?.state).toBe('completed');
+
+      const offboarding = (await bot.store.requests.get(requestId))!;
+      const journal = (await bot.store.journal.list(offboarding.runId!)).length;
+      const writes = bot.sandbox.requestLog.all().length;
+      const before = await refusals();
+      const refused = await bot.click(personas.operator, retry.verb, retry.data);
+      expect(String(refused.body?.value)).toContain(
+        `The offboarding ${requestId} was undone (${undoId}): its failed steps are not retried; nothing was changed.`,
+      );
+      expect(await refusals()).toBe(before + 1);
+      await bot.services.coordinator.idle();
+      const after = (await bot.store.requests.get(requestId))!;
+      expect(after.state).toBe('completed-with-errors');
+      expect(after.version).toBe(offboarding.version);
+      expect((await bot.store.journal.list(offboarding.runId!)).length).toBe(journal);
+      expect(bot.sandbox.requestLog.all().length).toBe(writes);
+      expect(bot.sandbox.state.directory.getUser(U.pattiFernandez)?.accountEnabled).toBe(true);
+    },
+  );
 });

@@ -78,6 +78,7 @@ describe('offboarding stages: delegation expiry (real connectors against the san
       ports,
       notifier,
       policy: defaultStagePolicy,
+      protection: bot.services.deps.policy,
       clock,
       log: logger,
     });
@@ -326,5 +327,33 @@ describe('offboarding stages: delegation expiry (real connectors against the san
       (e) => e.type === 'stage.cancelled',
     );
     expect(cancelled?.details['reason']).toBe('the offboarding is cancelled');
+  });
+
+  it('an offboarding with an undo refuses Extend and cancels its notice and expiry, audited', async () => {
+    const request = await completedOffboarding();
+    const { stages, extensions } = instance('instance-g');
+    await stages.schedule(request);
+    const undoId = `${request.id.slice(0, -1)}U`;
+    await bot.store.requests.create({
+      ...request,
+      id: undoId,
+      kind: 'undo',
+      options: { targetRequestId: request.id },
+      state: 'awaiting-approval',
+      version: 1,
+    });
+    const expected = `The offboarding ${request.id} has an undo (${undoId}, awaiting-approval)`;
+    expect(await extensions.request(meganActor, request.id, 1)).toEqual({
+      isDone: false,
+      message: `${expected}: its delegation has no expiry to extend.`,
+    });
+    await advance(clock, 30 * dayMs);
+    await stages.processDue();
+    expect(await bot.store.runs.get(expiryRunId(request.id))).toBeNull();
+    expect(expiryNotices(request.id)).toHaveLength(0);
+    const reasons = (await bot.store.audit.list({ requestId: request.id }))
+      .filter((e) => e.type === 'stage.cancelled')
+      .map((e) => e.details['reason']);
+    expect(reasons).toEqual([expected, expected]);
   });
 });
