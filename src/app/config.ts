@@ -161,6 +161,19 @@ const envSchema = z.object({
     .refine((value) => value === 'off' || isCron(value), {
       message: 'must be a five-field cron expression (minute hour day month weekday, UTC) or off',
     }),
+  /**
+   * When the triggers' records are cleaned up (job `triggers.housekeeping`: replay records of the
+   * signed endpoints, drop-folder row records), five-field cron UTC, or `off`.
+   */
+  TRIGGER_HOUSEKEEPING_SCHEDULE: z
+    .string()
+    .trim()
+    .default('20 3 * * *')
+    .refine((value) => value === 'off' || isCron(value), {
+      message: 'must be a five-field cron expression (minute hour day month weekday, UTC) or off',
+    }),
+  /** How many days a drop folder's row records are kept (the same content dropped again within them is not applied again). */
+  DROP_FOLDER_RECORD_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /** How often each instance looks for due scheduled jobs. */
   JOBS_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   /**
@@ -285,7 +298,13 @@ export interface AppConfig {
       }
     | undefined;
   /** Scheduled jobs: the inventory's cron expression (null: off) and the poll interval. */
-  schedules: { inventoryRefresh: string | null; pollMs: number };
+  schedules: {
+    inventoryRefresh: string | null;
+    pollMs: number;
+    /** The triggers' retention job (`off`: null) and how long drop-folder row records are kept. */
+    triggerHousekeeping: string | null;
+    dropFolderRecordDays: number;
+  };
   /** Revoke organisation settings (default scope, notifications, offboarding tickets) and the ticket trigger. */
   revoke: RevokeSettings;
   /** Joiners from an AD group (`JOINERS_AD_*`, `joiners-ad-config.ts`); undefined: off. */
@@ -510,6 +529,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     schedules: {
       inventoryRefresh: e.INVENTORY_REFRESH_SCHEDULE === 'off' ? null : e.INVENTORY_REFRESH_SCHEDULE,
       pollMs: e.JOBS_POLL_MS,
+      triggerHousekeeping: e.TRIGGER_HOUSEKEEPING_SCHEDULE === 'off' ? null : e.TRIGGER_HOUSEKEEPING_SCHEDULE,
+      dropFolderRecordDays: e.DROP_FOLDER_RECORD_DAYS,
     },
     revoke,
     joinersAdGroup: joinersAd.settings,

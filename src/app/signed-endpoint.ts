@@ -207,7 +207,7 @@ export function signedEndpoint(options: SignedEndpointOptions): RequestHandler {
  * item is claimed until twice the window from now and never completed: a completed item could be
  * claimed again after being enqueued anew.
  */
-async function rememberDelivery(
+export async function rememberDelivery(
   options: Pick<SignedEndpointOptions, 'name' | 'store'>,
   signature: string,
   nowSeconds: number,

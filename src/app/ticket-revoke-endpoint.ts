@@ -34,6 +34,7 @@ const statusOf: Record<TicketRefusalCode, number> = {
   forbidden: 403,
   'unknown-user': 422,
   'ambiguous-user': 422,
+  'in-progress': 409,
 };
 
 export interface TicketRevokeEndpointOptions {
@@ -60,6 +61,7 @@ export function ticketRevokeEndpoint(
     requestService: deps.requestService,
     audit: deps.store.audit,
     state: deps.store.state,
+    queue: deps.store.queue,
     clock: deps.clock,
     tenantId: deps.tenantId,
     defaultPermissionTypes: options.settings.defaultPermissionTypes,

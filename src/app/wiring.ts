@@ -58,6 +58,7 @@ import { createLogger } from './logger.js';
 import { membershipCache } from './membership-cache.js';
 import { proofPacksOf } from './proof-wiring.js';
 import { ticketRevokeEndpoint } from './ticket-revoke-endpoint.js';
+import { triggerHousekeepingJob } from './trigger-housekeeping.js';
 
 export interface RunningBot {
   port: number;
@@ -334,6 +335,17 @@ export async function createServices(
       : null;
   if (config.joinersAdGroup && !adJoiners) {
     throw new Error('JOINERS_AD_GROUP_DN needs the AD connection and the licence mapping');
+  }
+  if (config.schedules.triggerHousekeeping) {
+    jobs.register(
+      triggerHousekeepingJob(
+        { store, clock: systemClock },
+        {
+          schedule: config.schedules.triggerHousekeeping,
+          dropFolderRecordDays: config.schedules.dropFolderRecordDays,
+        },
+      ),
+    );
   }
   if (adJoiners) jobs.register(adJoiners.job());
   if (provisioning?.joinersDropFolder) jobs.register(provisioning.joinersDropFolder.job);

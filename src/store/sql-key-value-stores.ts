@@ -37,6 +37,18 @@ export class SqlKeyValueStore implements KeyValueStore {
   async delete(key: string): Promise<void> {
     await this.db.query(`DELETE FROM ${this.table.name} WHERE key = $1`, [key]);
   }
+
+  async deleteOlderThan(prefix: string, beforeIso: string): Promise<number> {
+    const { name, column } = this.table;
+    const rows = await this.db.query(
+      `DELETE FROM ${name}
+       WHERE starts_with(key, $1) AND jsonb_typeof(${column}) = 'object'
+         AND jsonb_typeof(${column}->'at') = 'string' AND (${column}->>'at') COLLATE "C" < $2
+       RETURNING key`,
+      [prefix, beforeIso],
+    );
+    return rows.length;
+  }
 }
 
 /** Conversation references for proactive messages, by key (user, channel or conversation id). */

@@ -112,6 +112,14 @@ export class SqlWorkQueue implements WorkQueue {
     return rows[0] === undefined ? null : toQueueItem(rows[0]);
   }
 
+  async purge(kind: string, beforeMs: number): Promise<number> {
+    const rows = await this.db.query(
+      `DELETE FROM work_queue WHERE kind = $1 AND status <> 'pending' AND next_attempt_at_ms < $2 RETURNING id`,
+      [kind, beforeMs],
+    );
+    return rows.length;
+  }
+
   async list(kind: string, statuses?: readonly QueueItemStatus[], limit = 100): Promise<QueueItem[]> {
     const rows = await this.db.query(
       `SELECT ${columns} FROM work_queue q

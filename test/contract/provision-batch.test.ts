@@ -202,6 +202,28 @@ describe('joiner provisioning against the sandbox (real connectors, runner and s
     expect(directSkus('tomas.novak@contoso.com')).toEqual([]);
   });
 
+  it('stops between rows once its signal aborts (a lost job claim): later rows are not started', async () => {
+    const stop = new AbortController();
+    const report = await h.provisioning.batch.run(
+      parseJoinersCsv(csv('Ray Kim,ray.kim@contoso.com,,,', 'Sofia Rossi,sofia.rossi@contoso.com,,,')),
+      {
+        requester,
+        source: 'AD group',
+        isDryRun: false,
+        concurrency: 1,
+        signal: stop.signal,
+        onRow: () => {
+          stop.abort();
+        },
+      },
+    );
+    expect(report.rows.map((r) => [r.userPrincipalName, r.status])).toEqual([
+      ['ray.kim@contoso.com', 'provisioned'],
+    ]);
+    expect(directSkus('ray.kim@contoso.com')).toEqual([skuIds.SPE_E3]);
+    expect(directSkus('sofia.rossi@contoso.com')).toEqual([]);
+  });
+
   it('dry run decides and forecasts seats but changes nothing', async () => {
     const report = await run(csv('Ray Kim,ray.kim@contoso.com,,,', 'Tomas,tomas.novak@contoso.com,,,'), true);
     expect(report.rows.map((r) => r.status)).toEqual(['planned', 'planned']);

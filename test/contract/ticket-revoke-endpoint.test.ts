@@ -276,6 +276,7 @@ describe('POST /api/tickets/revoke', () => {
       requestService: deps.requestService,
       audit: deps.store.audit,
       state: deps.store.state,
+      queue: deps.store.queue,
       clock: deps.clock,
       tenantId,
     });
@@ -293,6 +294,45 @@ describe('POST /api/tickets/revoke', () => {
     const second = await intake.receive(ticket, source);
     expect(second.kind).toBe('created');
     if (second.kind === 'created') expect(second.request.id).not.toBe(first.request.id);
+  });
+
+  it('two deliveries of one ticket at the same moment (two instances) create one request', async () => {
+    const deps = bot.services.deps;
+    const instance = (): TicketRevokeIntake =>
+      new TicketRevokeIntake({
+        users: bot.services.ports.users,
+        policy: deps.policy,
+        requestService: deps.requestService,
+        audit: deps.store.audit,
+        state: deps.store.state,
+        queue: deps.store.queue,
+        clock: deps.clock,
+        tenantId,
+      });
+    const ticket = {
+      ticketId: 'T-RACE1',
+      user: 'megan.bowen@contoso.com',
+      requestedBy: 'miriam.graham@contoso.com',
+    };
+    const source = { endpoint: ticketRevokeEndpointName, remoteAddress: '127.0.0.1' };
+    const outcomes = await Promise.all([
+      instance().receive(ticket, source),
+      instance().receive(ticket, source),
+    ]);
+    const created = outcomes.filter((o) => o.kind === 'created');
+    expect(created).toHaveLength(1);
+    expect(outcomes.map((o) => (o.kind === 'refused' ? o.code : o.kind)).sort()).toEqual([
+      'created',
+      'in-progress',
+    ]);
+    const forTicket = (await bot.store.requests.listByState(allStates, 1000)).filter(
+      (r) => r.ticketId === 'T-RACE1',
+    );
+    expect(forTicket).toHaveLength(1);
+    // Once the first delivery is handled, the ticket answers with its request.
+    const again = await instance().receive(ticket, source);
+    expect(again.kind).toBe('existing');
+    if (again.kind === 'existing') expect(again.request.id).toBe(forTicket[0]?.id);
   });
 
   describe('refusals: nothing created, audited', () => {

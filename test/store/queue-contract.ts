@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { QueueItem } from '../../src/core/ports/store.js';
+import { keyLockKind, withKeyLock } from '../../src/core/triggers/key-lock.js';
 import { openStore, type SqlStore } from '../../src/store/index.js';
 import { uniqueId } from './fixtures.js';
 import { instanceOptionsOf, type OpenedStore, type StoreTarget } from './store-target.js';
@@ -162,6 +163,54 @@ export function describeQueueContract(_target: StoreTarget, shared: () => Opened
       } finally {
         await Promise.all(instances.map((store) => store.close()));
       }
+    });
+
+    it('gives a hold on a name to one of many callers at the same moment (instances too), then frees it', async () => {
+      const name = uniqueId('ticket-revoke:t-1');
+      const instances =
+        opened.databaseUrl === undefined
+          ? []
+          : await Promise.all([1, 2].map(() => openStore(instanceOptionsOf(opened))));
+      const queues = [queue, ...instances.map((store) => store.queue)];
+      try {
+        let inside = 0;
+        let most = 0;
+        const results = await Promise.all(
+          Array.from({ length: 6 }, (_, i) =>
+            withKeyLock(queues[i % queues.length]!, name, t0, async () => {
+              inside += 1;
+              most = Math.max(most, inside);
+              await queue.get(keyLockKind, name);
+              inside -= 1;
+              return i;
+            }),
+          ),
+        );
+        expect(most).toBe(1);
+        expect(results.filter((r) => r.isHeld).length).toBeGreaterThanOrEqual(1);
+        // Released: the next caller holds it.
+        expect((await withKeyLock(queue, name, t0 + 1, () => Promise.resolve('again'))).isHeld).toBe(true);
+      } finally {
+        await Promise.all(instances.map((store) => store.close()));
+      }
+    });
+
+    it('purges finished and lapsed items of a kind before a time, never pending ones', async () => {
+      const kind = uniqueId('signed-endpoint.delivery');
+      await queue.enqueue({ kind, key: 'lapsed', payload: {}, notBeforeMs: 0 });
+      await queue.claimKey(kind, 'lapsed', t0, 1000);
+      await queue.enqueue({ kind, key: 'live', payload: {}, notBeforeMs: 0 });
+      await queue.claimKey(kind, 'live', t0, 60_000);
+      await queue.enqueue({ kind, key: 'done', payload: {}, notBeforeMs: 0 });
+      const done = await queue.claimKey(kind, 'done', t0, 1000);
+      await queue.complete(done!.id);
+      await queue.enqueue({ kind, key: 'pending', payload: {}, notBeforeMs: t0 });
+      await queue.enqueue({ kind: `${kind}.other`, key: 'lapsed', payload: {}, notBeforeMs: 0 });
+      await queue.claimKey(`${kind}.other`, 'lapsed', t0, 1000);
+
+      expect(await queue.purge(kind, t0 + 2000)).toBe(2);
+      expect((await queue.list(kind)).map((item) => item.key).sort()).toEqual(['live', 'pending']);
+      expect(await queue.list(`${kind}.other`)).toHaveLength(1);
     });
   });
 }

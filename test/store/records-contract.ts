@@ -271,6 +271,23 @@ export function describeRecordsContract(_target: StoreTarget, shared: () => Open
       await opened.store.state.delete(key);
       expect(await opened.store.state.get(key)).toBeUndefined();
     });
+
+    it('deletes values under a prefix whose `at` is older than a time, and keeps the rest', async () => {
+      const prefix = `${uniqueId('drop-folder')}:`;
+      const { state } = opened.store;
+      await state.set(`${prefix}old`, { phase: 'done', at: '2026-01-01T00:00:00.000Z' });
+      await state.set(`${prefix}new`, { phase: 'done', at: '2026-06-01T00:00:00.000Z' });
+      await state.set(`${prefix}no-at`, { report: { at: '2020-01-01T00:00:00.000Z' } });
+      await state.set(`${prefix}text`, 'at');
+      await state.set(`other:${prefix}old`, { at: '2026-01-01T00:00:00.000Z' });
+
+      expect(await state.deleteOlderThan(prefix, '2026-03-01T00:00:00.000Z')).toBe(1);
+      expect(await state.get(`${prefix}old`)).toBeUndefined();
+      expect(await state.get(`${prefix}new`)).toBeDefined();
+      expect(await state.get(`${prefix}no-at`)).toBeDefined();
+      expect(await state.get(`${prefix}text`)).toBe('at');
+      expect(await state.get(`other:${prefix}old`)).toBeDefined();
+    });
   });
 }
 

@@ -207,10 +207,26 @@ class MemoryKeyValueStore implements KeyValueStore, ConversationStore {
   async delete(key: string): Promise<void> {
     this.values.delete(key);
   }
+
+  async deleteOlderThan(prefix: string, beforeIso: string): Promise<number> {
+    let deleted = 0;
+    for (const [key, value] of [...this.values]) {
+      const at =
+        typeof value === 'object' && value !== null && !Array.isArray(value)
+          ? (value as { at?: unknown }).at
+          : undefined;
+      if (key.startsWith(prefix) && typeof at === 'string' && at < beforeIso) {
+        this.values.delete(key);
+        deleted += 1;
+      }
+    }
+    return deleted;
+  }
 }
 
 class MemoryWorkQueue implements WorkQueue {
   private readonly items: (QueueItem & { requeueAt?: number })[] = [];
+  private lastId = 0;
 
   async enqueue(item: {
     kind: string;
@@ -223,7 +239,7 @@ class MemoryWorkQueue implements WorkQueue {
     if (!existing) {
       const at = isoNow();
       const created = {
-        id: this.items.length + 1,
+        id: ++this.lastId,
         kind: item.kind,
         key: item.key,
         payload: copy(item.payload),
@@ -236,7 +252,7 @@ class MemoryWorkQueue implements WorkQueue {
         createdAt: at,
         updatedAt: at,
       });
-      return this.view(this.items.length);
+      return this.view(created.id);
     }
     if (existing.status === 'done' || existing.status === 'dead') {
       Object.assign(existing, { attempts: 0, lastError: undefined });
@@ -279,14 +295,14 @@ class MemoryWorkQueue implements WorkQueue {
   }
 
   async extendClaim(id: number, attempts: number, untilMs: number): Promise<boolean> {
-    const q = this.items[id - 1];
+    const q = this.byId(id);
     if (q?.status !== 'claimed' || q.attempts !== attempts) return false;
     Object.assign(q, { nextAttemptAt: untilMs, updatedAt: isoNow() });
     return true;
   }
 
   async complete(id: number): Promise<boolean> {
-    const q = this.items[id - 1];
+    const q = this.byId(id);
     if (q?.status !== 'claimed') return false;
     if (q.requeueAt === undefined) Object.assign(q, { status: 'done' });
     else
@@ -296,7 +312,7 @@ class MemoryWorkQueue implements WorkQueue {
   }
 
   async fail(id: number, error: string, retryAtMs: number | null): Promise<boolean> {
-    const q = this.items[id - 1];
+    const q = this.byId(id);
     if (q?.status !== 'claimed') return false;
     const nextAttemptAt = q.requeueAt ?? retryAtMs ?? q.nextAttemptAt;
     const status = q.requeueAt === undefined && retryAtMs === null ? 'dead' : 'pending';
@@ -317,8 +333,20 @@ class MemoryWorkQueue implements WorkQueue {
       .map((q) => this.view(q.id));
   }
 
+  async purge(kind: string, beforeMs: number): Promise<number> {
+    const gone = this.items.filter(
+      (q) => q.kind === kind && q.status !== 'pending' && q.nextAttemptAt < beforeMs,
+    );
+    for (const q of gone) this.items.splice(this.items.indexOf(q), 1);
+    return gone.length;
+  }
+
+  private byId(id: number): (QueueItem & { requeueAt?: number }) | undefined {
+    return this.items.find((q) => q.id === id);
+  }
+
   private view(id: number): QueueItem {
-    const { requeueAt: _requeueAt, ...item } = this.items[id - 1]!;
+    const { requeueAt: _requeueAt, ...item } = this.byId(id)!;
     return copy(item);
   }
 }

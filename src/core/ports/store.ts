@@ -108,6 +108,12 @@ export interface KeyValueStore {
   get(key: string): Promise<unknown>;
   set(key: string, value: unknown): Promise<void>;
   delete(key: string): Promise<void>;
+  /**
+   * Retention: delete the entries whose key starts with `prefix` and whose value is an object with an
+   * ISO-8601 UTC `at` (as `Date#toISOString` writes it) earlier than `beforeIso`. Entries without such
+   * an `at` are kept. Returns how many were deleted.
+   */
+  deleteOlderThan(prefix: string, beforeIso: string): Promise<number>;
 }
 
 /**
@@ -175,6 +181,11 @@ export interface WorkQueue {
   get(kind: string, key: string): Promise<QueueItem | null>;
   /** Items of a kind, optionally of some statuses, by due time. */
   list(kind: string, statuses?: readonly QueueItemStatus[], limit?: number): Promise<QueueItem[]>;
+  /**
+   * Retention: delete the items of `kind` that are not pending (finished, or claimed with a claim
+   * that ended) and whose `nextAttemptAt` is before `beforeMs`. Returns how many were deleted.
+   */
+  purge(kind: string, beforeMs: number): Promise<number>;
 }
 
 export interface Store {

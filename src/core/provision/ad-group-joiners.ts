@@ -192,7 +192,11 @@ export class AdGroupJoiners {
         isDryRun: false,
         // The group is the queue: a member not yet synced to Entra ID waits there for the next run.
         onNotSynced: 'report',
+        // A lapsed claim or a stop ends the batch between members: another instance may take over.
+        signal,
       });
+      // Members the abort left unstarted stay in the group for the next run.
+      result.deferred += lines.length - batchReport.rows.length;
       await this.save(state);
       for (const row of batchReport.rows) {
         const member = byLine.get(row.line);

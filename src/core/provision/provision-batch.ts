@@ -1,7 +1,9 @@
 /**
  * Provisions many joiners: each valid row is decided, checked against the seat ledger and, when
  * executing, run as its own request through the Runner (journal, retries, per-system concurrency).
- * Rows run with bounded concurrency; one bad row never stops the batch.
+ * Rows run with bounded concurrency; one bad row never stops the batch. An aborted `signal` (a
+ * scheduled job's claim lost, or the instance stopping) stops it between rows: rows already started
+ * finish, the others are left out of the report and nothing is done for them.
  */
 import { randomUUID } from 'node:crypto';
 import { describeError } from '../errors.js';
@@ -44,6 +46,8 @@ export interface BatchOptions {
   onNotSynced?: 'enqueue' | 'report';
   concurrency?: number;
   onRow?: (result: BatchRowResult, done: number, total: number) => void;
+  /** Checked before each row: once aborted, no further row starts. */
+  signal?: AbortSignal;
 }
 
 const runPollMs = 200;
@@ -62,6 +66,7 @@ export class ProvisionBatch {
     let done = 0;
     const worker = async (): Promise<void> => {
       for (let i = next++; i < lines.length; i = next++) {
+        if (options.signal?.aborted) return;
         const line = lines[i];
         if (!line) continue;
         const result = await this.row(line, ledger, options);
@@ -87,7 +92,8 @@ export class ProvisionBatch {
       isDryRun: options.isDryRun,
       startedAt,
       finishedAt: new Date(this.deps.ports.clock.now()).toISOString(),
-      rows: results,
+      // Rows an abort left unstarted have no result and are not reported.
+      rows: results.filter((r): r is BatchRowResult => r !== undefined),
       licences: licenceSummary(after, mappedIds, options.isDryRun ? ledger : undefined),
       warnings: stockWarnings(after, mappedIds, this.deps.mapping.config.seats.warnBelow),
     };

@@ -7,7 +7,10 @@
  * approval (incident responders' revokes need none; everyone else's go to an approver). The ticket
  * stands for the requester's confirmation, so the request leaves this class confirmed: `approved` (it
  * can run) or `awaiting-approval`. One ticket creates one request: a ticket id seen before answers
- * with its request. Refusals create nothing and are audited.
+ * with its request, and a delivery arriving while another delivery of the same ticket is being handled
+ * (another instance, the same moment) is refused as `in-progress` (a hold on the ticket id in the
+ * store, see `key-lock.ts`), so two deliveries never create two requests. Refusals create nothing and
+ * are audited.
  */
 import { z } from 'zod';
 import { InvalidInputError } from '../errors.js';
@@ -17,6 +20,7 @@ import type { LifecycleRequest, Principal } from '../model.js';
 import type { Policy } from '../policy/policy.js';
 import type { Clock } from '../ports/clock.js';
 import type { AuditLog, KeyValueStore } from '../ports/store.js';
+import { withKeyLock, type KeyLockQueue } from '../triggers/key-lock.js';
 import type { Users } from '../ports/users.js';
 import type { RequestService } from '../requests/request-service.js';
 import { parseRevokeInput, permissionTypes, ticketIdPattern, type PermissionType } from './input.js';
@@ -40,7 +44,13 @@ export const ticketRevokeBodySchema = z
   .strict();
 
 export type TicketRefusalCode =
-  'invalid-input' | 'unknown-requester' | 'forbidden' | 'unknown-user' | 'ambiguous-user';
+  | 'invalid-input'
+  | 'unknown-requester'
+  | 'forbidden'
+  | 'unknown-user'
+  | 'ambiguous-user'
+  /** Another delivery of the same ticket is being handled right now. */
+  | 'in-progress';
 
 export type TicketRevokeOutcome =
   | { kind: 'created'; request: LifecycleRequest }
@@ -63,6 +73,8 @@ export interface TicketRevokeDeps {
   audit: AuditLog;
   /** Ticket id → request id, so one ticket creates one request. */
   state: KeyValueStore;
+  /** Holds the ticket id while a delivery is handled (the store's work queue). */
+  queue: KeyLockQueue;
   clock: Clock;
   /** The tenant the bot serves: the requester's principal is in it. */
   tenantId: string;
@@ -94,6 +106,23 @@ export class TicketRevokeIntake {
       );
     }
     const ticket = parsed.data;
+    const held = await withKeyLock(this.deps.queue, ticketKey(ticket.ticketId), this.deps.clock.now(), () =>
+      this.receiveHeld(ticket, source),
+    );
+    if (held.isHeld) return held.value;
+    return this.refuse(
+      source,
+      ticket.ticketId,
+      'in-progress',
+      'Another delivery of this ticket is being handled right now; nothing was created. Send it again later.',
+    );
+  }
+
+  /** The ticket's delivery, handled while this instance holds the ticket id. */
+  private async receiveHeld(
+    ticket: z.infer<typeof ticketRevokeBodySchema>,
+    source: TicketSource,
+  ): Promise<TicketRevokeOutcome> {
     const known = await this.existing(ticket.ticketId);
     if (known) return { kind: 'existing', request: known };
 

@@ -7,6 +7,9 @@
  * a new one: rescheduled through the request service's guards, or, before approval, replaced by a new
  * request); a cancellation or a rehire cancels the open request and its queue item. Events are
  * idempotent by event id: a repeated id is answered with its first outcome and changes nothing.
+ * Across instances, an event is handled only while its instance holds the person (a hold on the UPN
+ * in the store, see `key-lock.ts`): an event for a person another instance is handling at that moment
+ * is refused (not remembered, so the sender can send it again), never a second request.
  *
  * Where the rows come from (the signed endpoint, a drop folder) and how requests reach Teams are the
  * caller's: the Teams layer implements {@link HrOffboardings}.
@@ -22,6 +25,7 @@ import {
 import type { LifecycleRequest, Principal, RequestState } from '../model.js';
 import type { Clock } from '../ports/clock.js';
 import type { AuditLog, KeyValueStore, RequestStore } from '../ports/store.js';
+import { withKeyLock, type KeyLockQueue } from './key-lock.js';
 import type { Users } from '../ports/users.js';
 import { isUserPrincipalName } from '../upn.js';
 
@@ -117,7 +121,13 @@ export interface HrLeaverIntakeDeps {
   /** The configured HR service identity: the requester of every request the feed creates. */
   serviceIdentity: Principal;
   users: Pick<Users, 'findByEmployeeId'>;
-  store: { requests: Pick<RequestStore, 'listBySubject'>; state: KeyValueStore; audit: AuditLog };
+  store: {
+    requests: Pick<RequestStore, 'listBySubject'>;
+    state: KeyValueStore;
+    audit: AuditLog;
+    /** Holds a person while an event about them is handled. */
+    queue: KeyLockQueue;
+  };
   offboardings: HrOffboardings;
   /** The schedule's clock: leave times in the past are refused against it. */
   clock: Clock;
@@ -135,6 +145,7 @@ const openStates: readonly RequestState[] = [
 const startedStates: readonly RequestState[] = ['running'];
 
 const eventKey = (id: string): string => `hr-leavers:event:${id}`;
+const personKey = (upn: string): string => `hr-leavers:person:${upn}`;
 
 export class HrLeaverIntake {
   /** Events are handled one at a time in this process, so two deliveries never race on one person. */
@@ -200,15 +211,46 @@ export class HrLeaverIntake {
   }
 
   private async handleEvent(row: number, event: HrLeaverEvent, source: string): Promise<RowResult> {
-    const earlier = (await this.deps.store.state.get(eventKey(event.eventId))) as
-      Omit<RowResult, 'row'> | undefined;
-    if (earlier !== undefined && earlier !== null) {
-      return { ...earlier, row, isRepeat: true, message: `Already handled: ${earlier.message}` };
+    const repeat = await this.repeatOf(row, event);
+    if (repeat) return repeat;
+    const base = { row, eventId: event.eventId };
+    let upn: string;
+    try {
+      upn = await this.personOf(event);
+    } catch (error) {
+      if (!(error instanceof InvalidInputError)) throw error;
+      const result: RowResult = { ...base, accepted: false, outcome: 'refused', message: error.message };
+      await this.audit(source, result, event);
+      return result;
     }
+    const held = await withKeyLock(this.deps.store.queue, personKey(upn), this.deps.auditClock.now(), () =>
+      this.handleHeld(row, event, upn, source),
+    );
+    if (held.isHeld) return held.value;
+    const busy: RowResult = {
+      ...base,
+      accepted: false,
+      outcome: 'refused',
+      message: `Another event about ${upn} is being handled right now; nothing was changed. Send this one again.`,
+    };
+    await this.audit(source, busy, event);
+    return busy;
+  }
+
+  /** The event, handled while this instance holds the person. */
+  private async handleHeld(
+    row: number,
+    event: HrLeaverEvent,
+    upn: string,
+    source: string,
+  ): Promise<RowResult> {
+    // Checked again under the hold: another instance may have just handled the same event id.
+    const repeat = await this.repeatOf(row, event);
+    if (repeat) return repeat;
     const base = { row, eventId: event.eventId };
     let result: RowResult;
     try {
-      result = { ...base, ...(await this.act(event)) };
+      result = { ...base, ...(await this.act(event, upn)) };
     } catch (error) {
       if (!(error instanceof InvalidInputError)) throw error;
       result = { ...base, accepted: false, outcome: 'refused', message: error.message };
@@ -222,9 +264,16 @@ export class HrLeaverIntake {
     return result;
   }
 
-  private async act(event: HrLeaverEvent): Promise<Omit<RowResult, 'row' | 'eventId'>> {
+  /** The first outcome of an event id handled before, answered again. */
+  private async repeatOf(row: number, event: HrLeaverEvent): Promise<RowResult | undefined> {
+    const earlier = (await this.deps.store.state.get(eventKey(event.eventId))) as
+      Omit<RowResult, 'row'> | undefined;
+    if (earlier === undefined || earlier === null) return undefined;
+    return { ...earlier, row, isRepeat: true, message: `Already handled: ${earlier.message}` };
+  }
+
+  private async act(event: HrLeaverEvent, upn: string): Promise<Omit<RowResult, 'row' | 'eventId'>> {
     const actor = this.deps.serviceIdentity;
-    const upn = await this.personOf(event);
     const open = await this.openRequestOf(upn);
     if (event.kind !== 'leave') {
       if (!open) {

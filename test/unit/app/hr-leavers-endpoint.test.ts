@@ -16,8 +16,16 @@ import { signPayload } from '../../../src/connectors/webhook/webhook-signature.j
 import type { LifecycleRequest } from '../../../src/core/model.js';
 import { scheduledOffboardKind } from '../../../src/core/offboard/scheduled-offboard.js';
 import type { DropFileReport } from '../../../src/core/triggers/drop-folder.js';
-import type { BatchResult } from '../../../src/core/triggers/hr-leavers.js';
-import { actionsOf, personas, startBotHarness, textOf, type BotHarness } from '../../support/bot-harness.js';
+import { HrLeaverIntake, type BatchResult } from '../../../src/core/triggers/hr-leavers.js';
+import { TeamsHrOffboardings } from '../../../src/teams/hr-leaver-offboardings.js';
+import {
+  actionsOf,
+  personas,
+  startBotHarness,
+  tenantId,
+  textOf,
+  type BotHarness,
+} from '../../support/bot-harness.js';
 import { FakeClock } from '../core/support/fake-clock.js';
 
 const channelId = 'approvals-channel';
@@ -266,6 +274,42 @@ describe('POST /api/hr/leavers (signed, through HTTP, against the bot harness)',
     // Nothing is waiting for Lee any more: a second cancel has nothing to do.
     const again = await send(events({ eventId: 'hr-2004', kind: 'cancel', employeeId: 'E1004' }));
     expect(again.json.rows[0]).toMatchObject({ outcome: 'nothing-to-cancel', accepted: true });
+  });
+
+  it('two events about one person handled at the same moment by two instances create one request', async () => {
+    const instance = (): HrLeaverIntake =>
+      new HrLeaverIntake({
+        serviceIdentity: { aadObjectId: serviceId, tenantId, displayName: 'HR feed' },
+        users: bot.services.ports.users,
+        store: bot.store,
+        offboardings: new TeamsHrOffboardings(bot.services.deps),
+        clock,
+        auditClock: clock,
+      });
+    const leave = (eventId: string, leaveAt: string): Record<string, unknown> => ({
+      eventId,
+      kind: 'leave',
+      userPrincipalName: 'diego.siciliani@contoso.com',
+      leaveAt,
+      timeZone: 'Europe/Paris',
+    });
+    const [a, b] = await Promise.all([
+      instance().handleBatch([leave('hr-race-1', '2026-12-20 17:00')], 'instance a'),
+      instance().handleBatch([leave('hr-race-2', '2026-12-20 17:00')], 'instance b'),
+    ]);
+    const open = (await allRequests()).filter(
+      (r) => r.subject.userPrincipalName === 'diego.siciliani@contoso.com' && r.state === 'awaiting-approval',
+    );
+    expect(open).toHaveLength(1);
+    const rows = [a.rows[0], b.rows[0]];
+    expect(rows.filter((r) => r?.outcome === 'created')).toHaveLength(1);
+    expect(rows.find((r) => r?.outcome === 'refused')?.message).toMatch(/being handled right now/);
+    // The refused event was not remembered: sent again, it merges into the open request.
+    const again = await instance().handleBatch(
+      [leave(rows.find((r) => r?.outcome === 'refused')?.eventId ?? '', '2026-12-20 17:00')],
+      'instance b',
+    );
+    expect(again.rows[0]).toMatchObject({ outcome: 'unchanged', requestId: open[0]?.id });
   });
 
   it('keeps the protected-account guard: a protected leaver needs two approvals', async () => {
