@@ -44,7 +44,7 @@ import { openStore } from '../store/index.js';
 import { buildProvisioning, loadProvisioningFlow, type ProvisioningServices } from './provisioning-wiring.js';
 import type { AppConfig } from './config.js';
 import { answerBadTokensWith401 } from './bot-token-errors.js';
-import { buildConnectors } from './connectors.js';
+import { buildConnectors, type Connectors } from './connectors.js';
 import { downloadPolicyOf } from './download-policy.js';
 import { createHttpApp, listen } from './http-server.js';
 import { createLogger } from './logger.js';
@@ -114,6 +114,8 @@ export interface Services {
   stages: OffboardStages;
   /** Scheduled jobs (the permission inventory's refresh, …); `startBot` starts them. */
   jobs: JobScheduler;
+  /** The pacers of the binding write budgets (progress ETAs, benchmarks); absent when pacing is off. */
+  writePacers: Connectors['writePacers'];
 }
 
 /**
@@ -392,6 +394,7 @@ export async function createServices(
     schedule,
     stages,
     jobs,
+    writePacers: connectors.writePacers,
   };
 }
 

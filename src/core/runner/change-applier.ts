@@ -24,20 +24,25 @@ export async function applyChange(
     async () => {
       attempt += 1;
       const current = attempt;
-      const call = await session.limiter.run(planned.system, async () => {
-        await session.journal({
-          stepId: planned.stepId,
-          changeKey: change.key,
-          phase: 'applying',
-          attempt: current,
-          before: change.before,
-        });
-        try {
-          return { ok: true as const, value: await step.apply(change, ctx) };
-        } catch (error) {
-          return { ok: false as const, error };
-        }
-      });
+      const call = await session.limiter.run(
+        planned.system,
+        async () => {
+          await session.journal({
+            stepId: planned.stepId,
+            changeKey: change.key,
+            phase: 'applying',
+            attempt: current,
+            before: change.before,
+          });
+          try {
+            return { ok: true as const, value: await step.apply(change, ctx) };
+          } catch (error) {
+            return { ok: false as const, error };
+          }
+        },
+        'background',
+        'write',
+      );
       if (!call.ok) {
         await session.journal({
           stepId: planned.stepId,
@@ -92,23 +97,28 @@ export async function applyChangesTogether(
     async () => {
       attempt += 1;
       const current = attempt;
-      const call = await session.limiter.run(planned.system, async () => {
-        for (const change of changes) {
-          await session.journal({
-            stepId: planned.stepId,
-            changeKey: change.key,
-            phase: 'applying',
-            attempt: current,
-            before: change.before,
-          });
-        }
-        try {
-          await step.applyTogether(changes, ctx);
-          return { ok: true as const, value: undefined };
-        } catch (error) {
-          return { ok: false as const, error };
-        }
-      });
+      const call = await session.limiter.run(
+        planned.system,
+        async () => {
+          for (const change of changes) {
+            await session.journal({
+              stepId: planned.stepId,
+              changeKey: change.key,
+              phase: 'applying',
+              attempt: current,
+              before: change.before,
+            });
+          }
+          try {
+            await step.applyTogether(changes, ctx);
+            return { ok: true as const, value: undefined };
+          } catch (error) {
+            return { ok: false as const, error };
+          }
+        },
+        'background',
+        'write',
+      );
       if (!call.ok) {
         for (const change of changes) {
           await session.journal({
