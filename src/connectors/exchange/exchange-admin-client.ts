@@ -206,16 +206,16 @@ export class ExchangeAdminClient {
         () =>
           paced(pacer, () =>
             fetch(url, {
-            method: 'POST',
-            headers: {
-              Authorization: `Bearer ${token}`,
-              'Content-Type': 'application/json',
-              Accept: 'application/json',
-              'X-AnchorMailbox': anchor,
-              Prefer: `odata.maxpagesize=${pageSize}`,
-              'X-CmdletName': cmdlet,
-              'client-request-id': clientRequestId,
-            },
+              method: 'POST',
+              headers: {
+                Authorization: `Bearer ${token}`,
+                'Content-Type': 'application/json',
+                Accept: 'application/json',
+                'X-AnchorMailbox': anchor,
+                Prefer: `odata.maxpagesize=${pageSize}`,
+                'X-CmdletName': cmdlet,
+                'client-request-id': clientRequestId,
+              },
               body,
               signal: AbortSignal.timeout(120_000),
             }),

@@ -44,7 +44,7 @@ describe('WritePacer', () => {
   it('keeps a margin under the budget with the default utilisation, jitter included', async () => {
     const clock = new FakeClock();
     let seed = 7;
-    const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
     const pacer = new WritePacer({ budget, clock, random });
     const times = await admitAll(pacer, clock, 200);
     expect(refusals(times, budget.limit, budget.windowMs)).toBe(0);
