@@ -115,6 +115,9 @@ const envSchema = z.object({
   INSTANCE_ID: z.string().max(200).optional(),
   /** How long a run's lease lasts without a heartbeat before another instance may take the run over. */
   RUN_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+  /** Write budgets the connectors pace to (0: no pacing): Exchange destructive cmdlets, Graph writes. */
+  EXCHANGE_WRITES_PER_MINUTE: z.coerce.number().int().min(0).max(100_000).default(120),
+  GRAPH_WRITES_PER_150_SECONDS: z.coerce.number().int().min(0).max(1_000_000).default(3000),
   /** How often each instance looks for queued runs and runs abandoned by a dead instance. */
   RESUME_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
   /**
@@ -282,6 +285,8 @@ export interface AppConfig {
   approvalsConversationId: string | undefined;
   cardViews: 'per-user' | 'shared';
   runner: { leaseMs: number; resumeIntervalMs: number };
+  /** Writes per window the connectors pace to; 0 turns pacing off for that service. */
+  writeBudgets: { exchangePerMinute: number; graphPer150Seconds: number };
   schedule: { reminderBeforeMs: number };
   /** The proof signing key file (docs/proof.md); unset, the bot offers no proof packs. */
   proofSigningKeyFile: string | undefined;
@@ -523,6 +528,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     approvalsConversationId: e.APPROVALS_CONVERSATION_ID,
     cardViews: e.CARD_VIEWS ?? (isSandbox ? 'shared' : 'per-user'),
     runner: { leaseMs: e.RUN_LEASE_MS, resumeIntervalMs: e.RESUME_INTERVAL_MS },
+    writeBudgets: {
+      exchangePerMinute: e.EXCHANGE_WRITES_PER_MINUTE,
+      graphPer150Seconds: e.GRAPH_WRITES_PER_150_SECONDS,
+    },
     schedule: { reminderBeforeMs: e.SCHEDULE_REMINDER_MINUTES * 60_000 },
     proofSigningKeyFile: e.PROOF_SIGNING_KEY_FILE || undefined,
     hrLeavers,

@@ -12,8 +12,14 @@ import { ExchangeMobileMail } from '../connectors/exchange/exchange-mobile-mail.
 import { GraphApi } from '../connectors/graph/graph-api.js';
 import { createGraphConnection } from '../connectors/graph/graph-client-factory.js';
 import { createGraphIdentity, type GraphIdentity } from '../connectors/graph/graph-identity.js';
+import {
+  EXCHANGE_DESTRUCTIVE_BUDGET,
+  GRAPH_WRITE_BUDGET,
+  WritePacer,
+} from '../connectors/http/write-pacer.js';
 import { LdapDirectory } from '../connectors/ldap/ldap-directory.js';
 import { SharePointFiles } from '../connectors/sharepoint/sharepoint-files.js';
+import { systemClock } from '../core/ports/clock.js';
 import type { Directory } from '../core/ports/directory.js';
 import type { Files } from '../core/ports/files.js';
 import type { Mailbox } from '../core/ports/mailbox.js';
@@ -23,6 +29,8 @@ import type { AppConfig } from './config.js';
 
 /** The Entra ID capability ports (`users`, `accounts`, …) and the other systems' ports. */
 export interface Connectors extends GraphIdentity {
+  /** The pacers of the binding write budgets (absent: pacing off), for progress ETAs and benchmarks. */
+  writePacers: { exchange?: WritePacer; graph?: WritePacer };
   mailbox: Mailbox;
   mobileMail: MobileMail;
   meetings: Meetings;
@@ -53,14 +61,35 @@ function tokenSource(config: AppConfig, logger: Logger): TokenSource {
   });
 }
 
+/** One pacer per binding write budget of this process (every run and preview shares it). */
+function writePacers(config: AppConfig): Connectors['writePacers'] {
+  const { exchangePerMinute, graphPer150Seconds } = config.writeBudgets;
+  return {
+    ...(exchangePerMinute > 0 && {
+      exchange: new WritePacer({
+        budget: { ...EXCHANGE_DESTRUCTIVE_BUDGET, limit: exchangePerMinute },
+        clock: systemClock,
+      }),
+    }),
+    ...(graphPer150Seconds > 0 && {
+      graph: new WritePacer({
+        budget: { ...GRAPH_WRITE_BUDGET, limit: graphPer150Seconds },
+        clock: systemClock,
+      }),
+    }),
+  };
+}
+
 export function buildConnectors(config: AppConfig, logger: Logger): Connectors {
   const isSandbox = config.urls.sandbox !== undefined;
   const tokens = tokenSource(config, logger);
+  const pacers = writePacers(config);
   const graph = createGraphConnection({
     baseUrl: config.urls.graph,
     isSandbox,
     tokenProvider: tokens.tokenProvider(GRAPH_SCOPE),
     logger,
+    ...(pacers.graph && { writePacer: pacers.graph }),
   });
   const exchange = new ExchangeAdminClient({
     baseUrl: config.urls.exchange,
@@ -68,9 +97,11 @@ export function buildConnectors(config: AppConfig, logger: Logger): Connectors {
     tenantId: config.tenant.id,
     tokenProvider: tokens.tokenProvider(EXCHANGE_SCOPE),
     logger,
+    ...(pacers.exchange && { writePacer: pacers.exchange }),
   });
   const ad = config.ad;
   return {
+    writePacers: pacers,
     ...createGraphIdentity({ connection: graph, logger }),
     mailbox: new ExchangeMailbox({ client: exchange, logger }),
     mobileMail: new ExchangeMobileMail(exchange),

@@ -46,7 +46,7 @@ import { buildAdGroupJoiners } from './ad-joiners-wiring.js';
 import type { AdGroupJoiners } from '../core/provision/ad-group-joiners.js';
 import type { AppConfig } from './config.js';
 import { answerBadTokensWith401 } from './bot-token-errors.js';
-import { buildConnectors } from './connectors.js';
+import { buildConnectors, type Connectors } from './connectors.js';
 import { downloadPolicyOf } from './download-policy.js';
 import type { RequestHandler } from 'express';
 import { createHttpApp, listen } from './http-server.js';
@@ -129,6 +129,8 @@ export interface Services {
   adJoiners: AdGroupJoiners | null;
   /** The HR leavers feed's intake, when configured (`HR_LEAVERS_SECRET_FILE`). */
   hrLeavers?: HrLeaverIntake;
+  /** The pacers of the binding write budgets (progress ETAs, benchmarks); absent when pacing is off. */
+  writePacers: Connectors['writePacers'];
 }
 
 /**
@@ -472,6 +474,7 @@ export async function createServices(
     revoke,
     adJoiners,
     ...(hrLeavers && { hrLeavers }),
+    writePacers: connectors.writePacers,
   };
 }
 

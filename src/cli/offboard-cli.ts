@@ -13,7 +13,7 @@ import { totalsOf, type BulkItem, type BulkPreview } from '../core/offboard/bulk
 import { parseBatchOptions } from './cli-args.js';
 import type { CliCommand, CliIo } from './cli-command.js';
 import { withCliServices } from './cli-services.js';
-import { progressBar } from './offboard-progress.js';
+import { bulkProgressText, plannedWrites, progressBar } from './offboard-progress.js';
 
 /** Protected leavers need two approvers: refused on the command line. */
 function withoutProtected(preview: BulkPreview): BulkPreview {
@@ -101,13 +101,44 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     const parent = await services.bulk.offboard.createRequest(actor, preview, `CLI ${options.from}`, 0);
     const confirmed = await services.deps.requestService.confirm(actor, parent.id, parent.version);
     if (!confirmed.isDone) throw new Error(confirmed.message);
+    // Exchange destructive cmdlets are the binding budget of a bulk offboarding: the ETA is the time
+    // the batch's remaining Exchange writes need at the pacer's rate.
+    const pacer = services.writePacers.exchange;
+    const steps = services.flows.steps();
+    const planned = preview.items
+      .filter((i) => i.status === 'ready')
+      .map((i) => preview.plans.get(i.userPrincipalName.toLowerCase()))
+      .reduce((sum, plan) => sum + (plan ? plannedWrites(plan, steps, 'exchange') : 0), 0);
+    const startStats = pacer?.stats();
+    let failed = 0;
+    let done = 0;
+    const progress = (): string => {
+      const stats = pacer?.stats();
+      const sent = stats && startStats ? stats.writes - startStats.writes : 0;
+      return bulkProgressText({
+        failed,
+        throttled: stats && startStats ? stats.throttled - startStats.throttled : 0,
+        ...(pacer && { etaMs: pacer.etaMs(Math.max(0, planned - sent)), budget: pacer.budget.name }),
+      });
+    };
     const bar = progressBar(io, 'Offboarding');
-    const report = await services.bulk.runner.execute(confirmed.request, {
-      ...(options.concurrency && { maxConcurrentRuns: options.concurrency }),
-      onResult: (_result, done, total) => {
-        bar.update(done, total);
-      },
-    });
+    bar.update(0, preview.totals.ready, progress());
+    const ticker = setInterval(() => {
+      bar.update(done, preview.totals.ready, progress());
+    }, 5_000);
+    ticker.unref();
+    const report = await services.bulk.runner
+      .execute(confirmed.request, {
+        ...(options.concurrency && { maxConcurrentRuns: options.concurrency }),
+        onResult: (result, finished, total) => {
+          done = finished;
+          if (result.status !== 'completed') failed += 1;
+          bar.update(finished, total, progress());
+        },
+      })
+      .finally(() => {
+        clearInterval(ticker);
+      });
     bar.finish();
     if (options.isJson) io.out(JSON.stringify({ dryRun: false, totals: preview.totals, report }, null, 2));
     else for (const line of [...planText(preview, false), ...reportText(report)]) io.out(line);

@@ -54,6 +54,13 @@ export interface Step<TInput = unknown> {
   plan(ctx: StepContext<TInput>): Promise<Change[]>;
   /** Make one change. Must be idempotent. May return the after-state for the journal. */
   apply(change: Change, ctx: StepContext<TInput>): Promise<unknown>;
+  /**
+   * Make several planned changes of this step in one call (all or none; idempotent), where the target
+   * API takes them together: one write instead of one per change against a write budget. The runner
+   * journals each change as before (`applying`, then `applied` with its after-state) and falls back to
+   * `apply` for a change left in doubt by a crash.
+   */
+  applyTogether?(changes: readonly Change[], ctx: StepContext<TInput>): Promise<void>;
   /** Read the source of truth back after all changes were applied. */
   verify(changes: readonly Change[], ctx: StepContext<TInput>): Promise<VerifyResult>;
   /** Reverse one applied change from its recorded before-state. */

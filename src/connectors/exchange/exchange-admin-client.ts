@@ -6,6 +6,7 @@ import type { TokenProvider } from '../auth/token-provider.js';
 import { isValidTenant } from '../auth/authority-metadata.js';
 import { fetchWithFreshTokenOn401 } from '../http/fresh-token-fetch.js';
 import { DEFAULT_RETRY_POLICY, fetchWithRetry, type RetryPolicy } from '../http/retrying-fetch.js';
+import { paced, type WritePacer } from '../http/write-pacer.js';
 import { routeCmdlet, type ExchangeRoute } from './exchange-endpoint-routing.js';
 import {
   exchangeFailureOf,
@@ -35,7 +36,15 @@ export interface ExchangeAdminClientOptions {
   /** `auto` (default): prefer v2.0 where whitelisted, fall back to InvokeCommand if v2.0 is not enabled. */
   v2Mode?: 'auto' | 'never';
   retry?: RetryPolicy;
+  /**
+   * Paces write cmdlets (Add-, Remove-, Set-, New-, Enable-, Disable-, Clear-) under the
+   * destructive-cmdlet budget; reads are never paced. A 429 on a write pauses the pacer.
+   */
+  writePacer?: WritePacer;
 }
+
+/** Cmdlets Exchange counts against its destructive-cmdlet budget (PowerShellMaxDestructiveCmdlets). */
+export const WRITE_CMDLET = /^(add|remove|set|new|enable|disable|clear)-/i;
 
 export interface InvokeOptions {
   /** Routing hint; defaults to the tenant's system mailbox (org-wide app-only calls). */
@@ -191,23 +200,26 @@ export class ExchangeAdminClient {
     const anchor = anchorHeader(options.anchor ?? { kind: 'app' }, this.options.tenantId);
     const pageSize = Math.min(1000, Math.max(1, options.pageSize ?? 1000));
     const started = performance.now();
+    const pacer = nextLink === undefined && WRITE_CMDLET.test(cmdlet) ? this.options.writePacer : undefined;
     const response = await fetchWithFreshTokenOn401(this.options.tokenProvider, (token) =>
       fetchWithRetry(
         () =>
-          fetch(url, {
-            method: 'POST',
-            headers: {
-              Authorization: `Bearer ${token}`,
-              'Content-Type': 'application/json',
-              Accept: 'application/json',
-              'X-AnchorMailbox': anchor,
-              Prefer: `odata.maxpagesize=${pageSize}`,
-              'X-CmdletName': cmdlet,
-              'client-request-id': clientRequestId,
-            },
-            body,
-            signal: AbortSignal.timeout(120_000),
-          }),
+          paced(pacer, () =>
+            fetch(url, {
+              method: 'POST',
+              headers: {
+                Authorization: `Bearer ${token}`,
+                'Content-Type': 'application/json',
+                Accept: 'application/json',
+                'X-AnchorMailbox': anchor,
+                Prefer: `odata.maxpagesize=${pageSize}`,
+                'X-CmdletName': cmdlet,
+                'client-request-id': clientRequestId,
+              },
+              body,
+              signal: AbortSignal.timeout(120_000),
+            }),
+          ),
         this.options.retry ?? DEFAULT_RETRY_POLICY,
         (notice) => {
           this.logger.warn({ cmdlet, surface: route.surface, clientRequestId, ...notice }, 'exchange retry');

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { InvalidInputError, NotFoundError } from '../../core/errors.js';
-import type { MailboxInfo, MailboxPage } from '../../core/ports/mailbox.js';
+import type { MailboxInfo, MailboxPage, MailboxSettingsUpdate } from '../../core/ports/mailbox.js';
 import type { CmdletParameters, ExchangeAdminClient, InvokeResult } from './exchange-admin-client.js';
 import { isSmtpAddress, type Anchor } from './exchange-anchor.js';
 import { MAILBOX_SELECT, mailboxRowSchema, parseRows, toMailboxInfo } from './exchange-schemas.js';
@@ -78,26 +78,32 @@ export class ExchangeMailboxSettings {
     mailbox: string,
     forwarding: { smtpAddress: string | null; deliverToMailboxAndForward: boolean },
   ): Promise<void> {
-    if (forwarding.smtpAddress === null) {
-      await this.setMailbox(
-        mailbox,
-        { ForwardingSmtpAddress: null, ForwardingAddress: null, DeliverToMailboxAndForward: false },
-        'clear forwarding',
-      );
-      return;
+    const what = forwarding.smtpAddress === null ? 'clear forwarding' : 'set forwarding';
+    await this.setMailbox(mailbox, forwardingParameters(forwarding), what);
+  }
+
+  /**
+   * Type, address-list visibility and forwarding in one Set-Mailbox: one destructive cmdlet against the
+   * 120-per-60-s budget instead of one per setting. Every value is checked before the call, and Exchange
+   * validates the whole call before changing anything, so a refused setting changes none of them.
+   */
+  async updateMailboxSettings(mailbox: string, settings: MailboxSettingsUpdate): Promise<void> {
+    const parameters: CmdletParameters = {};
+    const what: string[] = [];
+    if (settings.type !== undefined) {
+      parameters['Type'] = settings.type;
+      what.push(`convert to ${settings.type.toLowerCase()}`);
     }
-    if (!isSmtpAddress(forwarding.smtpAddress))
-      throw new InvalidInputError(
-        `Not a forwarding address: ${JSON.stringify(forwarding.smtpAddress.slice(0, 80))}`,
-      );
-    await this.setMailbox(
-      mailbox,
-      {
-        ForwardingSmtpAddress: forwarding.smtpAddress,
-        DeliverToMailboxAndForward: forwarding.deliverToMailboxAndForward,
-      },
-      'set forwarding',
-    );
+    if (settings.hiddenFromAddressLists !== undefined) {
+      parameters['HiddenFromAddressListsEnabled'] = settings.hiddenFromAddressLists;
+      what.push('hide from address lists');
+    }
+    if (settings.forwarding !== undefined) {
+      Object.assign(parameters, forwardingParameters(settings.forwarding));
+      what.push('forwarding');
+    }
+    if (what.length === 0) throw new InvalidInputError('No mailbox setting to change');
+    await this.setMailbox(mailbox, parameters, what.join(', '));
   }
 
   private async setMailbox(identity: string, parameters: CmdletParameters, what: string): Promise<void> {
@@ -109,6 +115,22 @@ export class ExchangeMailboxSettings {
     );
     logWarnings(this.logger, result, `Set-Mailbox (${what})`);
   }
+}
+
+function forwardingParameters(forwarding: {
+  smtpAddress: string | null;
+  deliverToMailboxAndForward: boolean;
+}): CmdletParameters {
+  if (forwarding.smtpAddress === null)
+    return { ForwardingSmtpAddress: null, ForwardingAddress: null, DeliverToMailboxAndForward: false };
+  if (!isSmtpAddress(forwarding.smtpAddress))
+    throw new InvalidInputError(
+      `Not a forwarding address: ${JSON.stringify(forwarding.smtpAddress.slice(0, 80))}`,
+    );
+  return {
+    ForwardingSmtpAddress: forwarding.smtpAddress,
+    DeliverToMailboxAndForward: forwarding.deliverToMailboxAndForward,
+  };
 }
 
 /** Warnings are surfaced in the log; no-op warnings mean the state already held. */

@@ -5,6 +5,7 @@ import type {
   Mailbox,
   MailboxInfo,
   MailboxPage,
+  MailboxSettingsUpdate,
   SendAsGrant,
 } from '../../core/ports/mailbox.js';
 import type { ExchangeAdminClient } from './exchange-admin-client.js';
@@ -86,6 +87,9 @@ export class ExchangeMailbox implements Mailbox {
   }
   convertToShared(mailbox: string): Promise<void> {
     return this.settings.convertToShared(mailbox);
+  }
+  updateMailboxSettings(mailbox: string, settings: MailboxSettingsUpdate): Promise<void> {
+    return this.settings.updateMailboxSettings(mailbox, settings);
   }
   convertToRegular(mailbox: string): Promise<void> {
     return this.settings.convertToRegular(mailbox);

@@ -7,7 +7,9 @@ import {
 import type { Logger } from 'pino';
 import { InvalidInputError } from '../../core/errors.js';
 import type { TokenProvider } from '../auth/token-provider.js';
+import type { WritePacer } from '../http/write-pacer.js';
 import { BearerTokenMiddleware, RequestLoggingMiddleware } from './graph-middleware.js';
+import { WritePacerMiddleware } from './graph-write-pacer.js';
 
 export const GRAPH_PUBLIC_BASE_URL = 'https://graph.microsoft.com';
 export const GRAPH_VERSION = 'v1.0';
@@ -24,6 +26,8 @@ export interface GraphClientOptions {
   maxRetries?: number;
   /** Backoff in seconds when the response has no Retry-After (SDK default 3). */
   retryDelaySeconds?: number;
+  /** Paces writes under the identity-and-access write budget (every attempt takes a slot). */
+  writePacer?: WritePacer;
 }
 
 /** A configured Graph client and the facts the helpers need (base URL for nextLink checks). */
@@ -36,7 +40,8 @@ export interface GraphConnection {
 
 /**
  * Builds the Graph client with an explicit middleware chain:
- * bearer token → RetryHandler (429/503/504, Retry-After) → request log (one line per attempt) → fetch.
+ * bearer token → RetryHandler (429/503/504, Retry-After) → write pacer (when given) → request log (one
+ * line per attempt) → fetch.
  */
 export function createGraphConnection(options: GraphClientOptions): GraphConnection {
   const baseUrl = (options.baseUrl ?? GRAPH_PUBLIC_BASE_URL).replace(/\/+$/, '');
@@ -58,7 +63,13 @@ export function createGraphConnection(options: GraphClientOptions): GraphConnect
   const log = new RequestLoggingMiddleware(logger);
   const http = new HTTPMessageHandler();
   auth.setNext(retry);
-  retry.setNext(log);
+  if (options.writePacer) {
+    const pacer = new WritePacerMiddleware(options.writePacer);
+    retry.setNext(pacer);
+    pacer.setNext(log);
+  } else {
+    retry.setNext(log);
+  }
   log.setNext(http);
   const client = Client.initWithMiddleware({
     middleware: auth,

@@ -1,7 +1,8 @@
 /** Exchange Online steps on the leaver's own mailbox. */
 import type { AutomaticReplies } from '../ports/auto-replies.js';
-import type { MailboxInfo } from '../ports/mailbox.js';
-import { fail, ok, type Step, type StepContext } from '../step.js';
+import { InvalidInputError } from '../errors.js';
+import type { MailboxInfo, MailboxSettingsUpdate } from '../ports/mailbox.js';
+import { fail, ok, type Change, type Step, type StepContext } from '../step.js';
 import type { OffboardInput } from './offboard-input.js';
 
 type Ctx = StepContext<OffboardInput>;
@@ -53,31 +54,128 @@ export const exoGrantDelegate: Step<OffboardInput> = {
   undo: (change, ctx) => ctx.ports.mailbox.removeFullAccess(mailboxId(ctx), String(change.data['trustee'])),
 };
 
-/** Must run while the mailbox is still licensed: licence removal depends on it. */
+/** The forwarding change's data, before-state and Set-Mailbox value (shared by both forwarding steps). */
+function forwardingChange(ctx: Ctx, mailbox: MailboxInfo): Change | null {
+  const target = ctx.input.options.forwardTo;
+  if (!target) return null;
+  const current = mailbox.forwardingSmtpAddress?.replace(/^smtp:/i, '');
+  if (current && sameAddress(current, target)) return null;
+  return {
+    key: 'forward',
+    description: `Forward new mail to ${target} (keep a copy)`,
+    data: { target },
+    before: {
+      forwardingSmtpAddress: mailbox.forwardingSmtpAddress ?? null,
+      deliverToMailboxAndForward: mailbox.deliverToMailboxAndForward ?? false,
+    },
+  };
+}
+
+type ForwardingBefore = { forwardingSmtpAddress: string | null; deliverToMailboxAndForward: boolean };
+
+const forwardingOf = (change: Change) => ({
+  smtpAddress: String(change.data['target']),
+  deliverToMailboxAndForward: true,
+});
+
+function forwardingBefore(change: Change) {
+  const before = change.before as ForwardingBefore;
+  return {
+    smtpAddress: before.forwardingSmtpAddress,
+    deliverToMailboxAndForward: before.deliverToMailboxAndForward,
+  };
+}
+
+function isForwardingTo(mailbox: MailboxInfo | null, change: Change | undefined): boolean {
+  const raw = change?.data['target'];
+  const target = typeof raw === 'string' ? raw : '';
+  const actual = mailbox?.forwardingSmtpAddress?.replace(/^smtp:/i, '') ?? '';
+  return sameAddress(actual, target);
+}
+
+/** The part of one Set-Mailbox call a planned settings change carries. */
+function settingOf(change: Change): MailboxSettingsUpdate {
+  switch (change.key) {
+    case 'convert':
+      return { type: 'Shared' };
+    case 'hide':
+      return { hiddenFromAddressLists: true };
+    case 'forward':
+      return { forwarding: forwardingOf(change) };
+    default:
+      throw new InvalidInputError(`Unknown mailbox setting change ${JSON.stringify(change.key)}`);
+  }
+}
+
+/**
+ * The Set-Mailbox settings of the plan on the leaver's own mailbox: the conversion to shared, hiding
+ * from address lists (cloud-only users; a synced user's visibility is written in AD) and forwarding,
+ * one change each (each journaled with its before and after), made in one Set-Mailbox call: Exchange
+ * counts every Set-Mailbox against its 120-per-60-s destructive-cmdlet budget. The id is the
+ * conversion's, as plans, journals and the licence step's dependency name it. Must run while the
+ * mailbox is still licensed: licence removal depends on it.
+ */
 export const exoConvertToShared: Step<OffboardInput> = {
   id: 'exo.convert-to-shared',
   system: 'exchange',
-  title: 'Convert the mailbox to shared',
+  title: 'Convert the mailbox to shared, hide it and set forwarding',
   async plan(ctx) {
-    if (!ctx.input.options.convertToShared) return [];
+    const { options } = ctx.input;
+    const wantsHide = options.hideFromAddressLists && !ctx.input.leaver.isSynced;
+    if (!options.convertToShared && !wantsHide && !options.forwardTo) return [];
     const mailbox = await readMailbox(ctx);
-    if (!mailbox || mailbox.recipientTypeDetails === 'SharedMailbox') return [];
-    return [
-      {
+    if (!mailbox) return [];
+    const changes: Change[] = [];
+    if (options.convertToShared && mailbox.recipientTypeDetails !== 'SharedMailbox') {
+      changes.push({
         key: 'convert',
         description: `Convert ${mailbox.primarySmtpAddress} to a shared mailbox`,
         data: {},
         before: { recipientTypeDetails: mailbox.recipientTypeDetails },
         after: { recipientTypeDetails: 'SharedMailbox' },
-      },
-    ];
+      });
+    }
+    if (wantsHide && !mailbox.hiddenFromAddressListsEnabled) {
+      changes.push({
+        key: 'hide',
+        description: 'Hide from the global address list',
+        data: {},
+        before: { hiddenFromAddressListsEnabled: false },
+        after: { hiddenFromAddressListsEnabled: true },
+      });
+    }
+    const forward = forwardingChange(ctx, mailbox);
+    if (forward) changes.push(forward);
+    return changes;
   },
-  apply: (_change, ctx) => ctx.ports.mailbox.convertToShared(mailboxId(ctx)),
-  async verify(_changes, ctx) {
+  apply: (change, ctx) => ctx.ports.mailbox.updateMailboxSettings(mailboxId(ctx), settingOf(change)),
+  applyTogether: (changes, ctx) =>
+    ctx.ports.mailbox.updateMailboxSettings(
+      mailboxId(ctx),
+      Object.assign({}, ...changes.map(settingOf)) as MailboxSettingsUpdate,
+    ),
+  async verify(changes, ctx) {
     const mailbox = await readMailbox(ctx);
-    return mailbox?.recipientTypeDetails === 'SharedMailbox' ? ok() : fail('The mailbox is not shared yet');
+    const has = (key: string) => changes.find((c) => c.key === key);
+    if (has('convert') && mailbox?.recipientTypeDetails !== 'SharedMailbox')
+      return fail('The mailbox is not shared yet');
+    if (has('hide') && !mailbox?.hiddenFromAddressListsEnabled) return fail('Still visible in address lists');
+    const forward = has('forward');
+    if (forward && !isForwardingTo(mailbox, forward)) return fail('Forwarding is not set');
+    return ok();
   },
-  undo: (_change, ctx) => ctx.ports.mailbox.convertToRegular(mailboxId(ctx)),
+  undo: (change, ctx) => {
+    switch (change.key) {
+      case 'convert':
+        return ctx.ports.mailbox.convertToRegular(mailboxId(ctx));
+      case 'hide':
+        return ctx.ports.mailbox.setHiddenFromAddressLists(mailboxId(ctx), false);
+      case 'forward':
+        return ctx.ports.mailbox.setForwarding(mailboxId(ctx), forwardingBefore(change));
+      default:
+        throw new InvalidInputError(`Unknown mailbox setting change ${JSON.stringify(change.key)}`);
+    }
+  },
 };
 
 /** Whether the options ask for a hold: litigation hold itself, or an inactive mailbox (which needs one). */
@@ -111,55 +209,26 @@ export const exoLitigationHold: Step<OffboardInput> = {
   undo: (_change, ctx) => ctx.ports.mailbox.setLitigationHold(mailboxId(ctx), false),
 };
 
+/**
+ * Forwarding on its own, as offboardings planned before the settings were combined recorded it (their
+ * journals, retries and undo name this step); new plans carry forwarding in `exo.convert-to-shared`.
+ */
 export const exoForwarding: Step<OffboardInput> = {
   id: 'exo.forwarding',
   system: 'exchange',
   title: 'Forward new mail',
   async plan(ctx) {
-    const target = ctx.input.options.forwardTo;
-    if (!target) return [];
+    if (!ctx.input.options.forwardTo) return [];
     const mailbox = await readMailbox(ctx);
     if (!mailbox) return [];
-    if (
-      mailbox.forwardingSmtpAddress &&
-      sameAddress(mailbox.forwardingSmtpAddress.replace(/^smtp:/i, ''), target)
-    ) {
-      return [];
-    }
-    return [
-      {
-        key: 'forward',
-        description: `Forward new mail to ${target} (keep a copy)`,
-        data: { target },
-        before: {
-          forwardingSmtpAddress: mailbox.forwardingSmtpAddress ?? null,
-          deliverToMailboxAndForward: mailbox.deliverToMailboxAndForward ?? false,
-        },
-      },
-    ];
+    const change = forwardingChange(ctx, mailbox);
+    return change ? [change] : [];
   },
-  apply: (change, ctx) =>
-    ctx.ports.mailbox.setForwarding(mailboxId(ctx), {
-      smtpAddress: String(change.data['target']),
-      deliverToMailboxAndForward: true,
-    }),
+  apply: (change, ctx) => ctx.ports.mailbox.setForwarding(mailboxId(ctx), forwardingOf(change)),
   async verify(changes, ctx) {
-    const mailbox = await readMailbox(ctx);
-    const raw = changes[0]?.data['target'];
-    const target = typeof raw === 'string' ? raw : '';
-    const actual = mailbox?.forwardingSmtpAddress?.replace(/^smtp:/i, '') ?? '';
-    return sameAddress(actual, target) ? ok() : fail('Forwarding is not set');
+    return isForwardingTo(await readMailbox(ctx), changes[0]) ? ok() : fail('Forwarding is not set');
   },
-  undo: (change, ctx) => {
-    const before = change.before as {
-      forwardingSmtpAddress: string | null;
-      deliverToMailboxAndForward: boolean;
-    };
-    return ctx.ports.mailbox.setForwarding(mailboxId(ctx), {
-      smtpAddress: before.forwardingSmtpAddress,
-      deliverToMailboxAndForward: before.deliverToMailboxAndForward,
-    });
-  },
+  undo: (change, ctx) => ctx.ports.mailbox.setForwarding(mailboxId(ctx), forwardingBefore(change)),
 };
 
 /**
@@ -197,7 +266,10 @@ export const exoAutoReply: Step<OffboardInput> = {
     ctx.ports.autoReplies.setAutomaticReplies(ctx.input.leaver.id, change.before as AutomaticReplies),
 };
 
-/** Cloud-only users; a synced user's address-list visibility is written in AD. */
+/**
+ * Cloud-only users; a synced user's address-list visibility is written in AD. Kept for offboardings
+ * planned before the settings were combined; new plans hide in `exo.convert-to-shared`.
+ */
 export const exoHideFromAddressLists: Step<OffboardInput> = {
   id: 'exo.hide-from-address-lists',
   system: 'exchange',

@@ -58,6 +58,11 @@ const mailboxSteps: readonly Step<OffboardInput>[] = [
   exoHideFromAddressLists,
 ];
 /**
+ * The mailbox steps new plans use: hiding and forwarding are changes of `exo.convert-to-shared`, made in
+ * the same Set-Mailbox call; their own steps stay in the catalogue for runs planned with them.
+ */
+const mailboxPlanSteps = mailboxSteps.filter((s) => s !== exoHideFromAddressLists && s !== exoForwarding);
+/**
  * Leaver-checklist steps: devices and mail clients (no dependencies, so they start at once), sign-in
  * methods, ownership, reporting lines.
  */
@@ -120,7 +125,7 @@ export function offboardSteps(
   ];
   const revoke = input.options.revokeMailboxRights ? [...(options.revokeSteps ?? [])] : [];
   const beforeLicences = [
-    ...mailboxSteps,
+    ...mailboxPlanSteps,
     ...revoke,
     spoGrantDelegate,
     exoRemoveDistributionGroups,
@@ -130,7 +135,7 @@ export function offboardSteps(
   // Hold before the conversion: a hold that can't be placed blocks the conversion and, through it, the
   // licence removal, so the data is never left unheld and unlicensed. Meetings are cancelled while the
   // mailbox is still the user's own and licensed (the cancellations are sent from it).
-  const mailbox = mailboxSteps.map((s) =>
+  const mailbox = mailboxPlanSteps.map((s) =>
     s.id === exoConvertToShared.id ? after(s, [exoLitigationHold.id, exoCancelMeetings.id]) : s,
   );
   const steps: Step<OffboardInput>[] = [
@@ -145,12 +150,7 @@ export function offboardSteps(
     after(entraRemoveGroups, handOver),
     after(exoRemoveDistributionGroups, handOver),
     after(entraRemoveLicences, beforeLicences),
-    after(notifyDelegate, [
-      exoGrantDelegate.id,
-      exoConvertToShared.id,
-      exoForwarding.id,
-      spoGrantDelegate.id,
-    ]),
+    after(notifyDelegate, [exoGrantDelegate.id, exoConvertToShared.id, spoGrantDelegate.id]),
   ];
   if (isAdInScope) {
     steps.push(

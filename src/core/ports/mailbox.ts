@@ -43,6 +43,14 @@ export interface FolderPermission {
   isDelegate?: boolean;
 }
 
+/** Settings `updateMailboxSettings` can change together; absent fields are left as they are. */
+export interface MailboxSettingsUpdate {
+  type?: 'Shared' | 'Regular';
+  hiddenFromAddressLists?: boolean;
+  /** `smtpAddress: null` clears forwarding. */
+  forwarding?: { smtpAddress: string | null; deliverToMailboxAndForward: boolean };
+}
+
 export interface MailboxPage<T> {
   items: T[];
   /** Opaque continuation; absent on the last page. */
@@ -85,6 +93,11 @@ export interface Mailbox {
     options?: { isDelegate?: boolean },
   ): Promise<void>;
   convertToShared(mailbox: string): Promise<void>;
+  /**
+   * Several settings of one mailbox in one Set-Mailbox call (one destructive cmdlet instead of one per
+   * setting): all are made or none. Absent fields are left as they are.
+   */
+  updateMailboxSettings(mailbox: string, settings: MailboxSettingsUpdate): Promise<void>;
   convertToRegular(mailbox: string): Promise<void>;
   setLitigationHold(mailbox: string, isEnabled: boolean, durationDays?: number): Promise<void>;
   setHiddenFromAddressLists(mailbox: string, isHidden: boolean): Promise<void>;

@@ -24,20 +24,25 @@ export async function applyChange(
     async () => {
       attempt += 1;
       const current = attempt;
-      const call = await session.limiter.run(planned.system, async () => {
-        await session.journal({
-          stepId: planned.stepId,
-          changeKey: change.key,
-          phase: 'applying',
-          attempt: current,
-          before: change.before,
-        });
-        try {
-          return { ok: true as const, value: await step.apply(change, ctx) };
-        } catch (error) {
-          return { ok: false as const, error };
-        }
-      });
+      const call = await session.limiter.run(
+        planned.system,
+        async () => {
+          await session.journal({
+            stepId: planned.stepId,
+            changeKey: change.key,
+            phase: 'applying',
+            attempt: current,
+            before: change.before,
+          });
+          try {
+            return { ok: true as const, value: await step.apply(change, ctx) };
+          } catch (error) {
+            return { ok: false as const, error };
+          }
+        },
+        'background',
+        'write',
+      );
       if (!call.ok) {
         await session.journal({
           stepId: planned.stepId,
@@ -62,6 +67,85 @@ export async function applyChange(
           type: 'change-retrying',
           stepId: planned.stepId,
           changeKey: change.key,
+          attempt,
+          delayMs,
+          error: describeError(error).message,
+        });
+      },
+    },
+  );
+  if (result.ok) return { kind: 'applied' };
+  if (session.signal.aborted) return { kind: 'stopped' };
+  return { kind: 'failed', error: result.error };
+}
+
+/**
+ * Applies several changes of a step in one `applyTogether` call, with the same guarantees per change as
+ * `applyChange`: each is journaled `applying` before the call and `applied` (or `failed`) after it, and
+ * audited. Retryable failures retry the whole call (the step's call is idempotent).
+ */
+export async function applyChangesTogether(
+  session: RunSession,
+  planned: PlannedStep,
+  step: Step & Required<Pick<Step, 'applyTogether'>>,
+  changes: readonly Change[],
+  priors: ReadonlyMap<string, ChangeJournalState>,
+): Promise<ChangeOutcome> {
+  const ctx = session.stepContext();
+  let attempt = Math.max(0, ...changes.map((c) => priors.get(c.key)?.attempt ?? 0));
+  const result = await retrying(
+    async () => {
+      attempt += 1;
+      const current = attempt;
+      const call = await session.limiter.run(
+        planned.system,
+        async () => {
+          for (const change of changes) {
+            await session.journal({
+              stepId: planned.stepId,
+              changeKey: change.key,
+              phase: 'applying',
+              attempt: current,
+              before: change.before,
+            });
+          }
+          try {
+            await step.applyTogether(changes, ctx);
+            return { ok: true as const, value: undefined };
+          } catch (error) {
+            return { ok: false as const, error };
+          }
+        },
+        'background',
+        'write',
+      );
+      if (!call.ok) {
+        for (const change of changes) {
+          await session.journal({
+            stepId: planned.stepId,
+            changeKey: change.key,
+            phase: 'failed',
+            attempt: current,
+            error: describeError(call.error),
+          });
+        }
+        return call;
+      }
+      for (const change of changes) {
+        await recordApplied(session, planned, change, current, change.after, false);
+      }
+      return call;
+    },
+    {
+      policy: session.retry,
+      clock: session.clock,
+      random: session.random,
+      signal: session.signal,
+      onRetry: (error, _n, delayMs) => {
+        session.emit({
+          type: 'change-retrying',
+          stepId: planned.stepId,
+          changeKey: changes.map((c) => c.key).join(','),
           attempt,
           delayMs,
           error: describeError(error).message,

@@ -6,9 +6,9 @@
 import { describeError, VerificationError } from '../errors.js';
 import type { JournalEntry } from '../ports/store.js';
 import type { Change, PlannedStep, Step, VerifyResult } from '../step.js';
-import { applyChange, reconcileChange } from './change-applier.js';
+import { applyChange, applyChangesTogether, reconcileChange } from './change-applier.js';
 import type { StepFinishStatus } from './events.js';
-import type { SkipKind, StepJournalState } from './journal-state.js';
+import type { ChangeJournalState, SkipKind, StepJournalState } from './journal-state.js';
 import { attemptCall, retrying, type RetriedResult } from './retrying.js';
 import type { RunSession } from './run-session.js';
 
@@ -63,8 +63,11 @@ async function executeChanges(
     });
     return { status: 'nothing-to-do' };
   }
+  const together = await applyTogetherFirst(session, planned, step, state);
+  if ('status' in together) return together;
   let stillPlanned: ReadonlySet<string> | undefined;
   for (const change of planned.changes) {
+    if (together.applied.has(change.key)) continue;
     const prior = state?.changes.get(change.key);
     if (prior?.phase === 'applied') continue;
     await session.checkCancelRequested();
@@ -93,6 +96,38 @@ async function executeChanges(
     }
   }
   return verifyStep(session, planned, step);
+}
+
+/**
+ * A step that can make its changes in one call (`applyTogether`) gets every change not yet applied and
+ * not left in doubt in one go; changes in doubt (a crash after `applying`) take the per-change path,
+ * which reconciles them against a fresh plan first.
+ */
+async function applyTogetherFirst(
+  session: RunSession,
+  planned: PlannedStep,
+  step: Step,
+  state: StepJournalState | undefined,
+): Promise<StepResult | { applied: ReadonlySet<string> }> {
+  const none = { applied: new Set<string>() };
+  const applyTogether = step.applyTogether?.bind(step);
+  if (!applyTogether) return none;
+  const priors = state?.changes ?? new Map<string, ChangeJournalState>();
+  const pending = planned.changes.filter((c) => {
+    const phase = priors.get(c.key)?.phase;
+    return phase === undefined || phase === 'failed';
+  });
+  if (pending.length < 2) return none;
+  await session.checkCancelRequested();
+  if (session.stopReason) return stopStep(session, planned);
+  const outcome = await applyChangesTogether(session, planned, { ...step, applyTogether }, pending, priors);
+  if (outcome.kind === 'stopped') return stopStep(session, planned);
+  if (outcome.kind === 'failed') {
+    const error = describeError(outcome.error);
+    const what = pending.map((c) => c.description).join('; ');
+    return failStep(session, planned, { ...error, message: `${what}: ${error.message}` });
+  }
+  return { applied: new Set(pending.map((c) => c.key)) };
 }
 
 /**

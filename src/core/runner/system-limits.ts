@@ -23,24 +23,48 @@ export const defaultSystemLimits: Readonly<Record<SystemId, number>> = {
  */
 export type LimiterPriority = 'interactive' | 'background';
 
-/** A counting semaphore with FIFO hand-over within each priority; interactive waiters go first. */
+/**
+ * Which calls a slot serves: `read` (plans, read-backs) or `write` (a step's `apply`). Writes have a
+ * lane of their own: a share of the slots reads never take, and the first claim on any slot freed.
+ */
+export type LimiterLane = 'read' | 'write';
+
+/** Slots of a system that reads never take: a quarter, so writes start at once when reads pile up. */
+export const writeReserve = (capacity: number): number => Math.floor(capacity / 4);
+
+/**
+ * A counting semaphore with FIFO hand-over within each queue. A freed slot goes to a waiting write
+ * first, then to interactive reads, then to background reads; reads never take the last
+ * `writeReserve(capacity)` free slots. So a flood of reads (plans, verifications of many leavers) can
+ * delay a write by at most one call, never queue it behind themselves.
+ */
 export class Semaphore {
   private available: number;
-  private readonly waiters: Record<LimiterPriority, (() => void)[]> = { interactive: [], background: [] };
+  readonly reserve: number;
+  private readonly waiters: {
+    write: (() => void)[];
+    interactive: (() => void)[];
+    background: (() => void)[];
+  } = { write: [], interactive: [], background: [] };
 
   constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) {
       throw new RangeError(`A concurrency limit must be a whole number of at least 1, got ${capacity}`);
     }
     this.available = capacity;
+    this.reserve = writeReserve(capacity);
   }
 
   get inUse(): number {
     return this.capacity - this.available;
   }
 
-  async use<T>(work: () => Promise<T>, priority: LimiterPriority = 'background'): Promise<T> {
-    await this.acquire(priority);
+  async use<T>(
+    work: () => Promise<T>,
+    priority: LimiterPriority = 'background',
+    lane: LimiterLane = 'read',
+  ): Promise<T> {
+    await this.acquire(lane === 'write' ? 'write' : priority);
     try {
       return await work();
     } finally {
@@ -48,18 +72,28 @@ export class Semaphore {
     }
   }
 
-  private acquire(priority: LimiterPriority): Promise<void> {
-    if (this.available > 0) {
+  private acquire(queue: LimiterPriority | 'write'): Promise<void> {
+    const floor = queue === 'write' ? 0 : this.reserve;
+    if (this.available > floor && (queue === 'write' || this.waiters.write.length === 0)) {
       this.available -= 1;
       return Promise.resolve();
     }
-    return new Promise<void>((resolve) => this.waiters[priority].push(resolve));
+    return new Promise<void>((resolve) => this.waiters[queue].push(resolve));
   }
 
   private release(): void {
-    const next = this.waiters.interactive.shift() ?? this.waiters.background.shift();
-    if (next) next();
-    else this.available += 1;
+    this.available += 1;
+    for (;;) {
+      const write = this.waiters.write.length > 0 && this.available > 0;
+      const read =
+        !write && this.waiters.write.length === 0 && this.available > this.reserve
+          ? (this.waiters.interactive.shift() ?? this.waiters.background.shift())
+          : undefined;
+      const next = write ? this.waiters.write.shift() : read;
+      if (!next) return;
+      this.available -= 1;
+      next();
+    }
   }
 }
 
@@ -79,9 +113,17 @@ export class SystemLimiter {
     };
   }
 
-  /** Runs `work` once a slot of `system` is free; interactive work is served before background work. */
-  run<T>(system: SystemId, work: () => Promise<T>, priority: LimiterPriority = 'background'): Promise<T> {
-    return this.semaphores[system].use(work, priority);
+  /**
+   * Runs `work` once a slot of `system` is free: writes (`lane: 'write'`, a step's changes) first, then
+   * interactive reads, then background reads.
+   */
+  run<T>(
+    system: SystemId,
+    work: () => Promise<T>,
+    priority: LimiterPriority = 'background',
+    lane: LimiterLane = 'read',
+  ): Promise<T> {
+    return this.semaphores[system].use(work, priority, lane);
   }
 
   inFlight(system: SystemId): number {
