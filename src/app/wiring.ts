@@ -442,7 +442,7 @@ export async function createServices(
         },
         users: ports.users,
         store,
-        offboardings: new TeamsHrOffboardings(deps),
+        offboardings: new TeamsHrOffboardings(deps, config.notices.itChannelConversationId),
         clock: devClock ?? options.scheduleClock ?? systemClock,
         auditClock: systemClock,
       })

@@ -2,9 +2,10 @@
  * How an HR leaver event acts on offboarding requests, through the same services as the Teams
  * commands and cards: `create` prepares the request as `offboard <upn> --at` does (requesters-group
  * check, protected accounts, approvals), confirms it with the leave time as the requester (the HR
- * service identity; the signed event is its confirmation), and posts the approval card to the
- * approvals channel, where an approver decides; approving it schedules it as any approved offboarding
- * with a leave time. A request that would not wait for an approver is cancelled before anything else
+ * service identity; the signed event is its confirmation), and posts the approval card to the IT
+ * channel (when the app is installed there: it becomes the request's conversation, so the progress and
+ * the summary go there too) and to the approvals channel, where an approver decides; approving it
+ * schedules it as any approved offboarding with a leave time. A request that would not wait for an approver is cancelled before anything else
  * happens. `reschedule` and `cancel` are the `reschedule` command's and the Cancel button's paths.
  */
 import type { LeaveSchedule } from '../core/offboard/leave-time.js';
@@ -13,9 +14,16 @@ import type { HrOffboardings } from '../core/triggers/hr-leavers.js';
 import { approvalCard, planKey } from './actions/approval-views.js';
 import { postToApprovalsChannel } from './actions/request-actions.js';
 import type { BotDeps } from './bot-deps.js';
+import { cardAttachment } from './cards/render-card.js';
+import { rememberRequesterConversation } from './requester-conversation.js';
+import { itChannelReference } from './ticket-revoke-posting.js';
 
 export class TeamsHrOffboardings implements HrOffboardings {
-  constructor(private readonly deps: BotDeps) {}
+  /** `itChannelConversationId`: IT_CHANNEL_CONVERSATION_ID, when set. */
+  constructor(
+    private readonly deps: BotDeps,
+    private readonly itChannelConversationId?: string,
+  ) {}
 
   async create(
     actor: Principal,
@@ -59,7 +67,15 @@ export class TeamsHrOffboardings implements HrOffboardings {
     // The approval card's plan: a preview, as after a Confirm click; the run plans again.
     const plan = await deps.offboard.plan(request, { isPreview: true });
     await deps.store.state.set(planKey(request.id), plan);
-    await postToApprovalsChannel(deps, await approvalCard(deps, request), request.id);
+    const card = await approvalCard(deps, request);
+    const itChannel = this.itChannelConversationId
+      ? await itChannelReference(deps, `conversation:${this.itChannelConversationId}`)
+      : null;
+    if (itChannel) {
+      await rememberRequesterConversation(deps, request.id, itChannel);
+      await deps.gateway.send(itChannel, { attachments: [cardAttachment(card)] });
+    }
+    await postToApprovalsChannel(deps, card, request.id);
     return { isDone: true, request };
   }
 

@@ -3,6 +3,7 @@
  * sandbox, the store on PGlite, TestAdapter for the Teams side), its HTTP app with the signed endpoint
  * listening on a loopback port, and the schedule on a fake clock.
  */
+import { requesterConversation } from '../../../src/teams/requester-conversation.js';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -29,6 +30,7 @@ import {
 import { FakeClock } from '../core/support/fake-clock.js';
 
 const channelId = 'approvals-channel';
+const itChannelId = 'it-channel';
 const secret = 'hr-feed-secret-0123456789-abcdefghijklmnop';
 /** The HR service identity: a member of the sandbox's requesters group. */
 const serviceId = personas.operator2.aadObjectId;
@@ -48,10 +50,12 @@ describe('POST /api/hr/leavers (signed, through HTTP, against the bot harness)',
       HR_LEAVERS_SECRET_FILE: secretFile,
       HR_LEAVERS_SERVICE_ID: serviceId,
       APPROVALS_CONVERSATION_ID: channelId,
+      IT_CHANNEL_CONVERSATION_ID: itChannelId,
     };
     bot = await startBotHarness(env, { scheduleClock: clock });
-    // The app is installed in the approvals channel: any turn there stores its reference.
+    // The app is installed in the approvals and IT channels: any turn there stores its reference.
     await bot.say(personas.approver, 'help', channelId);
+    await bot.say(personas.operator, 'help', itChannelId);
     const config = loadConfig({
       LIFECYCLE_MODE: 'sandbox',
       SANDBOX_URL: bot.sandbox.baseUrl,
@@ -167,6 +171,14 @@ describe('POST /api/hr/leavers (signed, through HTTP, against the bot harness)',
 
     // The card in the approvals channel; the requester (HR) can't approve, an approver does.
     expect(actionsOf(channelCard(requestId)).map((a) => a.title)).toContain('Approve');
+    // The IT channel sees the request too, and is its conversation (progress and summary go there).
+    expect(
+      bot.gateway.messages.some(
+        (m) => m.conversationId === itChannelId && JSON.stringify(m.activity).includes(requestId),
+      ),
+    ).toBe(true);
+    const requesterChat = await requesterConversation(bot.services.deps, requestId, {});
+    expect(requesterChat?.conversation?.id).toBe(itChannelId);
     await approveInChannel(requestId);
     expect((await bot.store.requests.get(requestId))?.state).toBe('scheduled');
     expect((await bot.store.queue.get(scheduledOffboardKind, requestId))?.nextAttemptAt).toBeLessThanOrEqual(
