@@ -123,7 +123,11 @@ describe.skipIf(postgres === null)('two bot instances on one PostgreSQL behind a
       async () => {
         const runs = await Promise.all(started.map(runOf));
         const mine = runs.filter((r) => r?.status === 'running' && r.owner === instanceIds[0]);
-        return mine.length > 0 ? mine : undefined;
+        // Mid-run: at least one of them has journaled a change, so its takeover is a resume.
+        const journaled = await Promise.all(
+          mine.map(async (r) => (await store.journal.list(r?.id ?? '')).length),
+        );
+        return journaled.some((n) => n > 0) ? mine : undefined;
       },
       60_000,
     );
@@ -133,6 +137,11 @@ describe.skipIf(postgres === null)('two bot instances on one PostgreSQL behind a
     const stillHeld = (await Promise.all(started.map(runOf))).filter(
       (r) => r && heldIds.has(r.id) && r.status === 'running' && r.owner === instanceIds[0],
     );
+    // A run A had started but not yet journaled anything is started afresh by B, not resumed.
+    const journaledAtKill = new Map<string, number>();
+    for (const r of stillHeld) {
+      if (r) journaledAtKill.set(r.id, (await store.journal.list(r.id)).length);
+    }
 
     for (const s of started) {
       await until(
@@ -171,7 +180,7 @@ describe.skipIf(postgres === null)('two bot instances on one PostgreSQL behind a
             e.actor !== undefined &&
             'system' in e.actor &&
             e.actor.system === `runner:${instanceIds[1]}` &&
-            e.details['isResumed'] === true,
+            e.details['isResumed'] === (journaledAtKill.get(request?.runId ?? '') ?? 0) > 0,
         );
         expect(resumedByB, `${s.requestId} taken over by instance B`).toHaveLength(1);
         const progress = progressCardsOf(endpoint, s);
