@@ -3,9 +3,11 @@
  * HTTP/WebSocket API, no mocks in between), on the sandbox's dev clock (`clock +…`): the IT persona
  * schedules an offboarding at a leave time, the approver approves it ahead of time, the clock passes
  * the leave time and the run reports its progress and summary; 23 days later the delegate gets the
- * expiry notice with Extend, 7 days after that the expiry stage removes the delegate's access; then
- * the offboarding is undone from its summary and every undoable attribute of the leaver is compared
- * with the state recorded before it.
+ * expiry notice in their 1:1 chat and clicks Extend, the extension request reaches the approvals
+ * channel and an approver rejects it; 7 days after that the expiry stage removes the delegate's access;
+ * then the offboarding is undone from its summary and every undoable attribute of the leaver is
+ * compared with the state recorded before it. The delegate has their own playground (signed in as
+ * them), as a person has their own Teams client: a playground streams only its persona's chats.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expiryQueueKind, type ExpiryPayload } from '../../src/core/offboard/offboard-stages.js';
@@ -20,8 +22,12 @@ import {
 import { changedAttributes, undoableState, type UndoableState } from '../support/undoable-state.js';
 
 const group = 'lifecycle-group-chat';
+const approvalsChannel = 'lifecycle-approvals-channel';
 const operator = '29:isaiah-langer';
 const approver = '29:joni-sherman';
+const delegate = '29:megan-bowen';
+/** The 1:1 chat of the delegate's playground (its `personalChat`) with the bot. */
+const delegateChatId = 'lifecycle-personal-chat';
 const U = seeded.users;
 const hour = 3_600_000;
 
@@ -48,14 +54,28 @@ const isLive = (r: { hiddenFrom?: number | null }): boolean =>
 describe('offboarding lifecycle through the Agents Playground: schedule, stages, undo', () => {
   let stack: DevStack;
   let pg: PlaygroundClient;
+  let delegatePg: PlaygroundClient;
 
   beforeAll(async () => {
-    stack = await startDevStack();
+    stack = await startDevStack({ env: { APPROVALS_CONVERSATION_ID: approvalsChannel } });
     pg = new PlaygroundClient(stack.playgroundUrl);
     await pg.connect();
+    // The app installed in the approvals channel: the bot keeps that channel's conversation reference.
+    await pg.install(approvalsChannel);
+    // The delegate's own Teams client: a playground streams only the chats of its signed-in persona, and
+    // the expiry notice goes to the delegate's 1:1 chat. The app is installed there, as for every user.
+    delegatePg = new PlaygroundClient(await stack.startPlaygroundAs('megan.bowen@contoso.com'));
+    await delegatePg.connect();
+    await delegatePg.install(delegateChatId);
+    for (const key of [`conversation:${approvalsChannel}`, `user:${U.meganBowen}`]) {
+      while (((await stack.bot.store.conversations.get(key)) ?? null) === null) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
   }, 180_000);
   afterAll(async () => {
     pg.close();
+    delegatePg.close();
     await stack.close();
   });
 
@@ -191,10 +211,7 @@ describe('offboarding lifecycle through the Agents Playground: schedule, stages,
       expect(scheduled).toContain('Stages:');
       expect(scheduled).toMatch(/Notice to the delegate, with Extend · [^\n]* · scheduled/);
 
-      // 23 days on: the delegate's notice with Extend goes to their own chat with the bot, which the bot
-      // opens through the playground. The playground streams only the chats of its signed-in persona (the
-      // operator), so the notice is seen in the audit and the chat reference the playground returned;
-      // the notice card's Extend button is covered by test/unit/teams/bot-delegation-extension.test.ts.
+      // 23 days on: the delegate's notice with Extend goes to their own chat with the bot, in their playground.
       expect(await advance('+23d')).toMatch(/1 scheduled item handled/);
       const noticeSent = (await stack.bot.store.audit.list({ requestId })).find(
         (e) => e.type === 'stage.notice-sent',
@@ -205,15 +222,80 @@ describe('offboarding lifecycle through the Agents Playground: schedule, stages,
       });
       const delegateChat = (await stack.bot.store.conversations.get(`user:${U.meganBowen}`)) as
         { conversation?: { id?: string } } | undefined;
-      expect(delegateChat?.conversation?.id).toBeTruthy();
-      expect(delegateChat?.conversation?.id).not.toBe(group);
+      expect(delegateChat?.conversation?.id).toBe(delegateChatId);
       const expiry = (await stack.bot.store.queue.get(expiryQueueKind, requestId))?.payload as ExpiryPayload;
       // The notice offered Extend: no extension used yet (the default policy allows two).
       expect(expiry.extensions).toEqual([]);
+      const endsAt = `${new Date(expiry.dueMs).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+      // The notice in the delegate's chat names the mailbox and the end date and carries Extend.
+      const notice = await delegatePg.waitFor(
+        (m) =>
+          m.conversationId === delegateChatId &&
+          m.cards.some((c) => cardHasText(c, "Your access to Adele Vance's mailbox and OneDrive ends on")),
+      );
+      const noticeCard = notice.cards[0];
+      expect(JSON.stringify(noticeCard)).toContain(`ends on ${endsAt}`);
+      expect(JSON.stringify(noticeCard)).toContain('adele.vance@contoso.com');
+      expect(JSON.stringify(noticeCard)).toContain(requestId);
+      const extend = findAction(noticeCard, 'Extend');
+      if (!extend) throw new Error(`no Extend button on the notice: ${JSON.stringify(noticeCard)}`);
+
+      // The delegate clicks Extend: the request for more time reaches the approvals channel.
+      const extendClicked = await delegatePg.click(
+        delegateChatId,
+        delegate,
+        notice.messageId,
+        extend.verb,
+        extend.data,
+      );
+      expect(extendClicked.status).toBe(200);
+      expect(JSON.stringify(extendClicked.body)).toContain('Asked an approver to extend your access');
+      const extensionRequest = await pg.waitFor(
+        (m) =>
+          m.conversationId.startsWith(approvalsChannel) &&
+          m.cards.some((c) => cardHasText(c, 'asks to keep access') && cardHasText(c, requestId)),
+      );
+      const extensionCard = extensionRequest.cards[0];
+      expect(JSON.stringify(extensionCard)).toContain('Megan Bowen asks to keep access to Adele Vance');
+      expect(JSON.stringify(extensionCard)).toContain(endsAt);
+      const reject = findAction(extensionCard, 'Reject');
+      expect(findAction(extensionCard, 'Approve')).toBeDefined();
+      if (!reject)
+        throw new Error(`no Reject button on the extension request: ${JSON.stringify(extensionCard)}`);
+
+      // An approver rejects it with a reason: the delegate is told, the expiry date stays.
+      const rejected = await pg.click(
+        extensionRequest.postConversationId ?? extensionRequest.conversationId,
+        approver,
+        extensionRequest.messageId,
+        reject.verb,
+        {
+          ...reject.data,
+          reason: 'The handover is complete.',
+        },
+      );
+      expect(rejected.status, JSON.stringify(rejected.body)).toBe(200);
+      expect(JSON.stringify(rejected.body)).toContain('Extension rejected');
+      const told = await delegatePg.waitFor(
+        (m) =>
+          m.conversationId === delegateChatId &&
+          m.cards.some((c) => cardHasText(c, "did not extend your access to Adele Vance's mailbox")),
+      );
+      expect(JSON.stringify(told.cards[0])).toContain(`it ends on ${endsAt}`);
+      expect(JSON.stringify(told.cards[0])).toContain('The handover is complete.');
+      const audit = (await stack.bot.store.audit.list({ requestId })).map((e) => e.type);
+      expect(audit).toEqual(
+        expect.arrayContaining(['delegation.extension-requested', 'delegation.extension-rejected']),
+      );
+      const afterReject = (await stack.bot.store.queue.get(expiryQueueKind, requestId))
+        ?.payload as ExpiryPayload;
+      expect(afterReject.dueMs).toBe(expiry.dueMs);
+      expect(afterReject.extensions).toEqual([]);
       expect(delegateAccess().mailbox).toContain('FullAccess');
       expect(await statusText(requestId)).toMatch(/Notice to the delegate, with Extend · [^\n]* · done/);
 
-      // 7 days later, no approver having decided the extension: the expiry stage runs as its own run
+      // 7 days later, the extension rejected: the expiry stage runs as its own run
       // and the delegate's access is gone.
       expect(await advance('+7d')).toMatch(/1 scheduled item handled/);
       expect(delegateAccess()).toEqual({ mailbox: [], oneDriveAdmin: false });

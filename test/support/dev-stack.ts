@@ -4,14 +4,14 @@
  * client, each on a free port.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pino } from 'pino';
 import { loadConfig } from '../../src/app/config.js';
-import { playgroundMemberIds } from '../../src/app/playground-persona.js';
+import { playgroundConfigFor, playgroundMemberIds } from '../../src/app/playground-persona.js';
 import { startBot, type RunningBot } from '../../src/app/wiring.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
 
@@ -19,6 +19,12 @@ export interface DevStack {
   sandbox: Sandbox;
   bot: RunningBot;
   playgroundUrl: string;
+  /**
+   * Starts one more playground against the same bot, signed in as another persona of
+   * `.m365agentsplayground.yml` (as `PLAYGROUND_USER` does for `npm run dev`): that person's own Teams
+   * client, which streams their 1:1 chat with the bot. Stopped with the stack. Returns its URL.
+   */
+  startPlaygroundAs(userPrincipalName: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -63,6 +69,47 @@ function playgroundCli(): string {
   return join(dirname(pkgPath), pkg.bin['agentsplayground'] ?? 'cli.js');
 }
 
+/** Starts the playground with a config, on a free port, against the bot; resolves once it answers. */
+async function startPlayground(
+  root: string,
+  botPort: number,
+  configPath: string,
+  logFile: string,
+): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      playgroundCli(),
+      '-e',
+      `http://127.0.0.1:${botPort}/api/messages`,
+      '-c',
+      'msteams',
+      '-p',
+      String(port),
+      '--disable-telemetry',
+    ],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        TEAMSAPPTESTER_BROWSER: 'none',
+        M365_AGENTS_PLAYGROUND_CONFIG_PATH: configPath,
+        M365_AGENTS_PLAYGROUND_LOGFILE: logFile,
+      },
+      stdio: 'ignore',
+    },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitForPing(url, 90_000);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  return { url, child };
+}
+
 export async function startDevStack(options: DevStackOptions = {}): Promise<DevStack> {
   const sandbox = await startSandbox({
     port: 0,
@@ -78,39 +125,18 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
     ...options.env,
   });
   const root = join(import.meta.dirname, '../..');
+  const configPath = join(root, '.m365agentsplayground.yml');
   const bot = await startBot(config, {
     logger: pino({ level: process.env['E2E_LOG_LEVEL'] ?? 'silent' }),
-    chatMemberIds: playgroundMemberIds(join(root, '.m365agentsplayground.yml')),
+    chatMemberIds: playgroundMemberIds(configPath),
   });
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      playgroundCli(),
-      '-e',
-      `http://127.0.0.1:${bot.port}/api/messages`,
-      '-c',
-      'msteams',
-      '-p',
-      String(port),
-      '--disable-telemetry',
-    ],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        TEAMSAPPTESTER_BROWSER: 'none',
-        M365_AGENTS_PLAYGROUND_CONFIG_PATH: join(root, '.m365agentsplayground.yml'),
-        M365_AGENTS_PLAYGROUND_LOGFILE: join(dataDir, 'playground.log'),
-      },
-      stdio: 'ignore',
-    },
-  );
-  const playgroundUrl = `http://127.0.0.1:${port}`;
+  const children: ChildProcess[] = [];
+  let playgroundUrl: string;
   try {
-    await waitForPing(playgroundUrl, 90_000);
+    const main = await startPlayground(root, bot.port, configPath, join(dataDir, 'playground.log'));
+    children.push(main.child);
+    playgroundUrl = main.url;
   } catch (error) {
-    child.kill('SIGKILL');
     await bot.close();
     await sandbox.close();
     throw error;
@@ -119,8 +145,16 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
     sandbox,
     bot,
     playgroundUrl,
+    async startPlaygroundAs(userPrincipalName) {
+      const dir = join(dataDir, `playground-${String(children.length)}`);
+      mkdirSync(dir);
+      const persona = playgroundConfigFor(root, userPrincipalName, dir);
+      const started = await startPlayground(root, bot.port, persona, join(dir, 'playground.log'));
+      children.push(started.child);
+      return started.url;
+    },
     async close() {
-      child.kill('SIGTERM');
+      for (const child of children) child.kill('SIGTERM');
       await bot.close();
       await sandbox.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -8,6 +8,8 @@ import WebSocket from 'ws';
 export interface PlaygroundMessage {
   messageId: string;
   conversationId: string;
+  /** A channel message's own thread (`<channel>;messageid=<id>`), where its card's buttons are clicked. */
+  postConversationId?: string;
   text?: string;
   cards: Record<string, unknown>[];
   /** Other attachments (a request's JSON export…), as sent. */
@@ -21,6 +23,7 @@ interface StreamEvent {
   actionConversationId?: string;
   message?: {
     messageId?: string;
+    postConversationId?: string;
     text?: string;
     attachments?: { contentType?: string; name?: string; content?: unknown }[];
   };
@@ -110,6 +113,18 @@ export class PlaygroundClient {
     return { status: response.status, body };
   }
 
+  /**
+   * Installs the app in a chat or channel, as the playground's UI does when a conversation is opened:
+   * the bot gets the `installationUpdate` activity of that conversation.
+   */
+  async install(conversationId: string): Promise<void> {
+    const response = await fetch(
+      `${this.baseUrl}/_debug/conversation/${encodeURIComponent(conversationId)}/installation`,
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' },
+    );
+    if (!response.ok) throw new Error(`install failed: ${response.status} ${await response.text()}`);
+  }
+
   /** Wait until a message in the conversation satisfies the predicate. */
   async waitFor(
     predicate: (m: PlaygroundMessage) => boolean,
@@ -150,6 +165,9 @@ export class PlaygroundClient {
     this.messages.set(message.messageId, {
       messageId: message.messageId,
       conversationId: event.actionConversationId ?? previous?.conversationId ?? '',
+      ...((message.postConversationId ?? previous?.postConversationId) !== undefined && {
+        postConversationId: message.postConversationId ?? previous?.postConversationId,
+      }),
       ...(message.text !== undefined && { text: message.text }),
       cards,
       files,
