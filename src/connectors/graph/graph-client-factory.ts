@@ -9,6 +9,7 @@ import { InvalidInputError } from '../../core/errors.js';
 import type { TokenProvider } from '../auth/token-provider.js';
 import type { WritePacer } from '../http/write-pacer.js';
 import { BearerTokenMiddleware, RequestLoggingMiddleware } from './graph-middleware.js';
+import { ReadRetryMiddleware } from './graph-read-retry.js';
 import { WritePacerMiddleware } from './graph-write-pacer.js';
 
 export const GRAPH_PUBLIC_BASE_URL = 'https://graph.microsoft.com';
@@ -40,8 +41,8 @@ export interface GraphConnection {
 
 /**
  * Builds the Graph client with an explicit middleware chain:
- * bearer token → RetryHandler (429/503/504, Retry-After) → write pacer (when given) → request log (one
- * line per attempt) → fetch.
+ * bearer token → read retry (a GET whose connection failed) → RetryHandler (429/503/504, Retry-After)
+ * → write pacer (when given) → request log (one line per attempt) → fetch.
  */
 export function createGraphConnection(options: GraphClientOptions): GraphConnection {
   const baseUrl = (options.baseUrl ?? GRAPH_PUBLIC_BASE_URL).replace(/\/+$/, '');
@@ -62,7 +63,9 @@ export function createGraphConnection(options: GraphClientOptions): GraphConnect
   );
   const log = new RequestLoggingMiddleware(logger);
   const http = new HTTPMessageHandler();
-  auth.setNext(retry);
+  const readRetry = new ReadRetryMiddleware();
+  auth.setNext(readRetry);
+  readRetry.setNext(retry);
   if (options.writePacer) {
     const pacer = new WritePacerMiddleware(options.writePacer);
     retry.setNext(pacer);
