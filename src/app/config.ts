@@ -442,6 +442,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     hasMapping: Boolean(e.PROVISIONING_CONFIG_FILE) || isSandbox,
   });
   problems.push(...joinersAd.problems);
+  if (joinersAd.settings && e.APPROVAL_REQUIRED_PROVISION) {
+    // Nobody approves the group's members: the trigger would provision around the approval rule.
+    problems.push('JOINERS_AD_GROUP_DN provisions without an approval: unset APPROVAL_REQUIRED_PROVISION');
+  }
   const hrLeavers = hrLeaversOf(e, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 

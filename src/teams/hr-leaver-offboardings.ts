@@ -64,6 +64,19 @@ export class TeamsHrOffboardings implements HrOffboardings {
       await this.drop(actor, request);
       return { isDone: false, message: `Request ${request.id} did not wait for approval; it was cancelled.` };
     }
+    try {
+      await this.show(request);
+    } catch (error) {
+      // Not shown to an approver: cancelled, so a resent event finds no request and creates it again.
+      await this.drop(actor, request).catch(() => undefined);
+      throw error;
+    }
+    return { isDone: true, request };
+  }
+
+  /** The approval card in the IT channel (when installed there) and in the approvals channel. */
+  private async show(request: LifecycleRequest): Promise<void> {
+    const { deps } = this;
     // The approval card's plan: a preview, as after a Confirm click; the run plans again.
     const plan = await deps.offboard.plan(request, { isPreview: true });
     await deps.store.state.set(planKey(request.id), plan);
@@ -76,7 +89,6 @@ export class TeamsHrOffboardings implements HrOffboardings {
       await deps.gateway.send(itChannel, { attachments: [cardAttachment(card)] });
     }
     await postToApprovalsChannel(deps, card, request.id);
-    return { isDone: true, request };
   }
 
   async reschedule(

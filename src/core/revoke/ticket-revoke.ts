@@ -213,7 +213,9 @@ export class TicketRevokeIntake {
     const confirmed = await this.deps.requestService.confirm(actor, created.id, created.version);
     if (!confirmed.isDone) {
       await this.deps.requestService.cancel(actor, created.id);
-      return { kind: 'refused', code: 'forbidden', message: confirmed.message };
+      // Nothing is left bound to the ticket: a corrected delivery creates a fresh request.
+      await this.deps.state.delete(ticketKey(ticket.ticketId));
+      return this.refuse(source, ticket.ticketId, 'forbidden', confirmed.message);
     }
     return { kind: 'created', request: confirmed.request };
   }
@@ -240,9 +242,18 @@ export class TicketRevokeIntake {
   }
 
   /** The request an earlier delivery of this ticket created, if any. */
+  /**
+   * The request a ticket already made. One left unconfirmed (a delivery that failed between creating
+   * and confirming it) is cancelled and forgotten, so the ticket's next delivery creates a fresh
+   * request instead of pointing at one that never moves.
+   */
   private async existing(ticketId: string): Promise<LifecycleRequest | null> {
     const id = await this.deps.state.get(ticketKey(ticketId));
-    return typeof id === 'string' ? this.deps.requestService.get(id) : null;
+    const request = typeof id === 'string' ? await this.deps.requestService.get(id) : null;
+    if (request?.state !== 'awaiting-confirmation') return request;
+    await this.deps.requestService.cancel(request.requester, request.id);
+    await this.deps.state.delete(ticketKey(ticketId));
+    return null;
   }
 
   /** The person the ticket system vouches for: an enabled user whose UPN or address is exactly the value. */

@@ -5,7 +5,7 @@
  * program, so a file name is never seen by a shell.
  */
 import { constants, type Stats } from 'node:fs';
-import { lstat, mkdir, open, readdir, realpath, rename, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 export const processedFolderName = 'Processed';
@@ -109,7 +109,7 @@ export async function listCsvEntries(root: string): Promise<FolderEntry[]> {
 export async function readFileSafely(root: string, name: string, maxBytes: number): Promise<Buffer> {
   let handle;
   try {
-    handle = await open(pathIn(root, name), constants.O_RDONLY | constants.O_NOFOLLOW);
+    handle = await open(pathIn(root, name), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ELOOP') {
       throw new FileRejection('The file is a symbolic link; links are refused.');
@@ -196,7 +196,10 @@ export async function writeReport(target: string, reportName: string, report: un
   const full = pathIn(target, reportName);
   if (await exists(full)) return;
   const temporary = pathIn(target, `${reportName}.tmp`);
-  await writeFile(temporary, `${JSON.stringify(report, null, 2)}\n`, { encoding: 'utf8', flag: 'w' });
+  // A stale temporary file (or anything planted under its name, a link included) is removed, never
+  // followed: the report is then created exclusively (O_EXCL), so a link can't redirect the write.
+  await rm(temporary, { force: true });
+  await writeFile(temporary, `${JSON.stringify(report, null, 2)}\n`, { encoding: 'utf8', flag: 'wx' });
   await rename(temporary, full);
 }
 

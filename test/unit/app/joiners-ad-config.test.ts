@@ -25,6 +25,12 @@ describe('JOINERS_AD_* settings', () => {
     expect(loadConfig(sandbox).joinersAdGroup).toBeUndefined();
   });
 
+  it('refuse the trigger when provisioning needs an approval: nobody approves the group members', () => {
+    expect(
+      problemsOf({ ...sandbox, JOINERS_AD_GROUP_DN: group, APPROVAL_REQUIRED_PROVISION: 'true' }),
+    ).toContain('JOINERS_AD_GROUP_DN provisions without an approval: unset APPROVAL_REQUIRED_PROVISION');
+  });
+
   it('default to a 15-minute schedule, the remove follow-up and 100 members per run', () => {
     expect(loadConfig({ ...sandbox, JOINERS_AD_GROUP_DN: group }).joinersAdGroup).toEqual({
       groupDn: group,

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, symlink, utimes, writeFile, appendFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, utimes, writeFile, appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -297,6 +297,25 @@ describe('DropFolderProcessor', () => {
       expect(target.writes).toEqual([]);
       expect(readFileSync(path.join(outside, 'secret.csv'), 'utf8')).toContain('ceo@contoso.com');
       expect(existsSync(path.join(folder, 'evil.csv'))).toBe(false);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('never writes a report through a link planted under its temporary name', async () => {
+    const outside = await mkdtemp(path.join(tmpdir(), 'drop-outside-'));
+    try {
+      const victim = path.join(outside, 'keep.txt');
+      await writeFile(victim, 'untouched');
+      await mkdir(path.join(folder, 'Processed'));
+      await symlink(victim, path.join(folder, 'Processed', 'a.csv.20261123T090000Z.report.json.tmp'));
+      await drop('a.csv', 'upn,team\nada@contoso.com,IT\n', 90);
+
+      const result = await processor().run();
+
+      expect(result.files.map((f) => [f.name, f.outcome])).toEqual([['a.csv', 'processed']]);
+      expect(readFileSync(victim, 'utf8')).toBe('untouched');
+      expect(fates(report(folder, 'Processed', 'a.csv'))).toEqual([[2, 'applied']]);
     } finally {
       await rm(outside, { recursive: true, force: true });
     }
