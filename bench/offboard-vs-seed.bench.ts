@@ -13,7 +13,7 @@
  * finish sooner. Reported: wall times, peak RSS, 429s per service, Exchange writes per leaver, and the
  * share of the floor. Writes bench/results/offboard-vs-seed.json.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +30,8 @@ const { values } = parseArgs({
     'sharepoint-ms': { type: 'string', default: '300' },
     'login-ms': { type: 'string', default: '60' },
     jitter: { type: 'string', default: '0.2' },
+    /** Product only (to profile it): the seed-style script is not run. */
+    'product-only': { type: 'boolean', default: false },
   },
 });
 const users = Number(values.users);
@@ -43,13 +45,17 @@ const profile: LatencyProfile = {
 };
 const destructive = { limit: 120 * scale, perSecond: (120 * scale) / 60 };
 
+// `lifecycle` runs the built entry when there is one: build it, so the figures are of this source.
+const root = new URL('..', import.meta.url).pathname;
+const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
+if (build.status !== 0) throw new Error('npm run build failed');
+
 const sandbox = await startSandbox({
   port: 0,
   tenant: { users: 2 * users },
   behaviours: { latency: latencyBehaviours(profile), throttling: { enabled: true, scale } },
 });
 const dir = mkdtempSync(join(tmpdir(), 'lifecycle-bench-'));
-const root = new URL('..', import.meta.url).pathname;
 
 interface Measured {
   wallMs: number;
@@ -90,6 +96,24 @@ function measured(command: string[], env: Record<string, string>): Promise<Measu
 
 const isWrite = (e: RequestLogEntry): boolean => e.operation !== null && e.operation !== 'token.issue';
 
+/** Requests per leaver by service and what they did (Graph path shape, Exchange cmdlet), most first. */
+function perLeaver(entries: readonly RequestLogEntry[], leavers: number): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const e of entries) {
+    const what =
+      e.action ??
+      e.path
+        .replace(/[0-9a-f]{8}-[0-9a-f-]{27}/gi, '{id}')
+        .replace(/\/users\/[^/]+/g, '/users/{id}')
+        .replace(/\/sites\/[^/]+/g, '/sites/{id}');
+    const key = `${e.service} ${e.method} ${what}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return Object.fromEntries(
+    [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => [k, round(n / leavers, 2)]),
+  );
+}
+
 function usage(entries: readonly RequestLogEntry[], leavers: number) {
   const throttled = Object.fromEntries(
     ['graph', 'exchange', 'sharepoint'].map((s) => [
@@ -105,6 +129,7 @@ function usage(entries: readonly RequestLogEntry[], leavers: number) {
   );
   return {
     requests: entries.length,
+    requestsPerLeaver: perLeaver(entries, leavers),
     throttled,
     exchangeWrites,
     exchangeWritesPerLeaver: round(exchangeWrites / leavers, 2),
@@ -156,6 +181,14 @@ try {
   }
   const statuses = (productReport.report?.results ?? []).map((r) => r.status);
   const loadMiddle = loadavg().map((l) => round(l, 2));
+  if (values['product-only']) {
+    const { wallMs, peakRssMb, exitCode } = product;
+    process.stdout.write(
+      `${JSON.stringify({ wallMs, peakRssMb, exitCode, statuses: statuses.length, ...productUsage }, null, 1)}\n`,
+    );
+    if (exitCode !== 0) process.stderr.write(`product stderr tail:\n${product.stderrTail}\n`);
+    process.exit(exitCode === 0 ? 0 : 1);
+  }
 
   process.stderr.write(`seed-style script (${users} leavers)…\n`);
   const seedMark = sandbox.requestLog.all().at(-1)?.seq ?? 0;

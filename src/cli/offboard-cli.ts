@@ -69,18 +69,35 @@ export function reportText(report: BulkReport): string[] {
   return lines;
 }
 
+/** What the batch's remaining Exchange writes need, from the plans made so far (runs plan as they start). */
+export function remainingWrites(p: {
+  plannedWrites: number;
+  plannedLeavers: number;
+  leavers: number;
+  sent: number;
+}): number | undefined {
+  if (p.plannedLeavers === 0) return undefined;
+  const perLeaver = p.plannedWrites / p.plannedLeavers;
+  const unplanned = Math.max(0, p.leavers - p.plannedLeavers);
+  return Math.max(0, p.plannedWrites - p.sent) + Math.round(unplanned * perLeaver);
+}
+
 async function run(args: readonly string[], io: CliIo): Promise<number> {
   const options = parseBatchOptions(args, { file: 'leavers.csv', maxConcurrency: 256 });
   const entries = parseLeaversCsv(await readFile(options.from, 'utf8'));
   return withCliServices('warn', async ({ services, operator: actor }) => {
-    const planning = progressBar(io, 'Planning');
+    // A dry run plans every leaver to show the plan. With --execute nobody reviews a preview: leavers
+    // are only resolved and checked here, and each run plans its leaver once and starts at once, so
+    // planning and execution overlap and nothing is read twice.
+    const checking = progressBar(io, options.isExecute ? 'Checking' : 'Planning');
     const prepared = await services.bulk.offboard.prepare(actor, entries, {
       isRequesterChecked: false,
+      isPlanned: !options.isExecute,
       onItem: (_item, done, total) => {
-        planning.update(done, total);
+        checking.update(done, total);
       },
     });
-    planning.finish();
+    checking.finish();
     if (prepared.kind === 'too-many') {
       io.err(
         `${options.from} lists ${prepared.count} leavers; the policy allows ${prepared.max} per request (MAX_USERS_PER_REQUEST). Nothing was changed.`,
@@ -92,33 +109,39 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
       return 2;
     }
     const preview = withoutProtected(prepared.preview);
+    const hasProblems = preview.totals.refused + preview.totals.notFound + preview.totals.invalid > 0;
     if (!options.isExecute || preview.totals.ready === 0) {
       if (options.isJson)
-        io.out(JSON.stringify({ dryRun: true, items: preview.items, totals: preview.totals }, null, 2));
-      else for (const line of planText(preview, true)) io.out(line);
-      return preview.totals.refused + preview.totals.notFound + preview.totals.invalid > 0 ? 2 : 0;
+        io.out(
+          JSON.stringify(
+            { dryRun: !options.isExecute, items: preview.items, totals: preview.totals },
+            null,
+            2,
+          ),
+        );
+      else for (const line of planText(preview, !options.isExecute)) io.out(line);
+      return hasProblems ? 2 : 0;
     }
     const parent = await services.bulk.offboard.createRequest(actor, preview, `CLI ${options.from}`, 0);
     const confirmed = await services.deps.requestService.confirm(actor, parent.id, parent.version);
     if (!confirmed.isDone) throw new Error(confirmed.message);
     // Exchange destructive cmdlets are the binding budget of a bulk offboarding: the ETA is the time
-    // the batch's remaining Exchange writes need at the pacer's rate.
+    // the batch's remaining Exchange writes need at the pacer's rate (leavers not planned yet count
+    // as many writes as the average planned one).
     const pacer = services.writePacers.exchange;
     const steps = services.flows.steps();
-    const planned = preview.items
-      .filter((i) => i.status === 'ready')
-      .map((i) => preview.plans.get(i.userPrincipalName.toLowerCase()))
-      .reduce((sum, plan) => sum + (plan ? plannedWrites(plan, steps, 'exchange') : 0), 0);
+    const writes = { plannedWrites: 0, plannedLeavers: 0, leavers: preview.totals.ready, sent: 0 };
     const startStats = pacer?.stats();
     let failed = 0;
     let done = 0;
     const progress = (): string => {
       const stats = pacer?.stats();
-      const sent = stats && startStats ? stats.writes - startStats.writes : 0;
+      writes.sent = stats && startStats ? stats.writes - startStats.writes : 0;
+      const remaining = remainingWrites(writes);
       return bulkProgressText({
         failed,
         throttled: stats && startStats ? stats.throttled - startStats.throttled : 0,
-        ...(pacer && { etaMs: pacer.etaMs(Math.max(0, planned - sent)), budget: pacer.budget.name }),
+        ...(pacer && remaining !== undefined && { etaMs: pacer.etaMs(remaining), budget: pacer.budget.name }),
       });
     };
     const bar = progressBar(io, 'Offboarding');
@@ -130,6 +153,10 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     const report = await services.bulk.runner
       .execute(confirmed.request, {
         ...(options.concurrency && { maxConcurrentRuns: options.concurrency }),
+        onPlanned: (plan) => {
+          writes.plannedWrites += plannedWrites(plan, steps, 'exchange');
+          writes.plannedLeavers += 1;
+        },
         onResult: (result, finished, total) => {
           done = finished;
           if (result.status !== 'completed') failed += 1;
@@ -141,12 +168,24 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
       });
     bar.finish();
     if (options.isJson) io.out(JSON.stringify({ dryRun: false, totals: preview.totals, report }, null, 2));
-    else for (const line of [...planText(preview, false), ...reportText(report)]) io.out(line);
-    return report.status === 'completed' &&
-      preview.totals.refused + preview.totals.notFound + preview.totals.invalid === 0
-      ? 0
-      : 2;
+    else for (const line of [...checkedText(preview), ...reportText(report)]) io.out(line);
+    return report.status === 'completed' && !hasProblems ? 0 : 2;
   });
+}
+
+/** With --execute: the leavers not offboarded and why (the others are in the report). */
+export function checkedText(preview: BulkPreview): string[] {
+  const t = preview.totals;
+  const lines = preview.items
+    .filter((i) => i.status !== 'ready')
+    .map(
+      (i) =>
+        `  ${i.status === 'nothing-to-do' ? '·' : '✗'} line ${i.line} ${i.userPrincipalName}: ${i.status}${i.message ? ` (${i.message})` : ''}`,
+    );
+  lines.push(
+    `${t.listed} listed: ${t.ready} to offboard, ${t.refused} refused, ${t.notFound} not found, ${t.invalid} invalid`,
+  );
+  return lines;
 }
 
 export const offboardCli: CliCommand = {

@@ -89,6 +89,13 @@ export interface PrepareOptions {
   /** The command line runs with the app's own rights and skips the requester-group check. */
   isRequesterChecked?: boolean;
   onItem?: (item: BulkItem, done: number, total: number) => void;
+  /**
+   * `false`: leavers are resolved and checked (policy, protection, delegate) but not planned. For a
+   * batch executed at once (the command line's `--execute`): each child run plans its leaver itself
+   * and starts as soon as that plan is made, so planning the list first would read everything twice.
+   * Ready items then count no changes.
+   */
+  isPlanned?: boolean;
 }
 
 export function isBulkRequest(request: LifecycleRequest): boolean {
@@ -162,7 +169,7 @@ export class BulkOffboard {
     const plans = new Map<string, Plan>();
     let done = 0;
     const planned = await mapPool(entries, this.deps.planConcurrency ?? 16, async (entry) => {
-      const { item, plan } = await this.prepareOne(actor, entry);
+      const { item, plan } = await this.prepareOne(actor, entry, options.isPlanned ?? true);
       if (plan) plans.set(item.userPrincipalName.toLowerCase(), plan);
       options.onItem?.(item, ++done, entries.length);
       return item;
@@ -243,7 +250,11 @@ export class BulkOffboard {
     return this.deps.requestService.approve(actor, id, version);
   }
 
-  private async prepareOne(actor: Principal, entry: BulkEntry): Promise<{ item: BulkItem; plan?: Plan }> {
+  private async prepareOne(
+    actor: Principal,
+    entry: BulkEntry,
+    isPlanned: boolean,
+  ): Promise<{ item: BulkItem; plan?: Plan }> {
     const base = {
       line: entry.line,
       userPrincipalName: entry.userPrincipalName,
@@ -263,6 +274,16 @@ export class BulkOffboard {
     const delegate = await this.delegateFor(user, entry.delegate);
     if (typeof delegate === 'string') {
       return { item: { ...withSubject, isProtected, status: 'refused', message: delegate } };
+    }
+    if (!isPlanned) {
+      const item: BulkItem = {
+        ...withSubject,
+        isProtected,
+        delegate: delegate.delegate,
+        message: delegate.note,
+        status: 'ready',
+      };
+      return { item };
     }
     const options: StoredOffboardOptions = childOptions({
       ...withSubject,

@@ -36,6 +36,7 @@ import type { RevokeRunFinisher } from '../revoke/revoke-finish.js';
 import { inventoryNote } from '../revoke/inventory-note.js';
 import type { PermissionInventory } from '../revoke/permission-inventory.js';
 import { revokeStepIds } from '../revoke/revoke-steps.js';
+import { planReads } from '../runner/plan-reads.js';
 import { offboardWarnings } from './offboard-warnings.js';
 import { deviceWarnings } from './device-steps.js';
 import { ownershipWarnings } from './handover-steps.js';
@@ -216,9 +217,11 @@ export class OffboardFlow implements Flow<OffboardInput> {
    */
   async plan(request: LifecycleRequest, use: PlanUse = {}): Promise<Plan> {
     const input = this.inputFor(request);
+    // The steps and the warnings ask the same things: one read each for this plan.
+    const ports = planReads(this.deps.ports);
     const ctx = {
       input,
-      ports: this.deps.ports,
+      ports,
       signal: new AbortController().signal,
       ...(use.isPreview && { isPreview: true }),
     };
@@ -229,9 +232,9 @@ export class OffboardFlow implements Flow<OffboardInput> {
         priority,
         ...(this.deps.limiter && { limiter: this.deps.limiter }),
       }),
-      offboardWarnings(input, this.deps.ports),
-      ownershipWarnings(input, this.deps.ports),
-      deviceWarnings(input, this.deps.ports),
+      offboardWarnings(input, ports),
+      ownershipWarnings(input, ports),
+      deviceWarnings(input, ports),
       use.isPreview ? this.inventoryWarnings() : Promise.resolve(noWarnings),
     ]);
     return assertPlannable(this, {

@@ -8,6 +8,7 @@ import { systemClock, type Clock } from '../ports/clock.js';
 import type { Change, Plan, PlannedStep, Step, StepContext } from '../step.js';
 import { resolveRetryPolicy, type RandomSource, type RetryPolicy } from './retry-policy.js';
 import { attemptCall, retrying } from './retrying.js';
+import { planReads } from './plan-reads.js';
 import { assertAcyclic } from './step-order.js';
 import { SystemLimiter, type LimiterPriority } from './system-limits.js';
 
@@ -27,9 +28,11 @@ export interface BuildPlanOptions {
  */
 export async function buildPlan<TInput>(
   steps: readonly Step<TInput>[],
-  ctx: StepContext<TInput>,
+  stepContext: StepContext<TInput>,
   options: BuildPlanOptions = {},
 ): Promise<Plan> {
+  // Steps asking the same thing share one read (see plan-reads.ts).
+  const ctx: StepContext<TInput> = { ...stepContext, ports: planReads(stepContext.ports) };
   const ids = new Set(steps.map((step) => step.id));
   const dependsOn = (step: Step<TInput>): string[] => (step.dependsOn ?? []).filter((id) => ids.has(id));
   assertAcyclic(steps.map((step) => ({ id: step.id, dependsOn: dependsOn(step) })));

@@ -19,6 +19,7 @@ import { errorSummary, type Log } from '../ports/log.js';
 import type { QueueItem, RunStatus, Store } from '../ports/store.js';
 import type { RequestService } from '../requests/request-service.js';
 import type { Runner } from '../runner/runner.js';
+import type { Plan } from '../step.js';
 
 export type BulkResultStatus = RunStatus | 'not-started';
 
@@ -63,6 +64,8 @@ export interface BulkExecuteOptions {
   /** Overrides the default for this batch. */
   maxConcurrentRuns?: number;
   onResult?: (result: BulkResult, done: number, total: number) => void;
+  /** A child's run plan was made (its run starts next). */
+  onPlanned?: (plan: Plan, item: BulkItem) => void;
 }
 
 export const bulkQueueKind = 'offboard.bulk';
@@ -178,10 +181,12 @@ export class BulkRunService {
     const worker = async (): Promise<void> => {
       while (next < items.length) {
         const item = items[next++] as BulkItem;
-        const result = await this.runOne(parent, item, children).catch((error: unknown): BulkResult => {
-          const { name, message } = describeError(error);
-          return { ...baseResult(item), status: 'failed', error: `${name}: ${message}` };
-        });
+        const result = await this.runOne(parent, item, children, options).catch(
+          (error: unknown): BulkResult => {
+            const { name, message } = describeError(error);
+            return { ...baseResult(item), status: 'failed', error: `${name}: ${message}` };
+          },
+        );
         results.push(result);
         options.onResult?.(result, ++done, items.length);
       }
@@ -210,6 +215,7 @@ export class BulkRunService {
     parent: LifecycleRequest,
     item: BulkItem,
     children: Record<string, string>,
+    options: BulkExecuteOptions,
   ): Promise<BulkResult> {
     const { requestService, store } = this.deps;
     const base = baseResult(item);
@@ -246,6 +252,7 @@ export class BulkRunService {
     if (child.runId) return this.finishExisting(withRequest, child.runId);
 
     const plan = await this.deps.offboard.plan(child);
+    options.onPlanned?.(plan, item);
     const runId = this.deps.newRunId?.() ?? randomUUID();
     await store.runs.create({
       id: runId,

@@ -26,6 +26,8 @@ export interface RequestLogEntry {
    * Graph path (which names the object). Null for reads.
    */
   target: string | null;
+  /** What the request does when its path doesn't say: an Exchange cmdlet's name, reads included. */
+  action: string | null;
   requestId: string;
   /** request-id of the enclosing `$batch`, when the request was a batch item. */
   batchRequestId: string | null;

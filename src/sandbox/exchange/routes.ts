@@ -22,10 +22,14 @@ import { RetentionSettingsStore } from './retention-settings.js';
 /** Write cmdlets (by verb) count against the destructive-cmdlet throttling budget. */
 const WRITE_VERBS = /^(add|remove|set|new|enable|disable)-/i;
 
-function isWriteCmdlet(req: SandboxRequest): boolean {
+function cmdletName(req: SandboxRequest): string | null {
   const input = isJsonObject(req.body) ? req.body['CmdletInput'] : undefined;
   const name = isJsonObject(input) ? input['CmdletName'] : undefined;
-  return typeof name === 'string' && WRITE_VERBS.test(name);
+  return typeof name === 'string' ? name : null;
+}
+
+function isWriteCmdlet(req: SandboxRequest): boolean {
+  return WRITE_VERBS.test(cmdletName(req) ?? '');
 }
 
 export const BETA_ROLE = 'Exchange.ManageAsApp';
@@ -47,6 +51,7 @@ export const createExchangeService: ServiceFactory = (): ServiceDefinition => {
     audiences: exchangeAudiences,
     resource: 'exchange',
     errors: exchangeErrors,
+    describe: cmdletName,
     responseHeaders: (req: SandboxRequest) => ({
       'request-id': req.requestId,
       ...(req.clientRequestId === null ? {} : { 'client-request-id': req.clientRequestId }),

@@ -92,6 +92,7 @@ export class Pipeline {
         appId: req.caller?.appId ?? null,
         operation,
         target: operation === null ? null : writeTarget(req),
+        action: def.describe?.(req) ?? null,
         requestId: req.requestId,
         batchRequestId,
         durationMs: Math.round(performance.now() - started),

@@ -160,6 +160,8 @@ export interface ServiceDefinition {
   responseHeaders?(req: SandboxRequest): Record<string, string>;
   /** Rewrites a raw path before routing (e.g. OData key syntax `users('x')` → `users/x`). */
   rewritePath?(path: string): string;
+  /** What the request does, for the request log when the path doesn't say (an Exchange cmdlet's name). */
+  describe?(req: SandboxRequest): string | null;
   /** Throttling cost of a request in the service's units (Graph resource units); default 1. */
   cost?(req: SandboxRequest): number;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { remainingWrites } from '../../../src/cli/offboard-cli.js';
 import { bulkProgressText, plannedWrites, progressBar } from '../../../src/cli/offboard-progress.js';
 import type { CliIo } from '../../../src/cli/cli-command.js';
 import { WritePacer } from '../../../src/connectors/http/write-pacer.js';
@@ -75,5 +76,14 @@ describe('bulk offboarding progress', () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^Offboarding \[\.+\] 0\/4 .* · 0 failed · 0 × 429 on writes · ETA 1 min 1 s$/);
     expect(lines[1]).toMatch(/^Offboarding \[#+\.+\] 2\/4 .* · 1 failed · 0 × 429 on writes · ETA 30 s$/);
+  });
+});
+
+describe('bulk offboarding ETA while runs are still being planned', () => {
+  it('counts the planned writes not sent yet and the average for leavers not planned yet', () => {
+    expect(remainingWrites({ plannedWrites: 0, plannedLeavers: 0, leavers: 10, sent: 0 })).toBeUndefined();
+    // 4 leavers planned with 12 writes (3 each), 5 sent; 6 leavers to plan at 3 each.
+    expect(remainingWrites({ plannedWrites: 12, plannedLeavers: 4, leavers: 10, sent: 5 })).toBe(7 + 18);
+    expect(remainingWrites({ plannedWrites: 30, plannedLeavers: 10, leavers: 10, sent: 30 })).toBe(0);
   });
 });

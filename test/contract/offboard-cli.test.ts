@@ -1,0 +1,96 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { offboardCli } from '../../src/cli/offboard-cli.js';
+import type { BulkReport } from '../../src/core/runs/bulk-run-service.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+
+/** `lifecycle offboard --from leavers.csv [--execute]` in this process, against the sandbox. */
+describe('lifecycle offboard --from (CLI against the sandbox)', () => {
+  let sandbox: Sandbox;
+  let dir: string;
+  let csv: string;
+  let leavers: string[];
+  const saved = { ...process.env };
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0, tenant: { users: 6 } });
+    dir = mkdtempSync(join(tmpdir(), 'offboard-cli-'));
+    Object.assign(process.env, {
+      LIFECYCLE_MODE: 'sandbox',
+      SANDBOX_URL: sandbox.baseUrl,
+      DATA_DIR: join(dir, 'data'),
+      LOG_LEVEL: 'silent',
+    });
+    leavers = (sandbox.generated?.userIds ?? [])
+      .slice(0, 2)
+      .map((id) => sandbox.state.directory.getUser(id)?.userPrincipalName ?? id);
+    csv = join(dir, 'leavers.csv');
+    writeFileSync(
+      csv,
+      [
+        'upn,delegate',
+        ...leavers.map((upn) => `${upn},megan.bowen@contoso.com`),
+        'nobody.here@contoso.com,',
+        'not an address,',
+      ].join('\n') + '\n',
+    );
+  }, 60_000);
+  afterAll(async () => {
+    process.env = saved;
+    await sandbox.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const cli = async (args: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await offboardCli.run(args, {
+      out: (l: string) => out.push(l),
+      err: (l: string) => err.push(l),
+    });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  };
+  const exchange = (cmdlet: string, mark: number) =>
+    sandbox.requestLog.all().filter((e) => e.seq > mark && e.service === 'exchange' && e.action === cmdlet);
+  const writesAfter = (mark: number) =>
+    sandbox.requestLog
+      .all()
+      .filter((e) => e.seq > mark && e.operation !== null && e.operation !== 'token.issue');
+
+  it('dry run: plans every leaver, reports the unknown and invalid lines, changes nothing', async () => {
+    const mark = sandbox.requestLog.all().at(-1)?.seq ?? 0;
+    const { code, out } = await cli(['--from', csv]);
+    expect(code).toBe(2);
+    expect(out).toContain('Dry run (nothing changed; add --execute to apply)');
+    for (const upn of leavers) expect(out).toMatch(new RegExp(`✓ line \\d ${upn} → delegate megan.bowen`));
+    expect(out).toContain('nobody.here@contoso.com: not-found');
+    expect(out).toContain('4 listed: 2 to offboard');
+    expect(writesAfter(mark)).toEqual([]);
+  }, 120_000);
+
+  it('--execute: each leaver is planned once, by its run, and read back; one Set-Mailbox per leaver', async () => {
+    const mark = sandbox.requestLog.all().at(-1)?.seq ?? 0;
+    const { code, out, err } = await cli(['--from', csv, '--execute', '--json']);
+    expect(code, err).toBe(2); // the unknown and the invalid line
+    const { report } = JSON.parse(out) as { report: BulkReport };
+    expect(report.results.map((r) => [r.userPrincipalName, r.status])).toEqual(
+      leavers.map((upn) => [upn, 'completed']),
+    );
+    for (const upn of leavers) {
+      const user = sandbox.state.directory.getUser(upn);
+      expect(user?.accountEnabled).toBe(false);
+      // The mail-client settings: read by the run's plan and by the read-back, nothing else.
+      const cas = exchange('Get-CASMailbox', mark).filter((e) => e.appId !== null);
+      expect(cas.length).toBe(2 * leavers.length);
+      const setMailbox = writesAfter(mark).filter(
+        (e) => e.operation === 'exo.set-mailbox' && e.target?.startsWith(`${upn.toLowerCase()}|`),
+      );
+      expect(setMailbox.map((e) => e.target)).toEqual([
+        `${upn.toLowerCase()}|hiddenfromaddresslistsenabled,type`,
+      ]);
+    }
+    expect(err).toMatch(/Offboarding \[#+\] 2\/2/);
+  }, 240_000);
+});
