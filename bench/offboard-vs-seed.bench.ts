@@ -114,6 +114,20 @@ function perLeaver(entries: readonly RequestLogEntry[], leavers: number): Record
   );
 }
 
+/** Exchange calls per 20 s from the first call: reads and writes, to see which one binds when. */
+function exchangeTimeline(entries: readonly RequestLogEntry[]): string[] {
+  const calls = entries.filter((e) => e.service === 'exchange');
+  const start = Date.parse(calls[0]?.time ?? new Date().toISOString());
+  const buckets: { reads: number; writes: number }[] = [];
+  for (const e of calls) {
+    const i = Math.floor((Date.parse(e.time) - start) / 20_000);
+    for (let k = buckets.length; k <= i; k++) buckets.push({ reads: 0, writes: 0 });
+    const bucket = buckets[i];
+    if (bucket) bucket[isWrite(e) ? 'writes' : 'reads'] += 1;
+  }
+  return buckets.map((b, i) => `${i * 20}s r${b.reads} w${b.writes}`);
+}
+
 function usage(entries: readonly RequestLogEntry[], leavers: number) {
   const throttled = Object.fromEntries(
     ['graph', 'exchange', 'sharepoint'].map((s) => [
@@ -130,6 +144,7 @@ function usage(entries: readonly RequestLogEntry[], leavers: number) {
   return {
     requests: entries.length,
     requestsPerLeaver: perLeaver(entries, leavers),
+    exchangeTimeline: exchangeTimeline(entries),
     throttled,
     exchangeWrites,
     exchangeWritesPerLeaver: round(exchangeWrites / leavers, 2),

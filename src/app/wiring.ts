@@ -4,7 +4,8 @@
  */
 import { hostname } from 'node:os';
 import type { Server } from 'node:http';
-import { TeamsAdapter, type Application } from '@microsoft/teams-ai';
+import type { Application, TeamsAdapter } from '@microsoft/teams-ai';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import type { Logger } from 'pino';
 import { BulkOffboard } from '../core/offboard/bulk-offboard.js';
 import { OffboardFlow } from '../core/offboard/offboard-flow.js';
@@ -30,7 +31,6 @@ import { RunService } from '../core/runs/run-service.js';
 import { BulkRunService } from '../core/runs/bulk-run-service.js';
 import { TeamsRunReporter } from '../teams/run-reporter.js';
 import { ApprovalsStatus } from '../teams/approvals-status.js';
-import { createBotApplication } from '../teams/bot-app.js';
 import { BackgroundTasks } from '../teams/background-tasks.js';
 import type { BotDeps, BulkServices } from '../teams/bot-deps.js';
 import { CloudAdapterGateway, type ConversationGateway } from '../teams/conversation-gateway.js';
@@ -103,10 +103,19 @@ function botAuthConfig(config: AppConfig): Record<string, string> {
   };
 }
 
-export interface Services {
-  deps: BotDeps;
+/** The bot's services: the core ones and the Teams application that answers turns. */
+export interface Services extends CoreServices {
   app: Application;
   adapter: TeamsAdapter;
+}
+
+/**
+ * Everything the flows, jobs and notices need, without the Teams application (the command line):
+ * proactive messages go through a botbuilder CloudAdapter, and the Teams AI library, which loads
+ * about 100 MB of modules the command line never uses, is not loaded.
+ */
+export interface CoreServices {
+  deps: BotDeps;
   store: Store;
   coordinator: RunService;
   logger: Logger;
@@ -141,6 +150,28 @@ export async function createServices(
   config: AppConfig,
   options: StartOptions & { gateway?: ConversationGateway } = {},
 ): Promise<Services> {
+  const [{ TeamsAdapter }, { createBotApplication }] = await Promise.all([
+    import('@microsoft/teams-ai'),
+    import('../teams/bot-app.js'),
+  ]);
+  const adapter = new TeamsAdapter(botAuthConfig(config));
+  if (!config.bot.isAnonymous) answerBadTokensWith401(adapter);
+  const core = await createCoreServices(config, { ...options, adapter });
+  const botAppId = config.bot.appId ?? '';
+  const app = createBotApplication(core.deps, { adapter, ...(botAppId && { botAppId }) });
+  adapter.onTurnError = async (context, error) => {
+    core.logger.error({ err: { name: error.name, message: error.message } }, 'unhandled turn error');
+    if (context.activity.type === 'message')
+      await context.sendActivity('Something went wrong; nothing further was changed.');
+  };
+  return { ...core, app, adapter };
+}
+
+/** The services without the Teams application: the command line's (see `CoreServices`). */
+export async function createCoreServices(
+  config: AppConfig,
+  options: StartOptions & { gateway?: ConversationGateway; adapter?: CloudAdapter } = {},
+): Promise<CoreServices> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const store =
     options.store ??
@@ -155,8 +186,8 @@ export async function createServices(
     }));
   const proof = await proofPacksOf(config, store);
   const connectors = buildConnectors(config, logger);
-  const adapter = new TeamsAdapter(botAuthConfig(config));
-  if (!config.bot.isAnonymous) answerBadTokensWith401(adapter);
+  const adapter =
+    options.adapter ?? new CloudAdapter(new ConfigurationBotFrameworkAuthentication(botAuthConfig(config)));
   const botAppId = config.bot.appId ?? '';
   const memberIds = options.chatMemberIds;
   const gateway =
@@ -206,7 +237,10 @@ export async function createServices(
     logger,
   });
   // Plan reads and runs share one per-system limiter, so many plans at once stay within the budgets.
-  const limiter = new SystemLimiter(options.systemLimits);
+  const limiter = new SystemLimiter(options.systemLimits, {
+    ...(connectors.writePacers.exchange && { exchange: connectors.writePacers.exchange }),
+    ...(connectors.writePacers.graph && { entra: connectors.writePacers.graph }),
+  });
   const approvalsConversationKey = config.approvalsConversationId
     ? `conversation:${config.approvalsConversationId}`
     : undefined;
@@ -450,16 +484,8 @@ export async function createServices(
   if (hrLeavers && config.hrLeavers?.dropFolder) {
     jobs.register(hrLeaversDropFolderJob(hrLeavers, config.hrLeavers.dropFolder, { store, logger }));
   }
-  const app = createBotApplication(deps, { adapter, ...(botAppId && { botAppId }) });
-  adapter.onTurnError = async (context, error) => {
-    logger.error({ err: { name: error.name, message: error.message } }, 'unhandled turn error');
-    if (context.activity.type === 'message')
-      await context.sendActivity('Something went wrong; nothing further was changed.');
-  };
   return {
     deps,
-    app,
-    adapter,
     store,
     coordinator,
     logger,

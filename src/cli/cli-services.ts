@@ -6,12 +6,12 @@
 import { userInfo } from 'node:os';
 import { pino } from 'pino';
 import { loadConfig, type AppConfig } from '../app/config.js';
-import { createServices, type Services } from '../app/wiring.js';
+import { createCoreServices, type CoreServices } from '../app/wiring.js';
 import type { Principal } from '../core/model.js';
 
 export interface CliSession {
   config: AppConfig;
-  services: Services;
+  services: CoreServices;
   operator: Principal;
 }
 
@@ -25,7 +25,7 @@ export async function withCliServices<T>(
     { level: config.logLevel === 'info' ? quietLevel : config.logLevel },
     pino.destination(2),
   );
-  const services = await createServices(config, { logger });
+  const services = await createCoreServices(config, { logger });
   try {
     const operator: Principal = {
       aadObjectId: `cli:${userInfo().username}`,

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { ExecutorClient, executorOver } from './executor-client.js';
@@ -24,16 +24,17 @@ export class PgliteClient extends ExecutorClient {
   /**
    * Opens (creating when needed) the database in `dataDir`, or in memory when it is absent.
    *
-   * A new data folder is initialised in a short-lived child process: PGlite's initdb keeps about
-   * 500 MB of WebAssembly memory alive in the process that ran it, so a bot started on an empty
-   * folder would otherwise carry ~780 MB for its whole life instead of ~180 MB. Shared buffers are
-   * 16 MB (PostgreSQL's default is 128 MB): the store is one embedded connection over a small
-   * database, and the buffers are resident memory of the bot.
+   * A new data folder is a copy of an initialised cluster kept in `node_modules/.cache` (made once, by
+   * the first new folder). PGlite's initdb keeps about 500 MB of WebAssembly memory alive in the
+   * process that ran it, and peaks near 800 MB: it runs in a short-lived child process, once per
+   * installation, and never in the bot or the CLI. Shared buffers are 16 MB (PostgreSQL's default is
+   * 128 MB): the store is one embedded connection over a small database, and the buffers are resident
+   * memory of the bot.
    */
   static async open(dataDir?: string): Promise<PgliteClient> {
     if (dataDir !== undefined) {
       await mkdir(dataDir, { recursive: true });
-      if (!existsSync(join(dataDir, 'PG_VERSION'))) await initialiseInChild(dataDir);
+      if (!existsSync(join(dataDir, 'PG_VERSION'))) await initialiseDataDir(dataDir);
     }
     const db = await PGlite.create(dataDir, { postgresqlconf: embeddedSettings });
     return new PgliteClient(db);
@@ -60,14 +61,61 @@ PGlite.create(dataDir, { postgresqlconf: settings })
 `;
 
 async function initialiseInChild(dataDir: string): Promise<void> {
-  const modulePath = createRequire(import.meta.url).resolve('@electric-sql/pglite');
   await promisify(execFile)(
     process.execPath,
-    ['-e', initialiseScript, modulePath, dataDir, embeddedSettings],
+    ['-e', initialiseScript, pgliteModule(), dataDir, embeddedSettings],
     {
       timeout: 300_000,
     },
   );
+}
+
+function pgliteModule(): string {
+  return createRequire(import.meta.url).resolve('@electric-sql/pglite');
+}
+
+/** `node_modules/.cache/lifecycle/pglite-<version>-<settings>`: a fresh cluster, per PGlite version. */
+export function templateDirOf(modulePath = pgliteModule()): string | undefined {
+  let dir = dirname(modulePath);
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+  const { version } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string };
+  const nodeModules = dirname(dirname(dir));
+  const settings = embeddedSettings.replace(/\W+/g, '-').replace(/^-|-$/g, '');
+  return join(nodeModules, '.cache', 'lifecycle', `pglite-${version}-${settings}`);
+}
+
+/**
+ * Copies the template cluster into `dataDir`, making the template first when there is none (in a
+ * temporary folder renamed into place, so two processes starting at once never see half of one).
+ * Where the cache can't be written, the folder is initialised directly (in a child process).
+ */
+async function initialiseDataDir(dataDir: string): Promise<void> {
+  const template = templateDirOf();
+  try {
+    if (template === undefined) throw new Error('no cache folder');
+    if (!existsSync(join(template, 'PG_VERSION'))) {
+      await mkdir(dirname(template), { recursive: true });
+      const making = await mkdtemp(`${template}.tmp-`);
+      try {
+        await initialiseInChild(making);
+        await rename(making, template).catch((error: unknown) => {
+          // Another process made it first: theirs is as good.
+          if (!existsSync(join(template, 'PG_VERSION'))) throw error;
+        });
+      } finally {
+        await rm(making, { recursive: true, force: true });
+      }
+    }
+    await cp(template, dataDir, { recursive: true });
+  } catch {
+    await rm(dataDir, { recursive: true, force: true });
+    await mkdir(dataDir, { recursive: true });
+    await initialiseInChild(dataDir);
+  }
 }
 
 function executorOf(connection: PGlite | Transaction): SqlExecutor {

@@ -9,7 +9,11 @@
  * resume one interval apart, again jittered.
  *
  * Reads never call the pacer: only the budget's writes are paced.
+ *
+ * The runner's limiter takes a write's slot here before it takes a connection slot of the system
+ * (`runPrepaid`): a write waiting for its turn in the budget then holds no slot that reads need.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { InvalidInputError } from '../../core/errors.js';
 import type { Clock } from '../../core/ports/clock.js';
 import { parseRetryAfterMs } from './retry-after.js';
@@ -60,6 +64,8 @@ export class WritePacer {
   private nextSlotAt: number;
   private pausedUntil = Number.NEGATIVE_INFINITY;
   private readonly counters: WritePacerStats = { writes: 0, waited: 0, waitedMs: 0, throttled: 0 };
+  /** Writes reserved before the work that sends them started (see `runPrepaid`). */
+  private readonly prepaid = new AsyncLocalStorage<{ count: number }>();
 
   constructor(private readonly options: WritePacerOptions) {
     const { budget } = options;
@@ -91,8 +97,21 @@ export class WritePacer {
     return Math.max(0, lastAt - this.toleranceMs - now, this.pausedUntil - now);
   }
 
+  /**
+   * Runs `work` with one write of this budget already reserved (by `acquire` just before): the first
+   * write `work` sends does not wait again. Later writes of `work`, and a retry after a 429, wait.
+   */
+  runPrepaid<T>(work: () => Promise<T>): Promise<T> {
+    return this.prepaid.run({ count: 1 }, work);
+  }
+
   /** Resolves when `count` writes (a batch's write items) may be sent. Rejects when `signal` aborts. */
   async acquire(count = 1, signal?: AbortSignal): Promise<void> {
+    const reserved = this.prepaid.getStore();
+    if (reserved && reserved.count >= count) {
+      reserved.count -= count;
+      return;
+    }
     const { clock } = this.options;
     const asked = clock.now();
     for (;;) {

@@ -97,10 +97,23 @@ export class Semaphore {
   }
 }
 
+/**
+ * The pacer of a system's write budget (the Exchange destructive cmdlets, Graph writes), as the limiter
+ * sees it: a write takes its turn in the budget first, then a connection slot, and sends its first
+ * call without waiting again.
+ */
+export interface WriteGate {
+  acquire(count?: number, signal?: AbortSignal): Promise<void>;
+  runPrepaid<T>(work: () => Promise<T>): Promise<T>;
+}
+
 export class SystemLimiter {
   private readonly semaphores: Record<SystemId, Semaphore>;
 
-  constructor(limits: Partial<Record<SystemId, number>> = {}) {
+  constructor(
+    limits: Partial<Record<SystemId, number>> = {},
+    private readonly writeGates: Partial<Record<SystemId, WriteGate>> = {},
+  ) {
     const merged = { ...defaultSystemLimits, ...limits };
     this.semaphores = {
       ad: new Semaphore(merged.ad),
@@ -115,15 +128,20 @@ export class SystemLimiter {
 
   /**
    * Runs `work` once a slot of `system` is free: writes (`lane: 'write'`, a step's changes) first, then
-   * interactive reads, then background reads.
+   * interactive reads, then background reads. A write of a paced system waits for its turn in the
+   * write budget before it asks for a slot: writes queued behind the budget would otherwise hold every
+   * slot while they wait, and no read (plans, read-backs) would run until the queue drained.
    */
-  run<T>(
+  async run<T>(
     system: SystemId,
     work: () => Promise<T>,
     priority: LimiterPriority = 'background',
     lane: LimiterLane = 'read',
   ): Promise<T> {
-    return this.semaphores[system].use(work, priority, lane);
+    const gate = lane === 'write' ? this.writeGates[system] : undefined;
+    if (!gate) return this.semaphores[system].use(work, priority, lane);
+    await gate.acquire();
+    return this.semaphores[system].use(() => gate.runPrepaid(work), priority, lane);
   }
 
   inFlight(system: SystemId): number {

@@ -74,3 +74,47 @@ describe('limiter write lane: reads never starve a step’s writes', () => {
     expect(started.at(-1)).toBe('read');
   });
 });
+
+describe('limiter write gate: writes waiting for their turn in a write budget hold no slot', () => {
+  it('lets reads run while paced writes wait, and the write does not wait twice in the connector', async () => {
+    const { WritePacer } = await import('../../../src/connectors/http/write-pacer.js');
+    const { FakeClock } = await import('./support/fake-clock.js');
+    const clock = new FakeClock();
+    const t0 = clock.now();
+    // One write per second, no burst beyond the first.
+    const pacer = new WritePacer({
+      budget: { name: 'test writes', limit: 60, windowMs: 60_000 },
+      clock,
+      utilisation: 1,
+      burst: 1,
+      jitter: 0,
+    });
+    const limiter = new SystemLimiter({ exchange: 4 }, { exchange: pacer });
+    const sent: string[] = [];
+    // What a connector does: asks the pacer before sending (the prepaid turn is used here).
+    const write = (name: string) => async () => {
+      await pacer.acquire();
+      sent.push(`${name}@${clock.now() - t0}`);
+      return name;
+    };
+    const writes = Array.from({ length: 6 }, (_, i) =>
+      limiter.run('exchange', write(`w${i}`), 'background', 'write'),
+    );
+    await settle();
+    expect(sent).toEqual(['w0@0']);
+    // Five writes wait for the budget and hold no slot: reads take every slot but the writes' reserve
+    // (without the gate the five writes would hold all four slots and no read would start).
+    const started: string[] = [];
+    const reads = Array.from({ length: 4 }, (_, i) => gate(started, `r${i}`));
+    const reading = reads.map((r) => limiter.run('exchange', r.work));
+    await settle();
+    expect(started).toEqual(['r0', 'r1', 'r2']);
+    for (const r of reads) r.release();
+    await Promise.all(reading);
+    await Promise.all(writes);
+    // The clock moves when everything waits. One write per second, each sent once its turn came: none
+    // waited a second turn in the connector.
+    expect(sent).toEqual(['w0@0', 'w1@1000', 'w2@2000', 'w3@3000', 'w4@4000', 'w5@5000']);
+    expect(pacer.stats().writes).toBe(6);
+  });
+});
