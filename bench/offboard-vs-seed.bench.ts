@@ -180,6 +180,7 @@ try {
       MAX_USERS_PER_REQUEST: String(users),
       EXCHANGE_WRITES_PER_MINUTE: String(120 * scale),
       GRAPH_WRITES_PER_150_SECONDS: String(3000 * scale),
+      ...(process.env['PRODUCT_NODE_OPTIONS'] && { NODE_OPTIONS: process.env['PRODUCT_NODE_OPTIONS'] }),
     },
   );
   const productUsage = usage(
@@ -201,7 +202,7 @@ try {
     process.stdout.write(
       `${JSON.stringify({ wallMs, peakRssMb, exitCode, statuses: statuses.length, ...productUsage }, null, 1)}\n`,
     );
-    if (exitCode !== 0) process.stderr.write(`product stderr tail:\n${product.stderrTail}\n`);
+    process.stderr.write(`product stderr tail:\n${product.stderrTail}\n`);
     process.exit(exitCode === 0 ? 0 : 1);
   }
 

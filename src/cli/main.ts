@@ -1,4 +1,6 @@
 /** `lifecycle <command> [options]`: looks the command up in the dispatch table and runs it. */
+// First: V8's heap settings apply before anything large is allocated.
+import '../app/heap-mode.js';
 import { CliUsageError, type CliIo } from './cli-command.js';
 import { commands } from './commands.js';
 

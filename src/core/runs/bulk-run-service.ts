@@ -176,12 +176,13 @@ export class BulkRunService {
     const items = bulkOf(parent).items.filter((i) => i.status === 'ready');
     const children = ((await store.state.get(childKey(parent.id))) ?? {}) as Record<string, string>;
     const results: BulkResult[] = [];
+    const isCancelledNow = this.cancellationCheck(parent.id);
     let next = 0;
     let done = 0;
     const worker = async (): Promise<void> => {
       while (next < items.length) {
         const item = items[next++] as BulkItem;
-        const result = await this.runOne(parent, item, children, options).catch(
+        const result = await this.runOne(parent, item, children, options, isCancelledNow).catch(
           (error: unknown): BulkResult => {
             const { name, message } = describeError(error);
             return { ...baseResult(item), status: 'failed', error: `${name}: ${message}` };
@@ -216,11 +217,11 @@ export class BulkRunService {
     item: BulkItem,
     children: Record<string, string>,
     options: BulkExecuteOptions,
+    isCancelled: () => Promise<boolean>,
   ): Promise<BulkResult> {
     const { requestService, store } = this.deps;
     const base = baseResult(item);
-    const latest = await requestService.get(parent.id);
-    if (latest?.state === 'cancelled') return { ...base, status: 'not-started', error: 'batch cancelled' };
+    if (await isCancelled()) return { ...base, status: 'not-started', error: 'batch cancelled' };
     if (!item.subject) return { ...base, status: 'not-started', error: 'no subject' };
 
     const key = item.subject.id;
@@ -275,6 +276,22 @@ export class BulkRunService {
         skipped: outcome.counts.skipped,
         nothingToDo: outcome.counts.nothingToDo,
       },
+    };
+  }
+
+  /**
+   * Whether the batch was cancelled, read at most once a second however many leavers start: the
+   * parent request carries the whole list, and reading it for each of 500 leavers read it 500 times.
+   */
+  private cancellationCheck(parentId: string): () => Promise<boolean> {
+    let checked: { at: number; answer: Promise<boolean> } | undefined;
+    return () => {
+      const now = this.deps.clock.now();
+      if (!checked || now - checked.at >= 1000) {
+        const answer = this.deps.requestService.get(parentId).then((r) => r?.state === 'cancelled');
+        checked = { at: now, answer };
+      }
+      return checked.answer;
     };
   }
 
