@@ -93,4 +93,17 @@ describe('lifecycle offboard --from (CLI against the sandbox)', () => {
     }
     expect(err).toMatch(/Offboarding \[#+\] 2\/2/);
   }, 240_000);
+
+  it('--execute again on the same list: the leavers are done, nothing is changed and nobody is told twice', async () => {
+    const mark = sandbox.requestLog.all().at(-1)?.seq ?? 0;
+    const { code, out } = await cli(['--from', csv, '--execute', '--json']);
+    expect(code).toBe(2);
+    const { report } = JSON.parse(out) as { report: BulkReport };
+    expect(report.results.map((r) => [r.status, r.counts?.done])).toEqual([
+      ['completed', 0],
+      ['completed', 0],
+    ]);
+    // No write at all: no second sign-in revocation, no second notice to the delegate.
+    expect(writesAfter(mark)).toEqual([]);
+  }, 240_000);
 });

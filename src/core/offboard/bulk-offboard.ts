@@ -27,6 +27,19 @@ import type { OffboardFlow, StoredOffboardOptions } from './offboard-flow.js';
 /** Steps planned on every run; they don't make a leaver "not done". */
 const repeatableStepIds = new Set(['entra.revoke-sessions', 'notify.delegate']);
 
+/**
+ * A leaver with nothing left to change but the steps planned on every run (revoke sessions, tell the
+ * delegate): those are dropped too, so a list run again, or a leaver offboarded elsewhere since the
+ * batch was approved, does not notify the delegate a second time. The run then finds nothing to do.
+ */
+export function withoutRepeatsWhenDone(plan: Plan): Plan {
+  const isDone = plan.steps.every(
+    (s) => repeatableStepIds.has(s.stepId) || (s.changes.length === 0 && s.planError === undefined),
+  );
+  if (!isDone) return plan;
+  return { steps: plan.steps.map((s) => (repeatableStepIds.has(s.stepId) ? { ...s, changes: [] } : s)) };
+}
+
 export type BulkItemStatus = 'ready' | 'nothing-to-do' | 'refused' | 'not-found' | 'invalid';
 
 export interface BulkItem {

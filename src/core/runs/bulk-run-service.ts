@@ -12,7 +12,13 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, describeError } from '../errors.js';
 import type { LifecycleRequest } from '../model.js';
-import { bulkOf, childOptions, isBulkRequest, type BulkItem } from '../offboard/bulk-offboard.js';
+import {
+  bulkOf,
+  childOptions,
+  isBulkRequest,
+  withoutRepeatsWhenDone,
+  type BulkItem,
+} from '../offboard/bulk-offboard.js';
 import type { Flow } from '../flows/flow.js';
 import type { Clock } from '../ports/clock.js';
 import { errorSummary, type Log } from '../ports/log.js';
@@ -252,7 +258,7 @@ export class BulkRunService {
     const withRequest = { ...base, requestId: child.id };
     if (child.runId) return this.finishExisting(withRequest, child.runId);
 
-    const plan = await this.deps.offboard.plan(child);
+    const plan = withoutRepeatsWhenDone(await this.deps.offboard.plan(child));
     options.onPlanned?.(plan, item);
     const runId = this.deps.newRunId?.() ?? randomUUID();
     await store.runs.create({
