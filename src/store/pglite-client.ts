@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -89,33 +89,55 @@ export function templateDirOf(modulePath = pgliteModule()): string | undefined {
 }
 
 /**
- * Copies the template cluster into `dataDir`, making the template first when there is none (in a
- * temporary folder renamed into place, so two processes starting at once never see half of one).
- * Where the cache can't be written, the folder is initialised directly (in a child process).
+ * Makes `dataDir` (existing, without a cluster) a copy of the template cluster, making the template
+ * first when there is none. Where the cache can't be written, the folder is initialised directly (in
+ * a child process). Nothing in `dataDir` is ever removed: an empty folder is replaced by a complete
+ * copy made beside it (so a crash never leaves half a cluster that looks initialised); a folder that
+ * already holds other files gets the cluster's files added, as initdb would.
  */
 async function initialiseDataDir(dataDir: string): Promise<void> {
-  const template = templateDirOf();
-  try {
-    if (template === undefined) throw new Error('no cache folder');
-    if (!existsSync(join(template, 'PG_VERSION'))) {
-      await mkdir(dirname(template), { recursive: true });
-      const making = await mkdtemp(`${template}.tmp-`);
-      try {
-        await initialiseInChild(making);
-        await rename(making, template).catch((error: unknown) => {
-          // Another process made it first: theirs is as good.
-          if (!existsSync(join(template, 'PG_VERSION'))) throw error;
-        });
-      } finally {
-        await rm(making, { recursive: true, force: true });
-      }
-    }
-    await cp(template, dataDir, { recursive: true });
-  } catch {
-    await rm(dataDir, { recursive: true, force: true });
-    await mkdir(dataDir, { recursive: true });
+  const template = await templateCluster().catch(() => undefined);
+  if (template === undefined) {
     await initialiseInChild(dataDir);
+    return;
   }
+  const staging =
+    (await readdir(dataDir)).length === 0
+      ? await mkdtemp(join(dirname(dataDir), '.pglite-new-')).catch(() => undefined)
+      : undefined;
+  if (staging === undefined) {
+    // Other files in the folder, or no room beside it: the cluster's files are added in place.
+    await cp(template, dataDir, { recursive: true, force: false });
+    return;
+  }
+  try {
+    await cp(template, staging, { recursive: true });
+    await rmdir(dataDir);
+    await rename(staging, dataDir);
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The template cluster's folder, made when missing: in a temporary folder renamed into place, so two
+ * processes starting at once never see half of one. Undefined when there is no cache folder.
+ */
+async function templateCluster(): Promise<string | undefined> {
+  const template = templateDirOf();
+  if (template === undefined || existsSync(join(template, 'PG_VERSION'))) return template;
+  await mkdir(dirname(template), { recursive: true });
+  const making = await mkdtemp(`${template}.tmp-`);
+  try {
+    await initialiseInChild(making);
+    await rename(making, template).catch((error: unknown) => {
+      // Another process made it first: theirs is as good.
+      if (!existsSync(join(template, 'PG_VERSION'))) throw error;
+    });
+  } finally {
+    await rm(making, { recursive: true, force: true });
+  }
+  return template;
 }
 
 function executorOf(connection: PGlite | Transaction): SqlExecutor {

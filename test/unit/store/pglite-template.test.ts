@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -30,5 +30,16 @@ describe('PGlite data folders made from the installation’s template cluster', 
     );
     expect(inA[0]?.['n']).toBe(1);
     await reopened.close();
+  }, 120_000);
+
+  it('adds the cluster to a folder that holds other files, and never removes them', async () => {
+    const folder = join(dir, 'with-notes');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'notes.txt'), 'keep me');
+    const client = await PgliteClient.open(folder);
+    expect(await client.query('select 1 as one')).toEqual([{ one: 1 }]);
+    await client.close();
+    expect(readFileSync(join(folder, 'notes.txt'), 'utf8')).toBe('keep me');
+    expect(existsSync(join(folder, 'PG_VERSION'))).toBe(true);
   }, 120_000);
 });
