@@ -50,6 +50,13 @@ export interface Step<TInput = unknown> {
   readonly title: string;
   /** Step ids that must finish (verified or skipped) before this one starts. */
   readonly dependsOn?: readonly string[];
+  /**
+   * A run plans this step when it starts, not with the rest of the run's plan: its planning can wait
+   * minutes on long work (the first permission inventory), which must hold back neither the steps that
+   * cut a leaver off nor a connection slot, so the step bounds its own calls. Previews still plan it (from
+   * what is stored). Its changes are written into the stored plan before the first is applied.
+   */
+  readonly isPlannedAtStart?: boolean;
   /** Read-only. An empty list means "already done". */
   plan(ctx: StepContext<TInput>): Promise<Change[]>;
   /** Make one change. Must be idempotent. May return the after-state for the journal. */
@@ -83,6 +90,8 @@ export interface PlannedStep {
   planError?: string;
   /** Warnings found while planning (licence needed for hold, group-inherited licence…). */
   warnings?: string[];
+  /** Planned when the step starts (`Step.isPlannedAtStart`): until then `changes` is empty. */
+  isPlannedAtStart?: boolean;
 }
 
 export interface Plan {

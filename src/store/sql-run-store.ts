@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError } from '../core/errors.js';
-import type { Plan } from '../core/step.js';
+import type { Plan, PlannedStep } from '../core/step.js';
 import type { RunRecord, RunStatus, RunStore } from '../core/ports/store.js';
 import { jsonParam, toRun } from './row-mapping.js';
 import type { SqlClient, SqlExecutor } from './sql-client.js';
@@ -104,6 +104,16 @@ export class SqlRunStore implements RunStore {
     const run = await this.get(id);
     if (run === null) throw new NotFoundError(`Run ${id} does not exist`);
     throw new ConflictError(`Run ${id} is ${run.status}: only a failed or partly failed run can be retried`);
+  }
+
+  async replaceStep(id: string, owner: string, index: number, step: PlannedStep): Promise<boolean> {
+    const rows = await this.db.query(
+      `UPDATE runs SET plan = jsonb_set(plan, ARRAY['steps', $3::text], $4::jsonb), updated_at = now()
+       WHERE id = $1 AND owner = $2 AND status = 'running' AND plan->'steps'->($6::int)->>'stepId' = $5
+       RETURNING id`,
+      [id, owner, String(index), jsonParam(step), step.stepId, index],
+    );
+    return rows.length > 0;
   }
 
   async requestCancel(id: string): Promise<void> {

@@ -158,5 +158,7 @@ export async function runRevoke(
   });
   const outcome = await runner.execute(runId);
   const status = outcome.kind === 'finished' ? outcome.status : outcome.kind;
-  return { runId, plan, status, journal: await h.store.journal.list(runId) };
+  // The rights were planned when each step started: the stored plan holds them, as the product reads it.
+  const stored = await h.store.runs.get(runId);
+  return { runId, plan: stored?.plan ?? plan, status, journal: await h.store.journal.list(runId) };
 }

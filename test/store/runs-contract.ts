@@ -170,6 +170,27 @@ export function describeRunsContract(target: StoreTarget, shared: () => OpenedSt
       await expect(runs.requeue('RUN-unknown')).rejects.toBeInstanceOf(NotFoundError);
     });
 
+    it("replaces one step of a running run's plan for its owner only", async () => {
+      const atStart = { ...samplePlan.steps[1]!, changes: [], isPlannedAtStart: true };
+      const run = aRun({ plan: { steps: [samplePlan.steps[0]!, atStart] } });
+      await runs.create(run);
+      const planned = {
+        ...samplePlan.steps[1]!,
+        changes: [{ key: 'shared', description: "Convert ada's mailbox", data: { type: 'Shared' } }],
+      };
+      // Not running yet, then another owner, then the wrong index: nothing changes.
+      expect(await runs.replaceStep(run.id, 'instance-a', 1, planned)).toBe(false);
+      await runs.claim('instance-a', 10_000, t0);
+      expect(await runs.replaceStep(run.id, 'instance-b', 1, planned)).toBe(false);
+      expect(await runs.replaceStep(run.id, 'instance-a', 0, planned)).toBe(false);
+      expect((await runs.get(run.id))?.plan.steps[1]).toEqual(atStart);
+
+      expect(await runs.replaceStep(run.id, 'instance-a', 1, planned)).toBe(true);
+      const stored = await runs.get(run.id);
+      expect(stored?.plan.steps).toEqual([samplePlan.steps[0], planned]);
+      expect(await runs.replaceStep('RUN-unknown', 'instance-a', 1, planned)).toBe(false);
+    });
+
     it('gives each run to exactly one of many instances claiming in parallel', async () => {
       const created: string[] = [];
       for (let i = 0; i < 60; i += 1) {

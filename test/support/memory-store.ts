@@ -20,7 +20,7 @@ import type {
   Store,
   WorkQueue,
 } from '../../src/core/ports/store.js';
-import type { Plan } from '../../src/core/step.js';
+import type { Plan, PlannedStep } from '../../src/core/step.js';
 
 const terminal: readonly RunStatus[] = ['completed', 'completed-with-errors', 'failed', 'cancelled'];
 const defaultClaimMs = 5 * 60_000;
@@ -126,6 +126,16 @@ class MemoryRunStore implements RunStore {
       isCancelRequested: false,
       finishedAt: undefined,
     });
+  }
+
+  async replaceStep(id: string, owner: string, index: number, step: PlannedStep): Promise<boolean> {
+    const run = this.rows.get(id);
+    if (run?.owner !== owner || run.status !== 'running' || run.plan.steps[index]?.stepId !== step.stepId) {
+      return false;
+    }
+    const steps = run.plan.steps.map((s, i) => (i === index ? copy(step) : s));
+    this.touch(run, { plan: { ...run.plan, steps } });
+    return true;
   }
 
   async requestCancel(id: string): Promise<void> {

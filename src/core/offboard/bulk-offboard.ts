@@ -33,8 +33,13 @@ const repeatableStepIds = new Set(['entra.revoke-sessions', 'notify.delegate']);
  * batch was approved, does not notify the delegate a second time. The run then finds nothing to do.
  */
 export function withoutRepeatsWhenDone(plan: Plan): Plan {
+  // A step planned at its start (the leaver's rights on other mailboxes) finds its changes then: it
+  // still runs, but doesn't make the leaver's every-run steps run again.
   const isDone = plan.steps.every(
-    (s) => repeatableStepIds.has(s.stepId) || (s.changes.length === 0 && s.planError === undefined),
+    (s) =>
+      repeatableStepIds.has(s.stepId) ||
+      s.isPlannedAtStart === true ||
+      (s.changes.length === 0 && s.planError === undefined),
   );
   if (!isDone) return plan;
   return { steps: plan.steps.map((s) => (repeatableStepIds.has(s.stepId) ? { ...s, changes: [] } : s)) };

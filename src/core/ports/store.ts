@@ -1,6 +1,6 @@
 /** Durable state: requests, runs, the step journal, audit events, conversation references, bot state. */
 import type { AuditEvent, LifecycleRequest, RequestState } from '../model.js';
-import type { Plan } from '../step.js';
+import type { Plan, PlannedStep } from '../step.js';
 
 export type RunStatus = 'queued' | 'running' | 'completed' | 'completed-with-errors' | 'failed' | 'cancelled';
 
@@ -75,6 +75,11 @@ export interface RunStore {
    * with a new plan. Throws NotFoundError for an unknown run, ConflictError for any other status.
    */
   requeue(id: string, plan?: Plan): Promise<void>;
+  /**
+   * Replace the step at `index` of a running run's plan (a step planned when it starts, `PlannedStep.
+   * isPlannedAtStart`). False when `owner` no longer holds the run or that step is not at `index`.
+   */
+  replaceStep(id: string, owner: string, index: number, step: PlannedStep): Promise<boolean>;
   /** Flag the run for cancellation; the runner holding it checks the flag. Throws NotFoundError. */
   requestCancel(id: string): Promise<void>;
   /** Record where the progress card lives. Throws NotFoundError for an unknown run. */

@@ -133,6 +133,9 @@ function revokeStep<TInput>(category: RevokeCategory, options: RevokeStepGroupOp
     id: revokeStepIds[category],
     system: 'exchange',
     title: titles[category],
+    // A run's plan waits for the first permission inventory: planned at the step's start, it holds back
+    // neither the leaver's block nor the rest of the offboarding. Its reads go through `deps.limiter`.
+    isPlannedAtStart: true,
     async plan(ctx) {
       const input = select(ctx.input);
       if (!categoriesFor(input).includes(category)) return [];

@@ -46,6 +46,9 @@ export async function buildPlan<TInput>(
 
   const planStep = async (step: Step<TInput>): Promise<PlannedStep> => {
     await Promise.all(dependsOn(step).flatMap((id) => planning.get(id) ?? []));
+    const base = { stepId: step.id, system: step.system, title: step.title, dependsOn: dependsOn(step) };
+    // A run's plan leaves it to the step's start (see `Step.isPlannedAtStart`).
+    if (step.isPlannedAtStart && !ctx.isPreview) return { ...base, changes: [], isPlannedAtStart: true };
     const result = await retrying(
       () => attemptCall(() => limiter.run(step.system, () => step.plan(ctx), options.priority)),
       {
@@ -55,11 +58,11 @@ export async function buildPlan<TInput>(
         signal: ctx.signal,
       },
     );
-    const base = { stepId: step.id, system: step.system, title: step.title, dependsOn: dependsOn(step) };
     if (result.ok) {
-      const duplicate = firstDuplicateKey(result.value);
-      if (duplicate === undefined) return { ...base, changes: result.value.map(toStoredChange) };
-      return { ...base, changes: [], planError: `Planning returned the change ${duplicate} twice` };
+      const checked = storedChanges(result.value);
+      return 'error' in checked
+        ? { ...base, changes: [], planError: checked.error }
+        : { ...base, changes: checked.changes };
     }
     const { message } = describeError(result.error);
     const tries = result.attempts > 1 ? ` after ${result.attempts} attempts` : '';
@@ -92,6 +95,16 @@ function orderByDependencies<TInput>(
   };
   for (const step of steps) visit(step);
   return ordered;
+}
+
+/**
+ * What a step's `plan` returned, as it is stored: JSON fields only, keys unique within the step (the
+ * journal finds changes by key).
+ */
+export function storedChanges(changes: readonly Change[]): { changes: Change[] } | { error: string } {
+  const duplicate = firstDuplicateKey(changes);
+  if (duplicate !== undefined) return { error: `Planning returned the change ${duplicate} twice` };
+  return { changes: changes.map(toStoredChange) };
 }
 
 /** Keeps only the JSON fields of a change: the plan is stored. */

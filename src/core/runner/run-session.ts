@@ -4,7 +4,7 @@ import type { AuditEvent } from '../model.js';
 import type { Clock } from '../ports/clock.js';
 import type { Ports } from '../ports/index.js';
 import type { JournalEntry, RunRecord, Store } from '../ports/store.js';
-import type { StepContext } from '../step.js';
+import type { PlannedStep, StepContext } from '../step.js';
 import { emitSafely, type RunEvent, type RunEventListener, type RunnerLogger } from './events.js';
 import type { RandomSource, RetryPolicy } from './retry-policy.js';
 import type { SystemLimiter } from './system-limits.js';
@@ -101,6 +101,24 @@ export class RunSession {
     await this.interruptOnFailure(
       this.stores.journal.append({ ...entry, runId: this.runId, at: this.nowIso() }),
     );
+  }
+
+  /**
+   * Stores the changes of a step planned when it started, before any is applied. False when the lease
+   * was lost: the run stops here and its next owner plans the step again.
+   */
+  async recordPlannedStep(planned: PlannedStep): Promise<boolean> {
+    const index = this.run.plan.steps.findIndex((s) => s.stepId === planned.stepId);
+    let isStored: boolean;
+    try {
+      isStored = index >= 0 && (await this.stores.runs.replaceStep(this.runId, this.owner, index, planned));
+    } catch (error) {
+      this.stop(new RunInterruptedError('The store failed during the run', { cause: error }));
+      throw error;
+    }
+    if (!isStored) this.stop(new RunInterruptedError('The run lease was lost'));
+    else this.run.plan.steps[index] = planned;
+    return isStored;
   }
 
   async audit(type: string, details: Record<string, unknown>): Promise<void> {

@@ -6,6 +6,7 @@
 import { describeError, VerificationError } from '../errors.js';
 import type { JournalEntry } from '../ports/store.js';
 import type { Change, PlannedStep, Step, VerifyResult } from '../step.js';
+import { storedChanges } from './build-plan.js';
 import { applyChange, applyChangesTogether, reconcileChange } from './change-applier.js';
 import type { StepFinishStatus } from './events.js';
 import type { ChangeJournalState, SkipKind, StepJournalState } from './journal-state.js';
@@ -38,14 +39,17 @@ export async function executeStep(
 
 async function executeChanges(
   session: RunSession,
-  planned: PlannedStep,
+  stored: PlannedStep,
   step: Step | undefined,
   state: StepJournalState | undefined,
 ): Promise<StepResult> {
   if (!step) {
-    const message = `Unknown step ${planned.stepId}: this version cannot run it`;
-    return failStep(session, planned, { code: 'unknown-step', name: 'UnknownStep', message });
+    const message = `Unknown step ${stored.stepId}: this version cannot run it`;
+    return failStep(session, stored, { code: 'unknown-step', name: 'UnknownStep', message });
   }
+  const started = stored.isPlannedAtStart ? await planAtStart(session, stored, step) : { planned: stored };
+  if ('status' in started) return started;
+  const { planned } = started;
   if (planned.planError !== undefined) {
     // Nothing is known about what the step would change: a failure, re-planned by a retry.
     return failStep(session, planned, {
@@ -74,7 +78,7 @@ async function executeChanges(
     if (session.stopReason) return stopStep(session, planned);
     if (prior?.phase === 'applying') {
       if (!stillPlanned) {
-        const replanned = await replan(session, planned, step);
+        const replanned = await planNow(session, planned, step);
         if (!replanned.ok) {
           if (session.stopReason) return stopStep(session, planned);
           const error = describeError(replanned.error);
@@ -182,9 +186,44 @@ async function verifyStep(session: RunSession, planned: PlannedStep, step: Step)
   return { status: 'done' };
 }
 
-function replan(session: RunSession, planned: PlannedStep, step: Step): Promise<RetriedResult<Change[]>> {
+/**
+ * A step planned when it starts (`Step.isPlannedAtStart`) is planned now, against live state, and its
+ * changes are stored in the run's plan before the first is applied (a restart finds them there).
+ */
+async function planAtStart(
+  session: RunSession,
+  planned: PlannedStep,
+  step: Step,
+): Promise<StepResult | { planned: PlannedStep }> {
+  const result = await planNow(session, planned, step);
+  const failure = (message: string): JournalError => ({
+    code: 'plan-failed',
+    name: 'PlanningError',
+    message,
+  });
+  if (!result.ok) {
+    if (session.stopReason) return stopStep(session, planned);
+    const tries = result.attempts > 1 ? ` after ${result.attempts} attempts` : '';
+    const message = `Planning failed${tries}: ${describeError(result.error).message}`;
+    return failStep(session, planned, failure(message), result.attempts);
+  }
+  const checked = storedChanges(result.value);
+  if ('error' in checked) return failStep(session, planned, failure(checked.error));
+  const { isPlannedAtStart: _planned, ...rest } = planned;
+  const next: PlannedStep = { ...rest, changes: checked.changes };
+  return (await session.recordPlannedStep(next)) ? { planned: next } : { status: 'interrupted' };
+}
+
+/**
+ * Plans the step against live state. A step planned at its start bounds its own calls (it may wait
+ * minutes for a permission inventory): it holds no connection slot of its system meanwhile.
+ */
+function planNow(session: RunSession, planned: PlannedStep, step: Step): Promise<RetriedResult<Change[]>> {
   const ctx = session.stepContext();
-  return retrying(() => attemptCall(() => session.limiter.run(planned.system, () => step.plan(ctx))), {
+  const plan = step.isPlannedAtStart
+    ? () => step.plan(ctx)
+    : () => session.limiter.run(planned.system, () => step.plan(ctx));
+  return retrying(() => attemptCall(plan), {
     policy: session.retry,
     clock: session.clock,
     random: session.random,
