@@ -14,6 +14,8 @@ import { cardAttachment, renderCard, type AdaptiveCardJson } from './cards/rende
 import containTimelineTemplate from './cards/contain-timeline.card.json' with { type: 'json' };
 import { containTimelineCardData } from './cards/contain-timeline.data.js';
 import { revokeSummaryCard } from './cards/revoke-card-render.js';
+import { markdownText as md } from './cards/markdown-text.js';
+import { kindTitle } from './cards/plan-card-data.js';
 import { progressCardData, summaryCardData } from './cards/run-card-data.js';
 import progressTemplate from './cards/run-progress.card.json' with { type: 'json' };
 import summaryTemplate from './cards/run-summary.card.json' with { type: 'json' };
@@ -35,14 +37,30 @@ export class TeamsRunReporter implements RunReporter {
     this.progress = new ProgressReporter(gateway, logger);
   }
 
+  /** A one-line "starting" message; `show` makes it the progress card once the core stored its id. */
   async open(target: object, view: RunView): Promise<ProgressLocation | undefined> {
     await this.approvals?.show(view.request);
     const reference = target as Partial<ConversationReference>;
-    const activityId = await this.gateway.send(
-      reference,
-      MessageFactory.attachment(cardAttachment(progressCard(view))),
-    );
+    const { request } = view;
+    const activityId = await this.gateway.send(reference, {
+      type: 'message',
+      text: `${kindTitle(request.kind)} of ${md(request.subject.displayName)} (${request.id}): starting.`,
+    });
     return activityId ? { reference, activityId } : undefined;
+  }
+
+  async show(location: object, view: RunView): Promise<void> {
+    const at = location as ProgressLocation;
+    try {
+      await this.gateway.update(
+        at.reference,
+        at.activityId,
+        MessageFactory.attachment(cardAttachment(progressCard(view))),
+      );
+    } catch (error) {
+      // The run's first progress update draws it.
+      this.logger.warn({ err: errorSummary(error) }, 'could not show the progress card');
+    }
   }
 
   async withdraw(location: object): Promise<void> {

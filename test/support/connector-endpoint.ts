@@ -33,6 +33,8 @@ const tenantId = '11111111-1111-4111-8111-111111111111';
 
 export class ConnectorEndpoint {
   readonly messages = new Map<string, ConnectorMessage>();
+  /** Called with each posted message before the bot gets its id back (a test may kill the bot here). */
+  onPost?: (message: ConnectorMessage) => void;
   /** Requests the endpoint did not understand (should stay empty). */
   readonly unknown: string[] = [];
   private seq = 0;
@@ -162,13 +164,15 @@ export class ConnectorEndpoint {
       send(200, { id: `personal-${members[0]?.id ?? 'unknown'}` });
     } else if (activities && req.method === 'POST') {
       const id = `bot-${this.nextId++}`;
-      this.messages.set(id, {
+      const message = {
         id,
         conversationId: activities[1] ?? '',
         postedSeq: this.seq,
         activity: body,
         updates: [],
-      });
+      };
+      this.messages.set(id, message);
+      this.onPost?.(message);
       send(200, { id });
     } else if (activities?.[2] !== undefined && req.method === 'PUT') {
       const message = this.messages.get(activities[2]);

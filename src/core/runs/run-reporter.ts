@@ -26,10 +26,17 @@ export interface FinishedRunView extends RunView {
 
 export interface RunReporter {
   /**
-   * Shows the run's first progress to `target` (where the request was approved). Returns where it is
-   * shown, or undefined when it could not be shown (the run goes on; its summary is then not posted).
+   * Posts the run's message to `target` (where the request was approved): a line saying the run is
+   * starting, which `show` turns into the progress once the core has stored where it is. Returns where
+   * it is, or undefined when it could not be posted (the run goes on; its summary is then not posted).
    */
   open(target: object, view: RunView): Promise<object | undefined>;
+  /**
+   * Draws the run's first progress in the message `open` returned, called only once its location is
+   * stored: a process killed between the post and the store leaves a "starting" line that nothing
+   * knows of, never a second progress card (a post's id can't be recovered after its answer is lost).
+   */
+  show?(location: object, view: RunView): Promise<void>;
   /** A progress message opened for a run another instance started first: replaced with a pointer. */
   withdraw?(location: object): Promise<void>;
   /** Something changed; `view` is read when the reporter updates (it may coalesce updates). */

@@ -176,16 +176,13 @@ export class RunService {
     const shownKey = `run-progress:${runId}`;
     try {
       const shown = (await this.deps.store.state.get(shownKey)) as object | undefined;
-      const location =
-        shown ??
-        (await this.deps.reporter.open(target, {
-          request,
-          summary: summariseRun(plan, []),
-          elapsedMs: 0,
-        }));
+      const first: RunView = { request, summary: summariseRun(plan, []), elapsedMs: 0 };
+      const location = shown ?? (await this.deps.reporter.open(target, first));
       if (location) {
         progress.location = location;
         if (!shown) await this.deps.store.state.set(shownKey, location);
+        // Only now, with its location stored, does the message become the progress card.
+        await this.deps.reporter.show?.(location, first);
       }
     } catch (error) {
       this.deps.log.warn({ err: errorSummary(error), requestId: request.id }, 'could not show the progress');

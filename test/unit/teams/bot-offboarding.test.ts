@@ -62,10 +62,12 @@ describe('offboarding through the card verbs (TestAdapter, real connectors again
     const user = bot.sandbox.state.directory.getUser(U.adeleVance);
     expect(user?.accountEnabled).toBe(false);
 
+    // Posted as a "starting" line, drawn as the progress card once its id is stored, then updated.
     const progress = bot.gateway.messages.find((m) =>
-      JSON.stringify(m.activity).includes('Offboarding Adele Vance'),
+      JSON.stringify(m.updates[0] ?? {}).includes('Offboarding Adele Vance'),
     );
-    expect(progress?.updates.length).toBeGreaterThan(0);
+    expect(JSON.stringify(progress?.activity)).toContain('Offboarding of Adele Vance');
+    expect(progress?.updates.length).toBeGreaterThan(1);
     expect(progress?.conversationId).toBe('personal-isaiah');
     const summary = bot.gateway.messages.find((m) => JSON.stringify(m.activity).includes('JSON export'));
     expect(summary?.conversationId).toBe('personal-isaiah');
