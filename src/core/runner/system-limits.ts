@@ -1,4 +1,5 @@
 /** Bounded concurrency per target system, shared by every run one Runner executes. */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { SystemId } from '../step.js';
 
 /**
@@ -33,7 +34,30 @@ export type LimiterLane = 'read' | 'write';
 export const writeReserve = (capacity: number): number => Math.floor(capacity / 4);
 
 /**
- * A counting semaphore with FIFO hand-over within each queue. A freed slot goes to a waiting write
+ * The rank of the work running in this async context, set by a bulk batch for each leaver (1 for the
+ * first started, 2 for the next, …). Within a queue, lower ranks are served first, equal ranks in
+ * arrival order; work without a rank counts as 0, before any batch's. Without it, a batch's plans
+ * (dozens at once, each several reads) interleave their reads first come, first served: every plan
+ * then finishes late and together, and the write budget idles meanwhile. Earlier leavers first keeps
+ * writes flowing from the first seconds.
+ */
+export const limiterRank = new AsyncLocalStorage<number>();
+
+interface Waiter {
+  rank: number;
+  resolve: () => void;
+}
+
+/** Inserts behind every waiter of the same or a lower rank. */
+function enqueue(queue: Waiter[], waiter: Waiter): void {
+  let at = queue.length;
+  while (at > 0 && (queue[at - 1] as Waiter).rank > waiter.rank) at -= 1;
+  queue.splice(at, 0, waiter);
+}
+
+/**
+ * A counting semaphore; within each queue, waiters are handed slots by rank (`limiterRank`), then in
+ * arrival order. A freed slot goes to a waiting write
  * first, then to interactive reads, then to background reads; reads never take the last
  * `writeReserve(capacity)` free slots. So a flood of reads (plans, verifications of many leavers) can
  * delay a write by at most one call, never queue it behind themselves.
@@ -41,11 +65,11 @@ export const writeReserve = (capacity: number): number => Math.floor(capacity / 
 export class Semaphore {
   private available: number;
   readonly reserve: number;
-  private readonly waiters: {
-    write: (() => void)[];
-    interactive: (() => void)[];
-    background: (() => void)[];
-  } = { write: [], interactive: [], background: [] };
+  private readonly waiters: { write: Waiter[]; interactive: Waiter[]; background: Waiter[] } = {
+    write: [],
+    interactive: [],
+    background: [],
+  };
 
   constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) {
@@ -78,7 +102,10 @@ export class Semaphore {
       this.available -= 1;
       return Promise.resolve();
     }
-    return new Promise<void>((resolve) => this.waiters[queue].push(resolve));
+    const rank = limiterRank.getStore() ?? 0;
+    return new Promise<void>((resolve) => {
+      enqueue(this.waiters[queue], { rank, resolve });
+    });
   }
 
   private release(): void {
@@ -92,7 +119,7 @@ export class Semaphore {
       const next = write ? this.waiters.write.shift() : read;
       if (!next) return;
       this.available -= 1;
-      next();
+      next.resolve();
     }
   }
 }

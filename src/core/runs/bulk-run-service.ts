@@ -25,6 +25,7 @@ import { errorSummary, type Log } from '../ports/log.js';
 import type { QueueItem, RunStatus, Store } from '../ports/store.js';
 import type { RequestService } from '../requests/request-service.js';
 import type { Runner } from '../runner/runner.js';
+import { limiterRank } from '../runner/system-limits.js';
 import type { Plan } from '../step.js';
 
 export type BulkResultStatus = RunStatus | 'not-started';
@@ -57,7 +58,11 @@ export interface BulkRunServiceDeps {
   offboard: Pick<Flow, 'plan' | 'inputFor'>;
   clock: Clock;
   log: Log;
-  /** Child runs executing at once. Default 64. */
+  /**
+   * Child runs executing at once. Default 128: while the first permission inventory is scanned, each
+   * run waits in its mailbox-rights steps after its other changes; 64 left the write budget idle
+   * for 40 s of a 500-leaver batch once every run was waiting.
+   */
   maxConcurrentRuns?: number;
   /** How long a batch's claim lasts without renewal (renewed every third of it). Default 60 s. */
   claimMs?: number;
@@ -187,20 +192,23 @@ export class BulkRunService {
     let done = 0;
     const worker = async (): Promise<void> => {
       while (next < items.length) {
-        const item = items[next++] as BulkItem;
-        const result = await this.runOne(parent, item, children, options, isCancelledNow).catch(
-          (error: unknown): BulkResult => {
-            const { name, message } = describeError(error);
-            return { ...baseResult(item), status: 'failed', error: `${name}: ${message}` };
-          },
+        const rank = ++next;
+        const item = items[rank - 1] as BulkItem;
+        // The leaver started first is served first by the per-system limits (`limiterRank`).
+        const running = limiterRank.run(rank, () =>
+          this.runOne(parent, item, children, options, isCancelledNow),
         );
+        const result = await running.catch((error: unknown): BulkResult => {
+          const { name, message } = describeError(error);
+          return { ...baseResult(item), status: 'failed', error: `${name}: ${message}` };
+        });
         results.push(result);
         options.onResult?.(result, ++done, items.length);
       }
     };
     const size = Math.max(
       1,
-      Math.min(options.maxConcurrentRuns ?? this.deps.maxConcurrentRuns ?? 64, items.length),
+      Math.min(options.maxConcurrentRuns ?? this.deps.maxConcurrentRuns ?? 128, items.length),
     );
     await Promise.all(Array.from({ length: size }, worker));
 

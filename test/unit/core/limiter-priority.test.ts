@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../../src/core/ports/clock.js';
 import { AdaptiveLimiter } from '../../../src/core/revoke/index.js';
-import { SystemLimiter } from '../../../src/core/runner/system-limits.js';
+import { limiterRank, SystemLimiter } from '../../../src/core/runner/system-limits.js';
 
 /** A call that finishes when the test releases it, recording when it started. */
 function gate(started: string[], name: string): { work: () => Promise<string>; release: () => void } {
@@ -46,6 +46,34 @@ describe('limiter priority: a preview someone waits for goes before background w
     bulk2.release();
     expect(await Promise.all(running)).toEqual(['holder', 'bulk-1', 'bulk-2', 'preview']);
     expect(started).toEqual(['holder', 'preview', 'bulk-1', 'bulk-2']);
+  });
+
+  it("serves a batch's earlier leavers first, work outside a batch before them, equal ranks in order", async () => {
+    const limiter = new SystemLimiter({ exchange: 1 });
+    const started: string[] = [];
+    const holder = gate(started, 'holder');
+    const calls = [
+      { name: 'leaver-3', rank: 3 },
+      { name: 'leaver-1a', rank: 1 },
+      { name: 'single-run', rank: undefined },
+      { name: 'leaver-2', rank: 2 },
+      { name: 'leaver-1b', rank: 1 },
+    ].map(({ name, rank }) => ({ name, rank, ...gate(started, name) }));
+    const running = [
+      limiter.run('exchange', holder.work),
+      ...calls.map((c) =>
+        c.rank === undefined
+          ? limiter.run('exchange', c.work)
+          : limiterRank.run(c.rank, () => limiter.run('exchange', c.work)),
+      ),
+    ];
+    holder.release();
+    for (let i = 0; i < calls.length; i += 1) {
+      await new Promise((resolve) => setImmediate(resolve));
+      calls.find((x) => x.name === started.at(-1))?.release();
+    }
+    await Promise.all(running);
+    expect(started).toEqual(['holder', 'single-run', 'leaver-1a', 'leaver-1b', 'leaver-2', 'leaver-3']);
   });
 
   it('AdaptiveLimiter serves interactive reads before queued inventory scans', async () => {
