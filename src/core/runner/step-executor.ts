@@ -195,7 +195,10 @@ async function planAtStart(
   planned: PlannedStep,
   step: Step,
 ): Promise<StepResult | { planned: PlannedStep }> {
-  const result = await planNow(session, planned, step);
+  // The planning may wait minutes for an inventory scan that knows nothing of this run: a cancel or a
+  // lost lease stops the step at once, and the planning's reads finish unobserved.
+  const result = await unlessStopped(session.signal, planNow(session, planned, step));
+  if (result === 'stopped') return stopStep(session, planned);
   const failure = (message: string): JournalError => ({
     code: 'plan-failed',
     name: 'PlanningError',
@@ -212,6 +215,24 @@ async function planAtStart(
   const { isPlannedAtStart: _planned, ...rest } = planned;
   const next: PlannedStep = { ...rest, changes: checked.changes };
   return (await session.recordPlannedStep(next)) ? { planned: next } : { status: 'interrupted' };
+}
+
+/** `work`'s result, or 'stopped' as soon as `signal` aborts. */
+async function unlessStopped<T>(signal: AbortSignal, work: Promise<T>): Promise<T | 'stopped'> {
+  work.catch(() => undefined);
+  if (signal.aborted) return 'stopped';
+  let onAbort = (): void => undefined;
+  const stopped = new Promise<'stopped'>((resolve) => {
+    onAbort = () => {
+      resolve('stopped');
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work, stopped]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
 }
 
 /**

@@ -99,6 +99,25 @@ describe('steps planned when they start', () => {
     expect(target.applied).toEqual(['rights:m1', 'licences:l']);
   });
 
+  it('ends a cancelled run at once, without waiting for the planning', async () => {
+    const target = new RecordingTarget();
+    const inventory = deferred();
+    const h = harness([
+      atStart(target, 'rights', ['m1'], inventory.promise),
+      targetStep(target, 'licences', ['l'], { dependsOn: ['rights'] }),
+    ]);
+    const { runId } = await h.createRun();
+
+    const running = h.runner.execute(runId);
+    await waitFor(() => target.calls.includes('rights.plan'));
+    await h.runner.cancel(runId);
+
+    expect(await running).toMatchObject({ kind: 'finished', status: 'cancelled' });
+    expect(describeJournal(await h.journal(runId))).toEqual(['rights skipped', 'licences skipped']);
+    inventory.resolve();
+    expect(target.applied).toEqual([]);
+  });
+
   it('applies nothing when the lease was lost before the changes were stored', async () => {
     const target = new RecordingTarget();
     const inventory = deferred();
