@@ -186,6 +186,14 @@ describe('ExchangeMailbox: SendOnBehalf', () => {
   it('returns nothing for a trustee without a mailbox', async () => {
     expect(await h.mailbox.listSendOnBehalfByTrustee('ray.kim@contoso.com')).toEqual([]);
   });
+
+  it('uses the DN a getMailbox already answered, in one call', async () => {
+    const self = await h.mailbox.getMailbox(ADELE);
+    const before = exchangePaths().length;
+    const found = await h.mailbox.listSendOnBehalfByTrustee(ADELE, self?.distinguishedName);
+    expect(found.map((m) => m.primarySmtpAddress)).toEqual([MEGAN]);
+    expect(exchangePaths().length - before).toBe(1);
+  });
 });
 
 describe('ExchangeMailbox: calendar folders', () => {

@@ -78,6 +78,11 @@ describe('revoke against the sandbox', () => {
     const input = parseRevokeInput({ user: adele, ticketId: 'OFF-2026-015' });
     const run = await runRevoke(h, input);
     expect(run.status).toBe('completed');
+    // The five steps ask who Adele is once between them, and the SendOnBehalf filter reuses the DN that
+    // answer carried: the inventory's listing, one identity read and the filter at plan and read-back
+    // (17 Get-Mailbox calls when each step and each filter read the identity again).
+    const mailboxReads = h.sandbox.requestLog.all().filter((e) => e.action === 'Get-Mailbox');
+    expect(mailboxReads.length).toBeLessThanOrEqual(6);
     const report = await reportRevokeRun({
       input,
       deps: h.deps,

@@ -58,8 +58,8 @@ export class ExchangeMailbox implements Mailbox {
   addSendAs(mailbox: string, trustee: string): Promise<void> {
     return this.permissions.addSendAs(mailbox, trustee);
   }
-  listSendOnBehalfByTrustee(trustee: string): Promise<MailboxInfo[]> {
-    return this.permissions.listSendOnBehalfByTrustee(trustee);
+  listSendOnBehalfByTrustee(trustee: string, distinguishedName?: string): Promise<MailboxInfo[]> {
+    return this.permissions.listSendOnBehalfByTrustee(trustee, distinguishedName);
   }
   addSendOnBehalf(mailbox: string, trustee: string): Promise<void> {
     return this.permissions.addSendOnBehalf(mailbox, trustee);

@@ -141,27 +141,13 @@ export class ExchangePermissions {
 
   /**
    * Mailboxes whose GrantSendOnBehalfTo contains the trustee. The filter needs the trustee's DN, read
-   * from Exchange (never typed by a user), escaped as an OPATH string literal.
+   * from Exchange (never typed by a user; a caller that has just read it passes it), escaped as an
+   * OPATH string literal.
    */
-  async listSendOnBehalfByTrustee(trustee: string): Promise<MailboxInfo[]> {
+  async listSendOnBehalfByTrustee(trustee: string, distinguishedName?: string): Promise<MailboxInfo[]> {
     const principal = assertPrincipal(trustee, 'trustee');
-    let dn: string | undefined;
-    try {
-      const self = await this.client.invoke(
-        'Get-Mailbox',
-        { Identity: principal },
-        { select: ['DistinguishedName', 'PrimarySmtpAddress'] },
-      );
-      dn =
-        parseRows(
-          mailboxRowSchema.pick({ DistinguishedName: true, PrimarySmtpAddress: true }),
-          self.value,
-          'Get-Mailbox',
-        )[0]?.DistinguishedName ?? undefined;
-    } catch (error) {
-      if (error instanceof NotFoundError) return [];
-      throw error;
-    }
+    let dn = distinguishedName;
+    if (dn === undefined) dn = await this.distinguishedNameOf(principal);
     if (dn === undefined) return [];
     const result = await this.client.invoke(
       'Get-Mailbox',
@@ -169,6 +155,27 @@ export class ExchangePermissions {
       { select: MAILBOX_SELECT },
     );
     return parseRows(mailboxRowSchema, result.value, 'Get-Mailbox').map(toMailboxInfo);
+  }
+
+  /** The trustee's Exchange DN; undefined when it has no mailbox. */
+  private async distinguishedNameOf(principal: string): Promise<string | undefined> {
+    try {
+      const self = await this.client.invoke(
+        'Get-Mailbox',
+        { Identity: principal },
+        { select: ['DistinguishedName', 'PrimarySmtpAddress'] },
+      );
+      return (
+        parseRows(
+          mailboxRowSchema.pick({ DistinguishedName: true, PrimarySmtpAddress: true }),
+          self.value,
+          'Get-Mailbox',
+        )[0]?.DistinguishedName ?? undefined
+      );
+    } catch (error) {
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    }
   }
 
   /** Incremental change (`{add: […]}` hashtable): the rest of the list is never overwritten. */

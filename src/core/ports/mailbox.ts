@@ -68,8 +68,12 @@ export interface Mailbox {
   listSendAsByTrustee(trustee: string): Promise<SendAsGrant[]>;
   removeSendAs(mailbox: string, trustee: string): Promise<void>;
   addSendAs(mailbox: string, trustee: string): Promise<void>;
-  /** Mailboxes whose GrantSendOnBehalfTo includes the trustee. */
-  listSendOnBehalfByTrustee(trustee: string): Promise<MailboxInfo[]>;
+  /**
+   * Mailboxes whose GrantSendOnBehalfTo includes the trustee. The filter names the trustee by its
+   * Exchange DN: pass `distinguishedName` when a `getMailbox` of the trustee already answered it (never a
+   * value typed by someone), else it is read first.
+   */
+  listSendOnBehalfByTrustee(trustee: string, distinguishedName?: string): Promise<MailboxInfo[]>;
   addSendOnBehalf(mailbox: string, trustee: string): Promise<void>;
   removeSendOnBehalf(mailbox: string, trustee: string): Promise<void>;
   /** The calendar folder identity, localized (`…:\Calendar`, `…:\Kalender`). */

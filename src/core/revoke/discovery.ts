@@ -7,9 +7,11 @@
  *   is re-read live. The inventory only narrows where to look; what is reported is always live state.
  */
 import { InvalidInputError, NotFoundError } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
 import type { Mailbox, MailboxInfo } from '../ports/mailbox.js';
 import type { LimiterPriority } from '../runner/system-limits.js';
 import type { AdaptiveLimiter } from './adaptive-limiter.js';
+import type { MailboxIdentityCache } from './identity-cache.js';
 import type { RevokeInput } from './input.js';
 import type { InventoryRecord } from './inventory-records.js';
 import type { InventoryStatus, PermissionInventory, RefreshReport } from './permission-inventory.js';
@@ -35,6 +37,8 @@ export interface DiscoveryDeps {
   inventory?: PermissionInventory;
   /** `interactive` for a preview someone waits for: its reads go before inventory scans. */
   priority?: LimiterPriority;
+  /** The user's own mailbox identity, shared by the discoveries of one run's steps (with its clock). */
+  identities?: { cache: MailboxIdentityCache; clock: Clock };
 }
 
 export interface DiscoveryOptions {
@@ -98,7 +102,12 @@ export async function discoverPermissions(
   const limiter = {
     run: <T>(call: () => Promise<T>): Promise<T> => deps.limiter.run(call, deps.priority),
   };
-  const user = revokeUserFrom(input.user, await limiter.run(() => mailbox.getMailbox(input.user)));
+  const readUser = (): Promise<MailboxInfo | null> => limiter.run(() => mailbox.getMailbox(input.user));
+  const identities = deps.identities;
+  const user = revokeUserFrom(
+    input.user,
+    await (identities ? identities.cache.get(input.user, identities.clock, readUser) : readUser()),
+  );
   const wanted = new Set(options.categories ?? categoriesFor(input));
   const categories = revokeCategories.filter((category) => wanted.has(category));
   const warnings: string[] = [];
@@ -140,7 +149,9 @@ export async function discoverPermissions(
   };
 
   const sendOnBehalf = async (): Promise<FoundPermission[]> => {
-    const mailboxes = await limiter.run(() => mailbox.listSendOnBehalfByTrustee(user.userPrincipalName));
+    const mailboxes = await limiter.run(() =>
+      mailbox.listSendOnBehalfByTrustee(user.userPrincipalName, user.distinguishedName),
+    );
     return mailboxes.filter(inScope).map((info) => {
       const trustee =
         info.grantSendOnBehalfTo.find((entry) => isTrustee(entry, user.identities)) ?? user.userPrincipalName;

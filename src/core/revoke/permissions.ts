@@ -45,6 +45,8 @@ export interface RevokeUser {
   primarySmtpAddress: string;
   /** Lower-cased UPN, SMTP address, object id and DN. Display names are never used: they are not unique. */
   identities: string[];
+  /** Exchange's DN of the user's mailbox, as Exchange wrote it (the SendOnBehalf filter needs it). */
+  distinguishedName?: string;
 }
 
 export function revokeUserFrom(upn: string, mailbox: MailboxInfo | null): RevokeUser {
@@ -64,6 +66,7 @@ export function revokeUserFrom(upn: string, mailbox: MailboxInfo | null): Revoke
     displayName: mailbox?.displayName ?? upn,
     primarySmtpAddress: mailbox?.primarySmtpAddress.toLowerCase() ?? upn.toLowerCase(),
     identities: [...identities],
+    ...(mailbox?.distinguishedName && { distinguishedName: mailbox.distinguishedName }),
   };
 }
 

@@ -9,6 +9,7 @@ import type { Mailbox } from '../ports/mailbox.js';
 import { ok, type Change, type Step, type StepContext } from '../step.js';
 import { AdaptiveLimiter } from './adaptive-limiter.js';
 import { discoverPermissions, type DiscoveryDeps } from './discovery.js';
+import { MailboxIdentityCache } from './identity-cache.js';
 import { revokeInputOf, type RevokeInput } from './input.js';
 import type { LocalChange } from './inventory-records.js';
 import type { PermissionInventory } from './permission-inventory.js';
@@ -117,12 +118,17 @@ export function toChange(user: string, permission: FoundPermission): Change {
   return { key: permissionKey(permission), description: describePermission(data), data: { ...data }, before };
 }
 
-function revokeStep<TInput>(category: RevokeCategory, options: RevokeStepGroupOptions<TInput>): Step<TInput> {
+function revokeStep<TInput>(
+  category: RevokeCategory,
+  options: RevokeStepGroupOptions<TInput>,
+  identities: MailboxIdentityCache,
+): Step<TInput> {
   const select = options.select ?? ((input: TInput): RevokeInput => revokeInputOf(input));
   const depsOf = (ctx: StepContext<TInput>): DiscoveryDeps => {
     const deps: DiscoveryDeps = {
       mailbox: ctx.ports.mailbox,
       limiter: options.limiter ?? new AdaptiveLimiter({ clock: ctx.ports.clock, signal: ctx.signal }),
+      identities: { cache: identities, clock: ctx.ports.clock },
     };
     if (options.inventory) deps.inventory = options.inventory;
     // A preview is waited for: its reads go before the inventory's background scan.
@@ -195,7 +201,11 @@ function revokeStep<TInput>(category: RevokeCategory, options: RevokeStepGroupOp
 
 /** The five steps for a flow whose input holds a revoke request somewhere (`select` finds it). */
 export function buildRevokeStepGroup<TInput>(options: RevokeStepGroupOptions<TInput>): Step<TInput>[] {
-  return (Object.keys(revokeStepIds) as RevokeCategory[]).map((category) => revokeStep(category, options));
+  // The five steps of a run plan and read back separately: they ask who the user is once a minute.
+  const identities = new MailboxIdentityCache();
+  return (Object.keys(revokeStepIds) as RevokeCategory[]).map((category) =>
+    revokeStep(category, options, identities),
+  );
 }
 
 /** The steps of the stand-alone revoke flow (input: a `RevokeInput`; offboarding inputs work too). */
