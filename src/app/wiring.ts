@@ -15,6 +15,7 @@ import { buildRevoke, type RevokeServices } from './revoke-wiring.js';
 import { inventoryRefreshJob } from '../core/revoke/inventory-job.js';
 import { JobScheduler } from '../core/schedule/scheduler.js';
 import { ScheduledOffboarding } from '../core/offboard/scheduled-offboard.js';
+import { leaveScheduleOf } from '../core/offboard/leave-time.js';
 import { OffboardStages } from '../core/offboard/offboard-stages.js';
 import { DelegationExtensions } from '../core/offboard/delegation-extension.js';
 import { Policy } from '../core/policy/policy.js';
@@ -36,6 +37,7 @@ import type { BotDeps, BulkServices } from '../teams/bot-deps.js';
 import { CloudAdapterGateway, type ConversationGateway } from '../teams/conversation-gateway.js';
 import { TeamsNotifier } from '../teams/teams-notifier.js';
 import { TeamsRevokeNotifier } from '../teams/teams-revoke-notifier.js';
+import { requesterConversation } from '../teams/requester-conversation.js';
 import { TeamsStageNotifier } from '../teams/teams-stage-notifier.js';
 import { ActorRateLimit } from '../teams/rate-limit.js';
 import { DevClock } from '../teams/dev-clock.js';
@@ -402,6 +404,8 @@ export async function createCoreServices(
     clock: systemClock,
     log: logger,
     strandedAfterMs: config.runner.leaseMs,
+    startsLater: (request) => leaveScheduleOf(request.options) !== undefined,
+    requesterTarget: (requestId) => requesterConversation({ store }, requestId, {}),
   });
   const bulk: BulkServices = {
     offboard: new BulkOffboard({

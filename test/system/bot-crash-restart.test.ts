@@ -14,7 +14,7 @@ import type { Store } from '../../src/core/ports/store.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { openStore } from '../../src/store/index.js';
 import { BotProcess } from '../support/bot-process.js';
-import { ConnectorEndpoint } from '../support/connector-endpoint.js';
+import { cardText, ConnectorEndpoint } from '../support/connector-endpoint.js';
 import { freePort } from '../support/free-port.js';
 import {
   approveOffboarding,
@@ -135,10 +135,18 @@ describe(`bot process killed ${killCount} times during ${leaverCount} offboardin
       }
     }
     for (const s of started) {
-      await endpoint.waitFor(
-        (m) => m.conversationId === s.conversationId && summaryOf(endpoint, s)?.id === m.id,
-        240_000,
-      );
+      try {
+        await endpoint.waitFor(
+          (m) => m.conversationId === s.conversationId && summaryOf(endpoint, s)?.id === m.id,
+          240_000,
+        );
+      } catch (error) {
+        // Say which run stalled and where, with the bot's last words, rather than only "timed out".
+        const shown = progressCardsOf(endpoint, s).map((m) => cardText(endpoint.cardOf(m)).slice(0, 600));
+        throw new Error(
+          `no summary for ${s.requestId} (${s.upn}): ${String(error)}\nprogress: ${JSON.stringify(shown)}\nbot output:\n${bot.output.slice(-40).join('\n')}`,
+        );
+      }
     }
     await bot.stop();
 

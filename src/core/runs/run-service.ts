@@ -37,6 +37,13 @@ export interface RunServiceDeps {
    * the resume poll finishes what its (crashed) starter began. Default 30 s: the runner lease.
    */
   strandedAfterMs?: number;
+  /**
+   * Approved requests that start at a later time (an offboarding's leave date): the resume poll leaves
+   * them to their scheduler. Default: none.
+   */
+  startsLater?: (request: LifecycleRequest) => boolean;
+  /** Where a request's progress goes when its start never saved a target (the requester's chat). */
+  requesterTarget?: (requestId: string) => Promise<object | undefined>;
 }
 
 /** Where a request's progress goes, saved before its run exists so a crash can't lose it. */
@@ -215,6 +222,7 @@ export class RunService {
    * finished while their executor died before the summary get their summary and request state.
    */
   private async resumeStranded(): Promise<void> {
+    await this.startApprovedLeftBehind();
     const strandedAfterMs = this.deps.strandedAfterMs ?? 30_000;
     const now = this.deps.clock.now();
     for (const request of await this.deps.store.requests.listByState(['running'], 500)) {
@@ -244,6 +252,38 @@ export class RunService {
         );
       } finally {
         this.starting.delete(runId);
+      }
+    }
+  }
+
+  /**
+   * An approver's click records the approval, then the run starts. A process killed in between left
+   * the request `approved` with no run, and a second click is refused as already approved: nothing
+   * would ever start it. Requests approved by people (a batch's leavers are approved by their batch,
+   * which starts them itself), to start now, and unchanged for longer than a start takes are started
+   * here. The claim of the request is a compare-and-set: an instance starting it meanwhile wins.
+   */
+  private async startApprovedLeftBehind(): Promise<void> {
+    const strandedAfterMs = this.deps.strandedAfterMs ?? 30_000;
+    const now = this.deps.clock.now();
+    for (const request of await this.deps.store.requests.listByState(['approved'], 500)) {
+      if (request.runId !== undefined || !this.deps.flows.has(request.kind)) continue;
+      if (!request.approvals.some((a) => a.decision === 'approved')) continue;
+      if (this.deps.startsLater?.(request)) continue;
+      if (now - Date.parse(request.updatedAt) < strandedAfterMs) continue;
+      try {
+        const target =
+          ((await this.deps.store.conversations.get(reportTargetKey(request.id))) as object | undefined) ??
+          (await this.deps.requesterTarget?.(request.id)) ??
+          {};
+        this.deps.log.info({ requestId: request.id }, 'starting an approved request a crash left behind');
+        await this.start(request, target);
+      } catch (error) {
+        if (error instanceof ConflictError) continue;
+        this.deps.log.warn(
+          { err: errorSummary(error), requestId: request.id },
+          'starting an approved request failed',
+        );
       }
     }
   }

@@ -71,7 +71,8 @@ describe('MailboxIdentityCache', () => {
       reads += 1;
       return Promise.resolve(info(upn));
     };
-    for (let i = 0; i < 2_001; i++) await cache.get(`user${i}@contoso.com`, clock, read(`user${i}@contoso.com`));
+    for (let i = 0; i < 2_001; i++)
+      await cache.get(`user${i}@contoso.com`, clock, read(`user${i}@contoso.com`));
     expect(reads).toBe(2_001);
     // The oldest was dropped, the newest kept.
     await cache.get('user0@contoso.com', clock, read('user0@contoso.com'));

@@ -11,7 +11,12 @@ import { RecordingTarget, targetStep } from '../support/runner-fixtures.js';
 import { unusedPorts } from '../support/unused-ports.js';
 import { approvedRequest, operator, RecordingReporter, requestService, StepsFlow } from './runs-fixtures.js';
 
-function setup(options: { results?: ConstructorParameters<typeof StepsFlow>[2] } = {}) {
+function setup(
+  options: {
+    results?: ConstructorParameters<typeof StepsFlow>[2];
+    deps?: Partial<ConstructorParameters<typeof RunService>[0]>;
+  } = {},
+) {
   // The store stamps `updatedAt` with the real time; the stranded check compares it with the clock.
   const clock = new FakeClock(Date.now());
   const store = createMemoryStore();
@@ -44,6 +49,7 @@ function setup(options: { results?: ConstructorParameters<typeof StepsFlow>[2] }
     log: silentLog,
     newRunId: () => `run-${++n}`,
     strandedAfterMs: 30_000,
+    ...options.deps,
   });
   return { clock, store, target, flow, reporter, service, requests };
 }
@@ -106,6 +112,42 @@ describe('RunService', () => {
     expect(target.applied).toEqual(['a:k1', 'a:k2', 'b:k3']);
     expect(reporter.opened[0]?.target).toEqual({ conversation: 'chat' });
     expect((await store.requests.get('REQ-4'))?.state).toBe('completed');
+  });
+
+  it('starts a request approved by a click whose process died before the run started, once', async () => {
+    const { clock, store, target, reporter, service } = setup({
+      deps: {
+        startsLater: (request) => request.options['schedule'] !== undefined,
+        requesterTarget: async (requestId) =>
+          (await store.conversations.get(`requester-conversation:${requestId}`)) as object | undefined,
+      },
+    });
+    const approvedBy = async (id: string, options: Record<string, unknown> = {}) => {
+      const request = await approvedRequest(store, clock, id, options);
+      const at = new Date(clock.now()).toISOString();
+      const voted = { ...request, approvals: [{ approver: operator, decision: 'approved' as const, at }] };
+      await store.requests.update({ ...voted, version: 2 }, 1);
+    };
+    await approvedBy('REQ-A');
+    await store.conversations.save('requester-conversation:REQ-A', { conversation: 'requester' });
+    // A batch's leaver (approved by its batch, which starts it) and an offboarding at a leave date to come.
+    await approvedRequest(store, clock, 'REQ-BATCH');
+    await approvedBy('REQ-LATER', { schedule: { dueAt: '2099-01-01T09:00:00.000Z' } });
+
+    // Not before a start could still be under way.
+    await service.resumeAbandoned();
+    expect((await store.requests.get('REQ-A'))?.state).toBe('approved');
+
+    await clock.sleep(60_000);
+    await service.resumeAbandoned();
+    await service.resumeAbandoned();
+    await service.idle();
+    expect(target.applied).toEqual(['a:k1', 'a:k2', 'b:k3']);
+    expect(reporter.opened).toHaveLength(1);
+    expect(reporter.opened[0]?.target).toEqual({ conversation: 'requester' });
+    expect((await store.requests.get('REQ-A'))?.state).toBe('completed');
+    expect((await store.requests.get('REQ-BATCH'))?.state).toBe('approved');
+    expect((await store.requests.get('REQ-LATER'))?.state).toBe('approved');
   });
 
   it('refuses a request of a kind no flow is configured for, changing nothing', async () => {
