@@ -5,7 +5,7 @@
 import { hostname } from 'node:os';
 import type { Server } from 'node:http';
 import type { Application, TeamsAdapter } from '@microsoft/teams-ai';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import type { CloudAdapter } from 'botbuilder';
 import type { Logger } from 'pino';
 import { BulkOffboard } from '../core/offboard/bulk-offboard.js';
 import { OffboardFlow } from '../core/offboard/offboard-flow.js';
@@ -47,11 +47,9 @@ import { buildProvisioning, loadProvisioningFlow, type ProvisioningServices } fr
 import { buildAdGroupJoiners } from './ad-joiners-wiring.js';
 import type { AdGroupJoiners } from '../core/provision/ad-group-joiners.js';
 import type { AppConfig } from './config.js';
-import { answerBadTokensWith401 } from './bot-token-errors.js';
 import { buildConnectors, type Connectors } from './connectors.js';
 import { downloadPolicyOf } from './download-policy.js';
 import type { RequestHandler } from 'express';
-import { createHttpApp, listen } from './http-server.js';
 import { hrLeaversEndpoint, hrLeaversPath } from './hr-leavers-endpoint.js';
 import { hrLeaversDropFolderJob } from './hr-leavers-drop-folder.js';
 import { HrLeaverIntake } from '../core/triggers/hr-leavers.js';
@@ -59,7 +57,6 @@ import { TeamsHrOffboardings } from '../teams/hr-leaver-offboardings.js';
 import { createLogger } from './logger.js';
 import { membershipCache } from './membership-cache.js';
 import { proofPacksOf } from './proof-wiring.js';
-import { ticketRevokeEndpoint } from './ticket-revoke-endpoint.js';
 import { triggerHousekeepingJob } from './trigger-housekeeping.js';
 
 export interface RunningBot {
@@ -152,9 +149,10 @@ export async function createServices(
   config: AppConfig,
   options: StartOptions & { gateway?: ConversationGateway } = {},
 ): Promise<Services> {
-  const [{ TeamsAdapter }, { createBotApplication }] = await Promise.all([
+  const [{ TeamsAdapter }, { createBotApplication }, { answerBadTokensWith401 }] = await Promise.all([
     import('@microsoft/teams-ai'),
     import('../teams/bot-app.js'),
+    import('./bot-token-errors.js'),
   ]);
   const adapter = new TeamsAdapter(botAuthConfig(config));
   if (!config.bot.isAnonymous) answerBadTokensWith401(adapter);
@@ -188,8 +186,13 @@ export async function createCoreServices(
     }));
   const proof = await proofPacksOf(config, store);
   const connectors = buildConnectors(config, logger);
+  // The command line sends through the gateway only for a notice in Teams: botbuilder is loaded then.
   const adapter =
-    options.adapter ?? new CloudAdapter(new ConfigurationBotFrameworkAuthentication(botAuthConfig(config)));
+    options.adapter ??
+    (async (): Promise<CloudAdapter> => {
+      const { CloudAdapter, ConfigurationBotFrameworkAuthentication } = await import('botbuilder');
+      return new CloudAdapter(new ConfigurationBotFrameworkAuthentication(botAuthConfig(config)));
+    });
   const botAppId = config.bot.appId ?? '';
   const memberIds = options.chatMemberIds;
   const gateway =
@@ -530,7 +533,12 @@ export function signedEndpointsOf(
 }
 
 export async function startBot(config: AppConfig, options: StartOptions = {}): Promise<RunningBot> {
-  const services = await createServices(config, options);
+  // The HTTP server and the ticket endpoint (express, the Teams actions) are the bot's alone.
+  const [services, { createHttpApp, listen }, { ticketRevokeEndpoint }] = await Promise.all([
+    createServices(config, options),
+    import('./http-server.js'),
+    import('./ticket-revoke-endpoint.js'),
+  ]);
   const {
     app,
     adapter,

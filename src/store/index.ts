@@ -5,8 +5,6 @@
 import type { Logger } from 'pino';
 import type { Store } from '../core/ports/store.js';
 import { assertMigrated, migrate } from './migrate.js';
-import { PgClient } from './pg-client.js';
-import { PgliteClient } from './pglite-client.js';
 import type { SqlClient } from './sql-client.js';
 import { SqlStore } from './sql-store.js';
 
@@ -37,13 +35,16 @@ export interface StoreOptions {
  */
 export async function openStore(options: StoreOptions = {}): Promise<SqlStore> {
   const isPostgres = options.databaseUrl !== undefined && options.databaseUrl !== '';
+  // Each driver is loaded when used: a PGlite deployment never loads `pg`, a PostgreSQL one never PGlite.
   const client: SqlClient = isPostgres
-    ? await PgClient.open({
+    ? await (
+        await import('./pg-client.js')
+      ).PgClient.open({
         databaseUrl: options.databaseUrl ?? '',
         ...(options.maxConnections !== undefined && { maxConnections: options.maxConnections }),
         ...(options.logger !== undefined && { logger: options.logger }),
       })
-    : await PgliteClient.open(options.dataDir);
+    : await (await import('./pglite-client.js')).PgliteClient.open(options.dataDir);
   try {
     if (isPostgres && options.migrationUrl !== undefined && options.migrationUrl !== '') {
       await migrateAsOwner(client, options.migrationUrl, options.logger);
@@ -64,6 +65,7 @@ async function migrateAsOwner(runtime: SqlClient, migrationUrl: string, logger?:
   const [row] = await runtime.query('SELECT current_user AS name');
   const role = row?.['name'];
   if (typeof role !== 'string') throw new Error('The runtime database role could not be read');
+  const { PgClient } = await import('./pg-client.js');
   const owner = await PgClient.open({
     databaseUrl: migrationUrl,
     maxConnections: 1,

@@ -6,7 +6,8 @@
  * Updates of one request are written in the order they were asked for; a failed update is logged and
  * never fails the turn or the run that caused it.
  */
-import { MessageFactory, type ConversationReference } from 'botbuilder';
+import type { ConversationReference } from 'botbuilder';
+import { attachmentMessage } from './message-activity.js';
 import type { Logger } from 'pino';
 import type { LifecycleRequest } from '../core/model.js';
 import { errorSummary } from '../core/ports/log.js';
@@ -90,7 +91,7 @@ export class ApprovalsStatus {
       if (!activityId) return;
       const reference = await this.channel();
       if (!reference) return;
-      await this.deps.gateway.update(reference, activityId, MessageFactory.attachment(cardAttachment(card)));
+      await this.deps.gateway.update(reference, activityId, attachmentMessage(cardAttachment(card)));
     } catch (error) {
       this.deps.logger.warn({ err: errorSummary(error), requestId }, 'approvals channel update failed');
     }

@@ -28,11 +28,20 @@ export class CloudAdapterGateway implements ConversationGateway {
    * accepts the object id itself (the default); the Agents Playground knows its personas only by their
    * configured ids (`29:megan-bowen`) and answers `UserNotFound` to an object id.
    */
+  private adapter: Promise<CloudAdapter> | undefined;
+
+  /** `adapter`: the adapter, or how to make it when the first message goes out (loads botbuilder). */
   constructor(
-    private readonly adapter: CloudAdapter,
+    private readonly adapterOrMaker: CloudAdapter | (() => Promise<CloudAdapter>),
     private readonly botAppId: string,
     private readonly memberIdOf: (userAadObjectId: string) => string = (id) => id,
   ) {}
+
+  private adapterNow(): Promise<CloudAdapter> {
+    const given = this.adapterOrMaker;
+    this.adapter ??= typeof given === 'function' ? given() : Promise.resolve(given);
+    return this.adapter;
+  }
 
   async send(
     reference: Partial<ConversationReference>,
@@ -59,7 +68,9 @@ export class CloudAdapterGateway implements ConversationGateway {
     let created: Partial<ConversationReference> | undefined;
     let failure: unknown;
     const memberId = this.memberIdOf(userAadObjectId);
-    await this.adapter.createConversationAsync(
+    await (
+      await this.adapterNow()
+    ).createConversationAsync(
       this.botAppId,
       template.channelId ?? 'msteams',
       template.serviceUrl ?? 'https://smba.trafficmanager.net/teams/',
@@ -94,7 +105,9 @@ export class CloudAdapterGateway implements ConversationGateway {
   ): Promise<T> {
     let result: { value: T } | undefined;
     let failure: unknown;
-    await this.adapter.continueConversationAsync(this.botAppId, reference, async (ctx) => {
+    await (
+      await this.adapterNow()
+    ).continueConversationAsync(this.botAppId, reference, async (ctx) => {
       try {
         result = { value: await logic(ctx) };
       } catch (error) {

@@ -9,9 +9,9 @@
 import { TurnContext, type ConversationReference } from 'botbuilder';
 import { tenantOf } from './actor.js';
 import type { BotDeps } from './bot-deps.js';
+import { lastReferenceKey } from './last-reference.js';
 
-/** Channel, service URL and bot of the latest turn: they seed new 1:1 chats. */
-export const lastReferenceKey = 'service:last';
+export { lastReferenceKey };
 
 export class ConversationReferences {
   private readonly written = new Map<string, string>();

@@ -12,7 +12,7 @@ import type { LeaveSchedule } from '../core/offboard/leave-time.js';
 import type { LifecycleRequest, Principal } from '../core/model.js';
 import type { HrOffboardings } from '../core/triggers/hr-leavers.js';
 import { approvalCard, planKey } from './actions/approval-views.js';
-import { postToApprovalsChannel } from './actions/request-actions.js';
+import { postToApprovalsChannel } from './actions/approval-views.js';
 import type { BotDeps } from './bot-deps.js';
 import { cardAttachment } from './cards/render-card.js';
 import { rememberRequesterConversation } from './requester-conversation.js';

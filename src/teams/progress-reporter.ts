@@ -3,7 +3,8 @@
  * `minIntervalMs` per run (Teams allows 7 sends per second and 60 per 30 s per conversation), and the
  * final state is always written.
  */
-import { MessageFactory, type ConversationReference } from 'botbuilder';
+import type { ConversationReference } from 'botbuilder';
+import { attachmentMessage } from './message-activity.js';
 import type { Logger } from 'pino';
 import { errorSummary } from '../core/ports/log.js';
 import type { ConversationGateway } from './conversation-gateway.js';
@@ -68,7 +69,7 @@ export class ProgressReporter {
       await this.gateway.update(
         location.reference,
         location.activityId,
-        MessageFactory.attachment({
+        attachmentMessage({
           contentType: 'application/vnd.microsoft.card.adaptive',
           content: card,
         }),

@@ -5,7 +5,8 @@
  */
 import stagesTemplate from './cards/offboard-stages.card.json' with { type: 'json' };
 import { stagesCardData } from './cards/offboard-stages.data.js';
-import { MessageFactory, type ConversationReference } from 'botbuilder';
+import type { ConversationReference } from 'botbuilder';
+import { attachmentMessage } from './message-activity.js';
 import type { Logger } from 'pino';
 import type { FlowResult } from '../core/flows/flow.js';
 import { errorSummary } from '../core/ports/log.js';
@@ -55,7 +56,7 @@ export class TeamsRunReporter implements RunReporter {
       await this.gateway.update(
         at.reference,
         at.activityId,
-        MessageFactory.attachment(cardAttachment(progressCard(view))),
+        attachmentMessage(cardAttachment(progressCard(view))),
       );
     } catch (error) {
       // The run's first progress update draws it.
@@ -95,7 +96,7 @@ export class TeamsRunReporter implements RunReporter {
     const cards = [renderCard(summaryTemplate, summary), ...view.results.map((r) => resultCard(view, r))];
     for (const card of cards) {
       try {
-        await this.gateway.send(at.reference, MessageFactory.attachment(cardAttachment(card)));
+        await this.gateway.send(at.reference, attachmentMessage(cardAttachment(card)));
       } catch (error) {
         this.logger.warn({ err: errorSummary(error), runId }, 'could not post a summary card');
       }

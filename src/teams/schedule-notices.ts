@@ -9,7 +9,7 @@ import type { ScheduleNotices } from '../core/offboard/scheduled-offboard.js';
 import type { LifecycleRequest } from '../core/model.js';
 import { errorSummary } from '../core/ports/log.js';
 import type { Plan } from '../core/step.js';
-import { approvalCard, planKey, postToApprovalsChannel } from './actions/request-actions.js';
+import { approvalCard, planKey, postToApprovalsChannel } from './actions/approval-views.js';
 import type { BotDeps } from './bot-deps.js';
 import { markdownText as md } from './cards/markdown-text.js';
 import { cardAttachment } from './cards/render-card.js';

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { Messaging } from '../core/ports/messaging.js';
 import type { DelegateNotice, Notifier, NoticeResult } from '../core/ports/notifier.js';
 import type { ConversationStore } from '../core/ports/store.js';
-import { lastReferenceKey } from './conversation-references.js';
+import { lastReferenceKey } from './last-reference.js';
 import { cardAttachment, renderCard, type AdaptiveCardJson } from './cards/render-card.js';
 import noticeTemplate from './cards/delegate-notice.card.json' with { type: 'json' };
 import type { ConversationGateway } from './conversation-gateway.js';

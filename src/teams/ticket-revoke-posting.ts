@@ -6,8 +6,7 @@
  */
 import type { ConversationReference } from 'botbuilder';
 import type { LifecycleRequest } from '../core/model.js';
-import { approvalCard, planKey } from './actions/approval-views.js';
-import { postToApprovalsChannel } from './actions/request-actions.js';
+import { approvalCard, planKey, postToApprovalsChannel } from './actions/approval-views.js';
 import { startOrSchedule } from './actions/start-or-schedule.js';
 import type { BotDeps } from './bot-deps.js';
 import { cardAttachment } from './cards/render-card.js';

@@ -16,7 +16,7 @@ import type { Plan } from '../../core/step.js';
 import type { BotDeps } from '../bot-deps.js';
 import approvalTemplate from '../cards/approval.card.json' with { type: 'json' };
 import { approvalCardData, isCancellable } from '../cards/plan-card-data.js';
-import { renderCard, type AdaptiveCardJson } from '../cards/render-card.js';
+import { cardAttachment, renderCard, type AdaptiveCardJson } from '../cards/render-card.js';
 import { verbs } from '../cards/verbs.js';
 import { requesterTeamsId } from '../requester-conversation.js';
 
@@ -153,4 +153,28 @@ async function refreshOf(deps: BotDeps, request: LifecycleRequest): Promise<Reco
 /** Nothing is left to do on the card of a finished request: it stops refreshing. */
 function isFinished(request: LifecycleRequest): boolean {
   return request.state !== 'awaiting-approval' && !isCancellable(request.state);
+}
+
+/**
+ * Approval cards also go to the approvals channel, when one is configured and the app is installed
+ * there. With the request's id, the message is kept so that it becomes the request's status line.
+ */
+export async function postToApprovalsChannel(
+  deps: BotDeps,
+  card: AdaptiveCardJson,
+  requestId?: string,
+): Promise<void> {
+  if (requestId !== undefined && deps.approvalsStatus) {
+    await deps.approvalsStatus.post(requestId, card);
+    return;
+  }
+  if (!deps.approvalsConversationKey) return;
+  const reference = await deps.store.conversations.get(deps.approvalsConversationKey);
+  if (!reference) {
+    deps.logger.warn(
+      'the approvals channel has no stored conversation reference yet (install the app there)',
+    );
+    return;
+  }
+  await deps.gateway.send(reference, { attachments: [cardAttachment(card)] });
 }

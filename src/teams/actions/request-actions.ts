@@ -13,12 +13,13 @@ import type { PlanUse } from '../../core/flows/flow.js';
 import type { Plan } from '../../core/step.js';
 import type { BotDeps } from '../bot-deps.js';
 import { requesterConversation } from '../requester-conversation.js';
-import { cardAttachment, type AdaptiveCardJson } from '../cards/render-card.js';
+import { cardAttachment } from '../cards/render-card.js';
 import {
   approvalCard,
   approvalCardFor,
   isPerUser,
   planKey,
+  postToApprovalsChannel,
   rememberDecider,
   viewerOf,
 } from './approval-views.js';
@@ -26,7 +27,7 @@ import type { Reply, Turn } from '../route.js';
 import type { RequestActionData, VersionedActionData } from './action-data.js';
 import { scheduleChoice, startOrSchedule } from './start-or-schedule.js';
 
-export { approvalCard, planKey } from './approval-views.js';
+export { approvalCard, planKey, postToApprovalsChannel } from './approval-views.js';
 
 /** What confirming needs of a flow: the card's choices (validated) and the plan to approve. */
 interface Confirmable {
@@ -77,30 +78,6 @@ export async function confirmRequest(
   await ctx.sendActivity({ attachments: [cardAttachment(card)] });
   await postToApprovalsChannel(deps, card, request.id);
   return approvalCardFor(deps, request, actor, 'other');
-}
-
-/**
- * Approval cards also go to the approvals channel, when one is configured and the app is installed
- * there. With the request's id, the message is kept so that it becomes the request's status line.
- */
-export async function postToApprovalsChannel(
-  deps: BotDeps,
-  card: AdaptiveCardJson,
-  requestId?: string,
-): Promise<void> {
-  if (requestId !== undefined && deps.approvalsStatus) {
-    await deps.approvalsStatus.post(requestId, card);
-    return;
-  }
-  if (!deps.approvalsConversationKey) return;
-  const reference = await deps.store.conversations.get(deps.approvalsConversationKey);
-  if (!reference) {
-    deps.logger.warn(
-      'the approvals channel has no stored conversation reference yet (install the app there)',
-    );
-    return;
-  }
-  await deps.gateway.send(reference, { attachments: [cardAttachment(card)] });
 }
 
 /**

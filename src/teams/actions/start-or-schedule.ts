@@ -10,7 +10,7 @@ import type { LifecycleRequest } from '../../core/model.js';
 import type { Plan } from '../../core/step.js';
 import type { BotDeps } from '../bot-deps.js';
 import type { Turn } from '../route.js';
-import { planKey } from './request-actions.js';
+import { planKey } from './approval-views.js';
 
 /** Starts the run, or schedules it; returns a refusal message when the request changed meanwhile. */
 export async function startOrSchedule(

@@ -1,18 +1,27 @@
-/** Expands an Adaptive Card JSON template with its data (adaptivecards-templating). */
+/**
+ * Expands an Adaptive Card JSON template with its data (adaptivecards-templating). The templating
+ * library (with adaptive-expressions, ~30 MB resident) is loaded by the first card rendered, not by the
+ * command line, which loads this module and never renders a card.
+ */
+import { createRequire } from 'node:module';
 import type { Attachment } from 'botbuilder';
-import { CardFactory } from 'botbuilder';
-import * as ACData from 'adaptivecards-templating';
+import { adaptiveCardAttachment } from '../message-activity.js';
+
+type Templating = typeof import('adaptivecards-templating');
+let templating: Templating | undefined;
+const loadTemplating = (): Templating =>
+  (templating ??= createRequire(import.meta.url)('adaptivecards-templating') as Templating);
 
 export type AdaptiveCardJson = Record<string, unknown> & { type: 'AdaptiveCard'; version: string };
 
 export function renderCard(template: object, data: object): AdaptiveCardJson {
-  const expanded: unknown = new ACData.Template(template).expand({ $root: data });
+  const expanded: unknown = new (loadTemplating().Template)(template).expand({ $root: data });
   if (!isCard(expanded)) throw new Error('Card template did not expand to an AdaptiveCard');
   return expanded;
 }
 
 export function cardAttachment(card: AdaptiveCardJson): Attachment {
-  return CardFactory.adaptiveCard(card);
+  return adaptiveCardAttachment(card);
 }
 
 function isCard(value: unknown): value is AdaptiveCardJson {

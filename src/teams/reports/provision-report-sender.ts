@@ -2,7 +2,7 @@
  * Sends a batch report: a card to the IT channel (a stored conversation reference) and, when
  * configured, an HTML e-mail copy through Graph sendMail. Delivery problems are logged, never thrown.
  */
-import { MessageFactory } from 'botbuilder';
+import { attachmentMessage } from '../message-activity.js';
 import type { Logger } from 'pino';
 import type { Messaging } from '../../core/ports/messaging.js';
 import type { ConversationStore } from '../../core/ports/store.js';
@@ -40,7 +40,7 @@ export class ReportSender {
         const reference = await conversations.get(itChannelKey);
         if (reference) {
           const card = renderCard(reportTemplate, toProvisionReportData(report));
-          await gateway.send(reference, MessageFactory.attachment(cardAttachment(card)));
+          await gateway.send(reference, attachmentMessage(cardAttachment(card)));
           delivery.isPostedToChannel = true;
         } else {
           logger.warn('the IT channel has no stored conversation reference yet (install the app there)');
