@@ -149,11 +149,15 @@ export async function createServices(
   config: AppConfig,
   options: StartOptions & { gateway?: ConversationGateway } = {},
 ): Promise<Services> {
-  const [{ TeamsAdapter }, { createBotApplication }, { answerBadTokensWith401 }] = await Promise.all([
-    import('@microsoft/teams-ai'),
-    import('../teams/bot-app.js'),
-    import('./bot-token-errors.js'),
-  ]);
+  const [{ TeamsAdapter }, { createBotApplication }, { answerBadTokensWith401 }, { preloadCardTemplating }] =
+    await Promise.all([
+      import('@microsoft/teams-ai'),
+      import('../teams/bot-app.js'),
+      import('./bot-token-errors.js'),
+      import('../teams/cards/render-card.js'),
+    ]);
+  // The bot renders cards from its first turn: their templating is loaded before it is ready.
+  preloadCardTemplating();
   const adapter = new TeamsAdapter(botAuthConfig(config));
   if (!config.bot.isAnonymous) answerBadTokensWith401(adapter);
   const core = await createCoreServices(config, { ...options, adapter });

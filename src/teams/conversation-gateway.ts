@@ -23,14 +23,15 @@ export interface ConversationGateway {
 }
 
 export class CloudAdapterGateway implements ConversationGateway {
+  private adapter: Promise<CloudAdapter> | undefined;
+
   /**
    * `memberIdOf` maps an Entra object id to the channel account id a new chat's member needs. Teams
    * accepts the object id itself (the default); the Agents Playground knows its personas only by their
-   * configured ids (`29:megan-bowen`) and answers `UserNotFound` to an object id.
+   * configured ids (`29:megan-bowen`) and answers `UserNotFound` to an object id. `adapterOrMaker`:
+   * the adapter, or how to make it when the first message goes out (the command line's, which loads
+   * botbuilder only then).
    */
-  private adapter: Promise<CloudAdapter> | undefined;
-
-  /** `adapter`: the adapter, or how to make it when the first message goes out (loads botbuilder). */
   constructor(
     private readonly adapterOrMaker: CloudAdapter | (() => Promise<CloudAdapter>),
     private readonly botAppId: string,
