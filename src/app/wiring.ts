@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import type { Application, TeamsAdapter } from '@microsoft/teams-ai';
 import type { CloudAdapter } from 'botbuilder';
 import type { Logger } from 'pino';
-import { BulkOffboard } from '../core/offboard/bulk-offboard.js';
+import { BulkOffboard, isBulkRequest } from '../core/offboard/bulk-offboard.js';
 import { OffboardFlow } from '../core/offboard/offboard-flow.js';
 import { ContainFlow } from '../core/contain/contain-flow.js';
 import { UndoFlow } from '../core/undo/undo-flow.js';
@@ -16,6 +16,7 @@ import { inventoryRefreshJob } from '../core/revoke/inventory-job.js';
 import { JobScheduler } from '../core/schedule/scheduler.js';
 import { ScheduledOffboarding } from '../core/offboard/scheduled-offboard.js';
 import { leaveScheduleOf } from '../core/offboard/leave-time.js';
+import { isJoinersBatch } from '../core/provision/joiners-batch.js';
 import { OffboardStages } from '../core/offboard/offboard-stages.js';
 import { DelegationExtensions } from '../core/offboard/delegation-extension.js';
 import { Policy } from '../core/policy/policy.js';
@@ -411,7 +412,9 @@ export async function createCoreServices(
     clock: systemClock,
     log: logger,
     strandedAfterMs: config.runner.leaseMs,
-    startsLater: (request) => leaveScheduleOf(request.options) !== undefined,
+    // A batch, a joiners file and an offboarding at its leave date are started by their own services.
+    isStartedElsewhere: (request) =>
+      isBulkRequest(request) || isJoinersBatch(request) || leaveScheduleOf(request.options) !== undefined,
     requesterTarget: (requestId) => requesterConversation({ store }, requestId, {}),
   });
   const bulk: BulkServices = {

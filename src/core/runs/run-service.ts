@@ -38,10 +38,11 @@ export interface RunServiceDeps {
    */
   strandedAfterMs?: number;
   /**
-   * Approved requests that start at a later time (an offboarding's leave date): the resume poll leaves
-   * them to their scheduler. Default: none.
+   * Approved requests that something else starts: a bulk batch, a joiners file, an offboarding at its
+   * leave date. The resume poll starts the other approved requests a crash left behind (see
+   * `startApprovedLeftBehind`); without this predicate it starts none.
    */
-  startsLater?: (request: LifecycleRequest) => boolean;
+  isStartedElsewhere?: (request: LifecycleRequest) => boolean;
   /** Where a request's progress goes when its start never saved a target (the requester's chat). */
   requesterTarget?: (requestId: string) => Promise<object | undefined>;
 }
@@ -260,16 +261,19 @@ export class RunService {
    * An approver's click records the approval, then the run starts. A process killed in between left
    * the request `approved` with no run, and a second click is refused as already approved: nothing
    * would ever start it. Requests approved by people (a batch's leavers are approved by their batch,
-   * which starts them itself), to start now, and unchanged for longer than a start takes are started
-   * here. The claim of the request is a compare-and-set: an instance starting it meanwhile wins.
+   * which starts them itself), not started by another service (`isStartedElsewhere`), and unchanged
+   * for longer than a start takes are started here. The claim of the request is a compare-and-set: an
+   * instance starting it meanwhile wins.
    */
   private async startApprovedLeftBehind(): Promise<void> {
+    const isStartedElsewhere = this.deps.isStartedElsewhere;
+    if (!isStartedElsewhere) return;
     const strandedAfterMs = this.deps.strandedAfterMs ?? 30_000;
     const now = this.deps.clock.now();
     for (const request of await this.deps.store.requests.listByState(['approved'], 500)) {
       if (request.runId !== undefined || !this.deps.flows.has(request.kind)) continue;
       if (!request.approvals.some((a) => a.decision === 'approved')) continue;
-      if (this.deps.startsLater?.(request)) continue;
+      if (isStartedElsewhere(request)) continue;
       if (now - Date.parse(request.updatedAt) < strandedAfterMs) continue;
       try {
         const target =

@@ -117,7 +117,8 @@ describe('RunService', () => {
   it('starts a request approved by a click whose process died before the run started, once', async () => {
     const { clock, store, target, reporter, service } = setup({
       deps: {
-        startsLater: (request) => request.options['schedule'] !== undefined,
+        isStartedElsewhere: (request) =>
+          request.options['schedule'] !== undefined || request.options['bulk'] !== undefined,
         requesterTarget: async (requestId) =>
           (await store.conversations.get(`requester-conversation:${requestId}`)) as object | undefined,
       },
@@ -130,9 +131,11 @@ describe('RunService', () => {
     };
     await approvedBy('REQ-A');
     await store.conversations.save('requester-conversation:REQ-A', { conversation: 'requester' });
-    // A batch's leaver (approved by its batch, which starts it) and an offboarding at a leave date to come.
+    // A batch's leaver (approved by its batch, which starts it), an offboarding at a leave date to come
+    // and a bulk batch approved by people (its own service starts it).
     await approvedRequest(store, clock, 'REQ-BATCH');
     await approvedBy('REQ-LATER', { schedule: { dueAt: '2099-01-01T09:00:00.000Z' } });
+    await approvedBy('REQ-BULK', { bulk: { items: [] } });
 
     // Not before a start could still be under way.
     await service.resumeAbandoned();
@@ -148,6 +151,22 @@ describe('RunService', () => {
     expect((await store.requests.get('REQ-A'))?.state).toBe('completed');
     expect((await store.requests.get('REQ-BATCH'))?.state).toBe('approved');
     expect((await store.requests.get('REQ-LATER'))?.state).toBe('approved');
+    expect((await store.requests.get('REQ-BULK'))?.state).toBe('approved');
+  });
+
+  it('starts no approved request without knowing which ones other services start', async () => {
+    const { clock, store, target, service } = setup();
+    const request = await approvedRequest(store, clock, 'REQ-B');
+    const at = new Date(clock.now()).toISOString();
+    await store.requests.update(
+      { ...request, approvals: [{ approver: operator, decision: 'approved', at }], version: 2 },
+      1,
+    );
+    await clock.sleep(60_000);
+    await service.resumeAbandoned();
+    await service.idle();
+    expect(target.applied).toEqual([]);
+    expect((await store.requests.get('REQ-B'))?.state).toBe('approved');
   });
 
   it('refuses a request of a kind no flow is configured for, changing nothing', async () => {
