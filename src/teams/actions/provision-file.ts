@@ -6,7 +6,8 @@
  * it claims it once and runs its ready rows in the background, and the report goes here and to the IT
  * channel.
  */
-import { MessageFactory, TurnContext, type Attachment } from 'botbuilder';
+import { TurnContext, type Attachment } from 'botbuilder';
+import { attachmentMessage } from '../message-activity.js';
 import { z } from 'zod';
 import { isTerminal, type LifecycleRequest } from '../../core/model.js';
 import { CsvFileError } from '../../core/csv-records.js';
@@ -189,7 +190,7 @@ export async function approveJoinersBatch(turn: Turn, data: VersionedActionData)
       const failed = report.rows.filter((r) => r.status === 'failed' || r.status === 'invalid').length;
       status = failed === 0 ? 'completed' : failed < report.rows.length ? 'completed-with-errors' : 'failed';
       const card = renderCard(reportTemplate, toProvisionReportData(report));
-      await deps.gateway.send(reference, MessageFactory.attachment(cardAttachment(card)));
+      await deps.gateway.send(reference, attachmentMessage(cardAttachment(card)));
       await provision.reports.send(report);
     } finally {
       await deps.requestService.setState(request.id, status);

@@ -3,7 +3,8 @@
  * card data and its version; the request service checks who may act on the request. Each answers the
  * invoke at once with a card (or a short message) and leaves long work to the run coordinator.
  */
-import { MessageFactory, TurnContext } from 'botbuilder';
+import { TurnContext } from 'botbuilder';
+import { attachmentMessage } from '../message-activity.js';
 import { errorSummary } from '../../core/ports/log.js';
 import { InvalidInputError } from '../../core/errors.js';
 import { isBulkRequest } from '../../core/offboard/bulk-offboard.js';
@@ -166,7 +167,7 @@ async function showDecision(turn: Turn, request: LifecycleRequest): Promise<void
   if (isPerUser(deps) && clicked && !isChannelMessage) {
     try {
       const shared = await approvalCard(deps, request);
-      await ctx.updateActivity({ ...MessageFactory.attachment(cardAttachment(shared)), id: clicked });
+      await ctx.updateActivity({ ...attachmentMessage(cardAttachment(shared)), id: clicked });
     } catch (error) {
       deps.logger.warn({ err: errorSummary(error), requestId: request.id }, 'could not redraw the card');
     }

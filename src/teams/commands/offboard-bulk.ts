@@ -5,6 +5,7 @@
  * it), then the batch runs in the background with one progress card, updated at most every 2 s.
  */
 import { MessageFactory, TurnContext } from 'botbuilder';
+import { attachmentMessage } from '../message-activity.js';
 import { CsvFileError } from '../../core/csv-records.js';
 import { maxLeaversCsvBytes, parseLeaversCsv } from '../../core/offboard/leavers-csv.js';
 import type { BulkResult } from '../../core/runs/bulk-run-service.js';
@@ -157,7 +158,7 @@ function startBatch(
       await deps.gateway.update(
         reference,
         cardId,
-        MessageFactory.attachment(cardAttachment(bulkCard(current, false, progress))),
+        attachmentMessage(cardAttachment(bulkCard(current, false, progress))),
       );
   };
   const schedule = (): void => {
@@ -175,7 +176,7 @@ function startBatch(
   const work = async (): Promise<void> => {
     cardId = await deps.gateway.send(
       reference,
-      MessageFactory.attachment(cardAttachment(bulkCard(request, false, progress))),
+      attachmentMessage(cardAttachment(bulkCard(request, false, progress))),
     );
     const report = await bulk.runner.execute(request, {
       onResult: (result: BulkResult, done, total) => {
