@@ -305,9 +305,11 @@ async function runScale(): Promise<void> {
   const turns: number[] = [];
   const helpTurns: number[] = [];
   const cardReady: number[] = [];
+  // Turns by round: the first is 50 first turns at once on a freshly started bot.
+  const byRound: number[][] = Array.from({ length: rounds }, () => []);
   let cardTimeouts = 0;
   let next = 0;
-  const send = async (user: number, text: string): Promise<void> => {
+  const send = async (user: number, text: string, roundIndex: number): Promise<void> => {
     const id = randomUUID();
     const who = requesters[user % requesters.length] ?? requesters[0];
     const started = performance.now();
@@ -325,6 +327,7 @@ async function runScale(): Promise<void> {
     });
     await response.arrayBuffer();
     const turnMs = performance.now() - started;
+    byRound[roundIndex]?.push(turnMs);
     if (!text.startsWith('offboard')) {
       helpTurns.push(turnMs);
       return;
@@ -341,6 +344,7 @@ async function runScale(): Promise<void> {
         await send(
           user,
           r % 2 === 0 ? 'help' : `offboard ${ready.leavers[next++ % ready.leavers.length] ?? ''}`,
+          r,
         );
       }
     }),
@@ -365,6 +369,11 @@ async function runScale(): Promise<void> {
     workloadMs: round(workloadMs),
     offboardTurn: summary(turns),
     helpTurn: summary(helpTurns),
+    turnByRound: byRound.map((xs, r) => ({
+      round: r + 1,
+      command: r % 2 === 0 ? 'help' : 'offboard',
+      ...summary(xs),
+    })),
     requestCardReady: { ...summary(cardReady), timedOutAfter120s: cardTimeouts },
     botProcess: 'node dist/app/main.js, fresh data folder (PGlite on disk)',
     peakRssMb: {
@@ -386,6 +395,7 @@ async function runScale(): Promise<void> {
     [
       `bot at scale: ${userCount} users × ${rounds} messages, ${ready.mailboxes} mailboxes, empty inventory at start`,
       `  ${line('offboard HTTP turn', result.offboardTurn)}; ${line('help HTTP turn', result.helpTurn)}`,
+      `  ${result.turnByRound.map((t) => `round ${t.round} (${t.command}) p99 ${t.p99Ms} ms`).join(', ')}`,
       `  ${line('request card ready', result.requestCardReady)}; ${cardTimeouts} not ready within 120 s`,
       `  bot process RSS ${result.peakRssMb.atReady} MB when ready; peak ${result.peakRssMb.workload} MB during the workload, ${result.peakRssMb.afterWorkload} MB after it (inventory), overall ${result.peakRssMb.overall} MB (VmHWM)`,
       `  inventory ${result.inventory.isComplete ? `complete (${bot.inventorySummary ?? ''})` : 'not complete'} after ${round(inventoryMs / 1000, 1)} s`,

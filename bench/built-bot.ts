@@ -52,7 +52,10 @@ export async function startBuiltBot(sandboxUrl: string, env: Record<string, stri
   if (build.status !== 0) throw new Error('npm run build failed');
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'lifecycle-bench-bot-'));
-  const child = spawn(process.execPath, [join(root, 'dist/app/main.js')], {
+  // BENCH_CPU_PROF_DIR=<dir>: the bot writes a V8 CPU profile there when it stops (where the time went).
+  const profileDir = process.env['BENCH_CPU_PROF_DIR'];
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(process.execPath, [...profile, join(root, 'dist/app/main.js')], {
     cwd: root,
     env: {
       PATH: process.env['PATH'] ?? '',

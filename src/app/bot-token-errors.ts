@@ -6,7 +6,7 @@
  * errors become `AuthenticationError` (401). Everything else passes through unchanged.
  */
 import { AuthenticationError, type BotFrameworkAuthentication } from 'botframework-connector';
-import type { TeamsAdapter } from '@microsoft/teams-ai';
+import type { TeamsAdapter } from '../teams/teams-ai.js';
 
 const tokenErrorNames = new Set(['JsonWebTokenError', 'NotBeforeError', 'TokenExpiredError']);
 

@@ -165,6 +165,11 @@ const envSchema = z.object({
       message: 'must be a five-field cron expression (minute hour day month weekday, UTC) or off',
     }),
   /**
+   * Seconds after start-up before the first inventory build (only while no complete inventory exists):
+   * the turns that arrive right after a restart go first. Default 15.
+   */
+  INVENTORY_START_DELAY_S: z.coerce.number().int().min(0).max(3600).default(15),
+  /**
    * When the triggers' records are cleaned up (job `triggers.housekeeping`: replay records of the
    * signed endpoints, drop-folder row records), five-field cron UTC, or `off`.
    */
@@ -302,9 +307,13 @@ export interface AppConfig {
         dropFolder: { path: string; schedule: string } | undefined;
       }
     | undefined;
-  /** Scheduled jobs: the inventory's cron expression (null: off) and the poll interval. */
+  /**
+   * Scheduled jobs: the inventory's cron expression (null: off), how long after start-up a first build
+   * waits, and the poll interval.
+   */
   schedules: {
     inventoryRefresh: string | null;
+    inventoryStartDelayMs: number;
     pollMs: number;
     /** The triggers' retention job (`off`: null) and how long drop-folder row records are kept. */
     triggerHousekeeping: string | null;
@@ -541,6 +550,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     hrLeavers,
     schedules: {
       inventoryRefresh: e.INVENTORY_REFRESH_SCHEDULE === 'off' ? null : e.INVENTORY_REFRESH_SCHEDULE,
+      inventoryStartDelayMs: e.INVENTORY_START_DELAY_S * 1000,
       pollMs: e.JOBS_POLL_MS,
       triggerHousekeeping: e.TRIGGER_HOUSEKEEPING_SCHEDULE === 'off' ? null : e.TRIGGER_HOUSEKEEPING_SCHEDULE,
       dropFolderRecordDays: e.DROP_FOLDER_RECORD_DAYS,

@@ -5,7 +5,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TurnContext } from 'botbuilder';
-import type { TeamsAdapter } from '@microsoft/teams-ai';
+import type { TeamsAdapter } from '../teams/teams-ai.js';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
 

@@ -1,6 +1,7 @@
 /** Production entry point: `node dist/app/main.js` (or `npm start`). */
 // First: V8's heap settings apply before anything large is allocated.
 import './heap-mode.js';
+import './baseline-wasm.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { startBot } from './wiring.js';

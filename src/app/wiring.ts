@@ -4,7 +4,7 @@
  */
 import { hostname } from 'node:os';
 import type { Server } from 'node:http';
-import type { Application, TeamsAdapter } from '@microsoft/teams-ai';
+import type { Application, TeamsAdapter } from '../teams/teams-ai.js';
 import type { CloudAdapter } from 'botbuilder';
 import type { Logger } from 'pino';
 import { BulkOffboard, isBulkRequest } from '../core/offboard/bulk-offboard.js';
@@ -152,7 +152,7 @@ export async function createServices(
 ): Promise<Services> {
   const [{ TeamsAdapter }, { createBotApplication }, { answerBadTokensWith401 }, { preloadCardTemplating }] =
     await Promise.all([
-      import('@microsoft/teams-ai'),
+      import('../teams/teams-ai.js'),
       import('../teams/bot-app.js'),
       import('./bot-token-errors.js'),
       import('../teams/cards/render-card.js'),
@@ -346,7 +346,11 @@ export async function createCoreServices(
     pollMs: config.schedules.pollMs,
   });
   if (config.schedules.inventoryRefresh) {
-    jobs.register(inventoryRefreshJob(revoke.inventory, config.schedules.inventoryRefresh));
+    jobs.register(
+      inventoryRefreshJob(revoke.inventory, config.schedules.inventoryRefresh, {
+        startDelayMs: config.schedules.inventoryStartDelayMs,
+      }),
+    );
   }
   const runner = new Runner({
     store,

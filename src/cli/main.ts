@@ -1,7 +1,7 @@
 /** `lifecycle <command> [options]`: looks the command up in the dispatch table and runs it. */
 // First: V8's heap and WebAssembly settings apply before anything large is allocated or compiled.
 import '../app/heap-mode.js';
-import './baseline-wasm.js';
+import '../app/baseline-wasm.js';
 import { CliUsageError, type CliIo } from './cli-command.js';
 import { commands } from './commands.js';
 

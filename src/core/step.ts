@@ -23,6 +23,11 @@ export interface Change {
    * when `apply` returns nothing, so the export shows before and after for every change.
    */
   after?: unknown;
+  /**
+   * Planned without reading the target, by a quick preview (`StepContext.isQuickPreview`): a line for a
+   * card, never applied. A run plans from live state; the runner refuses a plan that holds one.
+   */
+  isPreviewOnly?: true;
 }
 
 export type VerifyResult = { ok: true } | { ok: false; reason: string };
@@ -40,6 +45,13 @@ export interface StepContext<TInput = unknown> {
    * steps answer from what is stored (the permission inventory as it is) and start no long scan.
    */
   isPreview?: boolean;
+  /**
+   * Set on a preview someone waits for in chat, of a leaver who is not done yet: a step may leave out a
+   * read that would only refine a line of the card, never what is approved nor whether there is
+   * anything to do (such a change is `isPreviewOnly`). Fewer reads per card keep cards fast when many
+   * are asked for at once; the run's own plan reads live state before any change.
+   */
+  isQuickPreview?: boolean;
 }
 
 export interface Step<TInput = unknown> {

@@ -55,12 +55,21 @@ export class SqlKeyValueStore implements KeyValueStore {
 export class SqlConversationStore implements ConversationStore {
   private readonly references: SqlKeyValueStore;
 
-  constructor(db: SqlExecutor) {
+  constructor(private readonly db: SqlExecutor) {
     this.references = new SqlKeyValueStore(db, CONVERSATION_REFS);
   }
 
   save(key: string, reference: unknown): Promise<void> {
     return this.references.set(key, reference);
+  }
+
+  async saveIfChanged(key: string, reference: unknown): Promise<void> {
+    await this.db.query(
+      `INSERT INTO conversation_refs (key, reference) VALUES ($1, $2::jsonb)
+       ON CONFLICT (key) DO UPDATE SET reference = EXCLUDED.reference, updated_at = now()
+       WHERE conversation_refs.reference IS DISTINCT FROM EXCLUDED.reference`,
+      [key, jsonParam(reference ?? null)],
+    );
   }
 
   /** The saved reference, or undefined when none was saved under `key`. */

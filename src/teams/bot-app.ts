@@ -3,9 +3,9 @@
  * conversation references turns leave behind (written when they change). Every command, message and card verb runs
  * through the guard (`route-guard.ts`).
  */
-import { Application, TurnState } from '@microsoft/teams-ai';
+import { Application, TurnState } from './teams-ai.js';
 import { ActivityTypes, MemoryStorage, type Storage, type TurnContext } from 'botbuilder';
-import type { TeamsAdapter } from '@microsoft/teams-ai';
+import type { TeamsAdapter } from './teams-ai.js';
 import type { BotDeps } from './bot-deps.js';
 import { cardAttachment, type AdaptiveCardJson } from './cards/render-card.js';
 import { ConversationReferences } from './conversation-references.js';
@@ -33,9 +33,12 @@ export function createBotApplication(deps: BotDeps, options: BotOptions = {}): A
   });
 
   const references = new ConversationReferences();
-  app.turn('beforeTurn', async (ctx) => {
-    await references.remember(ctx, deps);
-    return true;
+  app.turn('beforeTurn', (ctx) => {
+    // Saved beside the answer, not before it: a burst of first turns (a restart, fifty chats at once)
+    // would otherwise queue every answer behind the store's writes. Only new or changed ones.
+    const pending = references.changedIn(ctx, deps.tenantId);
+    if (pending.length > 0) deps.background.add(() => references.save(pending, deps));
+    return Promise.resolve(true);
   });
 
   app.conversationUpdate('membersAdded', async (ctx) => {

@@ -4,7 +4,7 @@
  * change: a reference is the same turn after turn, so an unchanged one costs
  * no store write. The activity id is left out (it changes every turn and proactive messages must not
  * reply to an old message). What was last written is remembered per key, bounded; after a restart the
- * first turn of a conversation reads the stored copy once and compares.
+ * first turn of a conversation writes it conditionally (one statement; the store skips an equal copy).
  */
 import { TurnContext, type ConversationReference } from 'botbuilder';
 import { tenantOf } from './actor.js';
@@ -19,47 +19,59 @@ export class ConversationReferences {
   constructor(private readonly maxRemembered = 10_000) {}
 
   async remember(ctx: TurnContext, deps: Pick<BotDeps, 'store' | 'tenantId'>): Promise<void> {
+    await this.save(this.changedIn(ctx, deps.tenantId), deps);
+  }
+
+  /**
+   * The references of this turn not known to be stored as they are, read from the activity now (the
+   * turn context is gone once the turn ends, so a caller may save them later).
+   */
+  changedIn(ctx: TurnContext, tenantId: string): PendingReference[] {
     const activity = ctx.activity;
     // Only conversations of the served tenant: another tenant's activity must not become a template.
-    if (!activity.conversation.id || tenantOf(ctx) !== deps.tenantId) return;
+    if (!activity.conversation.id || tenantOf(ctx) !== tenantId) return [];
     const { activityId: _turnSpecific, ...reference } = TurnContext.getConversationReference(activity);
-    await this.saveIfChanged(deps, `conversation:${activity.conversation.id}`, reference);
     const template: Partial<ConversationReference> = {
       channelId: reference.channelId,
       serviceUrl: reference.serviceUrl,
       ...(reference.bot && { bot: reference.bot }),
     };
-    await this.saveIfChanged(deps, lastReferenceKey, template);
+    const all: [string, Partial<ConversationReference>][] = [
+      [`conversation:${activity.conversation.id}`, reference],
+      [lastReferenceKey, template],
+    ];
     if (activity.conversation.conversationType === 'personal' && activity.from.aadObjectId) {
-      await this.saveIfChanged(deps, `user:${activity.from.aadObjectId}`, reference);
+      all.push([`user:${activity.from.aadObjectId}`, reference]);
     }
+    return all
+      .map(([key, value]) => ({ key, reference: value, text: canonical(value) }))
+      .filter((p) => this.written.get(p.key) !== p.text);
   }
 
-  private async saveIfChanged(
-    deps: Pick<BotDeps, 'store'>,
-    key: string,
-    reference: Partial<ConversationReference>,
-  ): Promise<void> {
-    const text = canonical(reference);
-    let known = this.written.get(key);
-    if (known === undefined) {
-      const stored = await deps.store.conversations.get(key);
-      if (stored !== undefined && stored !== null) known = canonical(withoutActivityId(stored));
-    }
-    if (known !== text) await deps.store.conversations.save(key, reference);
-    this.written.delete(key);
-    this.written.set(key, text);
-    if (this.written.size > this.maxRemembered) {
-      const oldest = this.written.keys().next().value;
-      if (oldest !== undefined) this.written.delete(oldest);
+  /**
+   * Known here (written by this process): a changed one is saved. Not known (a new conversation, or
+   * the first turn after a restart): one conditional write, which the store skips when equal.
+   */
+  async save(pending: readonly PendingReference[], deps: Pick<BotDeps, 'store'>): Promise<void> {
+    for (const { key, reference, text } of pending) {
+      if (this.written.get(key) === text) continue;
+      if (this.written.has(key)) await deps.store.conversations.save(key, reference);
+      else await deps.store.conversations.saveIfChanged(key, reference);
+      this.written.delete(key);
+      this.written.set(key, text);
+      if (this.written.size > this.maxRemembered) {
+        const oldest = this.written.keys().next().value;
+        if (oldest !== undefined) this.written.delete(oldest);
+      }
     }
   }
 }
 
-function withoutActivityId(stored: unknown): unknown {
-  if (typeof stored !== 'object' || stored === null) return stored;
-  const { activityId: _old, ...rest } = stored as Record<string, unknown>;
-  return rest;
+export interface PendingReference {
+  key: string;
+  reference: Partial<ConversationReference>;
+  /** Canonical JSON, to compare with what was written. */
+  text: string;
 }
 
 /** JSON with object keys sorted: a stored copy (jsonb reorders keys) compares equal to the same reference. */

@@ -199,6 +199,17 @@ class MemoryAuditLog implements AuditLog {
   }
 }
 
+/** JSON with object keys sorted, so two equal references compare equal whatever their key order. */
+function sorted(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sorted);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => [k, sorted(v)]),
+  );
+}
+
 class MemoryKeyValueStore implements KeyValueStore, ConversationStore {
   private readonly values = new Map<string, unknown>();
 
@@ -212,6 +223,11 @@ class MemoryKeyValueStore implements KeyValueStore, ConversationStore {
 
   async save(key: string, reference: unknown): Promise<void> {
     await this.set(key, reference);
+  }
+
+  async saveIfChanged(key: string, reference: unknown): Promise<void> {
+    if (JSON.stringify(sorted(this.values.get(key))) !== JSON.stringify(sorted(reference)))
+      await this.set(key, reference);
   }
 
   async delete(key: string): Promise<void> {

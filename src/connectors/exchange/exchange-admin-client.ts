@@ -244,7 +244,10 @@ export class ExchangeAdminClient {
       throw new UnavailableError(`${cmdlet}: unexpected response shape`, { cause: parsed.error });
     const warnings = parsed.data['@adminapi.warnings'] ?? [];
     const errors = parsed.data['@adminapi.errors'] ?? [];
-    this.logger.info({ ...entry, warnings: warnings.length }, 'exchange cmdlet');
+    // Reads at debug, as Graph GETs: an inventory scan reads every mailbox, which at info made a log
+    // line per mailbox per refresh. Changes stay at info.
+    const level = /^Get-/i.test(cmdlet) ? 'debug' : 'info';
+    this.logger[level]({ ...entry, warnings: warnings.length }, 'exchange cmdlet');
     if (errors.length > 0) {
       throw toLifecycleExchangeError(
         { status: 400, text: JSON.stringify(errors).slice(0, 500), requestId: entry.requestId },

@@ -46,10 +46,14 @@ export type FlowResult =
   | { kind: 'contain-timeline'; timeline: ContainTimeline }
   | { kind: 'offboard-stages'; requestId: string; stages: StageView[] };
 
-/** What a plan is for: `isPreview` for cards (no long scans), `priority` for someone waiting in chat. */
+/**
+ * What a plan is for: `isPreview` for cards (no long scans), `isQuick` for a card of a leaver not yet
+ * done (see `StepContext.isQuickPreview`), `priority` for someone waiting in chat.
+ */
 export interface PlanUse {
   priority?: LimiterPriority;
   isPreview?: boolean;
+  isQuick?: boolean;
 }
 
 export interface Flow<TInput = unknown> {

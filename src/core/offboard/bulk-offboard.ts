@@ -320,7 +320,8 @@ export class BulkOffboard {
         },
         this.deps.ports.clock.now(),
       ),
-      { isPreview: true },
+      // Enabled accounts are not done: a quick preview (the run reads everything before it changes).
+      { isPreview: true, isQuick: user.accountEnabled },
     );
     const changing = plan.steps.filter((s) => !repeatableStepIds.has(s.stepId) && s.changes.length > 0);
     const changeCount = changing.reduce((n, s) => n + s.changes.length, 0);

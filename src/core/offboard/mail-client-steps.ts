@@ -26,6 +26,17 @@ export const exoBlockMailClients: Step<OffboardInput> = {
   title: 'Turn off ActiveSync, Outlook on the web, POP and IMAP',
   async plan(ctx) {
     if (!ctx.input.options.blockMailClients) return [];
+    if (ctx.isQuickPreview) {
+      if (!(await ctx.ports.mailbox.getMailbox(mailboxId(ctx)))) return [];
+      return [
+        {
+          key: 'protocols',
+          description: 'Each one still on when the run starts',
+          data: {},
+          isPreviewOnly: true,
+        },
+      ];
+    }
     const current = await ctx.ports.mobileMail.getMailProtocols(mailboxId(ctx));
     if (!current) return [];
     const on = protocolNames.filter((name) => current[name]);
@@ -77,6 +88,19 @@ export const exoRemoveMobileDevices: Step<OffboardInput> = {
   async plan(ctx) {
     if (!ctx.input.options.blockMailClients) return [];
     if (!(await ctx.ports.mailbox.getMailbox(mailboxId(ctx)))) return [];
+    if (ctx.isQuickPreview) {
+      const wipe = ctx.input.options.wipeCorporateDevices
+        ? '; corporate ones get an account-only wipe first'
+        : '';
+      return [
+        {
+          key: 'mobile-devices',
+          description: `Those connected when the run starts${wipe}`,
+          data: {},
+          isPreviewOnly: true,
+        },
+      ];
+    }
     const devices = await ctx.ports.mobileMail.listMobileDevices(mailboxId(ctx));
     if (devices.length === 0) return [];
     const corporate = ctx.input.options.wipeCorporateDevices ? await corporateEasIds(ctx) : new Set();

@@ -29,15 +29,16 @@ export const exoGrantDelegate: Step<OffboardInput> = {
     const delegate = ctx.input.delegate;
     if (!delegate || !ctx.input.options.grantMailboxAccess) return [];
     if (!(await readMailbox(ctx))) return [];
+    const grant: Change = {
+      key: `full-access:${delegate.userPrincipalName.toLowerCase()}`,
+      description: `Grant FullAccess on ${mailboxId(ctx)} to ${delegate.userPrincipalName}`,
+      data: { trustee: delegate.userPrincipalName, automapping: ctx.input.options.automapping },
+    };
+    // Whether the delegate has it already only changes the line, not what is approved.
+    if (ctx.isQuickPreview) return [{ ...grant, isPreviewOnly: true }];
     const grants = await ctx.ports.mailbox.listFullAccess(mailboxId(ctx));
     if (grants.some((g) => !g.isDeny && isDelegateTrustee(g.trustee, ctx))) return [];
-    return [
-      {
-        key: `full-access:${delegate.userPrincipalName.toLowerCase()}`,
-        description: `Grant FullAccess on ${mailboxId(ctx)} to ${delegate.userPrincipalName}`,
-        data: { trustee: delegate.userPrincipalName, automapping: ctx.input.options.automapping },
-      },
-    ];
+    return [grant];
   },
   apply: (change, ctx) =>
     ctx.ports.mailbox.addFullAccess(

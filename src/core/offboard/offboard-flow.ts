@@ -111,9 +111,12 @@ export class OffboardFlow implements Flow<OffboardInput> {
       requester: actor,
       approvalsRequired: resolved.approvalsRequired,
     };
+    // A leaver whose account is still enabled is not done: a quick preview. A disabled one may be, and
+    // "nothing to do" is decided from every read.
     const plan = await this.plan(previewRequest(draft, this.deps.ports.clock.now()), {
       priority: 'interactive',
       isPreview: true,
+      isQuick: user.accountEnabled,
     });
     // Revoking sessions and the notice are planned on every run: they don't make a user "not done".
     const changeCount = plan.steps
@@ -224,13 +227,22 @@ export class OffboardFlow implements Flow<OffboardInput> {
       ports,
       signal: new AbortController().signal,
       ...(use.isPreview && { isPreview: true }),
+      ...(use.isPreview && use.isQuick && { isQuickPreview: true }),
     };
     const priority: LimiterPriority = use.priority ?? 'background';
+    // Most Exchange steps start from the leaver's mailbox: read once before they take their slots.
+    const leaverMailbox = input.leaver.mail ?? input.leaver.userPrincipalName;
+    const readMailbox = () => ports.mailbox.getMailbox(leaverMailbox);
+    // A failed read is asked again by the steps (and reported by them): nothing to handle here.
+    const mailbox = (
+      this.deps.limiter ? this.deps.limiter.run('exchange', readMailbox, priority) : readMailbox()
+    ).catch(() => undefined);
     const [plan, warnings, ownership, devices, inventory] = await Promise.all([
       buildPlan(this.stepsFor(request), ctx, {
         clock: this.deps.ports.clock,
         priority,
         ...(this.deps.limiter && { limiter: this.deps.limiter }),
+        warmUp: { exchange: mailbox },
       }),
       offboardWarnings(input, ports),
       ownershipWarnings(input, ports),

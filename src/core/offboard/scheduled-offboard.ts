@@ -261,7 +261,7 @@ export class ScheduledOffboarding {
     // found at run time (the approval card may have been planned before the permission inventory
     // was built), exactly as for an offboarding that runs at once.
     const added = plan.steps
-      .filter((s) => !foundAtRunTime.has(s.stepId))
+      .filter((s) => !foundAtRunTime.has(s.stepId) && !approved.has(`${s.stepId}:*`))
       .flatMap((s) => s.changes.filter((c) => !approved.has(`${s.stepId}:${c.key}`)).map(() => s.title));
     if (added.length > 0) {
       const titles = [...new Set(added)].slice(0, 5).join(', ');
@@ -302,9 +302,14 @@ export class ScheduledOffboarding {
   }
 }
 
-/** `stepId:changeKey` of every planned change. */
+/**
+ * `stepId:changeKey` of every planned change; `stepId:*` for a step a quick preview planned without
+ * reading (`Change.isPreviewOnly`): what was approved is the kind of change, the run finds which.
+ */
 export function changeKeys(plan: Plan): string[] {
-  return plan.steps.flatMap((s) => s.changes.map((c) => `${s.stepId}:${c.key}`));
+  return plan.steps.flatMap((s) =>
+    s.changes.some((c) => c.isPreviewOnly) ? [`${s.stepId}:*`] : s.changes.map((c) => `${s.stepId}:${c.key}`),
+  );
 }
 
 /** "Scheduled for 2026-12-31 17:00 Europe/Paris (16:00 UTC)". */

@@ -105,6 +105,8 @@ export interface AuditLog {
 
 export interface ConversationStore {
   save(key: string, reference: unknown): Promise<void>;
+  /** Saves unless an equal reference (as JSON, key order aside) is stored: one statement either way. */
+  saveIfChanged(key: string, reference: unknown): Promise<void>;
   get(key: string): Promise<unknown>;
 }
 

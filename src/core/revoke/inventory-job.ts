@@ -11,12 +11,17 @@ export const inventoryJobName = 'revoke.inventory';
 export function inventoryRefreshJob(
   inventory: Pick<PermissionInventory, 'refresh' | 'status'>,
   schedule: string,
+  options: { startDelayMs?: number } = {},
 ): ScheduledJob {
   return {
     name: inventoryJobName,
     description: 'Refresh the inventory of rights on other mailboxes (FullAccess, calendar)',
     schedule,
     isDueAtStart: async () => !(await inventory.status()).isComplete,
+    // Listing and queueing the first pages of a large tenant is a burst of work on the bot's thread:
+    // the turns that come in right after a restart (a deploy) go first. Cards say the inventory is
+    // being built either way.
+    ...(options.startDelayMs !== undefined && { startDelayMs: options.startDelayMs }),
     // A first scan of a large tenant takes minutes: retry soon after a failure rather than next hour.
     retryAfterMs: 5 * 60_000,
     async run(signal) {

@@ -46,7 +46,10 @@ export function mailboxKey(info: Pick<MailboxInfo, 'primarySmtpAddress'>): strin
 
 /** The record a live scan produces: only explicit FullAccess ACEs and real calendar grants are kept. */
 export function recordFromScan(
-  info: MailboxInfo,
+  info: Pick<
+    MailboxInfo,
+    'id' | 'primarySmtpAddress' | 'userPrincipalName' | 'displayName' | 'recipientTypeDetails'
+  >,
   fullAccess: readonly FullAccessGrant[],
   calendarFolder: string | undefined,
   calendar: readonly FolderPermission[],

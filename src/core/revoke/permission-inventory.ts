@@ -36,8 +36,14 @@ export interface PermissionInventoryOptions {
   limiter: AdaptiveLimiter;
   /** Records older than this are re-scanned on refresh. Default 24 h. */
   maxAgeMs?: number;
-  /** Mailboxes per listMailboxes page. Default 1000 (the Exchange maximum). */
+  /**
+   * Mailboxes per listMailboxes page. Default 200 (Exchange allows 1000): each page is parsed and its
+   * scans queued in one go on the bot's thread, and a 1000-row page held turns back for a few hundred
+   * milliseconds; the listing is a few dozen calls against the thousands of the scan either way.
+   */
   pageSize?: number;
+  /** Scans at once (default 16). */
+  scanners?: number;
   /** Storage layout, fixed when the inventory is first written. Default 64 chunks. */
   chunkCount?: number;
   /** Write finished scans to the store every N mailboxes, so a crash loses little. Default 500. */
@@ -65,6 +71,30 @@ export interface InventoryStatus {
   records: number;
   /** The refresh in progress (here or, as of its last checkpoint, on another instance). */
   progress?: { startedAt: number; listed: number; scanned: number; toScan: number };
+}
+
+const defaultPageSize = 200;
+/**
+ * Scans at once, each a FullAccess read beside one or two calendar reads: enough to keep the adaptive
+ * limiter (at most 16 reads in flight) busy.
+ */
+const defaultScanners = 16;
+
+/** What a scan needs of a listed mailbox, and its record keeps. */
+type ScanItem = Pick<
+  MailboxInfo,
+  'id' | 'primarySmtpAddress' | 'userPrincipalName' | 'displayName' | 'recipientTypeDetails'
+>;
+
+function scanItem(info: MailboxInfo): ScanItem {
+  const item: ScanItem = {
+    id: info.id,
+    primarySmtpAddress: info.primarySmtpAddress,
+    displayName: info.displayName,
+    recipientTypeDetails: info.recipientTypeDetails,
+  };
+  if (info.userPrincipalName !== undefined) item.userPrincipalName = info.userPrincipalName;
+  return item;
 }
 
 export class PermissionInventory {
@@ -171,28 +201,60 @@ export class PermissionInventory {
       durationMs: 0,
     };
     const seen = new Set<string>();
-    const scans: Promise<void>[] = [];
-    let cursor: string | undefined;
-    do {
-      const pageCursor = cursor;
-      const page = await this.options.limiter.run(() =>
-        this.options.mailbox.listMailboxes(pageCursor, this.options.pageSize ?? 1000),
-      );
-      for (const info of page.items) {
-        const key = mailboxKey(info);
-        if (seen.has(key)) continue;
-        seen.add(key);
-        report.listed += 1;
-        const existing = this.records.get(key);
-        if (needsScan(existing, info, this.options.clock.now(), maxAgeMs)) {
-          if (this.progress) this.progress.toScan += 1;
-          scans.push(this.scanAndStore(info, existing, report));
+    // Pages are fetched back to back (Exchange's next links expire within minutes); the mailboxes to
+    // scan wait in `toScan` (only what a record keeps) for a fixed pool of scanners, so a 10,000-mailbox
+    // tenant holds 10,000 small entries, not 10,000 pending scans with their listings.
+    const toScan: (ScanItem | undefined)[] = [];
+    let next = 0;
+    let isListed = false;
+    const idle: (() => void)[] = [];
+    const wakeScanners = (): void => {
+      for (const resume of idle.splice(0)) resume();
+    };
+    const scanner = async (): Promise<void> => {
+      for (;;) {
+        if (next < toScan.length) {
+          const item = toScan[next] as ScanItem;
+          toScan[next++] = undefined;
+          await this.scanAndStore(item, this.records.get(mailboxKey(item)), report);
+          continue;
         }
+        if (isListed) return;
+        await new Promise<void>((resolve) => idle.push(resolve));
       }
-      if (this.progress) this.progress.listed = report.listed;
-      cursor = page.next;
-    } while (cursor !== undefined && this.signal?.aborted !== true);
-    await Promise.all(scans);
+    };
+    const scanners = Array.from({ length: this.options.scanners ?? defaultScanners }, scanner);
+    try {
+      let cursor: string | undefined;
+      do {
+        const pageCursor = cursor;
+        const page = await this.options.limiter.run(() =>
+          this.options.mailbox.listMailboxes(pageCursor, this.options.pageSize ?? defaultPageSize),
+        );
+        for (const info of page.items) {
+          const key = mailboxKey(info);
+          if (seen.has(key)) continue;
+          seen.add(key);
+          report.listed += 1;
+          const existing = this.records.get(key);
+          if (needsScan(existing, info, this.options.clock.now(), maxAgeMs)) {
+            if (this.progress) this.progress.toScan += 1;
+            toScan.push(scanItem(info));
+          }
+        }
+        if (this.progress) this.progress.listed = report.listed;
+        cursor = page.next;
+        wakeScanners();
+      } while (cursor !== undefined && this.signal?.aborted !== true);
+    } catch (error) {
+      // The listing failed: what is queued is left for the next refresh; the scanners finish theirs.
+      next = toScan.length;
+      throw error;
+    } finally {
+      isListed = true;
+      wakeScanners();
+      await Promise.all(scanners);
+    }
     if (this.signal?.aborted) {
       // Keep what was scanned; the listing is incomplete, so nothing is dropped and the age stays.
       await this.flush();
@@ -259,7 +321,7 @@ export class PermissionInventory {
   }
 
   private async scanAndStore(
-    info: MailboxInfo,
+    info: ScanItem,
     existing: InventoryRecord | undefined,
     report: RefreshReport,
   ): Promise<void> {
@@ -294,7 +356,7 @@ export class PermissionInventory {
     });
   }
 
-  private async scan(info: MailboxInfo, cachedFolder: string | undefined): Promise<InventoryRecord> {
+  private async scan(info: ScanItem, cachedFolder: string | undefined): Promise<InventoryRecord> {
     const address = info.primarySmtpAddress;
     const [fullAccess, calendar] = await Promise.all([
       this.read(() => this.options.mailbox.listFullAccess(address)),

@@ -32,6 +32,10 @@ const titles: Record<RevokeCategory, string> = {
   calendar_delegates: 'Remove calendar delegations',
 };
 
+/** Rights no inventory holds: each one live query by the user (Get-RecipientPermission, a filter). */
+const liveOnly: ReadonlySet<RevokeCategory> = new Set(['send_as', 'send_on_behalf']);
+const foundAtRun = 'Those the user holds on other mailboxes when the run starts';
+
 export interface RevokeStepGroupOptions<TInput> {
   /**
    * The flow's input as a revoke request. Default `revokeInputOf`: a stored `RevokeInput`, or an
@@ -145,6 +149,11 @@ function revokeStep<TInput>(
     async plan(ctx) {
       const input = select(ctx.input);
       if (!categoriesFor(input).includes(category)) return [];
+      // The inventory holds neither: a quick preview names them, the run finds them (the approval is
+      // for the kind of right; which mailboxes is found when the run starts).
+      if (ctx.isQuickPreview && liveOnly.has(category)) {
+        return [{ key: 'found-at-run', description: foundAtRun, data: {}, isPreviewOnly: true }];
+      }
       // A preview answers from the stored inventory; a run's plan refreshes it first (waiting for the
       // first inventory when there is none yet), so the run reads every candidate live.
       const discoveryOptions = ctx.isPreview

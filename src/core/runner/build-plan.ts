@@ -5,7 +5,7 @@
  */
 import { describeError } from '../errors.js';
 import { systemClock, type Clock } from '../ports/clock.js';
-import type { Change, Plan, PlannedStep, Step, StepContext } from '../step.js';
+import type { Change, Plan, PlannedStep, Step, StepContext, SystemId } from '../step.js';
 import { resolveRetryPolicy, type RandomSource, type RetryPolicy } from './retry-policy.js';
 import { attemptCall, retrying } from './retrying.js';
 import { planReads } from './plan-reads.js';
@@ -20,6 +20,12 @@ export interface BuildPlanOptions {
   limiter?: SystemLimiter;
   /** `interactive` when someone waits for this plan in chat: its reads go before background work. */
   priority?: LimiterPriority;
+  /**
+   * Per system, a read most of its steps share (the leaver's mailbox), already asked through the
+   * plan's shared-reads view: the system's steps wait for it before they take a slot, so they don't
+   * hold slots while one of them asks it. A failure is left to the steps (they ask again, and report).
+   */
+  warmUp?: Partial<Record<SystemId, Promise<unknown>>>;
 }
 
 /**
@@ -49,6 +55,7 @@ export async function buildPlan<TInput>(
     const base = { stepId: step.id, system: step.system, title: step.title, dependsOn: dependsOn(step) };
     // A run's plan leaves it to the step's start (see `Step.isPlannedAtStart`).
     if (step.isPlannedAtStart && !ctx.isPreview) return { ...base, changes: [], isPlannedAtStart: true };
+    await options.warmUp?.[step.system]?.catch(() => undefined);
     const result = await retrying(
       () => attemptCall(() => limiter.run(step.system, () => step.plan(ctx), options.priority)),
       {
@@ -112,6 +119,7 @@ function toStoredChange(change: Change): Change {
   const stored: Change = { key: change.key, description: change.description, data: change.data };
   if (change.before !== undefined) stored.before = change.before;
   if (change.after !== undefined) stored.after = change.after;
+  if (change.isPreviewOnly) stored.isPreviewOnly = true;
   return stored;
 }
 

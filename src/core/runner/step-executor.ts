@@ -58,6 +58,14 @@ async function executeChanges(
       message: planned.planError,
     });
   }
+  if (planned.changes.some((c) => c.isPreviewOnly)) {
+    // A card's line planned without reading the target: applying it would act on unread state.
+    return failStep(session, planned, {
+      code: 'plan-failed',
+      name: 'PlanningError',
+      message: 'The stored plan of this step comes from a quick preview; plan the run again',
+    });
+  }
   if (planned.changes.length === 0) {
     await session.journal({
       stepId: planned.stepId,

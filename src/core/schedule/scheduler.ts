@@ -31,6 +31,11 @@ export interface ScheduledJob {
    * A job new to the store is otherwise first due at its next cron time.
    */
   isDueAtStart?: () => Promise<boolean>;
+  /**
+   * When `isDueAtStart` says so, the job is due this long after the start rather than at once: the
+   * first turns after a restart are answered before a long job takes its share of the process.
+   */
+  startDelayMs?: number;
   /** After a failure, the job is due again after this long, unless its next cron time is sooner. Default 5 min. */
   retryAfterMs?: number;
   /** How long a claim lasts without renewal. Default 5 min. */
@@ -130,13 +135,13 @@ export class JobScheduler {
         item.status === 'pending' &&
         payload.schedule === job.schedule &&
         payload.description === job.description &&
-        (!isDueNow || item.nextAttemptAt <= now);
+        (!isDueNow || item.nextAttemptAt <= now + (job.startDelayMs ?? 0));
       if (isCurrent) continue;
       await queue.enqueue({
         kind: jobQueueKind,
         key: job.name,
         payload: { ...payload, schedule: job.schedule, description: job.description },
-        notBeforeMs: isDueNow ? now : cron.nextAfter(now),
+        notBeforeMs: isDueNow ? now + (job.startDelayMs ?? 0) : cron.nextAfter(now),
       });
     }
   }

@@ -22,8 +22,20 @@ export function preloadCardTemplating(): void {
   loadTemplating();
 }
 
+/**
+ * Each template parsed once: a `Template` parses every `${…}` of its JSON when it is made (adaptive-
+ * expressions' parser, the larger part of a render), and `expand` only evaluates them. Templates are
+ * the modules' constant JSON, so they are the keys; `expand` is synchronous, so sharing is safe.
+ */
+const parsed = new WeakMap<object, InstanceType<Templating['Template']>>();
+
 export function renderCard(template: object, data: object): AdaptiveCardJson {
-  const expanded: unknown = new (loadTemplating().Template)(template).expand({ $root: data });
+  let prepared = parsed.get(template);
+  if (!prepared) {
+    prepared = new (loadTemplating().Template)(template);
+    parsed.set(template, prepared);
+  }
+  const expanded: unknown = prepared.expand({ $root: data });
   if (!isCard(expanded)) throw new Error('Card template did not expand to an AdaptiveCard');
   return expanded;
 }

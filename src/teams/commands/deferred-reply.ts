@@ -30,7 +30,7 @@ export async function answerInBackground(
   const reference = TurnContext.getConversationReference(ctx.activity);
   const sent = await ctx.sendActivity({ attachments: [cardAttachment(placeholder)] });
   const activityId = sent?.id;
-  deps.background.add(async () => {
+  deps.background.answer(async () => {
     let answer: DeferredAnswer;
     try {
       answer = await work(reference);

@@ -6,7 +6,8 @@ describe('the permission inventory as a scheduled job (TestAdapter, real connect
   let bot: BotHarness;
 
   beforeAll(async () => {
-    bot = await startBotHarness();
+    // Due at once after start-up (the default waits 15 s: test/unit/core/schedule/scheduler.test.ts).
+    bot = await startBotHarness({ INVENTORY_START_DELAY_S: '0' });
   });
   afterAll(async () => {
     await bot.close();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ServerError } from '@azure/msal-node';
 import pino from 'pino';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   InvalidInputError,
   PermissionDeniedError,
@@ -130,5 +130,42 @@ describe('token errors', () => {
     expect(
       toLifecycleAuthError(new ServerError('x', 'cid', '', undefined, undefined, 503), 's'),
     ).toBeInstanceOf(UnavailableError);
+  });
+});
+
+describe('token reuse', () => {
+  it('asks msal once per scope until five minutes before expiry, and again on a forced refresh', async () => {
+    const { ConfidentialClientApplication } = await import('@azure/msal-node');
+    let issued = 0;
+    let lifetimeMs = 3_600_000;
+    const spy = vi
+      .spyOn(ConfidentialClientApplication.prototype, 'acquireTokenByClientCredential')
+      .mockImplementation(() => {
+        issued += 1;
+        return Promise.resolve({
+          accessToken: `token-${issued}`,
+          expiresOn: new Date(Date.now() + lifetimeMs),
+          fromCache: false,
+        } as Awaited<
+          ReturnType<InstanceType<typeof ConfidentialClientApplication>['acquireTokenByClientCredential']>
+        >);
+      });
+    try {
+      const credential = { kind: 'secret' as const, clientSecret: 's' };
+      const auth = new EntraAppAuth({ tenantId: TENANT, clientId: CLIENT, credential, logger: silent });
+      const graph = auth.tokenProvider('https://graph.microsoft.com/.default');
+      expect(await graph.getToken()).toBe('token-1');
+      expect(await graph.getToken()).toBe('token-1');
+      expect(issued).toBe(1);
+      expect(await graph.getToken({ forceRefresh: true })).toBe('token-2');
+      expect(await graph.getToken()).toBe('token-2');
+      expect(issued).toBe(2);
+      // A token within five minutes of its expiry is never reused.
+      lifetimeMs = 4 * 60_000;
+      expect(await auth.tokenProvider('https://outlook.office365.com/.default').getToken()).toBe('token-3');
+      expect(await auth.tokenProvider('https://outlook.office365.com/.default').getToken()).toBe('token-4');
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
