@@ -2,6 +2,7 @@
 // First: V8's heap settings apply before anything large is allocated.
 import './heap-mode.js';
 import './baseline-wasm.js';
+import './eager-baseline-js.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { startBot } from './wiring.js';
