@@ -13,7 +13,7 @@ import type { LimiterPriority } from '../runner/system-limits.js';
 import type { AdaptiveLimiter } from './adaptive-limiter.js';
 import type { MailboxIdentityCache } from './identity-cache.js';
 import type { RevokeInput } from './input.js';
-import type { InventoryRecord } from './inventory-records.js';
+import type { InventoryRecord, MailboxIdentity } from './inventory-records.js';
 import type { InventoryStatus, PermissionInventory, RefreshReport } from './permission-inventory.js';
 import {
   categoriesFor,
@@ -64,10 +64,7 @@ export interface Discovery {
   inventoryStatus?: InventoryStatus;
 }
 
-type MailboxRef = Pick<
-  MailboxInfo,
-  'id' | 'primarySmtpAddress' | 'userPrincipalName' | 'displayName' | 'recipientTypeDetails'
-> & { calendarFolder?: string };
+type MailboxRef = MailboxIdentity & { calendarFolder?: string };
 
 function refFromRecord(record: InventoryRecord): MailboxRef {
   const ref: MailboxRef = {

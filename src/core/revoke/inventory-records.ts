@@ -44,12 +44,27 @@ export function mailboxKey(info: Pick<MailboxInfo, 'primarySmtpAddress'>): strin
   return info.primarySmtpAddress.toLowerCase();
 }
 
+/** Who a mailbox is, as a record keeps it: what a scan starts from and discovery reports. */
+export type MailboxIdentity = Pick<
+  MailboxInfo,
+  'id' | 'primarySmtpAddress' | 'userPrincipalName' | 'displayName' | 'recipientTypeDetails'
+>;
+
+/** Only the identity of a listed mailbox (a listing row also carries settings and delegates). */
+export function identityOf(info: MailboxInfo): MailboxIdentity {
+  const identity: MailboxIdentity = {
+    id: info.id,
+    primarySmtpAddress: info.primarySmtpAddress,
+    displayName: info.displayName,
+    recipientTypeDetails: info.recipientTypeDetails,
+  };
+  if (info.userPrincipalName !== undefined) identity.userPrincipalName = info.userPrincipalName;
+  return identity;
+}
+
 /** The record a live scan produces: only explicit FullAccess ACEs and real calendar grants are kept. */
 export function recordFromScan(
-  info: Pick<
-    MailboxInfo,
-    'id' | 'primarySmtpAddress' | 'userPrincipalName' | 'displayName' | 'recipientTypeDetails'
-  >,
+  info: MailboxIdentity,
   fullAccess: readonly FullAccessGrant[],
   calendarFolder: string | undefined,
   calendar: readonly FolderPermission[],

@@ -10,7 +10,7 @@
  */
 import { NotFoundError, describeError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
-import type { FolderPermission, Mailbox, MailboxInfo } from '../ports/mailbox.js';
+import type { FolderPermission, Mailbox } from '../ports/mailbox.js';
 import type { KeyValueStore } from '../ports/store.js';
 import type { AdaptiveLimiter } from './adaptive-limiter.js';
 import type { RevokeUser } from './permissions.js';
@@ -18,6 +18,7 @@ import {
   applyLocalChange,
   candidateRecords,
   chunkOf,
+  identityOf,
   inventoryChunkSchema,
   inventoryMetaSchema,
   mailboxKey,
@@ -27,6 +28,7 @@ import {
   type InventoryMeta,
   type InventoryRecord,
   type LocalChange,
+  type MailboxIdentity,
 } from './inventory-records.js';
 
 export interface PermissionInventoryOptions {
@@ -79,23 +81,6 @@ const defaultPageSize = 200;
  * limiter (at most 16 reads in flight) busy.
  */
 const defaultScanners = 16;
-
-/** What a scan needs of a listed mailbox, and its record keeps. */
-type ScanItem = Pick<
-  MailboxInfo,
-  'id' | 'primarySmtpAddress' | 'userPrincipalName' | 'displayName' | 'recipientTypeDetails'
->;
-
-function scanItem(info: MailboxInfo): ScanItem {
-  const item: ScanItem = {
-    id: info.id,
-    primarySmtpAddress: info.primarySmtpAddress,
-    displayName: info.displayName,
-    recipientTypeDetails: info.recipientTypeDetails,
-  };
-  if (info.userPrincipalName !== undefined) item.userPrincipalName = info.userPrincipalName;
-  return item;
-}
 
 export class PermissionInventory {
   private readonly records = new Map<string, InventoryRecord>();
@@ -204,7 +189,7 @@ export class PermissionInventory {
     // Pages are fetched back to back (Exchange's next links expire within minutes); the mailboxes to
     // scan wait in `toScan` (only what a record keeps) for a fixed pool of scanners, so a 10,000-mailbox
     // tenant holds 10,000 small entries, not 10,000 pending scans with their listings.
-    const toScan: (ScanItem | undefined)[] = [];
+    const toScan: (MailboxIdentity | undefined)[] = [];
     let next = 0;
     let isListed = false;
     const idle: (() => void)[] = [];
@@ -214,7 +199,7 @@ export class PermissionInventory {
     const scanner = async (): Promise<void> => {
       for (;;) {
         if (next < toScan.length) {
-          const item = toScan[next] as ScanItem;
+          const item = toScan[next] as MailboxIdentity;
           toScan[next++] = undefined;
           await this.scanAndStore(item, this.records.get(mailboxKey(item)), report);
           continue;
@@ -239,7 +224,7 @@ export class PermissionInventory {
           const existing = this.records.get(key);
           if (needsScan(existing, info, this.options.clock.now(), maxAgeMs)) {
             if (this.progress) this.progress.toScan += 1;
-            toScan.push(scanItem(info));
+            toScan.push(identityOf(info));
           }
         }
         if (this.progress) this.progress.listed = report.listed;
@@ -321,7 +306,7 @@ export class PermissionInventory {
   }
 
   private async scanAndStore(
-    info: ScanItem,
+    info: MailboxIdentity,
     existing: InventoryRecord | undefined,
     report: RefreshReport,
   ): Promise<void> {
@@ -356,7 +341,7 @@ export class PermissionInventory {
     });
   }
 
-  private async scan(info: ScanItem, cachedFolder: string | undefined): Promise<InventoryRecord> {
+  private async scan(info: MailboxIdentity, cachedFolder: string | undefined): Promise<InventoryRecord> {
     const address = info.primarySmtpAddress;
     const [fullAccess, calendar] = await Promise.all([
       this.read(() => this.options.mailbox.listFullAccess(address)),

@@ -4,25 +4,16 @@
  * tables, ~30 MB resident) the bot never uses. A child process loads the bot's modules as it starts
  * them and lists the files Node loaded.
  */
-import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-
-const probe = `
-const { createRequire } = await import('node:module');
-await import('./src/teams/teams-ai.ts');
-await import('./src/teams/bot-app.ts');
-await import('./src/app/wiring.ts');
-const require = createRequire(import.meta.url);
-console.log(JSON.stringify(Object.keys(require.cache).filter((f) => f.includes('node_modules/'))));
-`;
+import { dependencyFilesLoadedBy } from '../../support/loaded-modules.js';
 
 describe('bot modules', () => {
   it("load teams-ai's Application without its AI features", () => {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], {
-      encoding: 'utf8',
-      cwd: new URL('../../..', import.meta.url).pathname,
-    });
-    const files = JSON.parse(out.trim().split('\n').at(-1) ?? '[]') as string[];
+    const files = dependencyFilesLoadedBy([
+      './src/teams/teams-ai.ts',
+      './src/teams/bot-app.ts',
+      './src/app/wiring.ts',
+    ]);
     const teamsAi = files.filter((f) => f.includes('node_modules/@microsoft/teams-ai/'));
     // The probe saw teams-ai loaded, and only the parts the bot uses.
     expect(teamsAi.some((f) => f.endsWith('/lib/Application.js'))).toBe(true);

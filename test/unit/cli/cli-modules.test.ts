@@ -5,32 +5,20 @@
  * them from a module the command line loads brings them back. A child process loads the command line's
  * entry points as they run and lists the packages Node loaded.
  */
-import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-
-const probe = `
-const { createRequire } = await import('node:module');
-await import('./src/cli/cli-services.ts');
-await import('./src/cli/offboard-cli.ts');
-await import('./src/cli/commands.ts');
-const require = createRequire(import.meta.url);
-const packages = new Set();
-for (const file of Object.keys(require.cache)) {
-  const at = file.lastIndexOf('node_modules/');
-  if (at < 0) continue;
-  const [scope, name] = file.slice(at + 'node_modules/'.length).split('/');
-  packages.add(scope.startsWith('@') ? scope + '/' + name : scope);
-}
-console.log(JSON.stringify([...packages].sort()));
-`;
+import { dependencyFilesLoadedBy, packageOf } from '../../support/loaded-modules.js';
 
 describe('command line modules', () => {
   it('load neither the bot libraries nor an unused database driver', () => {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], {
-      encoding: 'utf8',
-      cwd: new URL('../../..', import.meta.url).pathname,
-    });
-    const packages = JSON.parse(out.trim().split('\n').at(-1) ?? '[]') as string[];
+    const packages = [
+      ...new Set(
+        dependencyFilesLoadedBy([
+          './src/cli/cli-services.ts',
+          './src/cli/offboard-cli.ts',
+          './src/cli/commands.ts',
+        ]).map(packageOf),
+      ),
+    ];
     // The probe saw the packages the command line does load.
     expect(packages).toEqual(expect.arrayContaining(['pino', '@microsoft/microsoft-graph-client']));
     for (const heavy of [

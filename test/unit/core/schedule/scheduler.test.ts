@@ -110,21 +110,20 @@ describe('JobScheduler', () => {
 
   it('makes a job due at start wait its start delay, then runs it', async () => {
     const runs: number[] = [];
-    const jobs = scheduler('bot-1');
-    jobs.register({
-      ...job({ runs, schedule: '30 9 * * *', isDueAtStart: () => Promise.resolve(true) }),
-      startDelayMs: 15_000,
-    });
-    await jobs.init();
+    const startedScheduler = async (): Promise<JobScheduler> => {
+      const jobs = scheduler('bot-1');
+      jobs.register({
+        ...job({ runs, schedule: '30 9 * * *', isDueAtStart: () => Promise.resolve(true) }),
+        startDelayMs: 15_000,
+      });
+      await jobs.init();
+      return jobs;
+    };
+    const jobs = await startedScheduler();
     expect((await jobs.list())[0]?.nextRunAt).toBe(start + 15_000);
     expect(await jobs.runDue()).toEqual([]);
     // A restart within the delay keeps the due time.
-    const again = scheduler('bot-1');
-    again.register({
-      ...job({ runs, schedule: '30 9 * * *', isDueAtStart: () => Promise.resolve(true) }),
-      startDelayMs: 15_000,
-    });
-    await again.init();
+    const again = await startedScheduler();
     expect((await again.list())[0]?.nextRunAt).toBe(start + 15_000);
     await clock.sleep(15_000);
     expect(await again.runDue()).toEqual(['inventory.refresh']);
