@@ -40,25 +40,37 @@ export async function appendLinked(
   entry: Record<string, unknown>,
   insert: (tx: SqlExecutor, link: NewLink) => Promise<void>,
 ): Promise<void> {
-  await client.transaction(async (tx) => {
-    await tx.query(
-      'INSERT INTO hash_chain_heads (chain, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (chain) DO NOTHING',
-      [chain, genesisHash],
-    );
-    const [head] = await tx.query('SELECT seq, hash FROM hash_chain_heads WHERE chain = $1 FOR UPDATE', [
-      chain,
-    ]);
-    if (head === undefined) throw new Error(`The head of chain ${chain} vanished`);
-    const seq = Number(head['seq']) + 1;
-    const prevHash = text(head, 'hash');
-    const hash = linkHash(chain, { table, seq, prevHash, entry });
-    await insert(tx, { seq, prevHash, hash });
-    await tx.query('UPDATE hash_chain_heads SET seq = $2, hash = $3, updated_at = now() WHERE chain = $1', [
-      chain,
-      seq,
-      hash,
-    ]);
-  });
+  await client.transaction((tx) => appendLinkedIn(tx, chain, table, entry, insert));
+}
+
+/**
+ * {@link appendLinked} inside a transaction the caller holds (`tx`), so the entry commits or rolls
+ * back with the caller's other statements.
+ */
+export async function appendLinkedIn(
+  tx: SqlExecutor,
+  chain: string,
+  table: ChainTable,
+  entry: Record<string, unknown>,
+  insert: (tx: SqlExecutor, link: NewLink) => Promise<void>,
+): Promise<void> {
+  await tx.query(
+    'INSERT INTO hash_chain_heads (chain, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (chain) DO NOTHING',
+    [chain, genesisHash],
+  );
+  const [head] = await tx.query('SELECT seq, hash FROM hash_chain_heads WHERE chain = $1 FOR UPDATE', [
+    chain,
+  ]);
+  if (head === undefined) throw new Error(`The head of chain ${chain} vanished`);
+  const seq = Number(head['seq']) + 1;
+  const prevHash = text(head, 'hash');
+  const hash = linkHash(chain, { table, seq, prevHash, entry });
+  await insert(tx, { seq, prevHash, hash });
+  await tx.query('UPDATE hash_chain_heads SET seq = $2, hash = $3, updated_at = now() WHERE chain = $1', [
+    chain,
+    seq,
+    hash,
+  ]);
 }
 
 /** A JSON value as it comes back from a jsonb column (`null` for SQL NULL). */

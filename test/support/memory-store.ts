@@ -33,21 +33,29 @@ const isoNow = (): string => new Date().toISOString();
 
 class MemoryRequestStore implements RequestStore {
   private readonly rows = new Map<string, LifecycleRequest>();
+  /** Where a change's audit event goes, in the same synchronous step as the change. */
+  audit: MemoryAuditLog | undefined;
 
-  async create(request: LifecycleRequest): Promise<void> {
+  async create(request: LifecycleRequest, event?: AuditEvent): Promise<void> {
     if (this.rows.has(request.id)) throw new ConflictError(`Request ${request.id} already exists`);
     this.rows.set(request.id, copy(request));
+    if (event !== undefined) this.audit?.push(event);
   }
 
   async get(id: string): Promise<LifecycleRequest | null> {
     return copy(this.rows.get(id) ?? null);
   }
 
-  async update(request: LifecycleRequest, expectedVersion: number): Promise<LifecycleRequest | null> {
+  async update(
+    request: LifecycleRequest,
+    expectedVersion: number,
+    event?: AuditEvent,
+  ): Promise<LifecycleRequest | null> {
     const stored = this.rows.get(request.id);
     if (!stored || stored.version !== expectedVersion) return null;
     const next = { ...copy(request), version: expectedVersion + 1, updatedAt: isoNow() };
     this.rows.set(request.id, next);
+    if (event !== undefined) this.audit?.push(event);
     return copy(next);
   }
 
@@ -185,6 +193,10 @@ class MemoryAuditLog implements AuditLog {
   constructor(private readonly requests: MemoryRequestStore) {}
 
   async append(event: AuditEvent): Promise<void> {
+    this.push(event);
+  }
+
+  push(event: AuditEvent): void {
     this.events.push({ ...copy(event), id: this.events.length + 1 });
   }
 
@@ -380,12 +392,14 @@ class MemoryWorkQueue implements WorkQueue {
 /** A fresh, empty in-memory store. */
 export function createMemoryStore(): Store {
   const requests = new MemoryRequestStore();
+  const audit = new MemoryAuditLog(requests);
+  requests.audit = audit;
   const keyValues = new MemoryKeyValueStore();
   return {
     requests,
     runs: new MemoryRunStore(),
     journal: new MemoryJournal(),
-    audit: new MemoryAuditLog(requests),
+    audit,
     conversations: keyValues,
     state: new MemoryKeyValueStore(),
     queue: new MemoryWorkQueue(),

@@ -40,13 +40,24 @@ export interface JournalEntry {
 }
 
 export interface RequestStore {
-  create(request: LifecycleRequest): Promise<void>;
+  /**
+   * Store a new request. With `event`, the audit event is appended in the same transaction: both
+   * are stored or neither is.
+   */
+  create(request: LifecycleRequest, event?: AuditEvent): Promise<void>;
   get(id: string): Promise<LifecycleRequest | null>;
   /**
    * Replace the request if its stored version equals `expectedVersion`; the stored version becomes
-   * `expectedVersion + 1`. Returns the stored request, or null when the version did not match.
+   * `expectedVersion + 1`. Returns the stored request, or null when the version did not match. With
+   * `event`, the audit event is appended in the same transaction when the request is replaced, so a
+   * state change is never stored without its audit entry (a crash between two statements would
+   * otherwise lose it), and nothing is appended when the version did not match.
    */
-  update(request: LifecycleRequest, expectedVersion: number): Promise<LifecycleRequest | null>;
+  update(
+    request: LifecycleRequest,
+    expectedVersion: number,
+    event?: AuditEvent,
+  ): Promise<LifecycleRequest | null>;
   /** Requests about a subject (by UPN, case-insensitive), newest first. */
   listBySubject(userPrincipalName: string, limit?: number): Promise<LifecycleRequest[]>;
   listByState(states: readonly RequestState[], limit?: number): Promise<LifecycleRequest[]>;

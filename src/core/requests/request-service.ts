@@ -9,6 +9,7 @@ import type { AuditLog, RequestStore } from '../ports/store.js';
 import {
   canTransition,
   type Approval,
+  type AuditEvent,
   type LifecycleRequest,
   type Principal,
   type RequestKind,
@@ -65,12 +66,14 @@ export class RequestService {
       createdAt: now,
       updatedAt: now,
     };
-    await this.deps.requests.create(request);
-    await this.audit('request.created', request, input.requester, {
-      kind: request.kind,
-      subject: request.subject.userPrincipalName,
-      approvalsRequired: request.approvalsRequired,
-    });
+    await this.deps.requests.create(
+      request,
+      this.event('request.created', request, input.requester, {
+        kind: request.kind,
+        subject: request.subject.userPrincipalName,
+        approvalsRequired: request.approvalsRequired,
+      }),
+    );
     return request;
   }
 
@@ -162,12 +165,14 @@ export class RequestService {
     if (request.state !== 'approved' || request.version !== version) {
       return this.refuse('stale', `Request ${id} was already started.`, request);
     }
-    const stored = await this.deps.requests.update(
-      { ...request, state: 'running', version: request.version + 1, updatedAt: this.nowIso() },
-      request.version,
-    );
+    const next = {
+      ...request,
+      state: 'running' as const,
+      version: request.version + 1,
+      updatedAt: this.nowIso(),
+    };
+    const stored = await this.save(next, request.version, 'request.running', { system: 'runner' }, {});
     if (!stored) return this.refuse('stale', `Request ${id} was already started.`, request);
-    await this.audit('request.running', stored, { system: 'runner' }, {});
     return { isDone: true, request: stored };
   }
 
@@ -183,14 +188,9 @@ export class RequestService {
       if (request.state === state && patch.runId === undefined) return { isDone: true, request };
       if (!canTransition(request.state, state))
         return this.refuse('wrong-state', stateMessage(request), request);
-      const stored = await this.deps.requests.update(
-        { ...request, ...patch, state, version: request.version + 1, updatedAt: this.nowIso() },
-        request.version,
-      );
-      if (stored) {
-        await this.audit(`request.${state}`, stored, { system: 'runner' }, {});
-        return { isDone: true, request: stored };
-      }
+      const next = { ...request, ...patch, state, version: request.version + 1, updatedAt: this.nowIso() };
+      const stored = await this.save(next, request.version, `request.${state}`, { system: 'runner' }, {});
+      if (stored) return { isDone: true, request: stored };
     }
     return this.refuse('stale', `Request ${id} is changing too often; try again.`);
   }
@@ -214,16 +214,15 @@ export class RequestService {
       if (request.state !== 'scheduled') return this.refuse('wrong-state', stateMessage(request));
       const options = { ...request.options, schedule };
       const next = { ...request, options, version: request.version + 1, updatedAt: this.nowIso() };
-      const stored = await this.deps.requests.update(next, request.version);
+      const stored = await this.save(next, request.version, 'request.rescheduled', actor, {
+        from: request.options['schedule'] ?? null,
+        to: schedule,
+      });
       if (!stored)
         return this.refuse(
           'stale',
           'Someone else acted on this request at the same moment; refresh and retry.',
         );
-      await this.audit('request.rescheduled', stored, actor, {
-        from: request.options['schedule'] ?? null,
-        to: schedule,
-      });
       return { isDone: true, request: stored };
     });
   }
@@ -247,9 +246,16 @@ export class RequestService {
       version: request.version + 1,
       updatedAt: this.nowIso(),
     };
-    const stored = await this.deps.requests.update(next, request.version);
+    const stored = await this.save(
+      next,
+      request.version,
+      'request.reapproval-needed',
+      { system: 'schedule' },
+      {
+        reasons: [...reasons],
+      },
+    );
     if (!stored) return this.refuse('stale', `Request ${id} changed meanwhile.`, request);
-    await this.audit('request.reapproval-needed', stored, { system: 'schedule' }, { reasons: [...reasons] });
     return { isDone: true, request: stored };
   }
 
@@ -332,19 +338,24 @@ export class RequestService {
       return this.refuse('wrong-state', stateMessage(request), request);
     }
     const next = { ...request, ...patch, state, version: request.version + 1, updatedAt: this.nowIso() };
-    const stored = await this.deps.requests.update(next, request.version);
+    const last = next.approvals.at(-1);
+    const actor = by ?? (last && patch.approvals ? last.approver : next.requester);
+    const stored = await this.save(
+      next,
+      request.version,
+      `request.${state === request.state ? 'approval-recorded' : state}`,
+      actor,
+      {
+        from: request.state,
+        to: state,
+        ...(last?.reason !== undefined && patch.approvals && { reason: last.reason }),
+      },
+    );
     if (!stored)
       return this.refuse(
         'stale',
         'Someone else acted on this request at the same moment; refresh and retry.',
       );
-    const last = stored.approvals.at(-1);
-    const actor = by ?? (last && patch.approvals ? last.approver : stored.requester);
-    await this.audit(`request.${state === request.state ? 'approval-recorded' : state}`, stored, actor, {
-      from: request.state,
-      to: state,
-      ...(last?.reason !== undefined && patch.approvals && { reason: last.reason }),
-    });
     return { isDone: true, request: stored };
   }
 
@@ -352,19 +363,35 @@ export class RequestService {
     return { isDone: false, code, message, ...(request && { request }) };
   }
 
-  private audit(
+  /**
+   * Stores `next` (at `expectedVersion`) with its audit event in one transaction: a state change is
+   * never stored without its entry. Null when someone else changed the request first.
+   */
+  private save(
+    next: LifecycleRequest,
+    expectedVersion: number,
+    type: string,
+    actor: Principal | { system: string },
+    details: Record<string, unknown>,
+  ): Promise<LifecycleRequest | null> {
+    const stored = { ...next, version: expectedVersion + 1 };
+    return this.deps.requests.update(next, expectedVersion, this.event(type, stored, actor, details));
+  }
+
+  /** The audit event of `request` as it is stored (its version included). */
+  private event(
     type: string,
     request: LifecycleRequest,
     actor: Principal | { system: string },
     details: Record<string, unknown>,
-  ): Promise<void> {
-    return this.deps.audit.append({
+  ): AuditEvent {
+    return {
       at: this.nowIso(),
       type,
       requestId: request.id,
       actor,
       details: { ...details, version: request.version },
-    });
+    };
   }
 
   private nowIso(): string {
