@@ -7,6 +7,10 @@
  *
  *   npm run bench:offboard:seed -- [--users 150] [--scale 1] [--graph-ms 100] [--exchange-ms 500]
  *                                  [--sharepoint-ms 300] [--login-ms 60] [--jitter 0.2]
+ *                                  [--option name=value]…
+ *
+ * `--option` is passed to the product (the batch's options, e.g. `blockMailClients=false` to compare
+ * at the scope the script's comparison names); the result then goes to offboard-vs-seed-options.json.
  *
  * Throttle floor of the product: its Exchange destructive writes (answered, not throttled) less the
  * bucket's initial burst, over the allowed rate (120 per 60 s × scale): no schedule of those writes can
@@ -32,8 +36,10 @@ const { values } = parseArgs({
     jitter: { type: 'string', default: '0.2' },
     /** Product only (to profile it): the seed-style script is not run. */
     'product-only': { type: 'boolean', default: false },
+    option: { type: 'string', multiple: true },
   },
 });
+const productOptions = (values.option ?? []).flatMap((pair) => ['--option', pair]);
 const users = Number(values.users);
 const scale = Number(values.scale);
 const profile: LatencyProfile = {
@@ -171,7 +177,7 @@ try {
   process.stderr.write(`product: lifecycle offboard --from leavers.csv --execute (${users} leavers)…\n`);
   const productMark = sandbox.requestLog.all().at(-1)?.seq ?? 0;
   const product = await measured(
-    ['node', 'bin/lifecycle.js', 'offboard', '--from', productCsv, '--execute', '--json'],
+    ['node', 'bin/lifecycle.js', 'offboard', '--from', productCsv, '--execute', '--json', ...productOptions],
     {
       LIFECYCLE_MODE: 'sandbox',
       SANDBOX_URL: sandbox.baseUrl,
@@ -242,7 +248,7 @@ try {
     throttlingScale: scale,
     loadAverage: { before: loadBefore, betweenRuns: loadMiddle, after: loadAfter },
     product: {
-      command: 'lifecycle offboard --from leavers.csv --execute',
+      command: ['lifecycle offboard --from leavers.csv --execute', ...productOptions].join(' '),
       wallMs: product.wallMs,
       peakRssMb: product.peakRssMb,
       exitCode: product.exitCode,
@@ -268,7 +274,7 @@ try {
       `  product: ${seconds(product.wallMs)} s, peak RSS ${product.peakRssMb} MB, ${result.product.completed} completed / ${result.product.notCompleted} not; 429s ${JSON.stringify(productUsage.throttled)}; ${productUsage.exchangeWritesPerLeaver} Exchange writes per leaver; floor ${seconds(productUsage.throttleFloorMs)} s → ${round(result.product.shareOfThrottleFloor * 100, 1)} % of the floor`,
       `  seed-style: ${seconds(seed.wallMs)} s, peak RSS ${seed.peakRssMb} MB, ${String(seedOut['done'])} done, ${String(seedOut['errors'])} call errors ${JSON.stringify(seedOut['errorsByStep'])} ${JSON.stringify(seedOut['firstErrors'])}; 429s ${JSON.stringify(seedUsage.throttled)}; ${seedUsage.exchangeWritesPerLeaver} Exchange writes per leaver`,
       `  product ×${result.speedUpOfProduct} the seed-style script's speed`,
-      `wrote ${writeResult('offboard-vs-seed', result)}`,
+      `wrote ${writeResult(productOptions.length > 0 ? 'offboard-vs-seed-options' : 'offboard-vs-seed', result)}`,
       '',
     ].join('\n'),
   );

@@ -16,15 +16,18 @@ export interface BatchOptions {
   isExecute: boolean;
   isJson: boolean;
   concurrency?: number;
+  /** `--option name=value`, as written (only where `acceptsOptions`). */
+  optionPairs: string[];
 }
 
 /**
- * `--from <file> [--execute] [--json] [--concurrency N]`. `file` names the expected CSV in the usage
- * error; `maxConcurrency` caps `--concurrency`.
+ * `--from <file> [--execute] [--json] [--concurrency N]`, and `--option name=value` (repeatable) where
+ * `acceptsOptions`. `file` names the expected CSV in the usage error; `maxConcurrency` caps
+ * `--concurrency`.
  */
 export function parseBatchOptions(
   args: readonly string[],
-  limits: { file: string; maxConcurrency: number },
+  limits: { file: string; maxConcurrency: number; acceptsOptions?: boolean },
 ): BatchOptions {
   const { values } = parseCliArgs({
     args: [...args],
@@ -33,6 +36,7 @@ export function parseBatchOptions(
       execute: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       concurrency: { type: 'string' },
+      ...(limits.acceptsOptions === true && { option: { type: 'string', multiple: true } }),
     },
     strict: true,
   });
@@ -47,5 +51,11 @@ export function parseBatchOptions(
     isExecute: values.execute,
     isJson: values.json,
     ...(concurrency && { concurrency }),
+    optionPairs: optionPairsOf(values),
   };
+}
+
+function optionPairsOf(values: Record<string, unknown>): string[] {
+  const pairs = values['option'];
+  return Array.isArray(pairs) ? pairs.map(String) : [];
 }

@@ -10,8 +10,15 @@ import { readFile } from 'node:fs/promises';
 import { parseLeaversCsv } from '../core/offboard/leavers-csv.js';
 import type { BulkReport, BulkResult } from '../core/runs/bulk-run-service.js';
 import { totalsOf, type BulkItem, type BulkPreview } from '../core/offboard/bulk-offboard.js';
+import {
+  batchOptionNames,
+  batchOptionsText,
+  parseBatchOptionPairs,
+  type BatchOptions,
+} from '../core/offboard/batch-options.js';
+import { InvalidInputError } from '../core/errors.js';
 import { parseBatchOptions } from './cli-args.js';
-import type { CliCommand, CliIo } from './cli-command.js';
+import { CliUsageError, type CliCommand, type CliIo } from './cli-command.js';
 import { withCliServices } from './cli-services.js';
 import { bulkProgressText, plannedWrites, progressBar } from './offboard-progress.js';
 
@@ -25,9 +32,20 @@ function withoutProtected(preview: BulkPreview): BulkPreview {
   return { ...preview, items, totals: totalsOf(items) };
 }
 
-export function planText(preview: BulkPreview, isDryRun: boolean): string[] {
+/** The options every leaver gets: the checklist's defaults unless the batch chose otherwise. */
+export function optionsText(options: BatchOptions): string {
+  const chosen = batchOptionsText(options);
+  return chosen.length === 0
+    ? "Options: the leaver checklist's defaults"
+    : `Options: ${chosen.join(', ')}; the others the checklist's defaults`;
+}
+
+export function planText(preview: BulkPreview, isDryRun: boolean, options: BatchOptions = {}): string[] {
   const t = preview.totals;
-  const lines: string[] = [isDryRun ? 'Dry run (nothing changed; add --execute to apply)' : 'Plan'];
+  const lines: string[] = [
+    isDryRun ? 'Dry run (nothing changed; add --execute to apply)' : 'Plan',
+    optionsText(options),
+  ];
   for (const item of preview.items) {
     if (item.status === 'ready') {
       const plan = preview.plans.get(item.userPrincipalName.toLowerCase());
@@ -83,7 +101,8 @@ export function remainingWrites(p: {
 }
 
 async function run(args: readonly string[], io: CliIo): Promise<number> {
-  const options = parseBatchOptions(args, { file: 'leavers.csv', maxConcurrency: 256 });
+  const options = parseBatchOptions(args, { file: 'leavers.csv', maxConcurrency: 256, acceptsOptions: true });
+  const batchOptions = batchOptionsOf(options.optionPairs);
   const entries = parseLeaversCsv(await readFile(options.from, 'utf8'));
   return withCliServices('warn', async ({ services, operator: actor }) => {
     // A dry run plans every leaver to show the plan. With --execute nobody reviews a preview: leavers
@@ -93,6 +112,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     const prepared = await services.bulk.offboard.prepare(actor, entries, {
       isRequesterChecked: false,
       isPlanned: !options.isExecute,
+      batchOptions,
       onItem: (_item, done, total) => {
         checking.update(done, total);
       },
@@ -114,15 +134,26 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
       if (options.isJson)
         io.out(
           JSON.stringify(
-            { dryRun: !options.isExecute, items: preview.items, totals: preview.totals },
+            {
+              dryRun: !options.isExecute,
+              options: batchOptions,
+              items: preview.items,
+              totals: preview.totals,
+            },
             null,
             2,
           ),
         );
-      else for (const line of planText(preview, !options.isExecute)) io.out(line);
+      else for (const line of planText(preview, !options.isExecute, batchOptions)) io.out(line);
       return hasProblems ? 2 : 0;
     }
-    const parent = await services.bulk.offboard.createRequest(actor, preview, `CLI ${options.from}`, 0);
+    const parent = await services.bulk.offboard.createRequest(
+      actor,
+      preview,
+      `CLI ${options.from}`,
+      0,
+      batchOptions,
+    );
     const confirmed = await services.deps.requestService.confirm(actor, parent.id, parent.version);
     if (!confirmed.isDone) throw new Error(confirmed.message);
     // Exchange destructive cmdlets are the binding budget of a bulk offboarding: the ETA is the time
@@ -167,8 +198,13 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
         clearInterval(ticker);
       });
     bar.finish();
-    if (options.isJson) io.out(JSON.stringify({ dryRun: false, totals: preview.totals, report }, null, 2));
-    else for (const line of [...checkedText(preview), ...reportText(report)]) io.out(line);
+    if (options.isJson)
+      io.out(
+        JSON.stringify({ dryRun: false, options: batchOptions, totals: preview.totals, report }, null, 2),
+      );
+    else
+      for (const line of [optionsText(batchOptions), ...checkedText(preview), ...reportText(report)])
+        io.out(line);
     return report.status === 'completed' && !hasProblems ? 0 : 2;
   });
 }
@@ -188,8 +224,19 @@ export function checkedText(preview: BulkPreview): string[] {
   return lines;
 }
 
+/** `--option name=value` pairs as batch options; a bad pair is a usage error, before anything is read. */
+function batchOptionsOf(pairs: readonly string[]): BatchOptions {
+  try {
+    return parseBatchOptionPairs(pairs);
+  } catch (error) {
+    if (error instanceof InvalidInputError) throw new CliUsageError(error.message);
+    throw error;
+  }
+}
+
 export const offboardCli: CliCommand = {
   summary: 'Offboard leavers from a CSV (upn[,delegate]): dry run unless --execute',
-  usage: 'lifecycle offboard --from leavers.csv [--execute] [--concurrency N] [--json]',
+  usage: `lifecycle offboard --from leavers.csv [--execute] [--concurrency N] [--json] [--option name=value]…
+      options for every leaver (default: the leaver checklist's): ${batchOptionNames.join(', ')}`,
   run,
 };

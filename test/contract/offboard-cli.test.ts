@@ -94,6 +94,54 @@ describe('lifecycle offboard --from (CLI against the sandbox)', () => {
     expect(err).toMatch(/Offboarding \[#+\] 2\/2/);
   }, 240_000);
 
+  it('--option: a bad, unknown or per-person option is refused before anything is read or changed', async () => {
+    const mark = sandbox.requestLog.all().at(-1)?.seq ?? 0;
+    await expect(cli(['--from', csv, '--option', 'blockMailClients=nope'])).rejects.toThrow(
+      /--option blockMailClients=nope: .*expected boolean/,
+    );
+    await expect(cli(['--from', csv, '--option', 'blockMailClient=false'])).rejects.toThrow(
+      /--option blockMailClient: no such option; the options are .*blockMailClients/,
+    );
+    await expect(cli(['--from', csv, '--option', 'wipeCorporateDevices=true'])).rejects.toThrow(
+      /chosen per leaver in Teams/,
+    );
+    await expect(cli(['--from', csv, '--option', 'blockMailClients'])).rejects.toThrow(/name=value/);
+    expect(sandbox.requestLog.all().filter((e) => e.seq > mark)).toEqual([]);
+  });
+
+  it("--option for the whole batch: the dry run plans with it, and each leaver's run applies it", async () => {
+    const third = (sandbox.generated?.userIds ?? [])
+      .slice(2, 3)
+      .map((id) => sandbox.state.directory.getUser(id)?.userPrincipalName ?? id);
+    const one = join(dir, 'one-leaver.csv');
+    writeFileSync(
+      one,
+      ['upn,delegate', ...third.map((u) => `${u},megan.bowen@contoso.com`)].join('\n') + '\n',
+    );
+    const chosen = ['--option', 'blockMailClients=false', '--option', 'shareOneDrive=false'];
+
+    const dry = await cli(['--from', one, ...chosen]);
+    expect(dry.code, dry.err).toBe(0);
+    expect(dry.out).toContain(
+      "Options: blockMailClients=false, shareOneDrive=false; the others the checklist's defaults",
+    );
+    expect(dry.out).not.toMatch(/exo\.block-mail-clients|exo\.remove-mobile-devices|spo\.grant-delegate/);
+    expect(dry.out).toContain('exo.convert-to-shared');
+
+    const mark = sandbox.requestLog.all().at(-1)?.seq ?? 0;
+    const run = await cli(['--from', one, '--execute', '--json', ...chosen]);
+    expect(run.code, run.err).toBe(0);
+    const { report, options } = JSON.parse(run.out) as { report: BulkReport; options: unknown };
+    expect(options).toEqual({ blockMailClients: false, shareOneDrive: false });
+    expect(report.results.map((r) => r.status)).toEqual(['completed']);
+    const writes = writesAfter(mark).map((e) => e.operation);
+    expect(writes).toContain('exo.set-mailbox');
+    expect(writes).not.toContain('exo.set-cas-mailbox');
+    expect(exchange('Get-CASMailbox', mark)).toEqual([]);
+    expect(writes.filter((op) => op?.startsWith('spo.'))).toEqual([]);
+    expect(sandbox.state.directory.getUser(third[0] ?? '')?.accountEnabled).toBe(false);
+  }, 240_000);
+
   it('--execute again on the same list: the leavers are done, nothing is changed and nobody is told twice', async () => {
     const mark = sandbox.requestLog.all().at(-1)?.seq ?? 0;
     const { code, out } = await cli(['--from', csv, '--execute', '--json']);

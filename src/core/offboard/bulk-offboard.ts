@@ -21,7 +21,8 @@ import { checkEntries, type BulkEntry } from './bulk-input.js';
 import { previewRequest } from '../flows/preview-request.js';
 import { personOf, subjectOf } from '../flows/subject.js';
 import { chooseDelegate } from './delegate-choice.js';
-import { offboardOptionsSchema, type PersonRef } from './offboard-input.js';
+import { withBatchOptions, type BatchOptions } from './batch-options.js';
+import type { PersonRef } from './offboard-input.js';
 import type { OffboardFlow, StoredOffboardOptions } from './offboard-flow.js';
 
 /** Steps planned on every run; they don't make a leaver "not done". */
@@ -89,7 +90,13 @@ export type BulkPrepareResult =
 
 /** What the parent request stores as its options. */
 export interface StoredBulkOptions {
-  bulk: { source: string; items: BulkItem[]; totals: BulkTotals };
+  bulk: {
+    source: string;
+    items: BulkItem[];
+    totals: BulkTotals;
+    /** Options chosen for every leaver of the batch (absent: the checklist's defaults). */
+    options?: BatchOptions;
+  };
 }
 
 export interface BulkOffboardDeps {
@@ -114,6 +121,8 @@ export interface PrepareOptions {
    * Ready items then count no changes.
    */
   isPlanned?: boolean;
+  /** Options chosen for every leaver of the batch; the plans are made with them. */
+  batchOptions?: BatchOptions;
 }
 
 export function isBulkRequest(request: LifecycleRequest): boolean {
@@ -126,9 +135,12 @@ export function bulkOf(request: LifecycleRequest): StoredBulkOptions['bulk'] {
   return (request.options as unknown as StoredBulkOptions).bulk;
 }
 
-/** The options of a ready leaver's child request (defaults of the checklist, the chosen delegate). */
-export function childOptions(item: BulkItem): StoredOffboardOptions {
-  return { ...offboardOptionsSchema.parse({}), delegate: item.delegate ?? null };
+/**
+ * The options of a ready leaver's child request: the checklist's defaults, the batch's choices, the
+ * leaver's delegate.
+ */
+export function childOptions(item: BulkItem, batch?: BatchOptions): StoredOffboardOptions {
+  return { ...withBatchOptions(batch), delegate: item.delegate ?? null };
 }
 
 export function totalsOf(items: readonly BulkItem[]): BulkTotals {
@@ -187,7 +199,12 @@ export class BulkOffboard {
     const plans = new Map<string, Plan>();
     let done = 0;
     const planned = await mapPool(entries, this.deps.planConcurrency ?? 16, async (entry) => {
-      const { item, plan } = await this.prepareOne(actor, entry, options.isPlanned ?? true);
+      const { item, plan } = await this.prepareOne(
+        actor,
+        entry,
+        options.isPlanned ?? true,
+        options.batchOptions,
+      );
       if (plan) plans.set(item.userPrincipalName.toLowerCase(), plan);
       options.onItem?.(item, ++done, entries.length);
       return item;
@@ -225,11 +242,19 @@ export class BulkOffboard {
     source: string,
     /** The command line passes 0: its operator holds the app's own rights (audited as such). */
     approvalsRequired = preview.approvalsRequired,
+    /** Options chosen for every leaver (the preview was planned with them). */
+    batchOptions?: BatchOptions,
   ): Promise<LifecycleRequest> {
     if (preview.totals.ready === 0) throw new InvalidInputError('Nobody in the list can be offboarded.');
+    if (batchOptions !== undefined) withBatchOptions(batchOptions);
     const batchId = `batch:${randomUUID()}`;
     const options: StoredBulkOptions = {
-      bulk: { source: source.slice(0, 200), items: preview.items, totals: preview.totals },
+      bulk: {
+        source: source.slice(0, 200),
+        items: preview.items,
+        totals: preview.totals,
+        ...(batchOptions !== undefined && Object.keys(batchOptions).length > 0 && { options: batchOptions }),
+      },
     };
     return this.deps.requestService.create({
       kind: 'offboard',
@@ -272,6 +297,7 @@ export class BulkOffboard {
     actor: Principal,
     entry: BulkEntry,
     isPlanned: boolean,
+    batchOptions: BatchOptions | undefined,
   ): Promise<{ item: BulkItem; plan?: Plan }> {
     const base = {
       line: entry.line,
@@ -303,12 +329,10 @@ export class BulkOffboard {
       };
       return { item };
     }
-    const options: StoredOffboardOptions = childOptions({
-      ...withSubject,
-      status: 'ready',
-      delegate: delegate.delegate,
-      isProtected,
-    });
+    const options: StoredOffboardOptions = childOptions(
+      { ...withSubject, status: 'ready', delegate: delegate.delegate, isProtected },
+      batchOptions,
+    );
     const plan = await this.deps.offboard.plan(
       previewRequest(
         {

@@ -244,7 +244,7 @@ export class BulkRunService {
       const created = await requestService.create({
         kind: 'offboard',
         subject: item.subject,
-        options: { ...childOptions(item) },
+        options: { ...childOptions(item, bulkOf(parent).options) },
         requester: parent.requester,
         approvalsRequired: 0,
       });
