@@ -197,14 +197,29 @@ export class BulkOffboard {
       stepCount: 0,
     }));
     const plans = new Map<string, Plan>();
+    // A list names few delegates for many leavers: each is looked up once for the whole list.
+    const delegates = new Map<string, Promise<IdentityUser | null>>();
+    const lookUpDelegate = (upn: string): Promise<IdentityUser | null> => {
+      const key = upn.toLowerCase();
+      let found = delegates.get(key);
+      if (found === undefined) {
+        const lookup = this.deps.ports.users.getUser(upn);
+        delegates.set(key, lookup);
+        // A failed lookup is not kept: the next leaver naming that delegate asks again.
+        lookup.catch(() => {
+          if (delegates.get(key) === lookup) delegates.delete(key);
+        });
+        found = lookup;
+      }
+      return found;
+    };
     let done = 0;
     const planned = await mapPool(entries, this.deps.planConcurrency ?? 16, async (entry) => {
-      const { item, plan } = await this.prepareOne(
-        actor,
-        entry,
-        options.isPlanned ?? true,
-        options.batchOptions,
-      );
+      const { item, plan } = await this.prepareOne(actor, entry, {
+        isPlanned: options.isPlanned ?? true,
+        batchOptions: options.batchOptions,
+        lookUpDelegate,
+      });
       if (plan) plans.set(item.userPrincipalName.toLowerCase(), plan);
       options.onItem?.(item, ++done, entries.length);
       return item;
@@ -246,6 +261,7 @@ export class BulkOffboard {
     batchOptions?: BatchOptions,
   ): Promise<LifecycleRequest> {
     if (preview.totals.ready === 0) throw new InvalidInputError('Nobody in the list can be offboarded.');
+    // Validated before it is stored: every child would refuse a batch option the schema refuses.
     if (batchOptions !== undefined) withBatchOptions(batchOptions);
     const batchId = `batch:${randomUUID()}`;
     const options: StoredBulkOptions = {
@@ -296,8 +312,15 @@ export class BulkOffboard {
   private async prepareOne(
     actor: Principal,
     entry: BulkEntry,
-    isPlanned: boolean,
-    batchOptions: BatchOptions | undefined,
+    {
+      isPlanned,
+      batchOptions,
+      lookUpDelegate,
+    }: {
+      isPlanned: boolean;
+      batchOptions: BatchOptions | undefined;
+      lookUpDelegate: (upn: string) => Promise<IdentityUser | null>;
+    },
   ): Promise<{ item: BulkItem; plan?: Plan }> {
     const base = {
       line: entry.line,
@@ -315,7 +338,7 @@ export class BulkOffboard {
     if (!check.decision.isAllowed) {
       return { item: { ...withSubject, isProtected, status: 'refused', message: check.decision.reason } };
     }
-    const delegate = await this.delegateFor(user, entry.delegate);
+    const delegate = await this.delegateFor(user, entry.delegate, lookUpDelegate);
     if (typeof delegate === 'string') {
       return { item: { ...withSubject, isProtected, status: 'refused', message: delegate } };
     }
@@ -365,9 +388,10 @@ export class BulkOffboard {
   private async delegateFor(
     user: IdentityUser,
     upn: string | undefined,
+    lookUp: (upn: string) => Promise<IdentityUser | null>,
   ): Promise<{ delegate: PersonRef | null; note: string } | string> {
     if (upn === undefined) return chooseDelegate(user.id, this.deps.ports.users, this.deps.requests);
-    const delegate = await this.deps.ports.users.getUser(upn);
+    const delegate = await lookUp(upn);
     if (!delegate) return `the delegate ${upn} was not found`;
     if (delegate.id === user.id) return 'the leaver cannot be their own delegate';
     if (!delegate.accountEnabled) return `the delegate ${delegate.displayName} is disabled`;

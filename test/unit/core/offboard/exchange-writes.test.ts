@@ -57,8 +57,14 @@ describe('Exchange writes of a bulk offboarding (real connectors against the san
         userPrincipalName: upn,
         delegate: 'megan.bowen@contoso.com',
       }));
+      sandbox.requestLog.clear();
       const prepared = await services.bulk.offboard.prepare(actor, leavers, { isRequesterChecked: false });
       if (prepared.kind !== 'preview') throw new Error(`prepare: ${prepared.kind}`);
+      // The list's one delegate is looked up once, not once per leaver.
+      const delegateLookups = sandbox.requestLog
+        .find({ service: 'graph' })
+        .filter((e) => e.method === 'GET' && /\/users\/megan\.bowen@contoso\.com$/i.test(e.path));
+      expect(delegateLookups).toHaveLength(1);
       const parent = await services.bulk.offboard.createRequest(actor, prepared.preview, 'test', 0);
       const confirmed = await services.deps.requestService.confirm(actor, parent.id, parent.version);
       if (!confirmed.isDone) throw new Error(confirmed.message);
