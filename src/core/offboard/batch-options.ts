@@ -52,7 +52,10 @@ export function parseBatchOptionPairs(pairs: readonly string[]): BatchOptions {
     if ((perPerson as readonly string[]).includes(name)) {
       throw new InvalidInputError(`--option ${name}: chosen per leaver in Teams, not for a whole batch`);
     }
-    const field = (fields as Record<string, z.ZodType | undefined>)[name];
+    // Own keys only: `constructor` or `__proto__` must be unknown names, not the prototype's.
+    const field = Object.hasOwn(fields, name)
+      ? (fields as Record<string, z.ZodType | undefined>)[name]
+      : undefined;
     if (field === undefined) {
       throw new InvalidInputError(
         `--option ${name}: no such option; the options are ${batchOptionNames.join(', ')}`,

@@ -34,6 +34,9 @@ describe('batch options (--option name=value)', () => {
     expect(() => parseBatchOptionPairs(['=true'])).toThrow(/name=value/);
     expect(() => parseBatchOptionPairs(['removeGroups=false', 'removeGroups=true'])).toThrow(/given twice/);
     expect(() => parseBatchOptionPairs(['removeGroup=false'])).toThrow(/no such option/);
+    expect(() => parseBatchOptionPairs(['constructor=1'])).toThrow(/--option constructor: no such option/);
+    expect(() => parseBatchOptionPairs(['__proto__=x'])).toThrow(/--option __proto__: no such option/);
+    expect(() => parseBatchOptionPairs(['toString=x'])).toThrow(/no such option/);
     expect(() => parseBatchOptionPairs(['forwardTo=hr@contoso.com'])).toThrow(/per leaver/);
     expect(() => parseBatchOptionPairs(['wipeCorporateDevices=true'])).toThrow(/per leaver/);
     expect(() => parseBatchOptionPairs(['meetingWindowDays=0'])).toThrow(/meetingWindowDays=0/);
