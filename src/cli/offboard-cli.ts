@@ -12,7 +12,7 @@ import type { BulkReport, BulkResult } from '../core/runs/bulk-run-service.js';
 import { totalsOf, type BulkItem, type BulkPreview } from '../core/offboard/bulk-offboard.js';
 import {
   batchOptionNames,
-  batchOptionsText,
+  batchOptionsSummary,
   parseBatchOptionPairs,
   type BatchOptions,
 } from '../core/offboard/batch-options.js';
@@ -34,10 +34,7 @@ function withoutProtected(preview: BulkPreview): BulkPreview {
 
 /** The options every leaver gets: the checklist's defaults unless the batch chose otherwise. */
 export function optionsText(options: BatchOptions): string {
-  const chosen = batchOptionsText(options);
-  return chosen.length === 0
-    ? "Options: the leaver checklist's defaults"
-    : `Options: ${chosen.join(', ')}; the others the checklist's defaults`;
+  return `Options: ${batchOptionsSummary(options)}`;
 }
 
 export function planText(preview: BulkPreview, isDryRun: boolean, options: BatchOptions = {}): string[] {

@@ -74,9 +74,40 @@ export function parseBatchOptionPairs(pairs: readonly string[]): BatchOptions {
   return chosen;
 }
 
+/**
+ * `--option name=value` or `--option name="text with spaces"` in a chat command (phone keyboards type
+ * “curly” quotes).
+ */
+const optionArgument = /(?:^|\s)--option\s+([^\s=]+=(?:"[^"]*"|“[^”]*”|\S*))/g;
+
+/**
+ * Splits a chat command's argument into its `--option` pairs (quotes around a value removed) and the
+ * rest (the list of leavers, `--from`). A `--option` with nothing usable after it stays in the rest,
+ * where it makes the list invalid rather than being dropped silently.
+ */
+export function splitOptionArguments(argument: string): { rest: string; pairs: string[] } {
+  const pairs: string[] = [];
+  const rest = argument.replace(optionArgument, (_whole, pair: string) => {
+    const at = pair.indexOf('=');
+    const value = pair.slice(at + 1);
+    const isQuoted = /^(?:".*"|“.*”)$/s.test(value);
+    pairs.push(isQuoted ? `${pair.slice(0, at + 1)}${value.slice(1, -1)}` : pair);
+    return ' ';
+  });
+  return { rest: rest.trim(), pairs };
+}
+
 /** `name=value` for each chosen option, sorted, for the plan and the report. */
 export function batchOptionsText(options: BatchOptions): string[] {
   return Object.entries(options)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, value]) => `${name}=${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);
+}
+
+/** One line: the options chosen, or the checklist's defaults when none was. */
+export function batchOptionsSummary(options: BatchOptions): string {
+  const chosen = batchOptionsText(options);
+  return chosen.length === 0
+    ? "the leaver checklist's defaults"
+    : `${chosen.join(', ')}; the others the checklist's defaults`;
 }

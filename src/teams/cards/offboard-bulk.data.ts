@@ -1,5 +1,6 @@
 /** Data of the bulk offboarding card (request, approval, progress and result are one card). */
 import type { LifecycleRequest } from '../../core/model.js';
+import { batchOptionsSummary } from '../../core/offboard/batch-options.js';
 import { bulkOf, type BulkItem } from '../../core/offboard/bulk-offboard.js';
 import { markdownText as md } from './markdown-text.js';
 
@@ -22,6 +23,8 @@ export interface BulkCardData {
   title: string;
   blastRadius: string;
   source: string;
+  /** The options every leaver gets. */
+  optionsText: string;
   requester: string;
   requestId: string;
   version: number;
@@ -67,6 +70,7 @@ export function bulkCardData(
       protectedUsers.length > 0 ? `, ${protectedUsers.length} of them protected` : ''
     }.`,
     source: md(bulk.source),
+    optionsText: md(batchOptionsSummary(bulk.options ?? {})),
     requester: md(request.requester.displayName ?? request.requester.aadObjectId),
     requestId: request.id,
     version: request.version,

@@ -1,8 +1,10 @@
 /**
  * Bulk offboarding from Teams: `offboard a@x, b@x, …` or `offboard --from` with a CSV file in a 1:1
- * chat. The bot previews every leaver, the requester confirms, an approver approves the whole batch
- * once on a blast-radius card (count, protected accounts highlighted; two approvers when one is in
- * it), then the batch runs in the background with one progress card, updated at most every 2 s.
+ * chat, each optionally with `--option name=value` for every leaver (the checklist's defaults
+ * otherwise; the card shows the options chosen). The bot previews every leaver, the requester
+ * confirms, an approver approves the whole batch once on a blast-radius card (count, protected
+ * accounts highlighted; two approvers when one is in it), then the batch runs in the background with
+ * one progress card, updated at most every 2 s.
  */
 import { MessageFactory, TurnContext } from 'botbuilder';
 import { attachmentMessage } from '../message-activity.js';
@@ -11,6 +13,12 @@ import { maxLeaversCsvBytes, parseLeaversCsv } from '../../core/offboard/leavers
 import type { BulkResult } from '../../core/runs/bulk-run-service.js';
 import type { LifecycleRequest } from '../../core/model.js';
 import { isLeaverList, parseLeaverList, type BulkEntry } from '../../core/offboard/bulk-input.js';
+import {
+  parseBatchOptionPairs,
+  splitOptionArguments,
+  type BatchOptions,
+} from '../../core/offboard/batch-options.js';
+import { InvalidInputError } from '../../core/errors.js';
 import { downloadAttachment } from '../actions/file-download.js';
 import { fileAttachmentOf } from '../actions/provision-file.js';
 import type { VersionedActionData } from '../actions/action-data.js';
@@ -30,7 +38,9 @@ const progressIntervalMs = 2000;
 export function isBulkOffboardText(text: string | undefined): boolean {
   const command = parseCommand(text);
   if (command?.name !== 'offboard') return false;
-  return /^--from\b/i.test(command.argument) || isLeaverList(command.argument);
+  // A malformed `--option` still makes it a bulk command, which then says how to write it.
+  const rest = splitOptionArguments(command.argument).rest.replace(/(?:^|\s)--option\b.*$/s, '');
+  return /^--from\b/i.test(rest) || isLeaverList(rest);
 }
 
 function bulkCard(
@@ -75,7 +85,12 @@ export async function bulkOffboardCommand(turn: Turn, argument: string): Promise
   const { ctx, deps, actor } = turn;
   const bulk = deps.bulk;
   if (!bulk) return;
-  const found = await entriesOf(turn, argument);
+  const options = batchOptionsOf(argument);
+  if (typeof options === 'string') {
+    await ctx.sendActivity(options);
+    return;
+  }
+  const found = await entriesOf(turn, options.rest);
   if (typeof found === 'string') {
     await ctx.sendActivity(found);
     return;
@@ -89,7 +104,7 @@ export async function bulkOffboardCommand(turn: Turn, argument: string): Promise
     ),
     'offboard.bulk',
     async () => {
-      const result = await bulk.offboard.prepare(actor, found.entries);
+      const result = await bulk.offboard.prepare(actor, found.entries, { batchOptions: options.chosen });
       if (result.kind === 'refused') return turn.refuse(result.message);
       if (result.kind === 'too-many') {
         return turn.refuse(
@@ -104,10 +119,29 @@ export async function bulkOffboardCommand(turn: Turn, argument: string): Promise
         );
         return `Nobody in the list can be offboarded; nothing was changed.\n\n${why.slice(0, 30).join('\n\n')}`;
       }
-      const request = await bulk.offboard.createRequest(actor, preview, found.source);
+      const request = await bulk.offboard.createRequest(
+        actor,
+        preview,
+        found.source,
+        preview.approvalsRequired,
+        options.chosen,
+      );
       return bulkCard(request, true);
     },
   );
+}
+
+/** The command's `--option` pairs as batch options, and the rest of it; a string is the refusal. */
+function batchOptionsOf(argument: string): { chosen: BatchOptions; rest: string } | string {
+  const { rest, pairs } = splitOptionArguments(argument);
+  if (/(?:^|\s)--option\b/.test(rest))
+    return 'Write each option as `--option name=value`; nothing was changed.';
+  try {
+    return { chosen: parseBatchOptionPairs(pairs), rest };
+  } catch (error) {
+    if (error instanceof InvalidInputError) return `${md(error.message)}; nothing was changed.`;
+    throw error;
+  }
 }
 
 export async function confirmBulk(turn: Turn, data: VersionedActionData): Promise<Reply> {

@@ -137,6 +137,57 @@ describe('bulk offboarding from Teams (TestAdapter, real connectors against the 
     expect(bot.sandbox.state.directory.getUser(U.joniSherman)?.accountEnabled).toBe(true);
   });
 
+  it('takes --option for every leaver: the card shows them, the batch stores them, a bad one changes nothing', async () => {
+    const card = cardIn(
+      await bot.say(
+        personas.operator,
+        'offboard joni.sherman@contoso.com, diego.siciliani@contoso.com --option shareOneDrive=false --option autoReply="Left the company; write to hr@contoso.com"',
+      ),
+    );
+    const text = JSON.stringify(card);
+    expect(text).toContain('Bulk offboarding: 2 leavers');
+    expect(text).toContain(
+      'autoReply=\\"Left the company; write to hr@contoso.com\\", shareOneDrive=false; the others the checklist\'s defaults',
+    );
+    const confirm = actionsOf(card).find((a) => a.title === 'Confirm');
+    if (!confirm) throw new Error('no Confirm');
+    const stored = await bot.store.requests.get(String(confirm.data['requestId']));
+    expect((stored?.options['bulk'] as { options?: unknown }).options).toEqual({
+      shareOneDrive: false,
+      autoReply: 'Left the company; write to hr@contoso.com',
+    });
+    await bot.click(personas.operator, 'request.cancel', {
+      requestId: confirm.data['requestId'],
+      version: confirm.data['version'],
+    });
+
+    const open = () => bot.store.requests.listByState(['awaiting-confirmation']);
+    const before = await open();
+    for (const [option, why] of [
+      ['wipeCorporateDevices=true', 'chosen per leaver in Teams'],
+      ['shareOneDrive=maybe', 'expected boolean'],
+      ['removeGroup=false', 'no such option'],
+    ] as const) {
+      const reply = textOf(
+        await bot.say(
+          personas.operator,
+          `offboard joni.sherman@contoso.com, diego.siciliani@contoso.com --option ${option}`,
+        ),
+      );
+      expect(reply).toContain(why);
+      expect(reply).toContain('nothing was changed');
+    }
+    expect(
+      textOf(
+        await bot.say(
+          personas.operator,
+          'offboard joni.sherman@contoso.com, diego.siciliani@contoso.com --option',
+        ),
+      ),
+    ).toContain('--option name=value');
+    expect(await open()).toEqual(before);
+  });
+
   it('reads a leavers CSV sent in a 1:1 chat with `offboard --from`', async () => {
     await bot.adapter.processActivity({
       type: 'message',

@@ -3,6 +3,7 @@ import {
   batchOptionNames,
   batchOptionsText,
   parseBatchOptionPairs,
+  splitOptionArguments,
   withBatchOptions,
 } from '../../../../src/core/offboard/batch-options.js';
 import { offboardOptionsSchema } from '../../../../src/core/offboard/offboard-input.js';
@@ -56,5 +57,23 @@ describe('batch options (--option name=value)', () => {
       'autoReply="Gone"',
       'shareOneDrive=false',
     ]);
+  });
+
+  it('splits a chat command into its --option pairs and the rest, quotes straight or curly', () => {
+    expect(splitOptionArguments('--from --option shareOneDrive=false')).toEqual({
+      rest: '--from',
+      pairs: ['shareOneDrive=false'],
+    });
+    expect(
+      splitOptionArguments(
+        'a@x.com, b@x.com --option removeGroups=false --option autoReply="Gone; ask hr@x.com"',
+      ),
+    ).toEqual({ rest: 'a@x.com, b@x.com', pairs: ['removeGroups=false', 'autoReply=Gone; ask hr@x.com'] });
+    expect(splitOptionArguments('--from --option autoReply=“Gone for good”').pairs).toEqual([
+      'autoReply=Gone for good',
+    ]);
+    // Nothing usable after --option: it stays in the rest, where the command refuses it.
+    expect(splitOptionArguments('a@x.com, b@x.com --option').rest).toBe('a@x.com, b@x.com --option');
+    expect(splitOptionArguments('a@x.com, b@x.com')).toEqual({ rest: 'a@x.com, b@x.com', pairs: [] });
   });
 });
