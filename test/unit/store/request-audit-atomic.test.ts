@@ -5,14 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal, Subject } from '../../../src/core/model.js';
-import { Policy } from '../../../src/core/policy/policy.js';
-import { RequestService } from '../../../src/core/requests/request-service.js';
+import type { RequestService } from '../../../src/core/requests/request-service.js';
 import { migrate } from '../../../src/store/migrate.js';
 import { PgliteClient } from '../../../src/store/pglite-client.js';
 import { SqlStore } from '../../../src/store/sql-store.js';
+import { operator, requestService, tenantId } from '../core/runs/runs-fixtures.js';
 
-const tenantId = '11111111-1111-4111-8111-111111111111';
-const operator: Principal = { aadObjectId: 'op-1', tenantId, displayName: 'Olga Operator' };
 const approver: Principal = { aadObjectId: 'ap-1', tenantId, displayName: 'Aaron Approver' };
 const leaver: Subject = {
   id: 'leaver-1',
@@ -48,21 +46,8 @@ describe('request state and audit entry: one transaction', () => {
     client = await PgliteClient.open();
     await migrate(client);
     store = new SqlStore(client);
-    const policy = new Policy(
-      {
-        requesterGroupIds: ['requesters'],
-        approverGroupIds: ['approvers'],
-        protectedGroupIds: [],
-        protectedUserPrincipalNames: [],
-        protectedAccountPolicy: 'second-approval',
-        isApprovalRequired: { offboard: true, revoke: true, provision: false },
-        incidentResponderGroupIds: [],
-        maxUsersPerRequest: 10,
-      },
-      (id) => Promise.resolve(new Set(groups[id] ?? [])),
-    );
     const clock = { now: () => Date.parse('2026-11-23T10:00:00Z'), sleep: () => Promise.resolve() };
-    service = new RequestService({ requests: store.requests, audit: store.audit, policy, clock, tenantId });
+    service = requestService(store, clock, groups);
   });
   afterAll(async () => {
     await store.close();

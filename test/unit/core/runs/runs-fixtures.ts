@@ -24,8 +24,13 @@ const policyConfig: PolicyConfig = {
   maxUsersPerRequest: 10,
 };
 
-export function requestService(store: Store, clock: Clock): RequestService {
-  const policy = new Policy(policyConfig, () => Promise.resolve(new Set<string>()));
+/** `groups`: each principal's group ids (default: nobody is in any group). */
+export function requestService(
+  store: Store,
+  clock: Clock,
+  groups: Readonly<Record<string, readonly string[]>> = {},
+): RequestService {
+  const policy = new Policy(policyConfig, (id) => Promise.resolve(new Set(groups[id] ?? [])));
   return new RequestService({ requests: store.requests, audit: store.audit, policy, clock, tenantId });
 }
 
