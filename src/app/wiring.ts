@@ -59,6 +59,7 @@ import { createLogger } from './logger.js';
 import { membershipCache } from './membership-cache.js';
 import { proofPacksOf } from './proof-wiring.js';
 import { triggerHousekeepingJob } from './trigger-housekeeping.js';
+import { WriteBudgetLedger } from './write-budget-ledger.js';
 
 export interface RunningBot {
   port: number;
@@ -140,6 +141,8 @@ export interface CoreServices {
   hrLeavers?: HrLeaverIntake;
   /** The pacers of the binding write budgets (progress ETAs, benchmarks); absent when pacing is off. */
   writePacers: Connectors['writePacers'];
+  /** What the pacers spent, kept in the store for the next process; flushed before the store closes. */
+  writeBudgets: WriteBudgetLedger;
 }
 
 /**
@@ -191,6 +194,8 @@ export async function createCoreServices(
     }));
   const proof = await proofPacksOf(config, store);
   const connectors = buildConnectors(config, logger);
+  const writeBudgets = new WriteBudgetLedger(store.state, { logger });
+  await trackWriteBudgets(writeBudgets, connectors.writePacers, config);
   // The command line sends through the gateway only for a notice in Teams: botbuilder is loaded then.
   const adapter =
     options.adapter ??
@@ -519,7 +524,20 @@ export async function createCoreServices(
     adJoiners,
     ...(hrLeavers && { hrLeavers }),
     writePacers: connectors.writePacers,
+    writeBudgets,
   };
+}
+
+/** Each pacer resumes from what this app registration spent of its budget before this process started. */
+async function trackWriteBudgets(
+  ledger: WriteBudgetLedger,
+  pacers: Connectors['writePacers'],
+  config: AppConfig,
+): Promise<void> {
+  const appId = config.tenant.clientId ?? 'managed-identity';
+  for (const pacer of [pacers.exchange, pacers.graph]) {
+    if (pacer) await ledger.track(pacer, WriteBudgetLedger.key(config.tenant.id, appId, pacer.budget.name));
+  }
 }
 
 /** The signed endpoints configured (each off until its secret is set). */
@@ -630,6 +648,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
       await bulk.runner.idle();
       await coordinator.idle();
       await revoke.finisher.idle();
+      await services.writeBudgets.flush();
       if (!options.store) await store.close();
     },
   };

@@ -35,6 +35,7 @@ export async function withCliServices<T>(
     return await work({ config, services, operator });
   } finally {
     await services.coordinator.idle();
+    await services.writeBudgets.flush();
     await services.store.close();
   }
 }

@@ -3,7 +3,8 @@
  * writes: 3,000 per 150 s) so that they arrive under the service's limit instead of being sent, refused
  * with 429 and retried. A generic cell-rate algorithm: every write reserves the next free slot at the
  * budget's rate, in the order writers asked (FIFO, so one leaver's burst can't push another's writes
- * back indefinitely); up to `burst` writes pass at once, as the service's bucket starts full. Each wait
+ * back indefinitely); up to `burst` writes pass at once (by default the whole budget: the service's bucket
+ * starts full, and `resume` carries over what an earlier process of the same app spent). Each wait
  * gets a random extra of up to `jitter` slot intervals, so writers that wait don't wake together. A 429
  * on the budget pauses every writer until its Retry-After and empties the burst: after the pause writes
  * resume one interval apart, again jittered.
@@ -36,7 +37,10 @@ export interface WritePacerOptions {
    * our clock and the service's and the odd write sent by another process of the same app.
    */
   utilisation?: number;
-  /** Writes that may pass at once at the start (default: half the limit). */
+  /**
+   * Writes that may pass at once when the budget is unspent (default: the whole limit, as the service's
+   * bucket starts full). What this app spent before the process started comes from `resume`.
+   */
   burst?: number;
   /** Largest random extra wait, in slot intervals (default 0.5). */
   jitter?: number;
@@ -53,6 +57,19 @@ export interface WritePacerStats {
   throttled: number;
 }
 
+/**
+ * Where a pacer stands, in the clock's epoch milliseconds: enough for another process of the same app
+ * to start where this one stopped (see `WritePacer.resume`).
+ */
+export interface WritePacerState {
+  /** The end of the last reserved slot (the GCRA's theoretical arrival time). */
+  nextSlotAt: number;
+  /** Nobody writes before this time (a 429's Retry-After). */
+  pausedUntil: number;
+}
+
+const SLOT_ROUNDING_MS = 0.01;
+
 export class WritePacer {
   readonly budget: WriteBudget;
   /** Milliseconds between two writes at the paced rate. */
@@ -66,6 +83,7 @@ export class WritePacer {
   private readonly counters: WritePacerStats = { writes: 0, waited: 0, waitedMs: 0, throttled: 0 };
   /** Writes reserved before the work that sends them started (see `runPrepaid`). */
   private readonly prepaid = new AsyncLocalStorage<{ count: number }>();
+  private readonly listeners = new Set<() => void>();
 
   constructor(private readonly options: WritePacerOptions) {
     const { budget } = options;
@@ -76,7 +94,7 @@ export class WritePacer {
     if (!(utilisation > 0 && utilisation <= 1)) throw new InvalidInputError('utilisation must be in (0, 1]');
     this.budget = budget;
     this.intervalMs = budget.windowMs / (budget.limit * utilisation);
-    const burst = Math.min(budget.limit, Math.max(1, Math.floor(options.burst ?? budget.limit / 2)));
+    const burst = Math.min(budget.limit, Math.max(1, Math.floor(options.burst ?? budget.limit)));
     this.toleranceMs = (burst - 1) * this.intervalMs;
     this.jitter = Math.max(0, options.jitter ?? 0.5);
     this.random = options.random ?? Math.random;
@@ -85,6 +103,38 @@ export class WritePacer {
 
   stats(): WritePacerStats {
     return { ...this.counters };
+  }
+
+  /** Where the pacer stands: what a later process needs to spend only what is left of the budget. */
+  state(): WritePacerState {
+    return { nextSlotAt: this.nextSlotAt, pausedUntil: this.pausedUntil };
+  }
+
+  /**
+   * Starts from what an earlier process of the same app spent of the budget (its `state()`): slots it
+   * reserved and a pause it was told to keep still count. A state from the past refills as the service's
+   * bucket does; a field that is not a finite number is ignored.
+   */
+  resume(state: WritePacerState): void {
+    const now = this.options.clock.now();
+    if (Number.isFinite(state.pausedUntil))
+      this.pausedUntil = Math.max(this.pausedUntil, Math.min(state.pausedUntil, now + this.budget.windowMs));
+    if (!Number.isFinite(state.nextSlotAt)) return;
+    // Slots reserved beyond a drained budget were writes still queued when that process stopped, never
+    // sent: at most the whole budget counts as spent, from the end of a pause (this also bounds a clock
+    // that jumped).
+    const drainedAt = Math.max(now, this.pausedUntil) + this.budget.limit * this.intervalMs;
+    this.nextSlotAt = Math.max(this.nextSlotAt, Math.min(state.nextSlotAt, drainedAt));
+  }
+
+  /** Calls `listener` after every reservation and every 429 (to save `state()`); returns the unsubscriber. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
   }
 
   /**
@@ -119,12 +169,14 @@ export class WritePacer {
       const tat = Math.max(this.nextSlotAt, now);
       const slotAt = Math.max(tat - this.toleranceMs, this.pausedUntil, now);
       this.nextSlotAt = Math.max(tat, slotAt) + count * this.intervalMs;
-      if (slotAt <= now) break;
+      // Epoch milliseconds carry ~0.0002 ms of rounding: a slot due within it is due now.
+      if (slotAt - now <= SLOT_ROUNDING_MS) break;
       const extra = this.random() * this.jitter * this.intervalMs;
       await clock.sleep(slotAt - now + extra, signal);
       // A 429 reported while this writer slept voids its slot: it queues again behind the pause.
       if (this.pausedUntil <= clock.now()) break;
     }
+    this.changed();
     const waitedMs = clock.now() - asked;
     this.counters.writes += count;
     if (waitedMs > 0) {
@@ -143,6 +195,7 @@ export class WritePacer {
     this.pausedUntil = Math.max(this.pausedUntil, until);
     this.nextSlotAt = Math.max(this.nextSlotAt, this.pausedUntil + this.toleranceMs);
     this.counters.throttled += 1;
+    this.changed();
   }
 }
 

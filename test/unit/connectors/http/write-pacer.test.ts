@@ -48,8 +48,10 @@ describe('WritePacer', () => {
     const pacer = new WritePacer({ budget, clock, random });
     const times = await admitAll(pacer, clock, 200);
     expect(refusals(times, budget.limit, budget.windowMs)).toBe(0);
-    // The paced rate is 97 % of the budget: 195 writes after the burst of 5 take at least 195 intervals.
-    expect(times.at(-1)).toBeGreaterThanOrEqual(195 * pacer.intervalMs);
+    // The whole budget passes at once (the service's bucket starts full), then 97 % of its rate: the
+    // 190 writes after the burst of 10 take at least 190 intervals.
+    expect(times.slice(0, budget.limit).every((t) => t === 0)).toBe(true);
+    expect(times.at(-1)).toBeGreaterThanOrEqual(190 * pacer.intervalMs);
   });
 
   it('admits writers in the order they asked (FIFO), jitter never reorders them', async () => {
@@ -114,6 +116,48 @@ describe('WritePacer', () => {
     expect(pacer.etaMs(1)).toBe(100);
     pacer.throttled(1_000);
     expect(pacer.etaMs(3)).toBe(1_200);
+  });
+
+  it('resumes where an earlier process of the same app stopped: its writes still count', async () => {
+    const clock = new FakeClock();
+    const first = new WritePacer({ budget, clock, utilisation: 1, jitter: 0 });
+    const saved: unknown[] = [];
+    first.onChange(() => saved.push(first.state()));
+    // The first process spends 8 of the 10 writes, then stops; the next starts 300 ms later.
+    const spent = await admitAll(first, clock, 8);
+    expect(spent.every((t) => t === 0)).toBe(true);
+    expect(saved).toHaveLength(8);
+    await clock.sleep(300);
+
+    const next = new WritePacer({ budget, clock, utilisation: 1, jitter: 0 });
+    next.resume(first.state());
+    const times = await admitAll(next, clock, 10);
+    // 2 left + 3 refilled pass at once, then one per interval: the service never refuses.
+    expect(times.slice(0, 5)).toEqual([0, 0, 0, 0, 0]);
+    expect(times.slice(5)).toEqual([100, 200, 300, 400, 500]);
+    const all = [...spent.map((t) => t - 300), ...times];
+    expect(
+      refusals(
+        all.map((t) => t + 300),
+        budget.limit,
+        budget.windowMs,
+      ),
+    ).toBe(0);
+  });
+
+  it('resumes a pause the service asked for, and counts at most the whole budget as spent', async () => {
+    const clock = new FakeClock();
+    const first = new WritePacer({ budget, clock, utilisation: 1, jitter: 0 });
+    first.throttled(800);
+    // A process killed with 50 writes queued had reserved slots it never used.
+    const queued = { nextSlotAt: clock.now() + 5_000, pausedUntil: first.state().pausedUntil };
+    const next = new WritePacer({ budget, clock, utilisation: 1, jitter: 0 });
+    next.resume(queued);
+    expect(await admitAll(next, clock, 2)).toEqual([900, 1_000]);
+
+    const fresh = new WritePacer({ budget, clock, utilisation: 1, jitter: 0 });
+    fresh.resume({ nextSlotAt: Number.NaN, pausedUntil: Number.NaN });
+    expect(fresh.etaMs(budget.limit)).toBe(0);
   });
 
   it('refuses a budget that cannot be paced', () => {
