@@ -5,6 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { offboardCli } from '../../src/cli/offboard-cli.js';
 import type { BulkReport } from '../../src/core/runs/bulk-run-service.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { openStore } from '../../src/store/index.js';
+import { loadConfig } from '../../src/app/config.js';
+import { WriteBudgetLedger } from '../../src/app/write-budget-ledger.js';
+import { EXCHANGE_DESTRUCTIVE_BUDGET } from '../../src/connectors/http/write-pacer.js';
 
 /** `lifecycle offboard --from leavers.csv [--execute]` in this process, against the sandbox. */
 describe('lifecycle offboard --from (CLI against the sandbox)', () => {
@@ -92,6 +96,28 @@ describe('lifecycle offboard --from (CLI against the sandbox)', () => {
       ]);
     }
     expect(err).toMatch(/Offboarding \[#+\] 2\/2/);
+
+    // What the run spent of the Exchange write budget is kept for the next command (the ledger): one
+    // paced slot per Exchange write, each 60 s / (120 × 0.97) long, from the first write on.
+    const exchangeWrites = writesAfter(mark).filter((e) => e.service === 'exchange');
+    expect(exchangeWrites.length).toBeGreaterThan(0);
+    const firstWriteAt = Date.parse(exchangeWrites[0]?.time ?? '');
+    const config = loadConfig();
+    const key = WriteBudgetLedger.key(
+      config.tenant.id,
+      config.tenant.clientId ?? '',
+      EXCHANGE_DESTRUCTIVE_BUDGET.name,
+    );
+    const store = await openStore({ dataDir: join(dir, 'data') });
+    try {
+      const saved = (await store.state.get(key)) as { nextSlotAt: number } | undefined;
+      const slotMs = 60_000 / (120 * 0.97);
+      expect(saved?.nextSlotAt).toBeGreaterThanOrEqual(
+        firstWriteAt + (exchangeWrites.length - 1) * slotMs - 1_000,
+      );
+    } finally {
+      await store.close();
+    }
   }, 240_000);
 
   it('--option: a bad, unknown or per-person option is refused before anything is read or changed', async () => {
