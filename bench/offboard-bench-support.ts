@@ -96,6 +96,7 @@ export async function startServices(
     gateway,
     async close() {
       await services.coordinator.idle();
+      await services.writeBudgets.flush();
       await store.close();
     },
   };

@@ -534,9 +534,8 @@ async function trackWriteBudgets(
   pacers: Connectors['writePacers'],
   config: AppConfig,
 ): Promise<void> {
-  const appId = config.tenant.clientId ?? 'managed-identity';
   for (const pacer of [pacers.exchange, pacers.graph]) {
-    if (pacer) await ledger.track(pacer, WriteBudgetLedger.key(config.tenant.id, appId, pacer.budget.name));
+    if (pacer) await ledger.track(pacer, WriteBudgetLedger.key(config.tenant, pacer.budget.name));
   }
 }
 

@@ -3,10 +3,12 @@
  * after another (a second batch from the command line, the bot restarting mid-run) spends only what is
  * left instead of assuming the service's bucket is full and meeting 429s.
  *
- * Each pacer's state is saved at most once per `saveEveryMs` while it changes, and on `flush`. A process
- * killed between two saves under-counts at most that interval's writes; the pacer's utilisation margin
- * and its 429 handling absorb them. Processes running at the same time (several bot instances on one
- * PostgreSQL) each start from the last state saved, but do not share their reservations as they go.
+ * Each pacer's state is saved at its first change, then at most once per `saveEveryMs` (1 s) while it
+ * changes, and on `flush`. A process killed between two saves under-counts that second's writes (2
+ * Exchange writes at the paced rate; up to a burst's in its first second, when the burst's cushion and
+ * the 429 handling take over). Processes running at the same time (several bot instances on one
+ * PostgreSQL, the bot and a command) each start from the last state saved but do not share their
+ * reservations as they go: together they can exceed the budget and meet 429s, which are retried.
  */
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -22,9 +24,14 @@ const savedStateSchema = z.object({
 interface Tracked {
   pacer: WritePacer;
   key: string;
+  /** The pacer changed since its state was last saved. */
   dirty: boolean;
+  /** When the last save started (this process's clock), for "at most once per interval". */
+  savedAt: number;
   timer: NodeJS.Timeout | undefined;
+  /** The save in progress: never two at once, so an older state can't land after a newer one. */
   saving: Promise<void> | undefined;
+  stopped: boolean;
   unsubscribe: () => void;
 }
 
@@ -36,9 +43,16 @@ export class WriteBudgetLedger {
     private readonly options: { logger: Logger; saveEveryMs?: number },
   ) {}
 
-  /** The store key of one budget of one app registration in one tenant. */
-  static key(tenantId: string, appId: string, budgetName: string): string {
-    return `write-budget:${tenantId}:${appId}:${budgetName}`;
+  /**
+   * The store key of one budget of the identity the connectors sign in as (the app registration, or the
+   * managed identity when no app is configured) in one tenant: the service counts per app and tenant.
+   */
+  static key(
+    tenant: { id: string; clientId: string | undefined; managedIdentityClientId: string | undefined },
+    budgetName: string,
+  ): string {
+    const appId = tenant.clientId ?? tenant.managedIdentityClientId ?? 'default';
+    return `write-budget:${tenant.id}:${appId}:${budgetName}`;
   }
 
   /** Resumes `pacer` from the state saved under `key`, then saves its state as it changes. */
@@ -54,9 +68,11 @@ export class WriteBudgetLedger {
       pacer,
       key,
       dirty: false,
+      savedAt: Number.NEGATIVE_INFINITY,
       timer: undefined,
       saving: undefined,
-      unsubscribe: () => {},
+      stopped: false,
+      unsubscribe: () => undefined,
     };
     entry.unsubscribe = pacer.onChange(() => {
       this.changed(entry);
@@ -66,33 +82,50 @@ export class WriteBudgetLedger {
 
   /** Saves every state not saved yet and stops tracking (before the store closes). */
   async flush(): Promise<void> {
-    for (const entry of this.tracked) {
+    const entries = this.tracked.splice(0);
+    for (const entry of entries) {
+      entry.stopped = true;
       entry.unsubscribe();
       clearTimeout(entry.timer);
       entry.timer = undefined;
     }
     await Promise.all(
-      this.tracked.map(async (entry) => {
+      entries.map(async (entry) => {
         await entry.saving;
         if (entry.dirty) await this.save(entry);
       }),
     );
-    this.tracked.length = 0;
   }
 
+  /** The first change is saved at once; later ones at most once per `saveEveryMs`. */
   private changed(entry: Tracked): void {
     entry.dirty = true;
-    if (entry.timer !== undefined) return;
+    if (entry.stopped || entry.timer !== undefined || entry.saving !== undefined) return;
+    const every = this.options.saveEveryMs ?? 1_000;
+    const dueInMs = entry.savedAt + every - Date.now();
+    if (dueInMs <= 0) {
+      this.startSave(entry);
+      return;
+    }
     entry.timer = setTimeout(() => {
       entry.timer = undefined;
-      entry.saving = this.save(entry).finally(() => {
-        entry.saving = undefined;
-      });
-    }, this.options.saveEveryMs ?? 1_000);
+      if (!entry.stopped) this.startSave(entry);
+    }, dueInMs);
     entry.timer.unref();
   }
 
-  private async save(entry: Tracked): Promise<void> {
+  private startSave(entry: Tracked): void {
+    entry.savedAt = Date.now();
+    entry.saving = this.save(entry).then((saved) => {
+      entry.saving = undefined;
+      // Changes made while saving are saved next, no sooner than the interval allows; after a failed
+      // save, the next change (or `flush`) tries again.
+      if (saved && entry.dirty) this.changed(entry);
+    });
+  }
+
+  /** Saves the pacer's state; false (logged) when the store refused. */
+  private async save(entry: Tracked): Promise<boolean> {
     entry.dirty = false;
     const { nextSlotAt, pausedUntil } = entry.pacer.state();
     try {
@@ -101,6 +134,7 @@ export class WriteBudgetLedger {
         pausedUntil: Number.isFinite(pausedUntil) ? pausedUntil : null,
         at: new Date().toISOString(),
       });
+      return true;
     } catch (error) {
       // The budget is a hint for the next process: a failed save costs it at most a few 429s.
       entry.dirty = true;
@@ -108,6 +142,7 @@ export class WriteBudgetLedger {
         { budget: entry.pacer.budget.name, err: { message: (error as Error).message } },
         'saving the write budget failed',
       );
+      return false;
     }
   }
 }

@@ -102,12 +102,7 @@ describe('lifecycle offboard --from (CLI against the sandbox)', () => {
     const exchangeWrites = writesAfter(mark).filter((e) => e.service === 'exchange');
     expect(exchangeWrites.length).toBeGreaterThan(0);
     const firstWriteAt = Date.parse(exchangeWrites[0]?.time ?? '');
-    const config = loadConfig();
-    const key = WriteBudgetLedger.key(
-      config.tenant.id,
-      config.tenant.clientId ?? '',
-      EXCHANGE_DESTRUCTIVE_BUDGET.name,
-    );
+    const key = WriteBudgetLedger.key(loadConfig().tenant, EXCHANGE_DESTRUCTIVE_BUDGET.name);
     const store = await openStore({ dataDir: join(dir, 'data') });
     try {
       const saved = (await store.state.get(key)) as { nextSlotAt: number } | undefined;

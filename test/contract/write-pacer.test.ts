@@ -98,7 +98,10 @@ describe('write pacer (Exchange admin client against the sandbox)', () => {
     const client = await PgliteClient.open();
     await migrate(client);
     const store = new SqlStore(client);
-    const key = WriteBudgetLedger.key('tenant', 'app', budget.name);
+    const key = WriteBudgetLedger.key(
+      { id: 'tenant', clientId: 'app', managedIdentityClientId: undefined },
+      budget.name,
+    );
     /** One process: its pacer resumes from the store, and saves what it spent when it stops. */
     const processWrites = async (count: number) => {
       const ledger = new WriteBudgetLedger(store.state, { logger: pino({ level: 'silent' }) });
@@ -111,19 +114,20 @@ describe('write pacer (Exchange admin client against the sandbox)', () => {
     try {
       await new Promise((resolve) => setTimeout(resolve, 1_100));
       h.sandbox.requestLog.clear();
-      // The first process spends the whole budget at once; the second starts at once and must wait.
-      expect(await processWrites(budget.limit)).toMatchObject({ writes: budget.limit, waited: 0 });
-      const second = await processWrites(budget.limit);
-      expect(second).toMatchObject({ writes: budget.limit, throttled: 0 });
+      // The first process spends its whole burst at once; the second starts at once and must wait.
+      const burst = new WritePacer({ budget, clock: systemClock }).burst;
+      expect(await processWrites(burst)).toMatchObject({ writes: burst, waited: 0 });
+      const second = await processWrites(burst);
+      expect(second).toMatchObject({ writes: burst, throttled: 0 });
       expect(second.waited).toBeGreaterThan(0);
       expect(throttled()).toBe(0);
-      expect(h.sandbox.requestLog.applied('exo.set-mailbox')).toHaveLength(2 * budget.limit);
+      expect(h.sandbox.requestLog.applied('exo.set-mailbox')).toHaveLength(2 * burst);
 
-      // Without the ledger, a new process assumes a full bucket right after the budget was spent.
+      // Without the ledger, a new process assumes a full bucket right after the burst was spent.
       await new Promise((resolve) => setTimeout(resolve, 1_100));
       h.sandbox.requestLog.clear();
-      await processWrites(budget.limit);
-      await writeAll(pacedClient(new WritePacer({ budget, clock: systemClock })), budget.limit);
+      await processWrites(burst);
+      await writeAll(pacedClient(new WritePacer({ budget, clock: systemClock })), burst);
       expect(throttled()).toBeGreaterThan(0);
     } finally {
       await store.close();

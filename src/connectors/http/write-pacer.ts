@@ -3,8 +3,9 @@
  * writes: 3,000 per 150 s) so that they arrive under the service's limit instead of being sent, refused
  * with 429 and retried. A generic cell-rate algorithm: every write reserves the next free slot at the
  * budget's rate, in the order writers asked (FIFO, so one leaver's burst can't push another's writes
- * back indefinitely); up to `burst` writes pass at once (by default the whole budget: the service's bucket
- * starts full, and `resume` carries over what an earlier process of the same app spent). Each wait
+ * back indefinitely); up to `burst` writes pass at once (by default the budget less a 5 % cushion: the
+ * service's bucket starts full, and `resume` carries over what an earlier process of the same app spent).
+ * Each wait
  * gets a random extra of up to `jitter` slot intervals, so writers that wait don't wake together. A 429
  * on the budget pauses every writer until its Retry-After and empties the burst: after the pause writes
  * resume one interval apart, again jittered.
@@ -38,8 +39,10 @@ export interface WritePacerOptions {
    */
   utilisation?: number;
   /**
-   * Writes that may pass at once when the budget is unspent (default: the whole limit, as the service's
-   * bucket starts full). What this app spent before the process started comes from `resume`.
+   * Writes that may pass at once when the budget is unspent. Default: the limit less a 5 % cushion (114
+   * of 120), as the service's bucket starts full; the cushion absorbs writes that reach the service
+   * closer together than they were let through (a slow first connection, then fast ones). What this app
+   * spent before the process started comes from `resume`.
    */
   burst?: number;
   /** Largest random extra wait, in slot intervals (default 0.5). */
@@ -69,11 +72,15 @@ export interface WritePacerState {
 }
 
 const SLOT_ROUNDING_MS = 0.01;
+/** Share of the limit the default burst keeps back. */
+const BURST_CUSHION = 0.05;
 
 export class WritePacer {
   readonly budget: WriteBudget;
   /** Milliseconds between two writes at the paced rate. */
   readonly intervalMs: number;
+  /** Writes that pass at once when the budget is unspent. */
+  readonly burst: number;
   private readonly toleranceMs: number;
   private readonly jitter: number;
   private readonly random: () => number;
@@ -94,8 +101,9 @@ export class WritePacer {
     if (!(utilisation > 0 && utilisation <= 1)) throw new InvalidInputError('utilisation must be in (0, 1]');
     this.budget = budget;
     this.intervalMs = budget.windowMs / (budget.limit * utilisation);
-    const burst = Math.min(budget.limit, Math.max(1, Math.floor(options.burst ?? budget.limit)));
-    this.toleranceMs = (burst - 1) * this.intervalMs;
+    const cushion = Math.ceil(budget.limit * BURST_CUSHION);
+    this.burst = Math.min(budget.limit, Math.max(1, Math.floor(options.burst ?? budget.limit - cushion)));
+    this.toleranceMs = (this.burst - 1) * this.intervalMs;
     this.jitter = Math.max(0, options.jitter ?? 0.5);
     this.random = options.random ?? Math.random;
     this.nextSlotAt = options.clock.now();
@@ -123,7 +131,7 @@ export class WritePacer {
     // Slots reserved beyond a drained budget were writes still queued when that process stopped, never
     // sent: at most the whole budget counts as spent, from the end of a pause (this also bounds a clock
     // that jumped).
-    const drainedAt = Math.max(now, this.pausedUntil) + this.budget.limit * this.intervalMs;
+    const drainedAt = Math.max(now, this.pausedUntil) + this.toleranceMs + this.intervalMs;
     this.nextSlotAt = Math.max(this.nextSlotAt, Math.min(state.nextSlotAt, drainedAt));
   }
 
@@ -164,6 +172,7 @@ export class WritePacer {
     }
     const { clock } = this.options;
     const asked = clock.now();
+    let slept = false;
     for (;;) {
       const now = clock.now();
       const tat = Math.max(this.nextSlotAt, now);
@@ -172,17 +181,17 @@ export class WritePacer {
       // Epoch milliseconds carry ~0.0002 ms of rounding: a slot due within it is due now.
       if (slotAt - now <= SLOT_ROUNDING_MS) break;
       const extra = this.random() * this.jitter * this.intervalMs;
+      slept = true;
       await clock.sleep(slotAt - now + extra, signal);
       // A 429 reported while this writer slept voids its slot: it queues again behind the pause.
       if (this.pausedUntil <= clock.now()) break;
     }
-    this.changed();
-    const waitedMs = clock.now() - asked;
     this.counters.writes += count;
-    if (waitedMs > 0) {
+    if (slept) {
       this.counters.waited += count;
-      this.counters.waitedMs += waitedMs;
+      this.counters.waitedMs += clock.now() - asked;
     }
+    this.changed();
   }
 
   /**

@@ -48,10 +48,12 @@ describe('WritePacer', () => {
     const pacer = new WritePacer({ budget, clock, random });
     const times = await admitAll(pacer, clock, 200);
     expect(refusals(times, budget.limit, budget.windowMs)).toBe(0);
-    // The whole budget passes at once (the service's bucket starts full), then 97 % of its rate: the
-    // 190 writes after the burst of 10 take at least 190 intervals.
-    expect(times.slice(0, budget.limit).every((t) => t === 0)).toBe(true);
-    expect(times.at(-1)).toBeGreaterThanOrEqual(190 * pacer.intervalMs);
+    // The budget less its 5 % cushion passes at once (the service's bucket starts full), then 97 % of
+    // its rate: the 191 writes after the burst of 9 take at least 191 intervals.
+    expect(pacer.burst).toBe(9);
+    expect(times.slice(0, 9).every((t) => t === 0)).toBe(true);
+    expect(times[9]).toBeGreaterThan(0);
+    expect(times.at(-1)).toBeGreaterThanOrEqual(191 * pacer.intervalMs);
   });
 
   it('admits writers in the order they asked (FIFO), jitter never reorders them', async () => {
@@ -123,7 +125,7 @@ describe('WritePacer', () => {
     const first = new WritePacer({ budget, clock, utilisation: 1, jitter: 0 });
     const saved: unknown[] = [];
     first.onChange(() => saved.push(first.state()));
-    // The first process spends 8 of the 10 writes, then stops; the next starts 300 ms later.
+    // The first process spends 8 of its burst of 9, then stops; the next starts 300 ms later.
     const spent = await admitAll(first, clock, 8);
     expect(spent.every((t) => t === 0)).toBe(true);
     expect(saved).toHaveLength(8);
@@ -132,9 +134,9 @@ describe('WritePacer', () => {
     const next = new WritePacer({ budget, clock, utilisation: 1, jitter: 0 });
     next.resume(first.state());
     const times = await admitAll(next, clock, 10);
-    // 2 left + 3 refilled pass at once, then one per interval: the service never refuses.
-    expect(times.slice(0, 5)).toEqual([0, 0, 0, 0, 0]);
-    expect(times.slice(5)).toEqual([100, 200, 300, 400, 500]);
+    // 1 left + 3 refilled pass at once, then one per interval: the service never refuses.
+    expect(times.slice(0, 4)).toEqual([0, 0, 0, 0]);
+    expect(times.slice(4)).toEqual([100, 200, 300, 400, 500, 600]);
     const all = [...spent.map((t) => t - 300), ...times];
     expect(
       refusals(
@@ -157,7 +159,7 @@ describe('WritePacer', () => {
 
     const fresh = new WritePacer({ budget, clock, utilisation: 1, jitter: 0 });
     fresh.resume({ nextSlotAt: Number.NaN, pausedUntil: Number.NaN });
-    expect(fresh.etaMs(budget.limit)).toBe(0);
+    expect(fresh.etaMs(fresh.burst)).toBe(0);
   });
 
   it('refuses a budget that cannot be paced', () => {
