@@ -5,10 +5,9 @@
  * budget's rate, in the order writers asked (FIFO, so one leaver's burst can't push another's writes
  * back indefinitely); up to `burst` writes pass at once (by default the budget less a 5 % cushion: the
  * service's bucket starts full, and `resume` carries over what an earlier process of the same app spent).
- * Each wait
- * gets a random extra of up to `jitter` slot intervals, so writers that wait don't wake together. A 429
- * on the budget pauses every writer until its Retry-After and empties the burst: after the pause writes
- * resume one interval apart, again jittered.
+ * Each wait gets a random extra of up to `jitter` slot intervals, so writers that wait don't wake
+ * together. A 429 on the budget pauses every writer until its Retry-After and empties the burst: after
+ * the pause writes resume one interval apart, again jittered.
  *
  * Reads never call the pacer: only the budget's writes are paced.
  *
