@@ -54,6 +54,15 @@ class ObservedState implements KeyValueStore {
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A pacer followed by a ledger saving at most once per `saveEveryMs` into a new observed store. */
+async function trackedPacer(saveEveryMs: number, logger = silent) {
+  const state = new ObservedState();
+  const pacer = new WritePacer({ budget, clock: new FakeClock(), utilisation: 1, jitter: 0 });
+  const ledger = new WriteBudgetLedger(state, { logger, saveEveryMs });
+  await ledger.track(pacer, key);
+  return { state, pacer, ledger };
+}
+
 const saved = (state: ObservedState) => state.values.get(key) as { nextSlotAt: number } | undefined;
 
 describe('WriteBudgetLedger', () => {
@@ -73,11 +82,7 @@ describe('WriteBudgetLedger', () => {
   });
 
   it('saves the first change at once, later ones at most once per interval, and the last on flush', async () => {
-    const clock = new FakeClock();
-    const state = new ObservedState();
-    const pacer = new WritePacer({ budget, clock, utilisation: 1, jitter: 0 });
-    const ledger = new WriteBudgetLedger(state, { logger: silent, saveEveryMs: 200 });
-    await ledger.track(pacer, key);
+    const { state, pacer, ledger } = await trackedPacer(200);
     await pacer.acquire();
     await tick();
     expect(state.sets).toBe(1);
@@ -101,11 +106,7 @@ describe('WriteBudgetLedger', () => {
   });
 
   it('never runs two saves at once: changes made during a slow save are saved after it', async () => {
-    const clock = new FakeClock();
-    const state = new ObservedState();
-    const pacer = new WritePacer({ budget, clock, utilisation: 1, jitter: 0 });
-    const ledger = new WriteBudgetLedger(state, { logger: silent, saveEveryMs: 10 });
-    await ledger.track(pacer, key);
+    const { state, pacer, ledger } = await trackedPacer(10);
     state.hold = true;
     await pacer.acquire();
     for (let i = 0; i < 3; i++) {
@@ -122,13 +123,9 @@ describe('WriteBudgetLedger', () => {
   });
 
   it('a refused save is logged and tried again by the next change or by flush', async () => {
-    const clock = new FakeClock();
-    const state = new ObservedState();
     const warnings: string[] = [];
     const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(line) });
-    const pacer = new WritePacer({ budget, clock, utilisation: 1, jitter: 0 });
-    const ledger = new WriteBudgetLedger(state, { logger, saveEveryMs: 10 });
-    await ledger.track(pacer, key);
+    const { state, pacer, ledger } = await trackedPacer(10, logger);
     state.refuse = true;
     await pacer.acquire();
     await wait(30);
